@@ -1,0 +1,85 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  AuthorizeResult,
+  createPermission,
+} from '@backstage/plugin-permission-common';
+import { ItopsPermissionPolicy } from './permissionPolicy';
+
+const incidentRead = createPermission({
+  name: 'itops.incident.read',
+  attributes: { action: 'read' },
+});
+const oncallRead = createPermission({
+  name: 'itops.oncall.read',
+  attributes: { action: 'read' },
+});
+const catalogRead = createPermission({
+  name: 'catalog.entity.read',
+  attributes: { action: 'read' },
+});
+
+function policyFor(
+  restrict: Array<{ permission: string; allow: string[] }>,
+  ownershipEntityRefs: string[],
+) {
+  return ItopsPermissionPolicy.fromConfig(
+    new ConfigReader({ itops: { permissions: { restrict } } }),
+    mockServices.userInfo({ ownershipEntityRefs }),
+  );
+}
+
+const user = { credentials: mockCredentials.user(), info: {} as any };
+
+describe('ItopsPermissionPolicy', () => {
+  it('allows everything when nothing is restricted', async () => {
+    const policy = policyFor([], ['user:default/mock']);
+    await expect(
+      policy.handle({ permission: incidentRead }, user),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('restricts listed permissions to members of the allowed groups', async () => {
+    const restrict = [
+      { permission: 'itops.incident.*', allow: ['group:default/platform-sre'] },
+    ];
+    const outsider = policyFor(restrict, ['user:default/mock']);
+    const member = policyFor(restrict, [
+      'user:default/mock',
+      'Group:default/Platform-SRE',
+    ]);
+
+    await expect(
+      outsider.handle({ permission: incidentRead }, user),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(
+      member.handle({ permission: incidentRead }, user),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(
+      outsider.handle({ permission: oncallRead }, user),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(
+      outsider.handle({ permission: catalogRead }, user),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('matches exact names without a wildcard', async () => {
+    const policy = policyFor(
+      [{ permission: 'itops.incident', allow: ['group:default/x'] }],
+      [],
+    );
+    await expect(
+      policy.handle({ permission: incidentRead }, user),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('lets plugin-to-plugin calls through', async () => {
+    const policy = policyFor(
+      [{ permission: 'itops.*', allow: ['group:default/platform-sre'] }],
+      [],
+    );
+    await expect(policy.handle({ permission: incidentRead })).resolves.toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
+  });
+});

@@ -1,0 +1,7 @@
+/**
+ * Backstage ITOps source module for Jira.
+ *
+ * @packageDocumentation
+ */
+
+export { itopsModuleJira as default } from './module';

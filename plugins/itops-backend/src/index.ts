@@ -1,0 +1,7 @@
+/**
+ * The ITOps backend plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { itopsPlugin as default } from './plugin';

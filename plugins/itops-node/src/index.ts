@@ -1,0 +1,9 @@
+/**
+ * Node library of Backstage ITOps: the extension point through which source
+ * modules (ServiceNow, Jira, Veeam) plug into the ITOps backend.
+ *
+ * @packageDocumentation
+ */
+
+export * from './extensionPoint';
+export * from './readSourceInstances';

@@ -1,0 +1,2 @@
+export * from './ItopsApi';
+export * from './ItopsClient';

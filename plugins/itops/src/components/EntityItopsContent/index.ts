@@ -1,0 +1,1 @@
+export { EntityItopsContent } from './EntityItopsContent';
