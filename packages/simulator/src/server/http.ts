@@ -5,7 +5,11 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Clock, systemClock } from '../world/clock';
 import type { SimRequest, SimResponse, SystemSimulator } from '../types';
+import { ADMIN_PREFIX, handleAdmin } from './admin';
+import { type FaultDecision, SystemFaults } from './fault-state';
 
 /** Reads a Node request into the simulators' transport-free shape. */
 export async function readSimRequest(
@@ -30,6 +34,18 @@ export async function readSimRequest(
   };
 }
 
+/**
+ * A JSON answer. Each system passes the content type and headers its vendor
+ * sends, since clients may look at them.
+ */
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+): SimResponse {
+  return { status, headers, body: JSON.stringify(body) };
+}
+
 export function writeSimResponse(res: ServerResponse, response: SimResponse) {
   res.writeHead(response.status, response.headers ?? {});
   res.end(response.body ?? '');
@@ -37,38 +53,118 @@ export function writeSimResponse(res: ServerResponse, response: SimResponse) {
 
 export interface RunningServer {
   url: string;
+  faults: SystemFaults;
   close(): Promise<void>;
 }
 
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  /** Clock of rate-limit windows and outages; the simulator's clock. */
+  clock?: Clock;
+  /** Fault state to apply; a fault-free one when omitted. */
+  faults?: SystemFaults;
+}
+
 /**
- * Serves one system simulator on a loopback port, without faults: the
- * building block for the full server and for contract tests.
+ * Serves one system simulator on a port, behind its fault injection and
+ * with the admin endpoint under `/__admin/`.
  */
 export async function serveSystem(
   simulator: SystemSimulator,
-  options: { port?: number; host?: string } = {},
+  options: ServeOptions = {},
 ): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
+  const faults =
+    options.faults ?? new SystemFaults(simulator, options.clock ?? systemClock);
   let url = '';
   const server: Server = createServer(async (req, res) => {
     try {
       const request = await readSimRequest(req, url);
-      writeSimResponse(res, await simulator.handle(request));
+      if (request.url.pathname.startsWith(ADMIN_PREFIX)) {
+        writeSimResponse(res, handleAdmin(request, simulator, faults));
+        return;
+      }
+      const delay = faults.latencyMs();
+      if (delay > 0) {
+        await sleep(delay);
+      }
+      await answer(res, simulator, request, faults.decide());
     } catch (error) {
-      writeSimResponse(res, simulator.errorResponse(500, String(error)));
+      if (!res.headersSent) {
+        writeSimResponse(res, simulator.errorResponse(500, String(error)));
+      }
     }
   });
-  await new Promise<void>(resolve =>
-    server.listen(options.port ?? 0, host, resolve),
-  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, resolve);
+  });
   const { port } = server.address() as AddressInfo;
   url = `http://${host}:${port}`;
   return {
     url,
+    faults,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close(error => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+async function answer(
+  res: ServerResponse,
+  simulator: SystemSimulator,
+  request: SimRequest,
+  decision: FaultDecision,
+): Promise<void> {
+  if (decision.action === 'reset') {
+    res.socket?.resetAndDestroy();
+    return;
+  }
+  if (decision.action === 'respond') {
+    writeSimResponse(res, decision.response);
+    return;
+  }
+  const response = await simulator.handle(request);
+  const headers = { ...response.headers, ...decision.headers };
+  const body = Buffer.from(response.body ?? '', 'utf8');
+  switch (decision.body) {
+    case 'malformed': {
+      // Cut mid-document but with a matching length: the transport succeeds, JSON.parse fails.
+      const cut = body.subarray(0, Math.floor(body.length / 2));
+      res.writeHead(response.status, {
+        ...headers,
+        'content-length': String(cut.length),
+      });
+      res.end(cut);
+      return;
+    }
+    case 'truncate':
+      // Announce the full length, send half, hang up: the client sees a premature close.
+      res.writeHead(response.status, {
+        ...headers,
+        'content-length': String(body.length),
+      });
+      res.write(body.subarray(0, Math.floor(body.length / 2)), () =>
+        res.socket?.destroy(),
+      );
+      return;
+    case 'slow': {
+      res.writeHead(response.status, {
+        ...headers,
+        'content-length': String(body.length),
+      });
+      const chunk = Math.max(1, Math.ceil(body.length / 10));
+      for (let offset = 0; offset < body.length; offset += chunk) {
+        res.write(body.subarray(offset, offset + chunk));
+        await sleep(decision.chunkDelayMs ?? 200);
+      }
+      res.end();
+      return;
+    }
+    default:
+      writeSimResponse(res, { ...response, headers });
+  }
 }

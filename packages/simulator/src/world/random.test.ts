@@ -25,7 +25,12 @@ describe('Random', () => {
       const n = random.int(3, 5);
       expect(n).toBeGreaterThanOrEqual(3);
       expect(n).toBeLessThanOrEqual(5);
-      counts[random.weighted([['a', 3], ['b', 1]] as const)]++;
+      counts[
+        random.weighted([
+          ['a', 3],
+          ['b', 1],
+        ] as const)
+      ]++;
     }
     expect(counts.a / counts.b).toBeGreaterThan(2.5);
     expect(counts.a / counts.b).toBeLessThan(3.5);

@@ -80,6 +80,9 @@ export class Random {
   /** A version-4-shaped UUID, like Veeam and JSM Ops ids. */
   uuid(): string {
     const hex = this.hex32();
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(
+      13,
+      16,
+    )}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   }
 }

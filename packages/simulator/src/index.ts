@@ -1,0 +1,30 @@
+/**
+ * Local simulators of ServiceNow, Jira Cloud / JSM and Veeam Backup &
+ * Replication over one seeded world, with fault injection.
+ */
+export {
+  DEFAULT_PORTS,
+  DEFAULT_SCALE,
+  DEFAULT_SEED,
+  startSimulators,
+  type FaultControl,
+  type RunningSimulators,
+  type StartOptions,
+} from './server/start';
+export {
+  parseFaultSpec,
+  type FaultConfig,
+  type FaultCounts,
+} from './server/faults';
+export type { FaultStats } from './server/fault-state';
+export { serveSystem, type RunningServer } from './server/http';
+export {
+  createServiceNowSimulator,
+  DEFAULT_OAUTH_CLIENTS as SERVICENOW_OAUTH_CLIENTS,
+  DEFAULT_USERS as SERVICENOW_USERS,
+  type ServiceNowSimulatorOptions,
+} from './servicenow';
+export { createJiraSimulator } from './jira';
+export { createVeeamSimulator } from './veeam';
+export { FixedClock, systemClock, type Clock } from './world/clock';
+export type * from './types';

@@ -1,0 +1,164 @@
+import type { SimResponse } from '../types';
+import { pageWindow, paginationHeaders } from './paging';
+import { errorBody, jsonResponse, notFound } from './responses';
+import { knownFieldCheck, queryFromParams } from './query';
+import type { TableSchema } from './schema';
+import { fieldReader, select } from './select';
+import type { Database, SnRow } from './store';
+
+type DisplayMode = 'false' | 'true' | 'all';
+
+interface RenderOptions {
+  fields: string[];
+  display: DisplayMode;
+  excludeLinks: boolean;
+  baseUrl: string;
+}
+
+/**
+ * `GET /api/now[/v1|/v2]/table/{table}[/{sys_id}]`. `url.pathname` has
+ * already been matched; `version` is `v1`, `v2` or undefined (= latest).
+ */
+export function handleTableGet(
+  db: Database,
+  url: URL,
+  tableName: string,
+  sysId: string | undefined,
+  version: string | undefined,
+  now: Date,
+): SimResponse {
+  const table = db.table(tableName);
+  if (!table) {
+    return jsonResponse(400, errorBody(`Invalid table ${tableName}`, null));
+  }
+  const params = url.searchParams;
+  const schemaOf = (name: string) => db.table(name)?.schema;
+  const isKnown = knownFieldCheck(table.schema, schemaOf);
+  const render: RenderOptions = {
+    fields: requestedFields(
+      params.get('sysparm_fields'),
+      table.schema,
+      isKnown,
+    ),
+    display: displayMode(params.get('sysparm_display_value')),
+    excludeLinks: params.get('sysparm_exclude_reference_link') === 'true',
+    baseUrl: url.origin,
+  };
+
+  if (sysId !== undefined) {
+    const row = table.bySysId(sysId);
+    if (!row) {
+      return notFound();
+    }
+    return jsonResponse(200, {
+      result: renderRow(db, table.schema, row, render),
+    });
+  }
+
+  const query = queryFromParams(params, isKnown, now);
+  const selection = select(table, query, fieldReader(db, table.schema));
+  const { offset, limit } = pageWindow(params);
+  const rows = selection.page(offset, limit);
+  if (rows.length === 0 && version === 'v1') {
+    return notFound();
+  }
+  const headers = paginationHeaders(
+    url,
+    offset,
+    limit,
+    selection.total,
+    rows.length,
+  );
+  return jsonResponse(
+    200,
+    { result: rows.map(row => renderRow(db, table.schema, row, render)) },
+    headers,
+  );
+}
+
+function displayMode(text: string | null): DisplayMode {
+  return text === 'true' || text === 'all' ? text : 'false';
+}
+
+function requestedFields(
+  text: string | null,
+  schema: TableSchema,
+  isKnown: (field: string) => boolean,
+): string[] {
+  if (!text) {
+    return [...schema.fields];
+  }
+  // Unknown names are ignored, as ServiceNow does.
+  return text
+    .split(',')
+    .map(field => field.trim())
+    .filter(field => field && isKnown(field));
+}
+
+type Rendered = string | Record<string, string>;
+
+function renderRow(
+  db: Database,
+  schema: TableSchema,
+  row: SnRow,
+  options: RenderOptions,
+): Record<string, Rendered> {
+  const out: Record<string, Rendered> = {};
+  for (const field of options.fields) {
+    out[field] = renderField(db, schema, row, field, options);
+  }
+  return out;
+}
+
+function renderField(
+  db: Database,
+  schema: TableSchema,
+  row: SnRow,
+  path: string,
+  options: RenderOptions,
+): Rendered {
+  // Walk dotted paths to the row and schema that own the last column.
+  const parts = path.split('.');
+  let owner: SnRow | undefined = row;
+  let ownerSchema: TableSchema | undefined = schema;
+  for (const part of parts.slice(0, -1)) {
+    const target: string | undefined = ownerSchema?.references[part];
+    owner = target ? db.lookup(target, owner?.[part] ?? '') : undefined;
+    ownerSchema = target ? db.table(target)?.schema : undefined;
+  }
+  const field = parts[parts.length - 1];
+  const value = owner?.[field] ?? '';
+  const target = ownerSchema?.references[field];
+
+  if (target) {
+    const link = `${options.baseUrl}/api/now/table/${target}/${value}`;
+    const referenced = db.lookup(target, value);
+    const display = referenced
+      ? referenced[db.table(target)!.schema.displayField] ?? ''
+      : '';
+    if (options.display === 'false') {
+      if (!value || options.excludeLinks) {
+        return value;
+      }
+      return { link, value };
+    }
+    if (options.display === 'true') {
+      if (!value || options.excludeLinks) {
+        return display;
+      }
+      return { display_value: display, link };
+    }
+    return value && !options.excludeLinks
+      ? { display_value: display, link, value }
+      : { display_value: display, value };
+  }
+
+  const label = ownerSchema?.choices[field]?.[value] ?? value;
+  if (options.display === 'true') {
+    return label;
+  }
+  if (options.display === 'all') {
+    return { display_value: label, value };
+  }
+  return value;
+}

@@ -1,0 +1,142 @@
+import type {
+  SimRequest,
+  SimResponse,
+  SimulatorOptions,
+  SystemSimulator,
+} from '../types';
+import { createDemoWorld } from './demo';
+import {
+  VeeamError,
+  errorResponseFor,
+  jsonResponse,
+  veeamErrorResponse,
+} from './errors';
+import { LiveWorld } from './live';
+import {
+  isSupportedRevision,
+  revisionProfile,
+  unsupportedRevisionMessage,
+} from './revision';
+import { dispatch } from './routes';
+import { createScaleWorld } from './scale';
+import { TokenStore, type Credentials } from './tokens';
+
+export interface VeeamSimulatorOptions extends SimulatorOptions {
+  /** Access token lifetime; VBR's default is 900 s. */
+  tokenLifetimeSeconds?: number;
+  /** Accepted login; defaults to itops / veeam-password. */
+  credentials?: Credentials;
+}
+
+/**
+ * A Veeam Backup & Replication REST API (port 9419 dialect): OAuth2 token
+ * endpoint, jobs, job states, sessions, backups, backup objects and restore
+ * points, with revision-dependent paths and shapes chosen by `x-api-version`.
+ */
+export function createVeeamSimulator(
+  options: VeeamSimulatorOptions,
+): SystemSimulator {
+  const now = () => options.clock.now().getTime();
+  const world = options.scale
+    ? createScaleWorld(options.seed, now(), options.scale)
+    : createDemoWorld(options.seed, now());
+  const live = new LiveWorld(world, options.seed);
+  const tokens = new TokenStore({
+    clock: options.clock,
+    credentials: options.credentials,
+    accessSeconds: options.tokenLifetimeSeconds,
+  });
+  let requests = 0;
+
+  function handleOrThrow(request: SimRequest): SimResponse {
+    const path = request.url.pathname.replace(/\/+$/, '');
+    const swagger = /^\/swagger\/v([^/]+)\/swagger\.json$/.exec(path);
+    if (swagger) {
+      return swaggerDocument(swagger[1]);
+    }
+    const revision = request.headers['x-api-version']?.trim() ?? '';
+    if (!isSupportedRevision(revision)) {
+      throw new VeeamError(
+        400,
+        'UnexpectedContent',
+        unsupportedRevisionMessage(),
+      );
+    }
+    if (path === '/api/oauth2/token') {
+      if (request.method !== 'POST') {
+        throw new VeeamError(
+          405,
+          'MethodNotAllowed',
+          `The requested resource does not support http method '${request.method}'.`,
+        );
+      }
+      return jsonResponse(200, tokens.grant(new URLSearchParams(request.body)));
+    }
+    const grant = tokens.authenticate(request.headers.authorization);
+    if (path === '/api/oauth2/logout' && request.method === 'POST') {
+      tokens.logout(grant);
+      return jsonResponse(200, {});
+    }
+    return dispatch(request.method, path, {
+      world,
+      live,
+      render: { profile: revisionProfile(revision), now: now() },
+      query: request.url.searchParams,
+    });
+  }
+
+  return {
+    system: 'veeam',
+    handle(request) {
+      requests++;
+      try {
+        return handleOrThrow(request);
+      } catch (error) {
+        if (error instanceof VeeamError) {
+          return veeamErrorResponse(error);
+        }
+        throw error;
+      }
+    },
+    tick(at) {
+      live.tick(at.getTime());
+    },
+    errorResponse: errorResponseFor,
+    expireAllTokens() {
+      tokens.expireAll();
+    },
+    insertShiftingRecord() {
+      live.insertShiftingSession(now());
+    },
+    stats() {
+      return {
+        jobs: world.jobs.length,
+        sessions: world.sessions.size,
+        backups: world.backups.length,
+        backupObjects: world.backupObjects.length,
+        restorePoints: world.restorePoints.length,
+        tokensIssued: tokens.issuedCount,
+        requests,
+      };
+    },
+  };
+}
+
+/** Enough of the per-revision Swagger document for clients that probe it. */
+function swaggerDocument(revision: string): SimResponse {
+  if (!isSupportedRevision(revision)) {
+    return jsonResponse(404, {
+      errorCode: 'NotFound',
+      message: `No Swagger document for version '${revision}'.`,
+      resourceId: null,
+    });
+  }
+  return jsonResponse(200, {
+    openapi: '3.0.1',
+    info: {
+      title: 'Veeam Backup & Replication REST API',
+      version: revision,
+    },
+    paths: {},
+  });
+}
