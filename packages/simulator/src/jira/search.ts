@@ -151,6 +151,18 @@ function compile(jql: string, deps: SearchDeps): CompiledQuery | SimResponse {
   }
 }
 
+/** Cloud's enhanced search refuses queries without a restricting clause. */
+function compileBounded(
+  jql: string,
+  deps: SearchDeps,
+): CompiledQuery | SimResponse {
+  const query = compile(jql, deps);
+  if (!isResponse(query) && !query.bounded) {
+    return jiraError(400, UNBOUNDED);
+  }
+  return query;
+}
+
 function isResponse(value: CompiledQuery | SimResponse): value is SimResponse {
   return 'status' in value;
 }
@@ -173,12 +185,9 @@ export function searchJql(
   deps: SearchDeps,
   context: RenderContext,
 ): SimResponse {
-  const query = compile(params.jql, deps);
+  const query = compileBounded(params.jql, deps);
   if (isResponse(query)) {
     return query;
-  }
-  if (!query.bounded) {
-    return jiraError(400, UNBOUNDED);
   }
   const now = deps.query.now;
   let after: SortTuple | undefined;
@@ -218,12 +227,9 @@ export function searchJql(
 
 /** Cloud `POST /rest/api/3/search/approximate-count`. */
 export function approximateCount(jql: string, deps: SearchDeps): SimResponse {
-  const query = compile(jql, deps);
+  const query = compileBounded(jql, deps);
   if (isResponse(query)) {
     return query;
-  }
-  if (!query.bounded) {
-    return jiraError(400, UNBOUNDED);
   }
   let count = 0;
   for (const issue of deps.store.ascendingByUpdated(query.updatedFrom)) {

@@ -4,11 +4,10 @@ import type { ScaleOptions } from '../types';
 import { changeRow, type ChangeType } from './changes';
 import { DAY, HOUR, snDateTime } from './format';
 import { incidentRow } from './incidents';
-import { OnCall } from './oncall';
 import { systemFields, taskNumber } from './records';
-import { freezes, scheduleRows } from './schedules';
-import { ArrayTable, Database, DerivedTable } from './store';
-import type { WorldContext } from './world';
+import { freezes } from './schedules';
+import { ArrayTable, DerivedTable } from './store';
+import { buildDatabase, type WorldContext } from './world';
 import {
   buildOrgRecords,
   ciRecord,
@@ -184,29 +183,20 @@ export function buildScaleWorld(
     },
   });
 
-  const db = new Database();
   const freezeList = freezes(now);
-  const { schedules, spans } = scheduleRows(freezeList, now);
-  const onCall = new OnCall(now);
-  for (const table of [
-    new ArrayTable('sys_user', users),
-    new ArrayTable('sys_user_group', groups),
-    new ArrayTable('sys_user_grmember', org.members),
-    new ArrayTable('cmdb_ci_service', services),
-    new ArrayTable('cmdb_ci', [...services, ...org.cis]),
+  const { db, onCall } = buildDatabase({
+    now,
+    freezes: freezeList,
+    users,
+    groups,
+    members: org.members,
+    services,
+    cis: org.cis,
     incidents,
-    new ArrayTable('problem'),
+    problems: new ArrayTable('problem'),
     changes,
-    new ArrayTable('change_task'),
-    new ArrayTable('cmn_schedule', schedules),
-    new ArrayTable('cmn_schedule_blackout', schedules),
-    new ArrayTable('cmn_schedule_span', spans),
-    new ArrayTable('cmn_rota', onCall.rotas),
-    new ArrayTable('cmn_rota_roster', onCall.rosters),
-    new ArrayTable('cmn_rota_member', onCall.members),
-  ]) {
-    db.add(table);
-  }
+    changeTasks: new ArrayTable('change_task'),
+  });
 
   let incidentCounter = scale.incidents;
   return {

@@ -5,7 +5,7 @@ import { incidentRow, type IncidentSpec } from './incidents';
 import { OnCall } from './oncall';
 import { taskNumber } from './records';
 import { type Freeze, freezes, inFreeze, scheduleRows } from './schedules';
-import { ArrayTable, Database, type SnRow } from './store';
+import { ArrayTable, Database, type SnRow, type SnTable } from './store';
 import { buildOrgRecords, type Target } from './world-org';
 
 /** What live mode and the shifting-record fault need besides the tables. */
@@ -166,29 +166,20 @@ export function buildDemoWorld(seed: number, now: Date): WorldContext {
   );
   const problems = problemsFor(incidents, random, now);
 
-  const db = new Database();
   const incidentTable = new ArrayTable('incident', incidents);
-  const { schedules, spans } = scheduleRows(freezeList, now);
-  const onCall = new OnCall(now);
-  for (const table of [
-    new ArrayTable('sys_user', org.users),
-    new ArrayTable('sys_user_group', org.groups),
-    new ArrayTable('sys_user_grmember', org.members),
-    new ArrayTable('cmdb_ci_service', org.services),
-    new ArrayTable('cmdb_ci', [...org.services, ...org.cis]),
-    incidentTable,
-    new ArrayTable('problem', problems),
-    new ArrayTable('change_request', changes),
-    new ArrayTable('change_task', tasks),
-    new ArrayTable('cmn_schedule', schedules),
-    new ArrayTable('cmn_schedule_blackout', schedules),
-    new ArrayTable('cmn_schedule_span', spans),
-    new ArrayTable('cmn_rota', onCall.rotas),
-    new ArrayTable('cmn_rota_roster', onCall.rosters),
-    new ArrayTable('cmn_rota_member', onCall.members),
-  ]) {
-    db.add(table);
-  }
+  const { db, onCall } = buildDatabase({
+    now,
+    freezes: freezeList,
+    users: org.users,
+    groups: org.groups,
+    members: org.members,
+    services: org.services,
+    cis: org.cis,
+    incidents: incidentTable,
+    problems: new ArrayTable('problem', problems),
+    changes: new ArrayTable('change_request', changes),
+    changeTasks: new ArrayTable('change_task', tasks),
+  });
   return {
     db,
     freezes: freezeList,
@@ -220,6 +211,54 @@ export function buildDemoWorld(seed: number, now: Date): WorldContext {
  * Open work the dashboards always have to show, whatever the seed: one
  * incident waiting in a queue, one being worked on, one on hold.
  */
+/** The tables that differ between the demo and the scale world. */
+export interface WorldTables {
+  now: Date;
+  freezes: Freeze[];
+  users: SnRow[];
+  groups: SnRow[];
+  members: SnRow[];
+  services: SnRow[];
+  cis: SnRow[];
+  incidents: SnTable;
+  problems: SnTable;
+  changes: SnTable;
+  changeTasks: SnTable;
+}
+
+/**
+ * Registers every table a ServiceNow world serves, so the demo and the scale
+ * world expose the same tables; schedules and on-call derive from `now`.
+ */
+export function buildDatabase(tables: WorldTables): {
+  db: Database;
+  onCall: OnCall;
+} {
+  const { schedules, spans } = scheduleRows(tables.freezes, tables.now);
+  const onCall = new OnCall(tables.now);
+  const db = new Database();
+  for (const table of [
+    new ArrayTable('sys_user', tables.users),
+    new ArrayTable('sys_user_group', tables.groups),
+    new ArrayTable('sys_user_grmember', tables.members),
+    new ArrayTable('cmdb_ci_service', tables.services),
+    new ArrayTable('cmdb_ci', [...tables.services, ...tables.cis]),
+    tables.incidents,
+    tables.problems,
+    tables.changes,
+    tables.changeTasks,
+    new ArrayTable('cmn_schedule', schedules),
+    new ArrayTable('cmn_schedule_blackout', schedules),
+    new ArrayTable('cmn_schedule_span', spans),
+    new ArrayTable('cmn_rota', onCall.rotas),
+    new ArrayTable('cmn_rota_roster', onCall.rosters),
+    new ArrayTable('cmn_rota_member', onCall.members),
+  ]) {
+    db.add(table);
+  }
+  return { db, onCall };
+}
+
 function currentWork(targets: readonly Target[], now: Date): IncidentPlan[] {
   const opened = (hoursAgo: number) =>
     new Date(now.getTime() - hoursAgo * HOUR);

@@ -93,6 +93,35 @@ export function uuidFor(
   return Random.derive(seed, ...parts).uuid();
 }
 
+/**
+ * The protected objects of the given jobs, in job order, and their ids by
+ * name; ids and vCenter folders differ between the demo and scale worlds.
+ */
+export function protectedObjectsOf(
+  jobs: ReadonlyArray<{ objects: readonly string[] }>,
+  naming: {
+    id: (name: string) => string;
+    objectId: (position: number) => string;
+    folder: string;
+  },
+): { backupObjects: BackupObjectRecord[]; objectIds: Map<string, string> } {
+  const backupObjects: BackupObjectRecord[] = [];
+  const objectIds = new Map<string, string>();
+  for (const job of jobs) {
+    for (const name of job.objects) {
+      const id = naming.id(name);
+      objectIds.set(name, id);
+      backupObjects.push({
+        id,
+        name,
+        objectId: naming.objectId(backupObjects.length),
+        path: `vcenter01.acme.example/${naming.folder}/${name}`,
+      });
+    }
+  }
+  return { backupObjects, objectIds };
+}
+
 export function createDemoWorld(seed: number, now: number): VeeamWorld {
   const repositoryIds = REPOSITORIES.map(r =>
     uuidFor(seed, 'repository', r.name),
@@ -110,20 +139,11 @@ export function createDemoWorld(seed: number, now: number): VeeamWorld {
 
   const sessions: SessionRecord[] = [];
   const restorePoints: RestorePointRecord[] = [];
-  const objectIds = new Map<string, string>();
-  const backupObjects: BackupObjectRecord[] = [];
-  for (const job of jobs) {
-    for (const name of job.objects) {
-      const id = uuidFor(seed, 'backupObject', name);
-      objectIds.set(name, id);
-      backupObjects.push({
-        id,
-        name,
-        objectId: `vm-${1000 + backupObjects.length * 7}`,
-        path: `vcenter01.acme.example/Production/${name}`,
-      });
-    }
-  }
+  const { backupObjects, objectIds } = protectedObjectsOf(jobs, {
+    id: name => uuidFor(seed, 'backupObject', name),
+    objectId: position => `vm-${1000 + position * 7}`,
+    folder: 'Production',
+  });
 
   const backups: BackupRecord[] = [];
   for (const job of jobs) {

@@ -1,9 +1,13 @@
 import type { ScaleOptions } from '../types';
 import { Random } from '../world/random';
 import { DAY } from './dates';
-import { REPOSITORIES, restorePointFor, uuidFor } from './demo';
+import {
+  protectedObjectsOf,
+  REPOSITORIES,
+  restorePointFor,
+  uuidFor,
+} from './demo';
 import type {
-  BackupObjectRecord,
   JobHealth,
   JobRecord,
   RestorePointRecord,
@@ -127,20 +131,11 @@ export function createScaleWorld(
     maxUsn: sessionCount,
   };
 
-  const backupObjects: BackupObjectRecord[] = [];
-  const objectIds = new Map<string, string>();
-  for (const job of jobs) {
-    for (const name of job.objects) {
-      const id = uuidFor(seed, 'scaleObject', name);
-      objectIds.set(name, id);
-      backupObjects.push({
-        id,
-        name,
-        objectId: `vm-${10_000 + backupObjects.length}`,
-        path: `vcenter01.acme.example/Scale/${name}`,
-      });
-    }
-  }
+  const { backupObjects, objectIds } = protectedObjectsOf(jobs, {
+    id: name => uuidFor(seed, 'scaleObject', name),
+    objectId: position => `vm-${10_000 + position}`,
+    folder: 'Scale',
+  });
 
   // Only the retained tail of each job has restore points: about
   // RETAINED_POINTS × jobs sessions, cheap to materialise once.
