@@ -29,6 +29,8 @@ export const itopsModuleJira = createBackendModule({
             type: 'jira',
             instance: name,
             baseUrl: instance.getString('baseUrl'),
+            // The readers come with the source client of this module.
+            readers: {},
           });
         }
         logger.info('Jira sources registered', {

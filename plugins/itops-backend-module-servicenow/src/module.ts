@@ -32,6 +32,8 @@ export const itopsModuleServicenow = createBackendModule({
             type: 'servicenow',
             instance: name,
             baseUrl: instance.getString('baseUrl'),
+            // The readers come with the source client of this module.
+            readers: {},
           });
         }
         logger.info('ServiceNow sources registered', {

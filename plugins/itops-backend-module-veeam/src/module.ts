@@ -29,6 +29,8 @@ export const itopsModuleVeeam = createBackendModule({
             type: 'veeam',
             instance: name,
             baseUrl: instance.getString('baseUrl'),
+            // The readers come with the source client of this module.
+            readers: {},
           });
         }
         logger.info('Veeam Backup & Replication sources registered', {

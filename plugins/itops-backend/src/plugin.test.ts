@@ -23,6 +23,7 @@ function sourceModule(moduleId: string) {
             type: 'servicenow',
             instance: 'production',
             baseUrl: 'http://127.0.0.1:1',
+            readers: {},
           });
         },
       });

@@ -6,3 +6,6 @@
 
 export * from './annotations';
 export * from './health';
+export * from './mapping';
+export * from './permissions';
+export * from './records';

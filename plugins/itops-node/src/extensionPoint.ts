@@ -1,8 +1,55 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import type {
+  ItopsCapability,
+  ItopsRecordsByCapability,
+} from '@backstage-itops/plugin-itops-common';
+
+/**
+ * What the sync engine asks a reader for.
+ *
+ * @public
+ */
+export interface SyncRequest {
+  /**
+   * `false`: records changed since `watermark` (incremental sync).
+   * `true`: every record that currently exists (reconcile); the store then
+   * removes the records of this source and capability that were not yielded.
+   */
+  full: boolean;
+  /** Resume point from the last committed batch; absent on the first sync. */
+  watermark?: string;
+  /** Aborted when the sync task times out or the backend shuts down. */
+  signal: AbortSignal;
+}
+
+/**
+ * A page of records. The engine commits each batch in one transaction and
+ * then stores its watermark, so a crash half-way resumes after the last
+ * committed batch and loses nothing.
+ *
+ * @public
+ */
+export interface SyncBatch<T> {
+  records: T[];
+  /** Resume point after this batch, e.g. the newest `sys_updated_on` seen. */
+  watermark?: string;
+}
+
+/**
+ * Streams one capability's records from a source instance, page by page, so
+ * that a sync never holds a whole table in memory.
+ *
+ * @public
+ */
+export interface ItopsRecordReader<T> {
+  read(request: SyncRequest): AsyncIterable<SyncBatch<T>>;
+}
 
 /**
  * One configured instance of a source system (a ServiceNow instance, a Jira
- * site, a Veeam backup server) that a backend module contributes.
+ * site, a Veeam backup server) that a backend module contributes, with a
+ * reader for each capability it offers. The module knows nothing of the
+ * database: it yields normalized records and the ITOps plugin stores them.
  *
  * @public
  */
@@ -13,6 +60,11 @@ export interface ItopsSource {
   readonly instance: string;
   /** Base URL of the instance's API, shown to operators; never carries credentials. */
   readonly baseUrl: string;
+  readonly readers: {
+    readonly [C in ItopsCapability]?: ItopsRecordReader<
+      ItopsRecordsByCapability[C]
+    >;
+  };
 }
 
 /**

@@ -38,6 +38,11 @@ export class ItopsDatabase {
     this.#knex = knex;
   }
 
+  /** The migrated client, for the plugin's stores. */
+  get client(): Knex {
+    return this.#knex;
+  }
+
   /** Runs a trivial query and reports how it went, without throwing. */
   async probe(): Promise<DatabaseProbe> {
     const client = String(this.#knex.client.config.client);

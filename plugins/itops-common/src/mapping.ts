@@ -1,0 +1,69 @@
+import type { Entity } from '@backstage/catalog-model';
+import { ITOPS_ANNOTATIONS, getItopsAnnotations } from './annotations';
+import type { MappingKey, MappingKeyType } from './records';
+
+/**
+ * The value of a Jira component key: components are only unique within a
+ * project, so the key carries both.
+ *
+ * @public
+ */
+export function jiraComponentKey(project: string, component: string): string {
+  return `${project.toUpperCase()}/${component}`;
+}
+
+const SIMPLE_KEYS: ReadonlyArray<readonly [string, MappingKeyType]> = [
+  [ITOPS_ANNOTATIONS.servicenowService, 'servicenow-service'],
+  [ITOPS_ANNOTATIONS.servicenowCi, 'servicenow-ci'],
+  [ITOPS_ANNOTATIONS.servicenowAssignmentGroup, 'servicenow-group'],
+  [ITOPS_ANNOTATIONS.jsmOpsTeam, 'jsm-team'],
+  [ITOPS_ANNOTATIONS.veeamJob, 'veeam-job'],
+  [ITOPS_ANNOTATIONS.veeamTag, 'veeam-tag'],
+  [ITOPS_ANNOTATIONS.veeamObject, 'veeam-object'],
+];
+
+/**
+ * The mapping keys an entity's annotations give it; a record belongs to the
+ * entity when they share a key. A Jira project with components maps to those
+ * components only, so that two services in one project keep their own issues.
+ * Values are normalized (see {@link normalizeMappingValue}).
+ *
+ * @public
+ */
+export function entityMappingKeys(entity: Entity): MappingKey[] {
+  const annotations = getItopsAnnotations(entity);
+  const keys: MappingKey[] = [];
+  for (const [annotation, type] of SIMPLE_KEYS) {
+    for (const value of annotations[annotation as keyof typeof annotations] ??
+      []) {
+      keys.push({ type, value: normalizeMappingValue(value) });
+    }
+  }
+  const projects = annotations[ITOPS_ANNOTATIONS.jiraProject] ?? [];
+  const components = annotations[ITOPS_ANNOTATIONS.jiraComponent] ?? [];
+  for (const project of projects) {
+    if (components.length === 0) {
+      keys.push({
+        type: 'jira-project',
+        value: normalizeMappingValue(project),
+      });
+    }
+    for (const component of components) {
+      keys.push({
+        type: 'jira-component',
+        value: normalizeMappingValue(jiraComponentKey(project, component)),
+      });
+    }
+  }
+  return keys;
+}
+
+/**
+ * Mapping compares names case-insensitively and ignores surrounding blanks,
+ * because the same service is spelt differently across tools.
+ *
+ * @public
+ */
+export function normalizeMappingValue(value: string): string {
+  return value.trim().toLowerCase();
+}

@@ -1,0 +1,47 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/** Read who is on call. @public */
+export const itopsOnCallReadPermission = createPermission({
+  name: 'itops.oncall.read',
+  attributes: { action: 'read' },
+});
+
+/** Read incidents and incident KPIs. @public */
+export const itopsIncidentReadPermission = createPermission({
+  name: 'itops.incident.read',
+  attributes: { action: 'read' },
+});
+
+/** Read change requests and freeze windows. @public */
+export const itopsChangeReadPermission = createPermission({
+  name: 'itops.change.read',
+  attributes: { action: 'read' },
+});
+
+/** Read backup jobs, runs and backup KPIs. @public */
+export const itopsBackupReadPermission = createPermission({
+  name: 'itops.backup.read',
+  attributes: { action: 'read' },
+});
+
+/** Read compliance scorecards and evidence. @public */
+export const itopsComplianceReadPermission = createPermission({
+  name: 'itops.compliance.read',
+  attributes: { action: 'read' },
+});
+
+/** Read the sync status of source instances. @public */
+export const itopsSyncStatusReadPermission = createPermission({
+  name: 'itops.sync-status.read',
+  attributes: { action: 'read' },
+});
+
+/** Every ITOps permission, for registration. @public */
+export const itopsPermissions = [
+  itopsOnCallReadPermission,
+  itopsIncidentReadPermission,
+  itopsChangeReadPermission,
+  itopsBackupReadPermission,
+  itopsComplianceReadPermission,
+  itopsSyncStatusReadPermission,
+];

@@ -1,0 +1,198 @@
+/**
+ * Normalized ITOps records: what source modules yield and the ITOps backend
+ * stores. Every record keeps its origin so that it can be traced back to, and
+ * opened in, the source system. Times are ISO 8601 strings in UTC.
+ */
+
+/** What a source can provide. @public */
+export type ItopsCapability =
+  | 'incidents'
+  | 'changes'
+  | 'oncall'
+  | 'freezeWindows'
+  | 'backups';
+
+/** All capabilities, in a stable order. @public */
+export const ITOPS_CAPABILITIES: readonly ItopsCapability[] = [
+  'incidents',
+  'changes',
+  'oncall',
+  'freezeWindows',
+  'backups',
+];
+
+/**
+ * A value that links a record to catalog entities, e.g. the ServiceNow CI
+ * sys_id `{ type: 'servicenow-ci', value: 'a58c…' }`. Entities get the same
+ * keys from their annotations (see `entityMappingKeys`).
+ *
+ * @public
+ */
+export interface MappingKey {
+  type: MappingKeyType;
+  value: string;
+}
+
+/** @public */
+export type MappingKeyType =
+  | 'servicenow-service'
+  | 'servicenow-ci'
+  | 'servicenow-group'
+  | 'jira-project'
+  | 'jira-component'
+  | 'jsm-team'
+  | 'veeam-job'
+  | 'veeam-tag'
+  | 'veeam-object';
+
+/** Fields every synced record has. @public */
+export interface ItopsRecordBase {
+  /** Id of the record in its source (sys_id, issue id, job id…). */
+  externalId: string;
+  /** Deep link to the record in the source's UI. */
+  url?: string;
+  /** When the source last changed the record, if it says. */
+  sourceUpdatedAt?: string;
+  /** Keys mapping the record to catalog entities. */
+  keys: MappingKey[];
+}
+
+/** Where a stored record came from. @public */
+export interface RecordOrigin {
+  sourceType: string;
+  sourceInstance: string;
+  externalId: string;
+  url?: string;
+}
+
+/** @public */
+export type IncidentState =
+  | 'new'
+  | 'in_progress'
+  | 'on_hold'
+  | 'resolved'
+  | 'closed'
+  | 'cancelled';
+
+/** @public */
+export interface IncidentRecord extends ItopsRecordBase {
+  number: string;
+  title: string;
+  state: IncidentState;
+  /** The source's own state value, kept because customers customise states. */
+  sourceState?: string;
+  /** 1 (critical) to 5 (planning). */
+  priority: 1 | 2 | 3 | 4 | 5;
+  openedAt: string;
+  acknowledgedAt?: string;
+  resolvedAt?: string;
+  closedAt?: string;
+  /** When the problem started or was detected, where the source knows it. */
+  detectedAt?: string;
+  assignmentGroup?: string;
+  major?: boolean;
+  security?: boolean;
+  personalDataBreach?: boolean;
+  /** When the organisation became aware of a personal-data breach (GDPR art. 33). */
+  breachAwareAt?: string;
+  /** When the supervisory authority was notified. */
+  authorityNotifiedAt?: string;
+  /** Whether the source reports the resolution SLA as met (JSM SLA, SN task_sla). */
+  slaMet?: boolean;
+}
+
+/** @public */
+export type ChangeType = 'standard' | 'normal' | 'emergency';
+
+/** @public */
+export type ChangeState =
+  | 'new'
+  | 'assess'
+  | 'authorize'
+  | 'scheduled'
+  | 'implement'
+  | 'review'
+  | 'closed'
+  | 'cancelled';
+
+/** @public */
+export interface ChangeRecord extends ItopsRecordBase {
+  number: string;
+  title: string;
+  type: ChangeType;
+  state: ChangeState;
+  sourceState?: string;
+  risk?: 'very_high' | 'high' | 'moderate' | 'low';
+  plannedStart?: string;
+  plannedEnd?: string;
+  actualStart?: string;
+  actualEnd?: string;
+  approval?: 'not_requested' | 'requested' | 'approved' | 'rejected';
+  approvedAt?: string;
+  outcome?: 'successful' | 'successful_with_issues' | 'unsuccessful';
+  /** The source's close code, kept when it maps to no outcome. */
+  sourceOutcome?: string;
+  implementerGroup?: string;
+}
+
+/** One person on call for a schedule over a period. @public */
+export interface OnCallShiftRecord extends ItopsRecordBase {
+  scheduleName: string;
+  /** Team or assignment group the schedule belongs to. */
+  groupName: string;
+  personName: string;
+  personEmail?: string;
+  personPhone?: string;
+  start: string;
+  end: string;
+  /** 1 is first responder; higher levels are escalations. */
+  escalationLevel: number;
+}
+
+/** A period in which changes should not be made. @public */
+export interface FreezeWindowRecord extends ItopsRecordBase {
+  name: string;
+  start: string;
+  end: string;
+  description?: string;
+}
+
+/** @public */
+export type BackupResult = 'success' | 'warning' | 'failed' | 'running';
+
+/** @public */
+export interface BackupJobRecord extends ItopsRecordBase {
+  recordType: 'backup-job';
+  name: string;
+  description?: string;
+  /** Names of the protected objects. */
+  objects: string[];
+  lastResult?: BackupResult;
+  lastRunAt?: string;
+  nextRunAt?: string;
+  enabled?: boolean;
+}
+
+/** One run of a backup job, or a restore test. @public */
+export interface BackupRunRecord extends ItopsRecordBase {
+  recordType: 'backup-run';
+  jobExternalId?: string;
+  jobName: string;
+  kind: 'backup' | 'restore-test';
+  result: BackupResult;
+  startedAt: string;
+  endedAt?: string;
+  /** Objects that failed in this run. */
+  failedObjects?: string[];
+  /** Creation time of the restore point this run produced. */
+  restorePointAt?: string;
+}
+
+/** The records of each capability. @public */
+export interface ItopsRecordsByCapability {
+  incidents: IncidentRecord;
+  changes: ChangeRecord;
+  oncall: OnCallShiftRecord;
+  freezeWindows: FreezeWindowRecord;
+  backups: BackupJobRecord | BackupRunRecord;
+}
