@@ -59,6 +59,15 @@ export function entityMappingKeys(entity: Entity): MappingKey[] {
 }
 
 /**
+ * Longest mapping key value that is stored. Longer values cannot be keys
+ * (the columns are 255 characters on every database) and are left out on
+ * both sides, so they never match by accident after truncation.
+ *
+ * @public
+ */
+export const MAX_MAPPING_KEY_LENGTH = 255;
+
+/**
  * Mapping compares names case-insensitively and ignores surrounding blanks,
  * because the same service is spelt differently across tools.
  *

@@ -1,0 +1,292 @@
+import type {
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import {
+  ITOPS_CAPABILITIES,
+  type ItopsCapability,
+  type ItopsRecordsByCapability,
+} from '@backstage-itops/plugin-itops-common';
+import type {
+  ItopsRecordReader,
+  ItopsSource,
+} from '@backstage-itops/plugin-itops-node';
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import {
+  type CapabilitySyncConfig,
+  readCapabilitySyncConfig,
+} from './syncConfig';
+import { syncErrorMessage } from './syncErrorMessage';
+import { type SyncState, type SyncStateKey, SyncStore } from './SyncStore';
+
+/**
+ * Capabilities whose sources return a small current snapshot (rotas, freeze
+ * calendars) rather than a change feed, so every run reads them whole.
+ */
+const SNAPSHOT_CAPABILITIES: ReadonlySet<ItopsCapability> = new Set([
+  'oncall',
+  'freezeWindows',
+]);
+
+/** How many rejected record ids a warning names. */
+const LOGGED_REJECTIONS = 5;
+
+/** Options of {@link SyncEngine.runOnce}. */
+export interface SyncRunOptions {
+  /**
+   * Force a full (`true`) or incremental (`false`) run instead of deciding
+   * from the sync state. Snapshot capabilities are always full.
+   */
+  full?: boolean;
+  /** Aborts the run between batches, and is passed on to the reader. */
+  signal?: AbortSignal;
+}
+
+/** The outcome of one sync run; a failing source is reported here, not thrown. */
+export interface SyncRunResult {
+  status: 'succeeded' | 'failed' | 'skipped';
+  full: boolean;
+  /** Records stored by this run. */
+  written: number;
+  /** Records the store refused (invalid data), skipped. */
+  rejected: number;
+  /** Records removed because a full run no longer saw them. */
+  deleted: number;
+  /** The stored (credential-free) error message of a failed run. */
+  error?: string;
+}
+
+/** Options of {@link SyncEngine.create}. */
+export interface SyncEngineOptions {
+  /** A client whose schema the ITOps migrations have created. */
+  knex: Knex;
+  sources: readonly ItopsSource[];
+  scheduler: SchedulerService;
+  /** The root config; `itops.sync` is read from it. */
+  config: Config;
+  logger: LoggerService;
+}
+
+/**
+ * Keeps the ITOps store in step with the registered sources: one scheduled
+ * task per source instance and capability streams the source's records into
+ * the store, incrementally from the stored watermark, and now and then as a
+ * full reconcile that also deletes what the source no longer has.
+ */
+export class SyncEngine {
+  readonly #store: SyncStore;
+  readonly #sources: readonly ItopsSource[];
+  readonly #scheduler: SchedulerService;
+  readonly #logger: LoggerService;
+  readonly #config: ReadonlyMap<ItopsCapability, CapabilitySyncConfig>;
+
+  /** Reads the sync config, failing fast on invalid schedules. */
+  static create(options: SyncEngineOptions): SyncEngine {
+    return new SyncEngine(options);
+  }
+
+  private constructor(options: SyncEngineOptions) {
+    this.#store = SyncStore.create(options.knex);
+    this.#sources = options.sources;
+    this.#scheduler = options.scheduler;
+    this.#logger = options.logger;
+    this.#config = new Map(
+      ITOPS_CAPABILITIES.map(c => [
+        c,
+        readCapabilitySyncConfig(options.config, c),
+      ]),
+    );
+  }
+
+  /** The store the engine writes to, for reading sync state. */
+  get store(): SyncStore {
+    return this.#store;
+  }
+
+  /** Schedules one task per source instance and capability it can read. */
+  async start(): Promise<void> {
+    for (const source of this.#sources) {
+      for (const capability of ITOPS_CAPABILITIES) {
+        if (!source.readers[capability]) {
+          continue;
+        }
+        const { schedule } = this.#config.get(capability)!;
+        const id = syncTaskId(source, capability);
+        await this.#scheduler.scheduleTask({
+          id,
+          ...schedule,
+          fn: async signal => {
+            await this.#runTask(id, source, capability, signal);
+          },
+        });
+      }
+    }
+  }
+
+  /**
+   * Syncs one capability of one source: streams its batches into the store,
+   * then deletes unseen records if the run was full and completed. A failure
+   * of the source keeps everything stored so far and the last committed
+   * watermark, and resolves as `failed`; only an unusable store rejects.
+   */
+  async runOnce(
+    source: ItopsSource,
+    capability: ItopsCapability,
+    options: SyncRunOptions = {},
+  ): Promise<SyncRunResult> {
+    return this.#run(source, capability, options, this.#logger);
+  }
+
+  async #runTask(
+    taskId: string,
+    source: ItopsSource,
+    capability: ItopsCapability,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const logger = this.#logger.child({
+      taskId,
+      taskInstanceId: randomUUID(),
+    });
+    try {
+      await this.#run(source, capability, { signal }, logger);
+    } catch (error) {
+      // Only the bookkeeping itself (e.g. a lost database) gets here; the
+      // scheduler must keep the task alive for the next run regardless.
+      logger.error(`ITOps sync task failed: ${syncErrorMessage(error)}`);
+    }
+  }
+
+  async #run(
+    source: ItopsSource,
+    capability: ItopsCapability,
+    options: SyncRunOptions,
+    logger: LoggerService,
+  ): Promise<SyncRunResult> {
+    // The reader of `capability` yields that capability's records; the
+    // index type cannot say so for a capability that is a variable.
+    const reader = source.readers[capability] as
+      | ItopsRecordReader<ItopsRecordsByCapability[ItopsCapability]>
+      | undefined;
+    if (!reader) {
+      return {
+        status: 'skipped',
+        full: false,
+        written: 0,
+        rejected: 0,
+        deleted: 0,
+      };
+    }
+    const key: SyncStateKey = {
+      sourceType: source.type,
+      sourceInstance: source.instance,
+      capability,
+    };
+    const state = await this.#store.getState(key);
+    const full = this.#isFull(capability, state, options.full);
+    const signal = options.signal ?? new AbortController().signal;
+    const syncId = randomUUID();
+    const result: SyncRunResult = {
+      status: 'succeeded',
+      full,
+      written: 0,
+      rejected: 0,
+      deleted: 0,
+    };
+
+    await this.#store.recordAttempt(key, new Date());
+    try {
+      // A full run reads everything, so it starts from scratch rather than
+      // resuming; its upserts are idempotent.
+      const batches = reader.read({
+        full,
+        watermark: full ? undefined : state?.watermark,
+        signal,
+      });
+      for await (const batch of batches) {
+        const { written, rejected } = await this.#store.writeBatch(
+          source,
+          capability,
+          batch.records,
+          syncId,
+        );
+        // Stored after the batch commits: a crash in between replays the
+        // batch next time, which the upsert makes harmless.
+        if (batch.watermark !== undefined) {
+          await this.#store.saveWatermark(key, batch.watermark);
+        }
+        result.written += written;
+        result.rejected += rejected.length;
+        if (rejected.length > 0) {
+          logger.warn(
+            `ITOps sync of ${describe(key)} skipped ${
+              rejected.length
+            } invalid record(s): ${rejected
+              .slice(0, LOGGED_REJECTIONS)
+              .map(r => `${r.externalId} (${r.reason})`)
+              .join(', ')}`,
+          );
+        }
+        signal.throwIfAborted();
+      }
+      if (full) {
+        result.deleted = await this.#store.deleteUnseen(
+          source,
+          capability,
+          syncId,
+        );
+      }
+      await this.#store.recordSuccess(key, { at: new Date(), full });
+      logger.info(
+        `ITOps ${full ? 'full' : 'incremental'} sync of ${describe(
+          key,
+        )} stored ${result.written} record(s), deleted ${result.deleted}`,
+      );
+      return result;
+    } catch (error) {
+      const message = signal.aborted
+        ? `Sync aborted (timeout or shutdown) after ${
+            result.written
+          } record(s): ${syncErrorMessage(signal.reason ?? error)}`
+        : syncErrorMessage(error);
+      await this.#store.recordFailure(key, { at: new Date(), message });
+      logger.warn(
+        `ITOps sync of ${describe(key)} failed after ${
+          result.written
+        } record(s); stored data is kept: ${message}`,
+      );
+      return { ...result, status: 'failed', error: message };
+    }
+  }
+
+  #isFull(
+    capability: ItopsCapability,
+    state: SyncState | undefined,
+    requested: boolean | undefined,
+  ): boolean {
+    if (SNAPSHOT_CAPABILITIES.has(capability)) {
+      return true;
+    }
+    if (requested !== undefined) {
+      return requested;
+    }
+    if (!state?.watermark || !state.lastFullSyncAt) {
+      return true;
+    }
+    const { fullSyncEveryMs } = this.#config.get(capability)!;
+    return Date.now() - state.lastFullSyncAt.getTime() >= fullSyncEveryMs;
+  }
+}
+
+/** The scheduler task id of a source's capability. */
+export function syncTaskId(
+  source: Pick<ItopsSource, 'type' | 'instance'>,
+  capability: ItopsCapability,
+): string {
+  return `itops-sync:${source.type}:${source.instance}:${capability}`;
+}
+
+function describe(key: SyncStateKey): string {
+  return `${key.sourceType}/${key.sourceInstance} ${key.capability}`;
+}

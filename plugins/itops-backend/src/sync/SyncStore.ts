@@ -1,0 +1,361 @@
+import {
+  type ItopsCapability,
+  type ItopsRecordsByCapability,
+  MAX_MAPPING_KEY_LENGTH,
+  type MappingKey,
+  normalizeMappingValue,
+} from '@backstage-itops/plugin-itops-common';
+import { stringifyError } from '@backstage/errors';
+import type { Knex } from 'knex';
+import {
+  type DbRow,
+  type RecordKind,
+  type RecordTable,
+  tableOf,
+  tablesOf,
+} from '../database/recordTables';
+import { toDbTime } from '../database/time';
+
+const RECORD_KEYS = 'itops_record_keys';
+const SYNC_STATE = 'itops_sync_state';
+const UNIQUE_RECORD = ['source_type', 'source_instance', 'external_id'];
+
+/**
+ * Rows per statement. Both databases cap bound variables per statement
+ * (SQLite at 32,766, PostgreSQL at 65,535), so wide tables get fewer rows.
+ */
+const MAX_ROWS_PER_STATEMENT = 500;
+const MAX_BINDINGS_PER_STATEMENT = 10_000;
+
+/** A source instance, as the store identifies it. */
+export interface SyncSourceRef {
+  type: string;
+  instance: string;
+}
+
+/** The unit of sync bookkeeping: one capability of one source instance. */
+export interface SyncStateKey {
+  sourceType: string;
+  sourceInstance: string;
+  capability: ItopsCapability;
+}
+
+/** Sync progress and health of one capability of one source instance. */
+export interface SyncState {
+  /** Resume point of the last committed batch. */
+  watermark?: string;
+  lastAttemptAt?: Date;
+  lastSuccessAt?: Date;
+  lastFullSyncAt?: Date;
+  /** Why the last run failed; cleared by the next successful run. */
+  lastError?: string;
+  /** When a run last failed; kept after recovery, for history. */
+  lastErrorAt?: Date;
+  /** Records currently stored for this source and capability. */
+  recordCount: number;
+}
+
+/** A record that could not be stored, and why; the rest of its batch is. */
+export interface RejectedRecord {
+  externalId: string;
+  reason: string;
+}
+
+/** What {@link SyncStore.writeBatch} did. */
+export interface WriteBatchResult {
+  written: number;
+  rejected: RejectedRecord[];
+}
+
+interface PreparedRecord {
+  row: DbRow;
+  keys: MappingKey[];
+}
+
+/**
+ * Writes synced records and sync bookkeeping to the ITOps store. Every
+ * method works on SQLite and PostgreSQL; writes of one batch are atomic.
+ */
+export class SyncStore {
+  readonly #knex: Knex;
+
+  /** @param knex - a client whose schema the ITOps migrations have created */
+  static create(knex: Knex): SyncStore {
+    return new SyncStore(knex);
+  }
+
+  private constructor(knex: Knex) {
+    this.#knex = knex;
+  }
+
+  /**
+   * Upserts a batch of one capability's records, marking them as seen by
+   * `syncId`, and replaces their mapping keys, all in one transaction.
+   * Records that cannot be converted (e.g. an unparseable timestamp) are
+   * skipped and returned, so that one bad record does not stall a source.
+   */
+  async writeBatch<C extends ItopsCapability>(
+    source: SyncSourceRef,
+    capability: C,
+    records: readonly ItopsRecordsByCapability[C][],
+    syncId: string,
+  ): Promise<WriteBatchResult> {
+    const rejected: RejectedRecord[] = [];
+    const byTable = new Map<RecordTable<any>, Map<string, PreparedRecord>>();
+    for (const record of records) {
+      try {
+        const table = tableOf(capability, record);
+        const prepared = prepareRecord(table, record, source, syncId);
+        const rows = byTable.get(table) ?? new Map();
+        // Last one wins: PostgreSQL refuses to upsert one row twice in a statement.
+        rows.set(record.externalId, prepared);
+        byTable.set(table, rows);
+      } catch (error) {
+        rejected.push({
+          externalId: String(record?.externalId),
+          reason: stringifyError(error),
+        });
+      }
+    }
+
+    let written = 0;
+    if (byTable.size === 0) {
+      return { written, rejected };
+    }
+    await this.#knex.transaction(async trx => {
+      for (const [table, prepared] of byTable) {
+        written += await upsertRecords(trx, table, [...prepared.values()]);
+      }
+    });
+    return { written, rejected };
+  }
+
+  /**
+   * Deletes the records of a source and capability, and their keys, that the
+   * sync `syncId` did not yield. Only call it after that sync read every
+   * record (a completed full sync). Returns how many records were deleted.
+   */
+  async deleteUnseen(
+    source: SyncSourceRef,
+    capability: ItopsCapability,
+    syncId: string,
+  ): Promise<number> {
+    return this.#knex.transaction(async trx => {
+      let deleted = 0;
+      for (const { kind, table } of tablesOf(capability)) {
+        const unseen = trx(table)
+          .select('id')
+          .where({
+            source_type: source.type,
+            source_instance: source.instance,
+          })
+          .whereNot('seen_in_sync', syncId);
+        await trx(RECORD_KEYS)
+          .where('record_table', kind)
+          .whereIn('record_id', unseen)
+          .delete();
+        deleted += await trx(table)
+          .where({
+            source_type: source.type,
+            source_instance: source.instance,
+          })
+          .whereNot('seen_in_sync', syncId)
+          .delete();
+      }
+      return deleted;
+    });
+  }
+
+  /** How many records of a source and capability are stored. */
+  async countRecords(
+    source: SyncSourceRef,
+    capability: ItopsCapability,
+  ): Promise<number> {
+    let count = 0;
+    for (const { table } of tablesOf(capability)) {
+      const [row] = await this.#knex(table)
+        .where({ source_type: source.type, source_instance: source.instance })
+        .count({ count: '*' });
+      count += Number(row.count);
+    }
+    return count;
+  }
+
+  /** The sync state, or undefined if this capability never synced. */
+  async getState(key: SyncStateKey): Promise<SyncState | undefined> {
+    const row = await this.#knex(SYNC_STATE).where(stateWhere(key)).first();
+    return row ? stateFromRow(row) : undefined;
+  }
+
+  /** Notes that a run started, creating the state row on the first run. */
+  async recordAttempt(key: SyncStateKey, at: Date): Promise<void> {
+    await this.#knex(SYNC_STATE)
+      .insert({ ...stateWhere(key), last_attempt_at: at })
+      .onConflict(['source_type', 'source_instance', 'capability'])
+      .merge(['last_attempt_at']);
+  }
+
+  /** Stores the resume point after a committed batch. */
+  async saveWatermark(key: SyncStateKey, watermark: string): Promise<void> {
+    await this.#knex(SYNC_STATE).where(stateWhere(key)).update({ watermark });
+  }
+
+  /** Notes a completed run: clears the last error and refreshes the count. */
+  async recordSuccess(
+    key: SyncStateKey,
+    run: { at: Date; full: boolean },
+  ): Promise<void> {
+    const recordCount = await this.countRecords(keySource(key), key.capability);
+    await this.#knex(SYNC_STATE)
+      .where(stateWhere(key))
+      .update({
+        last_success_at: run.at,
+        last_error: null,
+        record_count: recordCount,
+        ...(run.full ? { last_full_sync_at: run.at } : {}),
+      });
+  }
+
+  /**
+   * Notes a failed run. The watermark stays at the last committed batch.
+   * `message` must already be free of credentials.
+   */
+  async recordFailure(
+    key: SyncStateKey,
+    run: { at: Date; message: string },
+  ): Promise<void> {
+    const recordCount = await this.countRecords(keySource(key), key.capability);
+    await this.#knex(SYNC_STATE).where(stateWhere(key)).update({
+      last_error: run.message,
+      last_error_at: run.at,
+      record_count: recordCount,
+    });
+  }
+}
+
+function prepareRecord(
+  table: RecordTable<any>,
+  record: { externalId: string; url?: string; sourceUpdatedAt?: string },
+  source: SyncSourceRef,
+  syncId: string,
+): PreparedRecord {
+  if (typeof record.externalId !== 'string' || record.externalId === '') {
+    throw new TypeError('Record has no externalId');
+  }
+  const row = {
+    ...table.toRow(record),
+    source_type: source.type,
+    source_instance: source.instance,
+    external_id: record.externalId,
+    url: record.url ?? null,
+    source_updated_at: toDbTime(record.sourceUpdatedAt),
+    seen_in_sync: syncId,
+  };
+  return { row, keys: uniqueKeys((record as { keys?: MappingKey[] }).keys) };
+}
+
+/** Normalized, de-duplicated keys; values too long to be keys are left out. */
+function uniqueKeys(keys: MappingKey[] | undefined): MappingKey[] {
+  const unique = new Map<string, MappingKey>();
+  for (const key of keys ?? []) {
+    const value = normalizeMappingValue(key.value);
+    if (value !== '' && value.length <= MAX_MAPPING_KEY_LENGTH) {
+      unique.set(`${key.type}\u0000${value}`, { type: key.type, value });
+    }
+  }
+  return [...unique.values()];
+}
+
+/** Upserts one table's records and replaces their keys; returns the row count. */
+async function upsertRecords(
+  trx: Knex.Transaction,
+  table: RecordTable<any>,
+  records: PreparedRecord[],
+): Promise<number> {
+  const columns = Object.keys(records[0]?.row ?? {}).length || 1;
+  const rowsPerStatement = Math.min(
+    MAX_ROWS_PER_STATEMENT,
+    Math.floor(MAX_BINDINGS_PER_STATEMENT / columns),
+  );
+  for (const chunk of chunks(records, rowsPerStatement)) {
+    const upserted: Array<{ id: number | string; external_id: string }> =
+      await trx(table.table)
+        .insert(chunk.map(r => r.row))
+        .onConflict(UNIQUE_RECORD)
+        .merge()
+        .returning(['id', 'external_id']);
+    const idOf = new Map(upserted.map(r => [r.external_id, r.id]));
+    await replaceKeys(
+      trx,
+      table.kind,
+      chunk.map(r => ({
+        id: idOf.get(String(r.row.external_id))!,
+        keys: r.keys,
+      })),
+    );
+  }
+  return records.length;
+}
+
+async function replaceKeys(
+  trx: Knex.Transaction,
+  kind: RecordKind,
+  records: Array<{ id: number | string; keys: MappingKey[] }>,
+): Promise<void> {
+  await trx(RECORD_KEYS)
+    .where('record_table', kind)
+    .whereIn(
+      'record_id',
+      records.map(r => r.id),
+    )
+    .delete();
+  const keyRows = records.flatMap(r =>
+    r.keys.map(k => ({
+      record_table: kind,
+      record_id: r.id,
+      key_type: k.type,
+      key_value: k.value,
+    })),
+  );
+  for (const chunk of chunks(keyRows, MAX_ROWS_PER_STATEMENT)) {
+    await trx(RECORD_KEYS).insert(chunk);
+  }
+}
+
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) {
+    yield items.slice(i, i + size);
+  }
+}
+
+function stateWhere(key: SyncStateKey) {
+  return {
+    source_type: key.sourceType,
+    source_instance: key.sourceInstance,
+    capability: key.capability,
+  };
+}
+
+function keySource(key: SyncStateKey): SyncSourceRef {
+  return { type: key.sourceType, instance: key.sourceInstance };
+}
+
+/** Timestamps come back as Date from PostgreSQL and epoch ms from SQLite. */
+function optionalDate(value: unknown): Date | undefined {
+  if (value === null || value === undefined) {
+    return undefined;
+  }
+  return value instanceof Date ? value : new Date(value as number | string);
+}
+
+function stateFromRow(row: DbRow): SyncState {
+  return {
+    watermark: (row.watermark as string | null) ?? undefined,
+    lastAttemptAt: optionalDate(row.last_attempt_at),
+    lastSuccessAt: optionalDate(row.last_success_at),
+    lastFullSyncAt: optionalDate(row.last_full_sync_at),
+    lastError: (row.last_error as string | null) ?? undefined,
+    lastErrorAt: optionalDate(row.last_error_at),
+    recordCount: Number(row.record_count),
+  };
+}

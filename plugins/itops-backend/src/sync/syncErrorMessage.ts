@@ -1,0 +1,32 @@
+import { stringifyError } from '@backstage/errors';
+
+const MAX_LENGTH = 1000;
+
+/**
+ * Patterns of secrets that upstream client errors are known to echo back:
+ * credentials in URLs, authorization headers, and secret-looking query or
+ * JSON parameters.
+ */
+const SECRETS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@'],
+  [
+    /\b([\w-]*(?:password|passwd|secret|token|api[_-]?key|apikey|authorization|credentials?)[\w-]*)(["']?\s*[:=]\s*["']?)(?:(?:bearer|basic)\s+)?[^\s"'&,;}]+/gi,
+    '$1$2***',
+  ],
+  [/\b(bearer|basic|token)\s+[\w\-.~+/=]+/gi, '$1 ***'],
+];
+
+/**
+ * The message a failed sync stores and logs: the error's name and message
+ * with anything that looks like a credential masked, and bounded in length,
+ * since it is shown to every user of the status API.
+ */
+export function syncErrorMessage(error: unknown): string {
+  let message = stringifyError(error);
+  for (const [pattern, replacement] of SECRETS) {
+    message = message.replace(pattern, replacement);
+  }
+  return message.length > MAX_LENGTH
+    ? `${message.slice(0, MAX_LENGTH - 1)}…`
+    : message;
+}
