@@ -1,0 +1,1 @@
+export { EntityMapper, type MappingSummary } from './EntityMapper';
