@@ -1,30 +1,172 @@
 import type { ItopsHealth } from '@backstage-itops/plugin-itops-common';
 import type { ItopsSource } from '@backstage-itops/plugin-itops-node';
-import express from 'express';
-import Router from 'express-promise-router';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import type express from 'express';
 import type { ItopsDatabase } from '../database/ItopsDatabase';
+import type { KpiCalculator } from '../kpis/KpiCalculator';
+import type { ItopsReadStore } from '../read/ItopsReadStore';
+import { createOpenApiRouter } from '../schema/openapi';
+import type { AreaAccess } from './access';
+import { DAY_MS, entityRefOf, optionalRangeOf, rangeOf } from './params';
+import { entityKpis, entitySummary, SUMMARY_AREAS } from './summary';
+
+/** Longest range of a calendar request: a quarter. */
+const CALENDAR_MAX_DAYS = 92;
+/** Longest range of other range requests: a year. */
+const RANGE_MAX_DAYS = 366;
 
 export interface RouterOptions {
   database: ItopsDatabase;
   sources: readonly ItopsSource[];
+  store: ItopsReadStore;
+  kpis: KpiCalculator;
+  access: AreaAccess;
+  /** Default KPI window, `itops.kpis.windowDays`. */
+  kpiWindowDays: number;
 }
 
+/**
+ * The ITOps HTTP API. Parameters are validated against
+ * `src/schema/openapi.yaml` before a handler runs (400 naming the
+ * parameter); handlers check permissions, resolve the entity (404) and hand
+ * over to the read store and KPI calculator.
+ */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { database, sources } = options;
-  const router = Router();
-  router.use(express.json());
+  const { database, sources, store, kpis, access, kpiWindowDays } = options;
+  const router = await createOpenApiRouter();
+
+  async function entityOf(entityRef: string) {
+    const entity = await store.findEntity(entityRef);
+    if (!entity) {
+      throw new NotFoundError(`No ITOps data for entity ${entityRef}`);
+    }
+    return entity;
+  }
+
+  const kpiWindow = () => {
+    const now = store.now();
+    return { from: now - kpiWindowDays * DAY_MS, to: now };
+  };
 
   router.get('/health', async (_req, res) => {
     const probe = await database.probe();
-    const body: ItopsHealth = {
+    const body = {
       status: probe.reachable ? 'ok' : 'degraded',
-      database: probe,
+      // A copy: the spec-typed response accepts object literals, not the
+      // DatabaseProbe interface.
+      database: { ...probe },
       sources: sources.map(({ type, instance }) => ({ type, instance })),
-    };
+    } satisfies ItopsHealth;
     // 503 lets load balancers and uptime checks act on a lost database.
     res.status(probe.reachable ? 200 : 503).json(body);
+  });
+
+  router.get('/entities/:kind/:namespace/:name/summary', async (req, res) => {
+    const allowed = await access.decide(req, SUMMARY_AREAS);
+    const entity = await entityOf(entityRefOf(req.params));
+    res.json(
+      await entitySummary({
+        store,
+        kpis,
+        entity,
+        allowed,
+        kpiWindow: kpiWindow(),
+      }),
+    );
+  });
+
+  router.get('/entities/:kind/:namespace/:name/incidents', async (req, res) => {
+    await access.require(req, 'incidents');
+    const { entityRef } = await entityOf(entityRefOf(req.params));
+    res.json(
+      await store.listIncidents(entityRef, {
+        ...optionalRangeOf(req.query, Infinity),
+        state: req.query.state ?? 'open',
+        priorities: req.query.priority,
+        limit: req.query.limit ?? 50,
+        offset: req.query.offset ?? 0,
+        sort: req.query.sort ?? '-opened_at',
+      }),
+    );
+  });
+
+  router.get('/entities/:kind/:namespace/:name/changes', async (req, res) => {
+    await access.require(req, 'changes');
+    const { entityRef } = await entityOf(entityRefOf(req.params));
+    const now = store.now();
+    const range = rangeOf(req.query, {
+      fallback: { from: now - 30 * DAY_MS, to: now + 30 * DAY_MS },
+      maxDays: RANGE_MAX_DAYS,
+    });
+    res.json({ items: await store.listEntityChanges(entityRef, range) });
+  });
+
+  router.get('/entities/:kind/:namespace/:name/oncall', async (req, res) => {
+    await access.require(req, 'oncall');
+    const { entityRef } = await entityOf(entityRefOf(req.params));
+    res.json(await store.onCall(entityRef));
+  });
+
+  router.get('/entities/:kind/:namespace/:name/backups', async (req, res) => {
+    await access.require(req, 'backups');
+    const { entityRef } = await entityOf(entityRefOf(req.params));
+    res.json({ jobs: await store.backupJobsWithRuns(entityRef) });
+  });
+
+  router.get('/entities/:kind/:namespace/:name/kpis', async (req, res) => {
+    const allowed = await access.decide(req, [
+      'incidents',
+      'changes',
+      'backups',
+    ]);
+    if (!Object.values(allowed).some(Boolean)) {
+      throw new NotAllowedError('Missing permission to read any ITOps KPI');
+    }
+    const { entityRef } = await entityOf(entityRefOf(req.params));
+    const window = rangeOf(req.query, {
+      fallback: kpiWindow(),
+      maxDays: RANGE_MAX_DAYS,
+    });
+    res.json(
+      await entityKpis({ kpis, entityRef, allowed, window, now: store.now() }),
+    );
+  });
+
+  router.get('/changes', async (req, res) => {
+    await access.require(req, 'changes');
+    const range = rangeOf(req.query, {
+      fallback: kpiWindow(),
+      maxDays: CALENDAR_MAX_DAYS,
+    });
+    const entityRef = req.query.entityRef
+      ? (await entityOf(req.query.entityRef)).entityRef
+      : undefined;
+    res.json(
+      await store.listCalendarChanges({
+        ...range,
+        entityRef,
+        types: req.query.type,
+        states: req.query.state,
+        limit: req.query.limit ?? 100,
+        offset: req.query.offset ?? 0,
+      }),
+    );
+  });
+
+  router.get('/freeze-windows', async (req, res) => {
+    await access.require(req, 'changes');
+    const range = rangeOf(req.query, {
+      fallback: kpiWindow(),
+      maxDays: RANGE_MAX_DAYS,
+    });
+    res.json({ items: await store.listFreezeWindows(range) });
+  });
+
+  router.get('/sync-status', async (req, res) => {
+    await access.require(req, 'syncStatus');
+    res.json({ items: await store.syncStatus() });
   });
 
   return router;

@@ -1,0 +1,112 @@
+import type { Knex } from 'knex';
+import type { RecordKind } from '../database/recordTables';
+import {
+  entityBackupJobs,
+  type BackupJobDetail,
+  type BackupJobHealth,
+} from './backups';
+import {
+  type CalendarQuery,
+  listCalendarChanges,
+  listEntityChanges,
+  nextEntityChange,
+} from './changes';
+import { findEntity } from './entities';
+import { activeFreezeWindows, listFreezeWindows } from './freezeWindows';
+import {
+  countOpenIncidentsByPriority,
+  type IncidentQuery,
+  listIncidents,
+} from './incidents';
+import { entityOnCall } from './oncall';
+import type { TimeRange } from './records';
+import { listSyncStatus } from './syncStatus';
+
+/**
+ * Read access to the synced ITOps records, per entity and across entities.
+ * Queries live in one module per area; this class binds them to the
+ * database and to a clock, so that tests can pin "now".
+ */
+export class ItopsReadStore {
+  readonly #knex: Knex;
+  readonly #clock: () => number;
+
+  static create(options: {
+    knex: Knex;
+    /** Current time in epoch ms; defaults to `Date.now`. */
+    clock?: () => number;
+  }): ItopsReadStore {
+    return new ItopsReadStore(options.knex, options.clock ?? Date.now);
+  }
+
+  private constructor(knex: Knex, clock: () => number) {
+    this.#knex = knex;
+    this.#clock = clock;
+  }
+
+  /** The store's current time in epoch ms. */
+  now(): number {
+    return this.#clock();
+  }
+
+  findEntity(entityRef: string) {
+    return findEntity(this.#knex, entityRef);
+  }
+
+  /** Which kinds of records the entity has at all. */
+  async recordKindsOf(entityRef: string): Promise<Set<RecordKind>> {
+    const rows = await this.#knex('itops_record_keys as rk')
+      .join('itops_entity_keys as ek', join =>
+        join
+          .on('ek.key_type', 'rk.key_type')
+          .andOn('ek.key_value', 'rk.key_value'),
+      )
+      .where('ek.entity_ref', entityRef)
+      .distinct('rk.record_table');
+    return new Set(rows.map(row => row.record_table as RecordKind));
+  }
+
+  listIncidents(entityRef: string, query: IncidentQuery) {
+    return listIncidents(this.#knex, entityRef, query);
+  }
+
+  countOpenIncidentsByPriority(entityRef: string) {
+    return countOpenIncidentsByPriority(this.#knex, entityRef);
+  }
+
+  listEntityChanges(entityRef: string, range: TimeRange) {
+    return listEntityChanges(this.#knex, entityRef, range);
+  }
+
+  nextEntityChange(entityRef: string) {
+    return nextEntityChange(this.#knex, entityRef, this.now());
+  }
+
+  listCalendarChanges(query: CalendarQuery) {
+    return listCalendarChanges(this.#knex, query);
+  }
+
+  listFreezeWindows(range: TimeRange) {
+    return listFreezeWindows(this.#knex, range);
+  }
+
+  activeFreezeWindows(entityRef: string) {
+    return activeFreezeWindows(this.#knex, entityRef, this.now());
+  }
+
+  onCall(entityRef: string) {
+    return entityOnCall(this.#knex, entityRef, this.now());
+  }
+
+  backupJobs(entityRef: string): Promise<BackupJobHealth[]> {
+    return entityBackupJobs(this.#knex, entityRef, this.now(), false);
+  }
+
+  backupJobsWithRuns(entityRef: string): Promise<BackupJobDetail[]> {
+    return entityBackupJobs(this.#knex, entityRef, this.now(), true);
+  }
+
+  syncStatus() {
+    return listSyncStatus(this.#knex, this.now());
+  }
+}

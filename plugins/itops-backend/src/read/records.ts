@@ -1,0 +1,39 @@
+import type { ItopsRecordBase } from '@backstage-itops/plugin-itops-common';
+import type { DbRow, RecordTable } from '../database/recordTables';
+
+/**
+ * A record as the API returns it: with its source, so that the UI can link
+ * to it, and without mapping keys, which are an implementation detail of
+ * how it reached the entity.
+ */
+export type ApiRecord<T extends ItopsRecordBase> = Omit<T, 'keys'> & {
+  sourceType: string;
+  sourceInstance: string;
+};
+
+/** Maps a row of a record table to its {@link ApiRecord}. */
+export function toApiRecord<T extends ItopsRecordBase>(
+  table: RecordTable<T>,
+  row: DbRow,
+): ApiRecord<T> {
+  const { keys: _keys, ...record } = table.fromRow(row);
+  return {
+    ...record,
+    sourceType: String(row.source_type),
+    sourceInstance: String(row.source_instance),
+  };
+}
+
+/** A page of a longer list. */
+export type Page<T> = {
+  items: T[];
+  totalCount: number;
+  limit: number;
+  offset: number;
+};
+
+/** A half-open time range `[from, to)` in epoch milliseconds. */
+export type TimeRange = {
+  from: number;
+  to: number;
+};

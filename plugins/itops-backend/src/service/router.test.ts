@@ -1,0 +1,439 @@
+import type { MappingKey } from '@backstage-itops/plugin-itops-common';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  type TestDatabaseId,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import {
+  backupJobTable,
+  backupRunTable,
+  changeTable,
+  freezeWindowTable,
+  incidentTable,
+  onCallTable,
+} from '../database/recordTables';
+import { itopsPlugin } from '../plugin';
+import { ItopsFixtures } from '../__testUtils__/itopsFixtures';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+
+jest.setTimeout(60_000);
+
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+const REF = 'component:default/payments';
+const BASE = '/api/itops/entities/component/default/payments';
+const payments: MappingKey = { type: 'servicenow-service', value: 'payments' };
+
+/** Times relative to the real clock, which the plugin reads. */
+const now = Date.now();
+const at = (ms: number) => new Date(now + ms).toISOString();
+/** A query string; the API wants reserved characters (`:`) encoded. */
+const query = (params: Record<string, string>) =>
+  new URLSearchParams(params).toString();
+const JAN_1 = '2026-01-01T00:00:00Z';
+
+async function seed(fixtures: ItopsFixtures) {
+  await fixtures.entity(REF, [payments]);
+  const incident = (
+    number: string,
+    priority: 1 | 2 | 3,
+    openedAgo: number,
+    resolvedAfter?: number,
+  ) =>
+    fixtures.record(incidentTable, {
+      number,
+      title: `Incident ${number}`,
+      state: resolvedAfter === undefined ? 'in_progress' : 'resolved',
+      priority,
+      openedAt: at(-openedAgo),
+      resolvedAt:
+        resolvedAfter === undefined
+          ? undefined
+          : at(-openedAgo + resolvedAfter),
+      keys: [payments],
+    });
+  await incident('INC1', 1, 1 * HOUR);
+  await incident('INC2', 2, 2 * DAY);
+  await incident('INC3', 2, 3 * DAY);
+  await incident('INC4', 3, 4 * DAY, 2 * HOUR);
+  await incident('INC5', 1, 100 * DAY, 4 * HOUR);
+
+  await fixtures.record(changeTable, {
+    number: 'CHG1',
+    title: 'Upgrade database',
+    type: 'normal',
+    state: 'scheduled',
+    plannedStart: at(2 * DAY),
+    plannedEnd: at(2 * DAY + HOUR),
+    keys: [payments],
+  });
+  await fixtures.record(changeTable, {
+    number: 'CHG0',
+    title: 'Rotate certificates',
+    type: 'standard',
+    state: 'closed',
+    outcome: 'successful',
+    plannedStart: at(-3 * DAY),
+    plannedEnd: at(-3 * DAY + HOUR),
+    actualEnd: at(-3 * DAY + HOUR),
+    keys: [payments],
+  });
+  await fixtures.record(freezeWindowTable, {
+    name: 'Black Friday',
+    start: at(-DAY),
+    end: at(DAY),
+  });
+  await fixtures.record(onCallTable, {
+    scheduleName: 'payments',
+    groupName: 'Payments',
+    personName: 'Ada',
+    start: at(-HOUR),
+    end: at(HOUR),
+    escalationLevel: 1,
+    keys: [payments],
+  });
+  await fixtures.record(onCallTable, {
+    scheduleName: 'payments',
+    groupName: 'Payments',
+    personName: 'Bob',
+    start: at(HOUR),
+    end: at(9 * HOUR),
+    escalationLevel: 1,
+    keys: [payments],
+  });
+  await fixtures.record(backupJobTable, {
+    externalId: 'job-1',
+    recordType: 'backup-job',
+    name: 'payments-db',
+    objects: ['db-1'],
+    lastResult: 'success',
+    keys: [payments],
+  });
+  await fixtures.record(backupRunTable, {
+    recordType: 'backup-run',
+    jobExternalId: 'job-1',
+    jobName: 'payments-db',
+    kind: 'backup',
+    result: 'success',
+    startedAt: at(-2 * HOUR),
+    endedAt: at(-HOUR),
+  });
+}
+
+describe('ITOps read API', () => {
+  const databases = createTestDatabases();
+
+  async function start(
+    databaseId: TestDatabaseId,
+    options: { deny?: string[] } = {},
+  ) {
+    const knex = await databases.init(databaseId);
+    await seed(await ItopsFixtures.create(knex));
+    const deny = options.deny ?? [];
+    const permissions = mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(({ permission }) => ({
+          result: deny.includes(permission.name)
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+        })),
+    });
+    const { server } = await startTestBackend({
+      features: [
+        itopsPlugin,
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: { itops: { kpis: { windowDays: 30 } } },
+        }),
+        // Keeps the entity mapper from replacing the fixture's entities.
+        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+        catalogServiceMock.factory(),
+        permissions.factory,
+      ],
+    });
+    const get = (path: string) =>
+      request(server)
+        .get(path)
+        .set('Authorization', mockCredentials.user.header());
+    return { get, permissions };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'serves the entity summary on %p',
+    async databaseId => {
+      const { get } = await start(databaseId);
+      const response = await get(`${BASE}/summary`);
+
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        entity: { entityRef: REF, kind: 'component' },
+        oncall: {
+          forbidden: false,
+          available: true,
+          now: [expect.objectContaining({ personName: 'Ada' })],
+          next: [expect.objectContaining({ personName: 'Bob' })],
+        },
+        incidents: {
+          forbidden: false,
+          available: true,
+          openCount: 3,
+          openByPriority: { '1': 1, '2': 2, '3': 0, '4': 0, '5': 0 },
+        },
+        changes: {
+          forbidden: false,
+          available: true,
+          nextChange: expect.objectContaining({ number: 'CHG1' }),
+          freeze: {
+            active: true,
+            windows: [{ name: 'Black Friday', end: at(DAY) }],
+          },
+        },
+        backups: {
+          forbidden: false,
+          available: true,
+          jobs: [
+            expect.objectContaining({
+              name: 'payments-db',
+              lastSuccessAt: at(-HOUR),
+              lastSuccessAgeMs: expect.any(Number),
+              successRate30d: 1,
+              runs30d: 1,
+            }),
+          ],
+        },
+        kpis: {
+          window: { from: expect.any(String), to: expect.any(String) },
+          // Only INC4 was resolved within the configured 30 days.
+          mttr: { valueMs: 2 * HOUR, count: 1 },
+          changeSuccessRate: { value: 1, numerator: 1, denominator: 1 },
+        },
+      });
+      const { from, to } = response.body.kpis.window;
+      expect(Date.parse(to) - Date.parse(from)).toBe(30 * DAY);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'filters, sorts and pages incidents on %p',
+    async databaseId => {
+      const { get } = await start(databaseId);
+      const numbers = (body: { items: { number: string }[] }) =>
+        body.items.map(i => i.number);
+
+      const open = await get(`${BASE}/incidents`);
+      expect(open.status).toBe(200);
+      expect(numbers(open.body)).toEqual(['INC1', 'INC2', 'INC3']);
+      expect(open.body).toMatchObject({ totalCount: 3, limit: 50, offset: 0 });
+
+      const page = await get(
+        `${BASE}/incidents?state=all&priority=1,2&sort=priority&limit=2&offset=1`,
+      );
+      expect(page.status).toBe(200);
+      // Priority 1 newest first (INC1, INC5), then priority 2 (INC2, INC3).
+      expect(numbers(page.body)).toEqual(['INC5', 'INC2']);
+      expect(page.body).toMatchObject({ totalCount: 4, limit: 2, offset: 1 });
+
+      const closed = await get(
+        `${BASE}/incidents?${query({
+          state: 'closed',
+          sort: 'opened_at',
+          from: at(-200 * DAY),
+          to: at(-3 * DAY),
+        })}`,
+      );
+      expect(numbers(closed.body)).toEqual(['INC5', 'INC4']);
+      expect(closed.body.items[0]).toMatchObject({
+        sourceType: 'servicenow',
+        sourceInstance: 'production',
+        priority: 1,
+        state: 'resolved',
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'serves the other entity routes and the calendar on %p',
+    async databaseId => {
+      const { get } = await start(databaseId);
+
+      const changes = await get(`${BASE}/changes`);
+      expect(changes.status).toBe(200);
+      expect(changes.body.items.map((c: any) => c.number)).toEqual([
+        'CHG0',
+        'CHG1',
+      ]);
+
+      const oncall = await get(`${BASE}/oncall`);
+      expect(oncall.body.escalationLevels).toEqual([
+        {
+          escalationLevel: 1,
+          now: [expect.objectContaining({ personName: 'Ada' })],
+          next: [expect.objectContaining({ personName: 'Bob' })],
+        },
+      ]);
+
+      const backups = await get(`${BASE}/backups`);
+      expect(backups.body.jobs[0].recentRuns).toHaveLength(1);
+
+      const kpis = await get(`${BASE}/kpis`);
+      expect(kpis.status).toBe(200);
+      // Default window: the configured 30 days.
+      expect(kpis.body.incidents.mttr).toEqual({
+        valueMs: 2 * HOUR,
+        count: 1,
+      });
+      expect(kpis.body.backups.successRate.value).toBe(1);
+
+      const range = query({ from: at(0), to: at(7 * DAY) });
+      const calendar = await get(
+        `/api/itops/changes?${range}&${query({
+          entityRef: REF,
+        })}&type=normal,standard`,
+      );
+      expect(calendar.status).toBe(200);
+      expect(calendar.body).toEqual({
+        items: [expect.objectContaining({ number: 'CHG1', entityRefs: [REF] })],
+        totalCount: 1,
+        limit: 100,
+        offset: 0,
+      });
+
+      const freezes = await get(`/api/itops/freeze-windows?${range}`);
+      expect(freezes.body.items).toEqual([
+        expect.objectContaining({ name: 'Black Friday', global: true }),
+      ]);
+
+      const sync = await get('/api/itops/sync-status');
+      expect(sync.body).toEqual({ items: [] });
+    },
+  );
+
+  it('rejects invalid parameters with 400 naming the parameter', async () => {
+    const { get } = await start('SQLITE_3');
+    const cases: Array<[string, RegExp]> = [
+      [`${BASE}/incidents?limit=0`, /limit/],
+      [`${BASE}/incidents?limit=ten`, /limit/],
+      [`${BASE}/incidents?priority=1,7`, /priority/],
+      [`${BASE}/incidents?state=pending`, /state/],
+      [`${BASE}/incidents?sort=title`, /sort/],
+      [`${BASE}/incidents?from=yesterday`, /from/],
+      [`${BASE}/incidents?colour=red`, /colour/],
+      [
+        `${BASE}/incidents?${query({
+          from: '2026-02-01T00:00:00Z',
+          to: JAN_1,
+        })}`,
+        /'to'/,
+      ],
+      [`/api/itops/changes?${query({ to: JAN_1 })}`, /from/],
+      [
+        `/api/itops/changes?${query({
+          from: JAN_1,
+          to: '2026-06-01T00:00:00Z',
+        })}`,
+        /'from' and 'to' span more than 92 days/,
+      ],
+      [
+        `/api/itops/changes?${query({
+          from: JAN_1,
+          to: '2026-01-02T00:00:00Z',
+          type: 'urgent',
+        })}`,
+        /type/,
+      ],
+    ];
+    for (const [path, message] of cases) {
+      const response = await get(path);
+      expect({ path, status: response.status }).toEqual({ path, status: 400 });
+      expect(response.body.error.name).toBe('InputError');
+      expect(response.body.error.message).toMatch(message);
+    }
+  });
+
+  it('answers 404 for an entity unknown to ITOps', async () => {
+    const { get } = await start('SQLITE_3');
+    for (const route of ['summary', 'incidents', 'oncall', 'kpis']) {
+      const response = await get(
+        `/api/itops/entities/component/default/nope/${route}`,
+      );
+      expect(response.status).toBe(404);
+      expect(response.body.error.name).toBe('NotFoundError');
+    }
+    const calendar = await get(
+      `/api/itops/changes?${query({
+        from: JAN_1,
+        to: '2026-01-02T00:00:00Z',
+        entityRef: 'component:default/nope',
+      })}`,
+    );
+    expect(calendar.status).toBe(404);
+  });
+
+  it.each(databases.eachSupportedId())(
+    'answers 403 without data for a denied area on %p',
+    async databaseId => {
+      const { get, permissions } = await start(databaseId, {
+        deny: ['itops.incident.read', 'itops.sync-status.read'],
+      });
+
+      const incidents = await get(`${BASE}/incidents?state=all`);
+      expect(incidents.status).toBe(403);
+      expect(incidents.body.error.name).toBe('NotAllowedError');
+      expect(incidents.body).not.toHaveProperty('items');
+      expect(JSON.stringify(incidents.body)).not.toContain('INC1');
+      expect((await get('/api/itops/sync-status')).status).toBe(403);
+      expect((await get(`${BASE}/oncall`)).status).toBe(200);
+
+      // The decision is made for the caller's credentials.
+      expect(permissions.authorize).toHaveBeenCalledWith(
+        [
+          {
+            permission: expect.objectContaining({ name: 'itops.oncall.read' }),
+          },
+        ],
+        {
+          credentials: expect.objectContaining({
+            principal: expect.objectContaining({
+              userEntityRef: mockCredentials.user().principal.userEntityRef,
+            }),
+          }),
+        },
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'marks denied areas in the summary and KPIs on %p',
+    async databaseId => {
+      const { get } = await start(databaseId, {
+        deny: ['itops.incident.read', 'itops.backup.read'],
+      });
+
+      const summary = await get(`${BASE}/summary`);
+      expect(summary.status).toBe(200);
+      expect(summary.body.incidents).toEqual({ forbidden: true });
+      expect(summary.body.backups).toEqual({ forbidden: true });
+      expect(summary.body.kpis.mttr).toEqual({ forbidden: true });
+      expect(summary.body.oncall.forbidden).toBe(false);
+      expect(summary.body.changes.freeze.active).toBe(true);
+      expect(summary.body.kpis.changeSuccessRate.value).toBe(1);
+      expect(JSON.stringify(summary.body)).not.toContain('INC1');
+
+      const kpis = await get(`${BASE}/kpis`);
+      expect(kpis.body.incidents).toEqual({ forbidden: true });
+      expect(kpis.body.backups).toEqual({ forbidden: true });
+      expect(kpis.body.changes.successRate.value).toBe(1);
+    },
+  );
+
+  it('answers 403 for KPIs when every KPI area is denied', async () => {
+    const { get } = await start('SQLITE_3', {
+      deny: ['itops.incident.read', 'itops.change.read', 'itops.backup.read'],
+    });
+    expect((await get(`${BASE}/kpis`)).status).toBe(403);
+  });
+});
