@@ -11,6 +11,7 @@ import {
   listEntityChanges,
   nextEntityChange,
 } from './changes';
+import { recordKeysOfEntities } from './entityScope';
 import { findEntity } from './entities';
 import { activeFreezeWindows, listFreezeWindows } from './freezeWindows';
 import {
@@ -55,12 +56,7 @@ export class ItopsReadStore {
 
   /** Which kinds of records the entity has at all. */
   async recordKindsOf(entityRef: string): Promise<Set<RecordKind>> {
-    const rows = await this.#knex('itops_record_keys as rk')
-      .join('itops_entity_keys as ek', join =>
-        join
-          .on('ek.key_type', 'rk.key_type')
-          .andOn('ek.key_value', 'rk.key_value'),
-      )
+    const rows = await recordKeysOfEntities(this.#knex)
       .where('ek.entity_ref', entityRef)
       .distinct('rk.record_table');
     return new Set(rows.map(row => row.record_table as RecordKind));

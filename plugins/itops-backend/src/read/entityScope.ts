@@ -2,6 +2,16 @@ import type { Knex } from 'knex';
 import type { RecordKind } from '../database/recordTables';
 
 /**
+ * Record keys joined with the entity keys they match (`rk` and `ek`): the
+ * relation between records and entities that every read query starts from.
+ */
+export function recordKeysOfEntities(knex: Knex): Knex.QueryBuilder {
+  return knex('itops_record_keys as rk').join('itops_entity_keys as ek', join =>
+    join.on('ek.key_type', 'rk.key_type').andOn('ek.key_value', 'rk.key_value'),
+  );
+}
+
+/**
  * Ids of the records of one kind that belong to an entity: those sharing a
  * (key_type, key_value) with the entity's rows in itops_entity_keys. Used as
  * an `IN` subquery so that a record matching several keys (or a group
@@ -12,12 +22,7 @@ export function entityRecordIds(
   kind: RecordKind,
   entityRef: string,
 ): Knex.QueryBuilder {
-  return knex('itops_record_keys as rk')
-    .join('itops_entity_keys as ek', join =>
-      join
-        .on('ek.key_type', 'rk.key_type')
-        .andOn('ek.key_value', 'rk.key_value'),
-    )
+  return recordKeysOfEntities(knex)
     .where('rk.record_table', kind)
     .andWhere('ek.entity_ref', entityRef)
     .select('rk.record_id');
@@ -37,12 +42,7 @@ export async function entityRefsOfRecords(
   if (recordIds.length === 0) {
     return refs;
   }
-  const rows = await knex('itops_record_keys as rk')
-    .join('itops_entity_keys as ek', join =>
-      join
-        .on('ek.key_type', 'rk.key_type')
-        .andOn('ek.key_value', 'rk.key_value'),
-    )
+  const rows = await recordKeysOfEntities(knex)
     .where('rk.record_table', kind)
     .whereIn('rk.record_id', recordIds)
     .distinct('rk.record_id', 'ek.entity_ref')
