@@ -2,6 +2,7 @@ import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import type {
   ItopsCapability,
   ItopsRecordsByCapability,
+  MappingKeyType,
 } from '@backstage-itops/plugin-itops-common';
 
 /**
@@ -20,6 +21,13 @@ export interface SyncRequest {
   watermark?: string;
   /** Aborted when the sync task times out or the backend shuts down. */
   signal: AbortSignal;
+  /**
+   * The values of one mapping key type that catalog entities currently carry
+   * (normalized: trimmed, lower case), e.g. the assignment groups whose
+   * on-call a source should look up. Lets a reader ask only for what the
+   * catalog maps instead of every group of the instance.
+   */
+  mappedKeys(type: MappingKeyType): Promise<string[]>;
 }
 
 /**

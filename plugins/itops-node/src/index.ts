@@ -7,3 +7,4 @@
 
 export * from './extensionPoint';
 export * from './readSourceInstances';
+export * from './http';

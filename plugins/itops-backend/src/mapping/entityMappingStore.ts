@@ -152,3 +152,15 @@ async function insertInChunks(
     await trx(table).insert(rows.slice(start, start + chunkSize));
   }
 }
+
+/** Distinct values of one key type that mapped entities carry. */
+export async function readMappedKeyValues(
+  knex: Knex,
+  type: MappingKeyType,
+): Promise<string[]> {
+  const rows: Array<{ key_value: string }> = await knex(KEYS_TABLE)
+    .distinct('key_value')
+    .where('key_type', type)
+    .orderBy('key_value');
+  return rows.map(row => row.key_value);
+}

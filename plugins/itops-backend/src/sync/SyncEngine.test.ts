@@ -5,6 +5,7 @@ import type {
   FreezeWindowRecord,
   IncidentRecord,
   ItopsRecordsByCapability,
+  MappingKeyType,
   OnCallShiftRecord,
 } from '@backstage-itops/plugin-itops-common';
 import type {
@@ -13,6 +14,7 @@ import type {
 } from '@backstage-itops/plugin-itops-node';
 import type { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { replaceEntityMappingIfChanged } from '../mapping/entityMappingStore';
 import { SyncEngine } from './SyncEngine';
 import {
   backupJob,
@@ -83,6 +85,43 @@ describe('SyncEngine', () => {
   const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(
+    'tells readers which keys the catalog maps, on %p',
+    async databaseId => {
+      const knex = await migrate(await databases.init(databaseId));
+      await replaceEntityMappingIfChanged(knex, {
+        entities: ['component:default/a', 'component:default/b'].map(ref => ({
+          entityRef: ref,
+          kind: 'component',
+          title: null,
+          ownerRef: null,
+          systemRef: null,
+        })),
+        keys: [
+          ['component:default/a', 'servicenow-group', 'network ops'],
+          ['component:default/b', 'servicenow-group', 'network ops'],
+          ['component:default/b', 'servicenow-group', 'dba'],
+          ['component:default/b', 'jira-project', 'pay'],
+        ].map(([entityRef, type, value]) => ({
+          entityRef,
+          type: type as MappingKeyType,
+          value,
+          viaRef: entityRef,
+        })),
+      });
+      const { engine, source, incidents } = setup(knex);
+      incidents.respond(batch([incident('a')]));
+      await engine.runOnce(source, 'incidents');
+
+      const [request] = incidents.requests;
+      await expect(request.mappedKeys('servicenow-group')).resolves.toEqual([
+        'dba',
+        'network ops',
+      ]);
+      await expect(request.mappedKeys('veeam-job')).resolves.toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'populates the store and sync state, idempotently, on %p',
     async databaseId => {
       const knex = await migrate(await databases.init(databaseId));
@@ -103,7 +142,12 @@ describe('SyncEngine', () => {
       }
 
       expect(incidents.requests).toEqual([
-        { full: true, watermark: undefined, signal: expect.any(AbortSignal) },
+        {
+          full: true,
+          watermark: undefined,
+          signal: expect.any(AbortSignal),
+          mappedKeys: expect.any(Function),
+        },
       ]);
       expect(await count(knex, 'itops_incidents')).toBe(3);
       expect(await knex('itops_changes').pluck('external_id')).toEqual(['x']);

@@ -18,6 +18,7 @@ import {
   type CapabilitySyncConfig,
   readCapabilitySyncConfig,
 } from './syncConfig';
+import { readMappedKeyValues } from '../mapping/entityMappingStore';
 import { syncErrorMessage } from './syncErrorMessage';
 import { type SyncState, type SyncStateKey, SyncStore } from './SyncStore';
 
@@ -76,6 +77,7 @@ export interface SyncEngineOptions {
  * full reconcile that also deletes what the source no longer has.
  */
 export class SyncEngine {
+  readonly #knex: Knex;
   readonly #store: SyncStore;
   readonly #sources: readonly ItopsSource[];
   readonly #scheduler: SchedulerService;
@@ -88,6 +90,7 @@ export class SyncEngine {
   }
 
   private constructor(options: SyncEngineOptions) {
+    this.#knex = options.knex;
     this.#store = SyncStore.create(options.knex);
     this.#sources = options.sources;
     this.#scheduler = options.scheduler;
@@ -203,6 +206,7 @@ export class SyncEngine {
         full,
         watermark: full ? undefined : state?.watermark,
         signal,
+        mappedKeys: type => readMappedKeyValues(this.#knex, type),
       });
       for await (const batch of batches) {
         const { written, rejected } = await this.#store.writeBatch(

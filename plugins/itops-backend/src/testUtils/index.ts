@@ -1,0 +1,15 @@
+/**
+ * Test utilities for source modules: a migrated ITOps store on the test
+ * databases, the real sync engine and read store, and the entity mapping, so
+ * that a module's integration tests can sync from a simulator and compare
+ * what the plugin stores. Not for production code.
+ *
+ * @packageDocumentation
+ */
+
+export { createTestDatabases } from '../__testUtils__/testDatabases';
+export { migrate as migrateItopsDatabase } from '../sync/__testUtils__/fakeSource';
+export { SyncEngine, type SyncRunResult } from '../sync/SyncEngine';
+export { ItopsReadStore } from '../read/ItopsReadStore';
+export { computeEntityMapping } from '../mapping/computeEntityMapping';
+export { replaceEntityMappingIfChanged } from '../mapping/entityMappingStore';

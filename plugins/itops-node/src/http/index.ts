@@ -1,0 +1,4 @@
+export * from './retryPolicy';
+export * from './RequestLimiter';
+export * from './SourceHttpClient';
+export * from './readHttpOptions';
