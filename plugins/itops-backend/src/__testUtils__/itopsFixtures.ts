@@ -4,6 +4,7 @@ import type {
   MappingKey,
 } from '@backstage-itops/plugin-itops-common';
 import type { Knex } from 'knex';
+import { relinkEntities, relinkRecords } from '../database/entityRecordLinks';
 import type { RecordTable } from '../database/recordTables';
 
 /**
@@ -43,6 +44,7 @@ export class ItopsFixtures {
         via_ref: entityRef,
       });
     }
+    await this.knex.transaction(trx => relinkEntities(trx, [entityRef]));
   }
 
   /** A stored record with its mapping keys; returns its row id. */
@@ -77,6 +79,7 @@ export class ItopsFixtures {
         key_value: key.value,
       });
     }
+    await this.knex.transaction(trx => relinkRecords(trx, table.kind, [id]));
     return id;
   }
 }

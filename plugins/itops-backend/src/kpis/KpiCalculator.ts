@@ -7,7 +7,7 @@ import {
 } from '../database/recordTables';
 import { fromDbNumber, fromDbTime } from '../database/time';
 import { FINISHED_RESULTS, GOOD_RUNS_SQL, RUN_OF_JOB } from '../read/backups';
-import { entityRecordIds } from '../read/entityScope';
+import { entityLinks, entityRecordIds } from '../read/entityScope';
 import { byPriority } from '../read/incidents';
 import type { TimeRange } from '../read/records';
 import type {
@@ -53,43 +53,54 @@ export class KpiCalculator {
     this.#knex = knex;
   }
 
+  /**
+   * Mean time to resolve the incidents resolved in the window: the one
+   * incident KPI of the entity summary, so it has its own query.
+   */
+  async mttr(entityRef: string, window: TimeRange): Promise<Duration> {
+    const knex = this.#knex;
+    const resolved = await entityLinks(knex, incidentTable.kind, entityRef)
+      .where('er.end_at', '>=', window.from)
+      .where('er.end_at', '<', window.to)
+      .join(`${incidentTable.table} as i`, 'i.id', 'er.record_id')
+      .first(
+        knex.raw('avg(i.resolved_at - i.opened_at) as mean'),
+        knex.raw('count(*) as count'),
+      );
+    return duration(resolved?.mean, resolved?.count);
+  }
+
   /** MTTR, MTTA, MTTD, MTBF and incident counts. */
   async incidents(entityRef: string, window: TimeRange): Promise<IncidentKpis> {
     const knex = this.#knex;
-    const incidents = () =>
-      knex(incidentTable.table).whereIn(
-        'id',
-        entityRecordIds(knex, incidentTable.kind, entityRef),
-      );
+    // The links hold opening and resolution times, so each window is an
+    // index range; only the incidents inside it are read.
+    const links = () => entityLinks(knex, incidentTable.kind, entityRef);
     const openedInWindow = () =>
-      incidents()
-        .where('opened_at', '>=', window.from)
-        .where('opened_at', '<', window.to);
+      links()
+        .where('er.sort_at', '>=', window.from)
+        .where('er.sort_at', '<', window.to);
 
-    const [resolved, opened, perPriority] = await Promise.all([
-      incidents()
-        .where('resolved_at', '>=', window.from)
-        .where('resolved_at', '<', window.to)
-        .first(
-          knex.raw('avg(resolved_at - opened_at) as mean'),
-          knex.raw('count(*) as count'),
-        ),
-      openedInWindow().first(
-        knex.raw('count(*) as count'),
-        // avg and count skip nulls: only acknowledged / detected incidents.
-        knex.raw('avg(acknowledged_at - opened_at) as mtta'),
-        knex.raw('count(acknowledged_at) as acknowledged'),
-        knex.raw('avg(opened_at - detected_at) as mttd'),
-        knex.raw('count(detected_at) as detected'),
-      ),
+    const [mttr, opened, perPriority] = await Promise.all([
+      this.mttr(entityRef, window),
       openedInWindow()
-        .groupBy('priority')
-        .select('priority', knex.raw('count(*) as count')),
+        .join(`${incidentTable.table} as i`, 'i.id', 'er.record_id')
+        .first(
+          knex.raw('count(*) as count'),
+          // avg and count skip nulls: only acknowledged / detected incidents.
+          knex.raw('avg(i.acknowledged_at - i.opened_at) as mtta'),
+          knex.raw('count(i.acknowledged_at) as acknowledged'),
+          knex.raw('avg(i.opened_at - i.detected_at) as mttd'),
+          knex.raw('count(i.detected_at) as detected'),
+        ),
+      openedInWindow()
+        .groupBy('er.priority')
+        .select('er.priority as priority', knex.raw('count(*) as count')),
     ]);
 
     const openedCount = Number(opened?.count ?? 0);
     return {
-      mttr: duration(resolved?.mean, resolved?.count),
+      mttr,
       mtta: duration(opened?.mtta, opened?.acknowledged),
       mttd: duration(opened?.mttd, opened?.detected),
       // Operating time per failure: defined for a single incident, unlike
@@ -106,24 +117,24 @@ export class KpiCalculator {
   /** Change success rate and emergency-change share. */
   async changes(entityRef: string, window: TimeRange): Promise<ChangeKpis> {
     const knex = this.#knex;
-    const row = await knex(changeTable.table)
-      .whereIn('id', entityRecordIds(knex, changeTable.kind, entityRef))
-      // A change counts when it ended: actually, or as planned if the source
-      // has no actual end.
-      .whereRaw('coalesce(actual_end, planned_end) >= ?', [window.from])
-      .whereRaw('coalesce(actual_end, planned_end) < ?', [window.to])
+    // A change counts when it ended: actually, or as planned if the source
+    // has no actual end; the link's end_at is exactly that.
+    const row = await entityLinks(knex, changeTable.kind, entityRef)
+      .where('er.end_at', '>=', window.from)
+      .where('er.end_at', '<', window.to)
+      .join(`${changeTable.table} as c`, 'c.id', 'er.record_id')
       .first(
         knex.raw(
-          `sum(case when state = 'closed' and outcome is not null then 1 else 0 end) as closed`,
+          `sum(case when c.state = 'closed' and c.outcome is not null then 1 else 0 end) as closed`,
         ),
         knex.raw(
-          `sum(case when state = 'closed' and outcome in ('successful', 'successful_with_issues') then 1 else 0 end) as successful`,
+          `sum(case when c.state = 'closed' and c.outcome in ('successful', 'successful_with_issues') then 1 else 0 end) as successful`,
         ),
         knex.raw(
-          `sum(case when state <> 'cancelled' then 1 else 0 end) as total`,
+          `sum(case when c.state <> 'cancelled' then 1 else 0 end) as total`,
         ),
         knex.raw(
-          `sum(case when state <> 'cancelled' and type = 'emergency' then 1 else 0 end) as emergency`,
+          `sum(case when c.state <> 'cancelled' and c.type = 'emergency' then 1 else 0 end) as emergency`,
         ),
       );
     return {

@@ -4,6 +4,7 @@ import {
   MAX_MAPPING_KEY_LENGTH,
   type MappingKeyType,
 } from '@backstage-itops/plugin-itops-common';
+import { relinkEntities } from '../database/entityRecordLinks';
 import type { EntityMapping } from './computeEntityMapping';
 
 const ENTITIES_TABLE = 'itops_entities';
@@ -74,6 +75,12 @@ export async function replaceEntityMappingIfChanged(
   const wanted = contentHash(entityRows, fittingKeyRows);
 
   const changed = await knex.transaction(async trx => {
+    const storedKeyRows = await trx<EntityKeyRow>(KEYS_TABLE).select(
+      'entity_ref',
+      'key_type',
+      'key_value',
+      'via_ref',
+    );
     const stored = contentHash(
       await trx<EntityRow>(ENTITIES_TABLE).select(
         'entity_ref',
@@ -82,12 +89,7 @@ export async function replaceEntityMappingIfChanged(
         'owner_ref',
         'system_ref',
       ),
-      await trx<EntityKeyRow>(KEYS_TABLE).select(
-        'entity_ref',
-        'key_type',
-        'key_value',
-        'via_ref',
-      ),
+      storedKeyRows,
     );
     if (stored === wanted) {
       return false;
@@ -96,6 +98,10 @@ export async function replaceEntityMappingIfChanged(
     await trx(ENTITIES_TABLE).delete();
     await insertInChunks(trx, ENTITIES_TABLE, entityRows);
     await insertInChunks(trx, KEYS_TABLE, fittingKeyRows);
+    await relinkEntities(
+      trx,
+      entitiesWithChangedKeys(storedKeyRows, fittingKeyRows),
+    );
     return true;
   });
 
@@ -105,6 +111,36 @@ export async function replaceEntityMappingIfChanged(
     keys: fittingKeyRows.length,
     droppedKeys: keyRows.length - fittingKeyRows.length,
   };
+}
+
+/**
+ * Entities whose set of (key type, value) differs between two mappings:
+ * only their record links need rewriting.
+ */
+function entitiesWithChangedKeys(
+  before: readonly EntityKeyRow[],
+  after: readonly EntityKeyRow[],
+): string[] {
+  const keySets = (rows: readonly EntityKeyRow[]) => {
+    const sets = new Map<string, Set<string>>();
+    for (const row of rows) {
+      const set = sets.get(row.entity_ref) ?? new Set<string>();
+      set.add(`${row.key_type}\u0000${row.key_value}`);
+      sets.set(row.entity_ref, set);
+    }
+    return sets;
+  };
+  const old = keySets(before);
+  const now = keySets(after);
+  const changed: string[] = [];
+  for (const ref of new Set([...old.keys(), ...now.keys()])) {
+    const a = old.get(ref);
+    const b = now.get(ref);
+    if (!a || !b || a.size !== b.size || [...a].some(key => !b.has(key))) {
+      changed.push(ref);
+    }
+  }
+  return changed.sort();
 }
 
 /** A hash of the rows that does not depend on their order. */

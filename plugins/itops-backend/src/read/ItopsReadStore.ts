@@ -11,7 +11,7 @@ import {
   listEntityChanges,
   nextEntityChange,
 } from './changes';
-import { recordKeysOfEntities } from './entityScope';
+import { ENTITY_RECORDS, LINK_COLUMNS } from '../database/entityRecordLinks';
 import { findEntity } from './entities';
 import { activeFreezeWindows, listFreezeWindows } from './freezeWindows';
 import {
@@ -56,10 +56,17 @@ export class ItopsReadStore {
 
   /** Which kinds of records the entity has at all. */
   async recordKindsOf(entityRef: string): Promise<Set<RecordKind>> {
-    const rows = await recordKeysOfEntities(this.#knex)
-      .where('ek.entity_ref', entityRef)
-      .distinct('rk.record_table');
-    return new Set(rows.map(row => row.record_table as RecordKind));
+    // One index probe per kind, instead of reading all of a team's links.
+    const kinds = Object.keys(LINK_COLUMNS) as RecordKind[];
+    const [row] = await this.#knex.select(
+      kinds.map(kind =>
+        this.#knex.raw(
+          `case when exists (select 1 from ${ENTITY_RECORDS} where entity_ref = ? and record_table = ?) then 1 else 0 end as ??`,
+          [entityRef, kind, kind],
+        ),
+      ),
+    );
+    return new Set(kinds.filter(kind => Number(row[kind]) === 1));
   }
 
   listIncidents(entityRef: string, query: IncidentQuery) {

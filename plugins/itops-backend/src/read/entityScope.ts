@@ -1,9 +1,11 @@
 import type { Knex } from 'knex';
+import { ENTITY_RECORDS } from '../database/entityRecordLinks';
 import type { RecordKind } from '../database/recordTables';
 
 /**
  * Record keys joined with the entity keys they match (`rk` and `ek`): the
- * relation between records and entities that every read query starts from.
+ * relation between records and entities, which itops_entity_records
+ * materialises for reads. For questions about keys themselves.
  */
 export function recordKeysOfEntities(knex: Knex): Knex.QueryBuilder {
   return knex('itops_record_keys as rk').join('itops_entity_keys as ek', join =>
@@ -12,20 +14,31 @@ export function recordKeysOfEntities(knex: Knex): Knex.QueryBuilder {
 }
 
 /**
+ * The links (`er`) of an entity's records of one kind: rows of the
+ * materialised record → entity relation, which carry the columns that
+ * entity lists sort, count and window by (see its migration).
+ */
+export function entityLinks(
+  knex: Knex,
+  kind: RecordKind,
+  entityRef: string,
+): Knex.QueryBuilder {
+  return knex(`${ENTITY_RECORDS} as er`)
+    .where('er.entity_ref', entityRef)
+    .andWhere('er.record_table', kind);
+}
+
+/**
  * Ids of the records of one kind that belong to an entity: those sharing a
- * (key_type, key_value) with the entity's rows in itops_entity_keys. Used as
- * an `IN` subquery so that a record matching several keys (or a group
- * reaching it through several owned entities) is still counted once.
+ * (key_type, key_value) with the entity's keys, or for a group or system
+ * with the keys of what it owns or contains. For an `IN` subquery.
  */
 export function entityRecordIds(
   knex: Knex,
   kind: RecordKind,
   entityRef: string,
 ): Knex.QueryBuilder {
-  return recordKeysOfEntities(knex)
-    .where('rk.record_table', kind)
-    .andWhere('ek.entity_ref', entityRef)
-    .select('rk.record_id');
+  return entityLinks(knex, kind, entityRef).select('er.record_id');
 }
 
 /**
@@ -42,11 +55,11 @@ export async function entityRefsOfRecords(
   if (recordIds.length === 0) {
     return refs;
   }
-  const rows = await recordKeysOfEntities(knex)
-    .where('rk.record_table', kind)
-    .whereIn('rk.record_id', recordIds)
-    .distinct('rk.record_id', 'ek.entity_ref')
-    .orderBy('ek.entity_ref');
+  const rows = await knex(ENTITY_RECORDS)
+    .where('record_table', kind)
+    .whereIn('record_id', recordIds)
+    .select('record_id', 'entity_ref')
+    .orderBy('entity_ref');
   for (const row of rows) {
     const id = Number(row.record_id);
     refs.set(id, [...(refs.get(id) ?? []), String(row.entity_ref)]);

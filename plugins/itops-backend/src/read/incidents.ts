@@ -4,7 +4,7 @@ import type {
 } from '@backstage-itops/plugin-itops-common';
 import type { Knex } from 'knex';
 import { type DbRow, incidentTable } from '../database/recordTables';
-import { entityRecordIds } from './entityScope';
+import { entityLinks } from './entityScope';
 import { type ApiRecord, type Page, toApiRecord } from './records';
 
 /** States in which an incident still needs work. */
@@ -26,11 +26,26 @@ export interface IncidentQuery {
   sort: 'opened_at' | '-opened_at' | 'priority';
 }
 
-function scoped(knex: Knex, entityRef: string) {
-  return knex(incidentTable.table).whereIn(
-    'id',
-    entityRecordIds(knex, incidentTable.kind, entityRef),
-  );
+/**
+ * The entity's incident links with the list's filters applied. Links carry
+ * the opening time, open flag and priority, so filtering, counting and
+ * ordering need no incident row; only the page's rows are fetched.
+ */
+function filteredLinks(knex: Knex, entityRef: string, query: IncidentQuery) {
+  return entityLinks(knex, incidentTable.kind, entityRef).modify(builder => {
+    if (query.state !== 'all') {
+      builder.where('er.is_open', query.state === 'open' ? 1 : 0);
+    }
+    if (query.priorities?.length) {
+      builder.whereIn('er.priority', query.priorities);
+    }
+    if (query.from !== undefined) {
+      builder.where('er.sort_at', '>=', query.from);
+    }
+    if (query.to !== undefined) {
+      builder.where('er.sort_at', '<', query.to);
+    }
+  });
 }
 
 /** A page of an entity's incidents and the number of all that match. */
@@ -39,41 +54,25 @@ export async function listIncidents(
   entityRef: string,
   query: IncidentQuery,
 ): Promise<Page<ApiRecord<IncidentRecord>>> {
-  const filtered = scoped(knex, entityRef).modify(builder => {
-    if (query.state === 'open') {
-      builder.whereIn('state', OPEN_INCIDENT_STATES);
-    } else if (query.state === 'closed') {
-      builder.whereNotIn('state', OPEN_INCIDENT_STATES);
-    }
-    if (query.priorities?.length) {
-      builder.whereIn('priority', query.priorities);
-    }
-    if (query.from !== undefined) {
-      builder.where('opened_at', '>=', query.from);
-    }
-    if (query.to !== undefined) {
-      builder.where('opened_at', '<', query.to);
-    }
-  });
-
-  const [{ count }] = await filtered.clone().count({ count: '*' });
-  const rows = await filtered
-    .clone()
-    .select('*')
-    .modify(builder => {
-      if (query.sort === 'priority') {
-        builder.orderBy('priority', 'asc').orderBy('opened_at', 'desc');
-      } else {
-        builder.orderBy(
-          'opened_at',
-          query.sort === 'opened_at' ? 'asc' : 'desc',
-        );
-      }
-    })
-    // Same-time incidents keep a stable order across pages.
-    .orderBy('id', 'asc')
-    .limit(query.limit)
-    .offset(query.offset);
+  const links = filteredLinks(knex, entityRef, query);
+  const newestFirst = query.sort !== 'opened_at';
+  const [[{ count }], rows] = await Promise.all([
+    links.clone().count({ count: '*' }),
+    links
+      .clone()
+      .join(`${incidentTable.table} as i`, 'i.id', 'er.record_id')
+      .select('i.*')
+      .modify(builder => {
+        if (query.sort === 'priority') {
+          builder.orderBy('er.priority', 'asc');
+        }
+      })
+      // Same-time incidents keep a stable order across pages.
+      .orderBy('er.sort_at', newestFirst ? 'desc' : 'asc')
+      .orderBy('er.record_id', newestFirst ? 'desc' : 'asc')
+      .limit(query.limit)
+      .offset(query.offset),
+  ]);
 
   return {
     items: rows.map((row: DbRow) => toApiRecord(incidentTable, row)),
@@ -88,10 +87,10 @@ export async function countOpenIncidentsByPriority(
   knex: Knex,
   entityRef: string,
 ): Promise<Record<'1' | '2' | '3' | '4' | '5', number>> {
-  const rows = await scoped(knex, entityRef)
-    .whereIn('state', OPEN_INCIDENT_STATES)
-    .groupBy('priority')
-    .select('priority', knex.raw('count(*) as count'));
+  const rows = await entityLinks(knex, incidentTable.kind, entityRef)
+    .where('er.is_open', 1)
+    .groupBy('er.priority')
+    .select('er.priority as priority', knex.raw('count(*) as count'));
   return byPriority(rows);
 }
 

@@ -7,6 +7,7 @@ import {
 } from '@backstage-itops/plugin-itops-common';
 import { stringifyError } from '@backstage/errors';
 import type { Knex } from 'knex';
+import { relinkRecords, unlinkRecords } from '../database/entityRecordLinks';
 import {
   type DbRow,
   type RecordKind,
@@ -150,6 +151,7 @@ export class SyncStore {
             source_instance: source.instance,
           })
           .whereNot('seen_in_sync', syncId);
+        await unlinkRecords(trx, kind, unseen);
         await trx(RECORD_KEYS)
           .where('record_table', kind)
           .whereIn('record_id', unseen)
@@ -293,6 +295,7 @@ async function upsertRecords(
         keys: r.keys,
       })),
     );
+    await relinkRecords(trx, table.kind, [...idOf.values()]);
   }
   return records.length;
 }
