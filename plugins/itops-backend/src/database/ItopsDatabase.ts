@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
+import { cacheSqliteStatements } from './sqliteStatementCache';
 
 const migrationsDir = resolvePackagePath(
   '@backstage-itops/plugin-itops-backend',
@@ -28,6 +29,7 @@ export class ItopsDatabase {
     database: DatabaseService;
   }): Promise<ItopsDatabase> {
     const knex = await options.database.getClient();
+    cacheSqliteStatements(knex);
     if (!options.database.migrations?.skip) {
       await knex.migrate.latest({ directory: migrationsDir });
     }
