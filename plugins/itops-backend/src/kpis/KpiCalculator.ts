@@ -26,7 +26,8 @@ function duration(mean: unknown, count: unknown): Duration {
   };
 }
 
-function ratio(numerator: unknown, denominator: unknown): Ratio {
+/** A {@link Ratio} of two SQL aggregates (pg returns numerics as strings). */
+export function ratio(numerator: unknown, denominator: unknown): Ratio {
   const num = Number(numerator ?? 0);
   const den = Number(denominator ?? 0);
   return {

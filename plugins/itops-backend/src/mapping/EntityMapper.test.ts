@@ -109,6 +109,7 @@ describe('EntityMapper', () => {
           title: null,
           owner_ref: 'group:default/payments-team',
           system_ref: null,
+          rpo: null,
         });
         expect(
           await storedKeys(knex, 'component:default/payments-api'),

@@ -206,6 +206,7 @@ describe('computeEntityMapping', () => {
       title: 'Payments API',
       ownerRef: 'group:default/payments-team',
       systemRef: 'system:default/payments',
+      rpo: 'PT24H',
     });
   });
 });

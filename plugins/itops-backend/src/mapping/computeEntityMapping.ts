@@ -10,6 +10,7 @@ import {
   type MappingKey,
   type MappingKeyType,
   entityMappingKeys,
+  ITOPS_ANNOTATIONS,
 } from '@backstage-itops/plugin-itops-common';
 
 /**
@@ -37,6 +38,12 @@ export interface MappedEntity {
   title: string | null;
   ownerRef: string | null;
   systemRef: string | null;
+  /**
+   * The declared recovery point objective (`itops.io/rpo`, an ISO 8601
+   * duration such as `PT24H`) as written; the backup health judges the
+   * newest restore point by it.
+   */
+  rpo?: string | null;
 }
 
 /** One row of `itops_entity_keys`. */
@@ -93,12 +100,14 @@ export function computeEntityMapping(
       { defaultKind: 'system', defaultNamespace: namespace },
     ).filter(ref => ref.startsWith('system:'));
 
+    const rpo = entity.metadata.annotations?.[ITOPS_ANNOTATIONS.rpo]?.trim();
     mapped.set(entityRef, {
       entityRef,
       kind,
       title: entity.metadata.title ?? null,
       ownerRef: ownerRefs[0] ?? null,
       systemRef: systemRefs[0] ?? null,
+      ...(rpo ? { rpo } : {}),
     });
     contributions.push({
       entityRef,

@@ -10,6 +10,9 @@ import type { EntityMapping } from './computeEntityMapping';
 const ENTITIES_TABLE = 'itops_entities';
 const KEYS_TABLE = 'itops_entity_keys';
 
+/** Width of `itops_entities.rpo` (see the backup health migration). */
+const MAX_RPO_LENGTH = 64;
+
 /** Width of the string columns of the mapping tables (see the records migration). */
 const MAX_COLUMN_LENGTH = 255;
 
@@ -34,6 +37,7 @@ interface EntityRow {
   title: string | null;
   owner_ref: string | null;
   system_ref: string | null;
+  rpo: string | null;
 }
 
 interface EntityKeyRow {
@@ -61,6 +65,9 @@ export async function replaceEntityMappingIfChanged(
     title: entity.title?.slice(0, MAX_COLUMN_LENGTH) ?? null,
     owner_ref: entity.ownerRef,
     system_ref: entity.systemRef,
+    // An objective too long for the column is no valid duration anyway;
+    // cut, it still reads as unparseable rather than as another value.
+    rpo: entity.rpo?.slice(0, MAX_RPO_LENGTH) ?? null,
   }));
   const keyRows: EntityKeyRow[] = mapping.keys.map(key => ({
     entity_ref: key.entityRef,
@@ -88,6 +95,7 @@ export async function replaceEntityMappingIfChanged(
         'title',
         'owner_ref',
         'system_ref',
+        'rpo',
       ),
       storedKeyRows,
     );
@@ -154,6 +162,7 @@ function contentHash(entities: EntityRow[], keys: EntityKeyRow[]): string {
         row.title ?? null,
         row.owner_ref ?? null,
         row.system_ref ?? null,
+        row.rpo ?? null,
       ]),
     ),
     ...keys.map(row =>

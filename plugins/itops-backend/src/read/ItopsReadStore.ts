@@ -12,6 +12,7 @@ import {
   nextEntityChange,
 } from './changes';
 import { ENTITY_RECORDS, LINK_COLUMNS } from '../database/entityRecordLinks';
+import { entityBackupHealth, type EntityBackupHealth } from './backupHealth';
 import { findEntity } from './entities';
 import { activeFreezeWindows, listFreezeWindows } from './freezeWindows';
 import {
@@ -107,6 +108,11 @@ export class ItopsReadStore {
 
   backupJobsWithRuns(entityRef: string): Promise<BackupJobDetail[]> {
     return entityBackupJobs(this.#knex, entityRef, this.now(), true);
+  }
+
+  /** The entity's backup health over all its jobs, judged against its RPO. */
+  backupHealth(entityRef: string): Promise<EntityBackupHealth> {
+    return entityBackupHealth(this.#knex, entityRef, this.now());
   }
 
   syncStatus() {

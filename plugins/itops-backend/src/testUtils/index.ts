@@ -7,9 +7,10 @@
  * @packageDocumentation
  */
 
-export { createTestDatabases } from '../__testUtils__/testDatabases';
-export { migrate as migrateItopsDatabase } from '../sync/__testUtils__/fakeSource';
+export { createTestDatabases } from './testDatabases';
+export { migrateItopsDatabase } from './migrate';
 export { SyncEngine, type SyncRunResult } from '../sync/SyncEngine';
 export { ItopsReadStore } from '../read/ItopsReadStore';
 export { computeEntityMapping } from '../mapping/computeEntityMapping';
 export { replaceEntityMappingIfChanged } from '../mapping/entityMappingStore';
+export { exampleCatalog } from './exampleCatalog';

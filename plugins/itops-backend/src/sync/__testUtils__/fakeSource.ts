@@ -1,4 +1,3 @@
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type {
   BackupJobRecord,
   BackupRunRecord,
@@ -17,16 +16,7 @@ import type {
 } from '@backstage-itops/plugin-itops-node';
 import type { Knex } from 'knex';
 
-/** Creates the ITOps schema in a test database. */
-export async function migrate(knex: Knex): Promise<Knex> {
-  await knex.migrate.latest({
-    directory: resolvePackagePath(
-      '@backstage-itops/plugin-itops-backend',
-      'migrations',
-    ),
-  });
-  return knex;
-}
+export { migrateItopsDatabase as migrate } from '../../testUtils/migrate';
 
 /** What a fake reader yields per request: batches, or an error to throw there. */
 export type FakeStep<T> = SyncBatch<T> | Error;

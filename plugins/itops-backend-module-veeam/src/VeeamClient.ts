@@ -1,0 +1,220 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { SourceHttpClient } from '@backstage-itops/plugin-itops-node';
+import type { VeeamServerConfig } from './config';
+import { type RevisionProfile, revisionProfile } from './revision';
+import { VeeamAuth } from './VeeamAuth';
+
+/*
+ * The parts of VBR's models that ITOps reads. Enum-typed fields are open
+ * strings: official examples already hold values outside the declared
+ * enums, and revisions add more.
+ */
+
+/** `JobModel` (`GET /api/v1/jobs`). */
+export interface VeeamJob {
+  id: string;
+  name: string;
+  type: string;
+  description?: string;
+  isDisabled?: boolean;
+  virtualMachines?: { includes?: Array<{ name?: string }> };
+}
+
+/** `JobStateModel` (`GET /api/v1/jobs/states`). */
+export interface VeeamJobState {
+  id: string;
+  name: string;
+  type: string;
+  description?: string;
+  status?: string;
+  lastResult?: string;
+  lastRun?: string | null;
+  nextRun?: string | null;
+  objectsCount?: number;
+  sessionId?: string | null;
+}
+
+/** `SessionModel` (`GET /api/v1/sessions`). */
+export interface VeeamSession {
+  id: string;
+  name: string;
+  jobId: string;
+  sessionType: string;
+  creationTime: string;
+  endTime?: string | null;
+  state: string;
+  result?: { result?: string; message?: string; isCanceled?: boolean };
+  resourceId?: string | null;
+  usn?: number;
+}
+
+/** A task session: one object's part of a session. */
+export interface VeeamTaskSession {
+  id: string;
+  name: string;
+  result?: { result?: string; message?: string };
+}
+
+/** `ObjectRestorePointModel`. */
+export interface VeeamRestorePoint {
+  id: string;
+  name: string;
+  creationTime: string;
+  backupId?: string;
+  sessionId?: string | null;
+}
+
+interface Page<T> {
+  data: T[];
+  pagination?: { total?: number; count?: number; skip?: number };
+}
+
+export type VeeamQuery = Record<string, string | number | boolean | undefined>;
+
+/**
+ * The VBR REST API of one backup server over the shared HTTP client:
+ * `x-api-version` on every call (the token call included), a bearer token
+ * from {@link VeeamAuth}, `skip`/`limit` paging until `pagination.total`,
+ * and the revision's paths.
+ */
+export class VeeamClient {
+  readonly http: SourceHttpClient;
+  readonly auth: VeeamAuth;
+  readonly profile: RevisionProfile;
+  readonly #pageSize: number;
+
+  static fromConfig(
+    server: VeeamServerConfig,
+    options: {
+      logger?: LoggerService;
+      fetch?: typeof fetch;
+      now?: () => number;
+    } = {},
+  ): VeeamClient {
+    const common = {
+      name: `veeam/${server.name}`,
+      baseUrl: server.baseUrl,
+      defaultHeaders: { 'x-api-version': server.apiVersion },
+      logger: options.logger,
+      fetch: options.fetch,
+      ...server.http,
+    };
+    // The token endpoint gets its own client: it must not ask the auth it
+    // serves for headers, and a token request never waits behind a page.
+    const auth = new VeeamAuth({
+      http: new SourceHttpClient(common),
+      username: server.username,
+      password: server.password,
+      logger: options.logger,
+      now: options.now,
+    });
+    return new VeeamClient(
+      new SourceHttpClient({ ...common, auth }),
+      auth,
+      revisionProfile(server.apiVersion),
+      server.pageSize,
+    );
+  }
+
+  constructor(
+    http: SourceHttpClient,
+    auth: VeeamAuth,
+    profile: RevisionProfile,
+    pageSize: number,
+  ) {
+    this.http = http;
+    this.auth = auth;
+    this.profile = profile;
+    this.#pageSize = pageSize;
+  }
+
+  jobs(signal?: AbortSignal): AsyncIterable<VeeamJob[]> {
+    return this.pages<VeeamJob>('/api/v1/jobs', {}, signal);
+  }
+
+  jobStates(signal?: AbortSignal): AsyncIterable<VeeamJobState[]> {
+    return this.pages<VeeamJobState>('/api/v1/jobs/states', {}, signal);
+  }
+
+  /**
+   * Sessions created in `[from, to)`, oldest first: new sessions land
+   * behind the last page, so paging does not shift while a sync reads.
+   */
+  sessions(
+    window: { from: number; to?: number },
+    signal?: AbortSignal,
+  ): AsyncIterable<VeeamSession[]> {
+    return this.pages<VeeamSession>(
+      '/api/v1/sessions',
+      {
+        createdAfterFilter: new Date(window.from).toISOString(),
+        createdBeforeFilter:
+          window.to === undefined
+            ? undefined
+            : new Date(window.to).toISOString(),
+        orderColumn: 'CreationTime',
+        orderAsc: true,
+      },
+      signal,
+    );
+  }
+
+  /** Restore points created in `[from, to)`, at the revision's path. */
+  restorePoints(
+    window: { from: number; to: number },
+    signal?: AbortSignal,
+  ): AsyncIterable<VeeamRestorePoint[]> {
+    return this.pages<VeeamRestorePoint>(
+      this.profile.restorePointsPath,
+      {
+        createdAfterFilter: new Date(window.from).toISOString(),
+        createdBeforeFilter: new Date(window.to).toISOString(),
+        orderColumn: 'CreationTime',
+        orderAsc: true,
+      },
+      signal,
+    );
+  }
+
+  /** The per-object tasks of a session, e.g. the VMs a SureBackup run tested. */
+  async taskSessions(
+    sessionId: string,
+    signal?: AbortSignal,
+  ): Promise<VeeamTaskSession[]> {
+    const tasks: VeeamTaskSession[] = [];
+    for await (const page of this.pages<VeeamTaskSession>(
+      `/api/v1/sessions/${encodeURIComponent(sessionId)}/taskSessions`,
+      {},
+      signal,
+    )) {
+      tasks.push(...page);
+    }
+    return tasks;
+  }
+
+  /**
+   * Pages of a collection: `skip` advances by what each page held until
+   * `pagination.total` is reached or a page comes back empty.
+   */
+  async *pages<T>(
+    path: string,
+    query: VeeamQuery,
+    signal?: AbortSignal,
+  ): AsyncIterable<T[]> {
+    for (let skip = 0; ; ) {
+      const { body } = await this.http.json<Page<T>>(path, {
+        query: { ...query, skip, limit: this.#pageSize },
+        signal,
+      });
+      const data = Array.isArray(body?.data) ? body.data : [];
+      if (data.length > 0) {
+        yield data;
+      }
+      skip += data.length;
+      const total = body?.pagination?.total;
+      if (data.length === 0 || (typeof total === 'number' && skip >= total)) {
+        return;
+      }
+    }
+  }
+}
