@@ -1,23 +1,166 @@
 export interface Config {
   itops?: {
     jira?: {
-      /** Jira sites by name. */
+      /** Jira sites by name; several may be configured at once. */
       sites?: {
         [name: string]: {
-          /** Site URL, e.g. `https://acme.atlassian.net`. */
+          /**
+           * Site URL, e.g. `https://acme.atlassian.net` or
+           * `https://jira.example.com/jira`. Issue links point here; with
+           * Basic or PAT auth the API is called here too.
+           */
           baseUrl: string;
           /** `cloud` (default) or `datacenter`. */
           deployment?: 'cloud' | 'datacenter';
-          auth?: {
+          /**
+           * The site's cloud id. Needed with OAuth; otherwise read from
+           * `<baseUrl>/_edge/tenant_info` when JSM Operations is used.
+           */
+          cloudId?: string;
+          /**
+           * Atlassian's API gateway for JSM Operations and OAuth calls.
+           * Default `https://api.atlassian.com`.
+           */
+          atlassianApiUrl?: string;
+          auth: {
             /** Cloud: the account email that owns the API token. */
             email?: string;
-            /** @visibility secret */
+            /**
+             * Cloud: API token of that account.
+             * @visibility secret
+             */
             apiToken?: string;
             /**
-             * Data Center: personal access token.
+             * Data Center: personal access token, sent as Bearer.
              * @visibility secret
              */
             personalAccessToken?: string;
+            /** Data Center: user name for Basic auth, when no PAT is used. */
+            username?: string;
+            /**
+             * Data Center: password for Basic auth.
+             * @visibility secret
+             */
+            password?: string;
+            /**
+             * Cloud: OAuth 2.0 (3LO) app credentials. Atlassian rotates the
+             * refresh token on every refresh; the newest is kept in the
+             * ITOps database, so this one is only the start of the chain.
+             * Setting a different refresh token here starts a new chain.
+             */
+            oauth?: {
+              clientId: string;
+              /** @visibility secret */
+              clientSecret: string;
+              /**
+               * Refresh token from the consent flow (scope `offline_access`).
+               * @visibility secret
+               */
+              refreshToken: string;
+              /** Default `https://auth.atlassian.com/oauth/token`. */
+              tokenUrl?: string;
+            };
+          };
+          /** Only issues of these project keys; all projects when unset. */
+          projects?: string[];
+          /**
+           * Time zone of the integration user, in which Jira reads JQL
+           * dates. Read from `/myself` when unset.
+           */
+          timeZone?: string;
+          incidents?: {
+            /** Default true. */
+            enabled?: boolean;
+            /** Default `['Incident']`. */
+            issueTypes?: string[];
+            /** JQL selecting incidents instead of `issueTypes`. */
+            jql?: string;
+            /**
+             * Status name → incident state (`new`, `in_progress`,
+             * `on_hold`, `resolved`, `closed`, `cancelled`); statuses not
+             * listed follow their status category.
+             */
+            statuses?: { [status: string]: string };
+            /** Priority name → 1 (critical) … 5 (planning). */
+            priorities?: { [priority: string]: number };
+          };
+          changes?: {
+            /** Default true. */
+            enabled?: boolean;
+            /** Default `['Change']`. */
+            issueTypes?: string[];
+            /** JQL selecting changes instead of `issueTypes`. */
+            jql?: string;
+            /**
+             * Status name → change state (`new`, `assess`, `authorize`,
+             * `scheduled`, `implement`, `review`, `closed`, `cancelled`).
+             */
+            statuses?: { [status: string]: string };
+            /**
+             * Status or resolution name → outcome (`successful`,
+             * `successful_with_issues`, `unsuccessful`).
+             */
+            outcomes?: { [name: string]: string };
+          };
+          mapping?: {
+            /**
+             * Labels starting with this prefix name a component of the
+             * issue's project for entity mapping, e.g. `service:` makes the
+             * label `service:checkout` count as component `checkout`. An
+             * empty string makes every label count. Unset: labels do not map.
+             */
+            componentLabelPrefix?: string;
+          };
+          /**
+           * Custom field ids (e.g. `customfield_10042`) overriding the
+           * discovery by name through `/rest/api/3/field`.
+           */
+          fields?: {
+            changeType?: string;
+            changeRisk?: string;
+            plannedStart?: string;
+            plannedEnd?: string;
+            actualStart?: string;
+            actualEnd?: string;
+            affectedServices?: string;
+            approvals?: string;
+          };
+          /** JSM SLAs of incidents, for SLA attainment and acknowledgement time. */
+          sla?: {
+            /** Default true. One request per synced incident. */
+            enabled?: boolean;
+            /** Default `Time to resolution`. */
+            resolutionMetric?: string;
+            /** Default `Time to first response`. */
+            responseMetric?: string;
+          };
+          /** On-call from JSM Operations schedules (Cloud only). */
+          oncall?: {
+            /** Default true on Cloud. */
+            enabled?: boolean;
+            /** Days of upcoming shifts to read. Default 14. */
+            horizonDays?: number;
+          };
+          sync?: {
+            /** Re-read this many seconds before the watermark, as Jira's index can lag. Default 60. */
+            overlapSeconds?: number;
+            /** Issues per search page, at most 100. Default 100. */
+            pageSize?: number;
+          };
+          /** Request policy, as for every ITOps source. */
+          http?: {
+            maxConcurrency?: number;
+            requestsPerSecond?: number;
+            timeoutSeconds?: number;
+            retry?: {
+              maxAttempts?: number;
+              baseDelayMs?: number;
+              maxDelayMs?: number;
+            };
+          };
+          tls?: {
+            rejectUnauthorized?: boolean;
+            ca?: string;
           };
         };
       };

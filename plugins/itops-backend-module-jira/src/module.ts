@@ -6,9 +6,16 @@ import {
   itopsSourcesExtensionPoint,
   readSourceInstances,
 } from '@backstage-itops/plugin-itops-node';
+import {
+  DatabaseOAuthTokenStore,
+  migrateJiraDatabase,
+} from './auth/OAuthTokenStore';
+import { readJiraSiteConfig } from './config';
+import { createJiraSource } from './createJiraSource';
 
 /**
- * Registers every Jira site configured under `itops.jira.sites.<name>` as an ITOps source.
+ * Registers every Jira site configured under `itops.jira.sites.<name>` as an
+ * ITOps source of incidents, changes and (Cloud) JSM Operations on-call.
  *
  * @public
  */
@@ -20,21 +27,28 @@ export const itopsModuleJira = createBackendModule({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        database: coreServices.database,
         sources: itopsSourcesExtensionPoint,
       },
-      async init({ config, logger, sources }) {
-        const instances = readSourceInstances(config, 'itops.jira.sites');
-        for (const { name, config: instance } of instances) {
-          sources.addSource({
-            type: 'jira',
-            instance: name,
-            baseUrl: instance.getString('baseUrl'),
-            // The readers come with the source client of this module.
-            readers: {},
-          });
+      async init({ config, logger, database, sources }) {
+        const sites = readSourceInstances(config, 'itops.jira.sites').map(
+          ({ name, config: siteConfig }) =>
+            readJiraSiteConfig(name, siteConfig),
+        );
+        let tokenStore: DatabaseOAuthTokenStore | undefined;
+        if (sites.some(site => site.auth.kind === 'oauth')) {
+          // Only OAuth sites keep state: their rotating refresh tokens.
+          const knex = await database.getClient();
+          if (!database.migrations?.skip) {
+            await migrateJiraDatabase(knex);
+          }
+          tokenStore = new DatabaseOAuthTokenStore(knex);
+        }
+        for (const site of sites) {
+          sources.addSource(createJiraSource(site, { logger, tokenStore }));
         }
         logger.info('Jira sources registered', {
-          instances: instances.map(i => i.name),
+          sites: sites.map(s => `${s.name} (${s.deployment})`).join(', '),
         });
       },
     });

@@ -1,0 +1,188 @@
+import type {
+  SourceAuth,
+  SourceHttpClient,
+} from '@backstage-itops/plugin-itops-node';
+import { createHash } from 'node:crypto';
+import type { OAuthTokenStore, StoredOAuthToken } from './OAuthTokenStore';
+
+/** Renew this long before the access token expires. */
+const RENEW_BEFORE_EXPIRY_MS = 5 * 60_000;
+
+interface TokenAnswer {
+  access_token?: string;
+  refresh_token?: string;
+  expires_in?: number | string;
+}
+
+export interface OAuth3loOptions {
+  site: string;
+  clientId: string;
+  clientSecret: string;
+  /** The refresh token from the consent flow, as configured. */
+  configuredRefreshToken: string;
+  tokenUrl: string;
+  /**
+   * Token requests go through a client of their own: the API client asks
+   * for headers while holding one of its concurrency slots, so fetching a
+   * token through it could wait for a slot forever.
+   */
+  tokenClient: SourceHttpClient;
+  store: OAuthTokenStore;
+  now?: () => number;
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/**
+ * OAuth 2.0 (3LO) for Jira Cloud with Atlassian's rotating refresh tokens:
+ * each refresh returns a new refresh token and invalidates the old one, so
+ * the newest is persisted before it is used, and read back before every
+ * refresh, so that restarts and other replicas continue the same chain.
+ * A refresh token changed in config (after a new consent) starts a new
+ * chain. Concurrent requests share one renewal.
+ */
+export class OAuth3loAuth implements SourceAuth {
+  readonly #options: OAuth3loOptions;
+  readonly #seedHash: string;
+  readonly #now: () => number;
+  #token?: StoredOAuthToken;
+  #pending?: Promise<StoredOAuthToken>;
+
+  constructor(options: OAuth3loOptions) {
+    this.#options = options;
+    this.#seedHash = sha256(options.configuredRefreshToken);
+    this.#now = options.now ?? Date.now;
+  }
+
+  async headers(signal?: AbortSignal): Promise<Record<string, string>> {
+    let token = this.#token;
+    if (!token || !this.#fresh(token)) {
+      token = await this.#renew(token, signal);
+    }
+    return { authorization: `Bearer ${token.accessToken}` };
+  }
+
+  /** After a 401: the access token was revoked or expired early. */
+  async refresh(signal?: AbortSignal): Promise<void> {
+    if (this.#pending) {
+      // Parallel requests saw the same 401: one renewal serves them all.
+      await this.#pending;
+      return;
+    }
+    const stale = this.#token;
+    if (stale) {
+      // Not to be adopted again from the store.
+      stale.accessExpiresAt = 0;
+    }
+    await this.#renew(stale, signal);
+  }
+
+  #fresh(token: StoredOAuthToken): boolean {
+    return (
+      token.accessToken !== undefined &&
+      (token.accessExpiresAt ?? 0) - RENEW_BEFORE_EXPIRY_MS > this.#now()
+    );
+  }
+
+  #renew(
+    stale: StoredOAuthToken | undefined,
+    signal?: AbortSignal,
+  ): Promise<StoredOAuthToken> {
+    if (this.#token !== stale && this.#token && this.#fresh(this.#token)) {
+      return Promise.resolve(this.#token);
+    }
+    this.#pending ??= this.#obtain(stale, signal).finally(() => {
+      this.#pending = undefined;
+    });
+    return this.#pending;
+  }
+
+  async #obtain(
+    stale: StoredOAuthToken | undefined,
+    signal?: AbortSignal,
+  ): Promise<StoredOAuthToken> {
+    const { site, store } = this.#options;
+    const stored = await this.#currentChain();
+    if (
+      stored?.accessToken &&
+      stored.accessToken !== stale?.accessToken &&
+      this.#fresh(stored)
+    ) {
+      // Another replica (or an earlier run) renewed it already.
+      return this.#use(stored);
+    }
+    const refreshToken =
+      stored?.refreshToken ?? this.#options.configuredRefreshToken;
+    let answer: TokenAnswer;
+    try {
+      answer = await this.#grant(refreshToken, signal);
+    } catch (error) {
+      if (signal?.aborted) {
+        throw error;
+      }
+      // Another replica may have rotated the token in between: its refresh
+      // invalidated ours. Continue from the one it stored.
+      const newer = await this.#currentChain();
+      if (!newer || newer.refreshToken === refreshToken) {
+        throw new Error(
+          `Jira site ${site}: the OAuth refresh token was refused; grant access again and set auth.oauth.refreshToken (${
+            (error as Error).message
+          })`,
+        );
+      }
+      if (newer.accessToken && this.#fresh(newer)) {
+        return this.#use(newer);
+      }
+      answer = await this.#grant(newer.refreshToken, signal);
+    }
+    if (!answer?.access_token) {
+      throw new Error(
+        `Jira site ${site}: the OAuth token answer has no access_token`,
+      );
+    }
+    const expiresIn = Number(answer.expires_in ?? 3600);
+    const token: StoredOAuthToken = {
+      seedHash: this.#seedHash,
+      // Atlassian always rotates; keep the old one if an answer does not.
+      refreshToken: answer.refresh_token || refreshToken,
+      accessToken: answer.access_token,
+      accessExpiresAt:
+        this.#now() + (Number.isFinite(expiresIn) ? expiresIn : 3600) * 1000,
+    };
+    // The old refresh token is dead now: persist the new one before use.
+    await store.save(site, token);
+    return this.#use(token);
+  }
+
+  #use(token: StoredOAuthToken): StoredOAuthToken {
+    this.#token = token;
+    return token;
+  }
+
+  /** The stored chain, unless it began from a refresh token no longer configured. */
+  async #currentChain(): Promise<StoredOAuthToken | undefined> {
+    const stored = await this.#options.store.load(this.#options.site);
+    return stored?.seedHash === this.#seedHash ? stored : undefined;
+  }
+
+  async #grant(
+    refreshToken: string,
+    signal?: AbortSignal,
+  ): Promise<TokenAnswer> {
+    const { tokenClient, tokenUrl, clientId, clientSecret } = this.#options;
+    const response = await tokenClient.json<TokenAnswer>(tokenUrl, {
+      method: 'POST',
+      anonymous: true,
+      body: {
+        grant_type: 'refresh_token',
+        client_id: clientId,
+        client_secret: clientSecret,
+        refresh_token: refreshToken,
+      },
+      signal,
+    });
+    return response.body;
+  }
+}

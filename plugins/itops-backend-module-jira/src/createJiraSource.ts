@@ -1,0 +1,218 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  ChangeRecord,
+  IncidentRecord,
+} from '@backstage-itops/plugin-itops-common';
+import {
+  type ItopsSource,
+  type SourceAuth,
+  SourceHttpClient,
+  type SourceHttpClientOptions,
+} from '@backstage-itops/plugin-itops-node';
+import { OAuth3loAuth } from './auth/OAuth3loAuth';
+import type { OAuthTokenStore } from './auth/OAuthTokenStore';
+import { BasicAuth, BearerAuth } from './auth/staticAuth';
+import { JiraClient } from './client/JiraClient';
+import { JsmOpsClient } from './client/JsmOpsClient';
+import type { JiraSiteConfig } from './config';
+import { resolveChangeFields } from './fields';
+import { ISSUE_FIELDS, slaFacts, toChange, toIncident } from './mapping';
+import { IssueReader } from './readers/IssueReader';
+import { OnCallReader } from './readers/OnCallReader';
+
+export interface JiraSourceDeps {
+  logger?: LoggerService;
+  /** Required for sites with OAuth 2.0 (3LO). */
+  tokenStore?: OAuthTokenStore;
+  /** For tests: options passed to every HTTP client. */
+  httpOverrides?: Partial<SourceHttpClientOptions>;
+  now?: () => number;
+}
+
+/** Remembers a successful answer; a failed one is asked again next time. */
+function memoize<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+): (signal: AbortSignal) => Promise<T> {
+  let value: Promise<T> | undefined;
+  return signal => {
+    value ??= load(signal).catch(error => {
+      value = undefined;
+      throw error;
+    });
+    return value;
+  };
+}
+
+function createAuth(
+  site: JiraSiteConfig,
+  deps: JiraSourceDeps,
+  clientOptions: Omit<SourceHttpClientOptions, 'name' | 'baseUrl'>,
+): SourceAuth {
+  const { auth } = site;
+  switch (auth.kind) {
+    case 'basic':
+      return new BasicAuth(auth.username, auth.secret);
+    case 'pat':
+      return new BearerAuth(auth.token);
+    default:
+      if (!deps.tokenStore) {
+        throw new Error(
+          `Jira site ${site.name}: OAuth needs a token store for its rotating refresh tokens`,
+        );
+      }
+      return new OAuth3loAuth({
+        site: site.name,
+        clientId: auth.clientId,
+        clientSecret: auth.clientSecret,
+        configuredRefreshToken: auth.refreshToken,
+        tokenUrl: auth.tokenUrl,
+        tokenClient: new SourceHttpClient({
+          ...clientOptions,
+          name: `jira/${site.name} oauth`,
+          baseUrl: auth.tokenUrl,
+        }),
+        store: deps.tokenStore,
+        now: deps.now,
+      });
+  }
+}
+
+/**
+ * The API base: the site itself with Basic or PAT auth; Atlassian's
+ * gateway for OAuth, which only knows sites by cloud id.
+ */
+function apiBaseUrl(site: JiraSiteConfig): string {
+  if (site.auth.kind !== 'oauth') {
+    return site.baseUrl;
+  }
+  if (!site.cloudId) {
+    throw new Error(
+      `Invalid config at itops.jira.sites.${site.name}.cloudId: OAuth calls go through Atlassian's gateway, which needs the site's cloud id`,
+    );
+  }
+  return `${site.atlassianApiUrl}/ex/jira/${encodeURIComponent(site.cloudId)}`;
+}
+
+/** One configured Jira site as an ITOps source with its readers. */
+export function createJiraSource(
+  site: JiraSiteConfig,
+  deps: JiraSourceDeps = {},
+): ItopsSource {
+  const clientOptions = {
+    ...site.http,
+    logger: deps.logger,
+    ...deps.httpOverrides,
+  };
+  const http = new SourceHttpClient({
+    ...clientOptions,
+    name: `jira/${site.name}`,
+    baseUrl: apiBaseUrl(site),
+    auth: createAuth(site, deps, clientOptions),
+  });
+  const client = new JiraClient(http, site.deployment);
+
+  const timeZone = memoize(
+    async signal =>
+      site.timeZone ?? (await client.myself(signal)).timeZone ?? 'UTC',
+  );
+  const changeFields = async (signal: AbortSignal) =>
+    resolveChangeFields(await client.fields(signal), site.fields);
+
+  const incidents = new IssueReader<IncidentRecord>({
+    client,
+    site,
+    selection: site.incidents,
+    timeZone,
+    prepare: async signal => {
+      const { affectedServices } = await changeFields(signal);
+      return {
+        fields: [
+          ...ISSUE_FIELDS,
+          ...(affectedServices ? [affectedServices] : []),
+        ],
+        convert: async (issues, convertSignal) =>
+          Promise.all(
+            issues.map(async issue =>
+              toIncident(issue, {
+                siteUrl: site.baseUrl,
+                config: site.incidents,
+                components: {
+                  affectedServicesField: affectedServices,
+                  componentLabelPrefix: site.componentLabelPrefix,
+                },
+                sla: site.sla.enabled
+                  ? slaFacts(
+                      await client.slas(issue.key, convertSignal),
+                      site.sla,
+                    )
+                  : undefined,
+              }),
+            ),
+          ),
+      };
+    },
+  });
+
+  const changes = new IssueReader<ChangeRecord>({
+    client,
+    site,
+    selection: site.changes,
+    timeZone,
+    prepare: async signal => {
+      const fields = await changeFields(signal);
+      return {
+        fields: [...ISSUE_FIELDS, ...Object.values(fields)],
+        convert: async issues =>
+          issues.map(issue =>
+            toChange(issue, {
+              siteUrl: site.baseUrl,
+              config: site.changes,
+              fields,
+              componentLabelPrefix: site.componentLabelPrefix,
+            }),
+          ),
+      };
+    },
+  });
+
+  const cloudId = memoize(async signal => {
+    if (site.cloudId) {
+      return site.cloudId;
+    }
+    const { body } = await http.json<{ cloudId?: string }>(
+      `${site.baseUrl}/_edge/tenant_info`,
+      { anonymous: true, signal },
+    );
+    if (!body?.cloudId) {
+      throw new Error(
+        `Jira site ${site.name}: /_edge/tenant_info gave no cloudId; set itops.jira.sites.${site.name}.cloudId`,
+      );
+    }
+    return body.cloudId;
+  });
+
+  return {
+    type: 'jira',
+    instance: site.name,
+    baseUrl: site.baseUrl,
+    readers: {
+      ...(site.incidents.enabled ? { incidents } : {}),
+      ...(site.changes.enabled ? { changes } : {}),
+      ...(site.oncall.enabled
+        ? {
+            oncall: new OnCallReader({
+              jira: client,
+              horizonDays: site.oncall.horizonDays,
+              now: deps.now,
+              ops: async signal =>
+                new JsmOpsClient(
+                  http,
+                  site.atlassianApiUrl,
+                  await cloudId(signal),
+                ),
+            }),
+          }
+        : {}),
+    },
+  };
+}

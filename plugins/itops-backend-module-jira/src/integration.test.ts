@@ -1,0 +1,414 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+// The plugin's own test utilities, made for the source modules that extend it.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import {
+  computeEntityMapping,
+  createTestDatabases,
+  exampleCatalog,
+  ItopsReadStore,
+  migrateItopsDatabase,
+  replaceEntityMappingIfChanged,
+  SyncEngine,
+} from '@backstage-itops/plugin-itops-backend/testUtils';
+import type {
+  ItopsCapability,
+  ItopsRecordsByCapability,
+} from '@backstage-itops/plugin-itops-common';
+import type {
+  ItopsRecordReader,
+  ItopsSource,
+} from '@backstage-itops/plugin-itops-node';
+import { FixedClock, startSimulators } from '@backstage-itops/simulator';
+import type { Knex } from 'knex';
+import { readJiraSiteConfig } from './config';
+import { createJiraSource } from './createJiraSource';
+
+jest.setTimeout(120_000);
+
+const NOW = '2026-03-10T12:00:00.000Z';
+const EMAIL = 'itops@acme.example';
+const API_TOKEN = 'jira-api-token';
+const databases = createTestDatabases();
+
+type RawIssue = { id: string; key: string; fields: Record<string, any> };
+
+/** A Jira simulator on a free port, with the clock the readers share. */
+async function startJira(deployment: 'cloud' | 'datacenter' = 'cloud') {
+  const clock = new FixedClock(NOW);
+  const sims = await startSimulators({
+    systems: ['jira'],
+    ports: { jira: 0 },
+    clock,
+    seed: 42,
+    jira: { deployment },
+  });
+  const url = sims.urls.jira;
+  const authorization =
+    deployment === 'cloud'
+      ? `Basic ${Buffer.from(`${EMAIL}:${API_TOKEN}`).toString('base64')}`
+      : 'Bearer jira-dc-pat';
+  /** The simulator's data, read with plain fetch, independent of the module. */
+  const raw = async (pathAndQuery: string) => {
+    const response = await fetch(`${url}${pathAndQuery}`, {
+      headers: { authorization, accept: 'application/json' },
+    });
+    expect(response.status).toBe(200);
+    return response.json();
+  };
+  const rawIssues = async (issueType: string): Promise<RawIssue[]> => {
+    const issues: RawIssue[] = [];
+    for (let token: string | undefined; ; ) {
+      const page = await raw(
+        `/rest/api/3/search/jql?${new URLSearchParams({
+          jql: `issuetype = "${issueType}"`,
+          fields: '*all',
+          maxResults: '100',
+          ...(token ? { nextPageToken: token } : {}),
+        })}`,
+      );
+      issues.push(...page.issues);
+      if (page.isLast) {
+        return issues;
+      }
+      token = page.nextPageToken;
+    }
+  };
+  return { sims, url, clock, raw, rawIssues };
+}
+
+type Jira = Awaited<ReturnType<typeof startJira>>;
+
+function jiraSource(
+  jira: Jira,
+  options: { site?: object; sleeps?: number[] } = {},
+) {
+  const site = readJiraSiteConfig(
+    'demo',
+    new ConfigReader({
+      baseUrl: jira.url,
+      atlassianApiUrl: jira.url,
+      auth: { email: EMAIL, apiToken: API_TOKEN },
+      ...options.site,
+    }),
+  );
+  return createJiraSource(site, {
+    now: () => jira.clock.now().getTime(),
+    httpOverrides: {
+      requestsPerSecond: 1000,
+      maxConcurrency: 8,
+      sleep: async ms => {
+        options.sleeps?.push(ms);
+      },
+    },
+  });
+}
+
+/** Wraps a reader to see which records each run yielded. */
+function spyOn<C extends ItopsCapability>(source: ItopsSource, capability: C) {
+  const reader = source.readers[capability] as ItopsRecordReader<
+    ItopsRecordsByCapability[C]
+  >;
+  const yielded: ItopsRecordsByCapability[C][][] = [];
+  const spy: ItopsRecordReader<ItopsRecordsByCapability[C]> = {
+    async *read(request) {
+      const run: ItopsRecordsByCapability[C][] = [];
+      yielded.push(run);
+      for await (const batch of reader.read(request)) {
+        run.push(...batch.records);
+        yield batch;
+      }
+    },
+  };
+  return {
+    source: { ...source, readers: { ...source.readers, [capability]: spy } },
+    yielded,
+  };
+}
+
+function engine(knex: Knex, sources: ItopsSource[]) {
+  return SyncEngine.create({
+    knex,
+    sources,
+    scheduler: mockServices.scheduler.mock(),
+    config: new ConfigReader({}),
+    logger: mockServices.logger.mock(),
+  });
+}
+
+const epoch = (jiraTime: string | null) =>
+  jiraTime === null
+    ? null
+    : Date.parse(jiraTime.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+
+async function storedIncidents(knex: Knex) {
+  return new Map(
+    (
+      await knex('itops_incidents').where({
+        source_type: 'jira',
+        source_instance: 'demo',
+      })
+    ).map(row => [row.external_id, row]),
+  );
+}
+
+function expectIncidentsMatch(stored: Map<string, any>, issues: RawIssue[]) {
+  expect([...stored.keys()].sort()).toEqual(issues.map(i => i.id).sort());
+  for (const issue of issues) {
+    const row = stored.get(issue.id);
+    expect({
+      number: row.number,
+      title: row.title,
+      sourceState: row.source_state,
+      priority: Number(row.priority),
+      openedAt: Number(row.opened_at),
+      resolvedAt: row.resolved_at === null ? null : Number(row.resolved_at),
+    }).toEqual({
+      number: issue.key,
+      title: issue.fields.summary,
+      sourceState: issue.fields.status.name,
+      // The simulator uses the default scheme: ids 1..5 = Highest..Lowest.
+      priority: Number(issue.fields.priority.id),
+      openedAt: epoch(issue.fields.created),
+      resolvedAt: epoch(issue.fields.resolutiondate),
+    });
+  }
+}
+
+describe.each(databases.eachSupportedId())('Jira source on %p', databaseId => {
+  let jira: Jira;
+  let knex: Knex;
+
+  beforeEach(async () => {
+    jira = await startJira();
+    knex = await migrateItopsDatabase(await databases.init(databaseId));
+  });
+
+  afterEach(async () => {
+    await jira.sims.close();
+  });
+
+  it('syncs incidents in full and then incrementally', async () => {
+    const { source, yielded } = spyOn(jiraSource(jira), 'incidents');
+    const sync = engine(knex, [source]);
+
+    const full = await sync.runOnce(source, 'incidents', { full: true });
+    expect(full).toMatchObject({ status: 'succeeded', rejected: 0 });
+    const incidents = await jira.rawIssues('Incident');
+    expect(full.written).toBe(incidents.length);
+    expectIncidentsMatch(await storedIncidents(knex), incidents);
+
+    // SLA data from JSM: compare with the request's own SLA answer.
+    const stored = await storedIncidents(knex);
+    const resolved = incidents.find(i => i.fields.resolutiondate !== null)!;
+    const slas = await jira.raw(
+      `/rest/servicedeskapi/request/${resolved.key}/sla`,
+    );
+    const resolution = slas.values.find(
+      (s: any) => s.name === 'Time to resolution',
+    );
+    const response = slas.values.find(
+      (s: any) => s.name === 'Time to first response',
+    );
+    const row = stored.get(resolved.id);
+    expect(Boolean(row.sla_met)).toBe(!resolution.completedCycles[0].breached);
+    expect(Number(row.acknowledged_at)).toBe(
+      response.completedCycles[0].stopTime.epochMillis,
+    );
+
+    // The site moves on: new and progressed incidents.
+    const before = new Map(incidents.map(i => [i.id, i.fields.updated]));
+    for (let step = 0; step < 6; step++) {
+      jira.clock.advance(10 * 60_000);
+      jira.sims.simulators.jira.tick(jira.clock.now());
+    }
+    const after = await jira.rawIssues('Incident');
+    const changed = after.filter(i => before.get(i.id) !== i.fields.updated);
+    expect(changed.length).toBeGreaterThan(0);
+
+    const incremental = await sync.runOnce(source, 'incidents');
+    expect(incremental).toMatchObject({ status: 'succeeded', full: false });
+    const ids = yielded[1].map(r => r.externalId);
+    // Each changed incident once; nothing older than the overlap before the
+    // previous watermark.
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(changed.map(i => i.id)));
+    const previousWatermark = Math.max(
+      ...incidents.map(i => epoch(i.fields.updated)!),
+    );
+    for (const record of yielded[1]) {
+      expect(Date.parse(record.sourceUpdatedAt!)).toBeGreaterThanOrEqual(
+        previousWatermark - 60_000,
+      );
+    }
+    expect(ids.length).toBeLessThan(incidents.length / 4);
+    expectIncidentsMatch(await storedIncidents(knex), after);
+  });
+
+  it('syncs changes with the custom fields it discovered', async () => {
+    const source = jiraSource(jira);
+    const result = await engine(knex, [source]).runOnce(source, 'changes', {
+      full: true,
+    });
+    expect(result).toMatchObject({ status: 'succeeded', rejected: 0 });
+    const changes = await jira.rawIssues('Change');
+    expect(result.written).toBe(changes.length);
+
+    const fields: Array<{ id: string; name: string }> = await jira.raw(
+      '/rest/api/3/field',
+    );
+    const idOf = (name: string) => fields.find(f => f.name === name)!.id;
+    const rows = new Map(
+      (await knex('itops_changes')).map(row => [row.external_id, row]),
+    );
+    for (const change of changes) {
+      const row = rows.get(change.id);
+      expect({
+        number: row.number,
+        type: row.type,
+        plannedStart: Number(row.planned_start),
+        plannedEnd: Number(row.planned_end),
+        sourceState: row.source_state,
+      }).toEqual({
+        number: change.key,
+        type: change.fields[idOf('Change type')].value.toLowerCase(),
+        plannedStart: epoch(change.fields[idOf('Planned start')]),
+        plannedEnd: epoch(change.fields[idOf('Planned end')]),
+        sourceState: change.fields.status.name,
+      });
+    }
+    const outcomes = [...rows.values()].map(row => row.outcome);
+    expect(outcomes).toContain('successful');
+    expect(outcomes).toContain('unsuccessful');
+  });
+
+  it('waits out a 429 with Retry-After and loses nothing', async () => {
+    const sleeps: number[] = [];
+    const source = jiraSource(jira, {
+      sleeps,
+      site: { sla: { enabled: false } },
+    });
+    jira.sims.faults.set('jira', {
+      errors: { status: 429, count: 2, after: 2 },
+    });
+    const result = await engine(knex, [source]).runOnce(source, 'incidents', {
+      full: true,
+    });
+    expect(result).toMatchObject({ status: 'succeeded' });
+    expect(jira.sims.faults.stats('jira').faults.errors).toBe(2);
+    // The simulator answers Retry-After: 5 with its 429s.
+    expect(sleeps).toEqual([5000, 5000]);
+    jira.sims.faults.reset('jira');
+    expectIncidentsMatch(
+      await storedIncidents(knex),
+      await jira.rawIssues('Incident'),
+    );
+  });
+
+  it('maps incidents, changes and on-call to the example entities', async () => {
+    await replaceEntityMappingIfChanged(
+      knex,
+      computeEntityMapping(exampleCatalog()),
+    );
+    const source = jiraSource(jira);
+    const sync = engine(knex, [source]);
+    for (const capability of ['incidents', 'changes', 'oncall'] as const) {
+      if (capability === 'oncall') {
+        // Into the week, so the current shift began days ago.
+        jira.clock.advance(3 * 86_400_000);
+      }
+      expect(await sync.runOnce(source, capability)).toMatchObject({
+        status: 'succeeded',
+        rejected: 0,
+      });
+    }
+    const now = jira.clock.now().getTime();
+    const read = ItopsReadStore.create({ knex, clock: () => now });
+
+    const incidents = await jira.rawIssues('Incident');
+    const ofPaymentsApi = incidents.filter(
+      i =>
+        i.fields.project.key === 'PAY' &&
+        i.fields.components.some((c: any) => c.name === 'payments-api'),
+    );
+    expect(ofPaymentsApi.length).toBeGreaterThan(0);
+    const listed = await read.listIncidents('component:default/payments-api', {
+      state: 'all',
+      limit: 500,
+      offset: 0,
+      sort: '-opened_at',
+    });
+    expect(listed.totalCount).toBe(ofPaymentsApi.length);
+    expect(listed.items.map(i => i.number).sort()).toEqual(
+      ofPaymentsApi.map(i => i.key).sort(),
+    );
+
+    const changes = await read.listEntityChanges(
+      'component:default/checkout-web',
+      {
+        from: now - 120 * 86_400_000,
+        to: now + 60 * 86_400_000,
+      },
+    );
+    expect(changes.length).toBeGreaterThan(0);
+    expect(changes.every(c => c.number.startsWith('SHOP-'))).toBe(true);
+
+    const onCall = await read.onCall('group:default/payments-team');
+    expect(onCall.now).toHaveLength(1);
+    expect(onCall.next).toHaveLength(1);
+    const [current] = onCall.now;
+    const [next] = onCall.next;
+    expect(['Carla Diaz', 'Dev Patel']).toContain(current.personName);
+    expect(current.personEmail).toMatch(/@acme\.example$/);
+    expect(current.groupName).toBe('Payments');
+    // The handover: the next shift starts when the current one ends, and
+    // the current one shows its real start, a week before (weekly rota).
+    expect(next.start).toBe(current.end);
+    expect(Date.parse(current.end) - Date.parse(current.start)).toBe(
+      7 * 86_400_000,
+    );
+    expect(Date.parse(current.start)).toBeLessThan(now - 2 * 86_400_000);
+    expect(next.personName).not.toBe(current.personName);
+    // Data Platform runs no JSM on-call and no other group maps a team.
+    const teams = await knex('itops_oncall_shifts').distinct('group_name');
+    expect(teams.map(t => t.group_name).sort()).toEqual([
+      'Payments',
+      'Platform SRE',
+      'Storefront',
+    ]);
+  });
+});
+
+describe('Jira source on Data Center', () => {
+  it('syncs incidents through /rest/api/2/search with a PAT', async () => {
+    const jira = await startJira('datacenter');
+    try {
+      const knex = await migrateItopsDatabase(await databases.init('SQLITE_3'));
+      const source = jiraSource(jira, {
+        site: {
+          deployment: 'datacenter',
+          auth: { personalAccessToken: 'jira-dc-pat' },
+          sync: { pageSize: 40 },
+        },
+      });
+      expect(Object.keys(source.readers).sort()).toEqual([
+        'changes',
+        'incidents',
+      ]);
+      const result = await engine(knex, [source]).runOnce(source, 'incidents', {
+        full: true,
+      });
+      expect(result).toMatchObject({ status: 'succeeded', rejected: 0 });
+      const all = await jira.raw(
+        `/rest/api/2/search?${new URLSearchParams({
+          jql: 'issuetype = "Incident"',
+          maxResults: '1000',
+        })}`,
+      );
+      expect(result.written).toBe(all.total);
+      expectIncidentsMatch(await storedIncidents(knex), all.issues);
+    } finally {
+      await jira.sims.close();
+    }
+  });
+});

@@ -1,0 +1,377 @@
+import {
+  type ChangeRecord,
+  type ChangeState,
+  type ChangeType,
+  type IncidentRecord,
+  type IncidentState,
+  jiraComponentKey,
+  type MappingKey,
+} from '@backstage-itops/plugin-itops-common';
+import type { ChangeConfig, IncidentConfig } from './config';
+import type { ChangeFieldIds } from './fields';
+import type {
+  JiraIssue,
+  JiraNamed,
+  JiraStatus,
+  JsmDate,
+  JsmSla,
+} from './client/types';
+import { parseJiraTime } from './time';
+
+/** Turns Jira issues into normalized ITOps records. */
+
+/** Fields every issue search asks for, besides a capability's own. */
+export const ISSUE_FIELDS = [
+  'summary',
+  'status',
+  'priority',
+  'issuetype',
+  'project',
+  'created',
+  'updated',
+  'resolutiondate',
+  'resolution',
+  'components',
+  'labels',
+] as const;
+
+function named(value: unknown): JiraNamed | undefined {
+  return value && typeof value === 'object' ? (value as JiraNamed) : undefined;
+}
+
+function namedList(value: unknown): JiraNamed[] {
+  return Array.isArray(value)
+    ? value.filter((v): v is JiraNamed => Boolean(v) && typeof v === 'object')
+    : [];
+}
+
+function lower(value: string | undefined): string | undefined {
+  return value?.trim().toLowerCase();
+}
+
+/** The project key of an issue: its project field, else the key's prefix. */
+export function projectKeyOf(issue: JiraIssue): string {
+  const project = issue.fields.project as { key?: string } | undefined;
+  return project?.key ?? issue.key.replace(/-\d+$/, '');
+}
+
+/** Where an issue names the components it concerns, besides `components`. */
+export interface ComponentSources {
+  /** The affected services field, whose service names count as components. */
+  affectedServicesField?: string;
+  /** Labels with this prefix name a component, e.g. `service:checkout`. */
+  componentLabelPrefix?: string;
+}
+
+/**
+ * Keys that map the issue to entities: its project, and per component,
+ * affected service or component label a project-scoped component key, as
+ * the `itops.io/jira-component` annotation names them.
+ */
+export function issueMappingKeys(
+  issue: JiraIssue,
+  sources: ComponentSources = {},
+): MappingKey[] {
+  const { affectedServicesField, componentLabelPrefix } = sources;
+  const project = projectKeyOf(issue);
+  const keys: MappingKey[] = [{ type: 'jira-project', value: project }];
+  const names = new Set<string>();
+  for (const component of namedList(issue.fields.components)) {
+    if (component.name) {
+      names.add(component.name);
+    }
+  }
+  if (affectedServicesField) {
+    for (const service of namedList(issue.fields[affectedServicesField])) {
+      if (service.name) {
+        names.add(service.name);
+      }
+    }
+  }
+  if (componentLabelPrefix !== undefined) {
+    for (const label of labelsOf(issue)) {
+      const name = label.slice(componentLabelPrefix.length);
+      if (label.startsWith(componentLabelPrefix) && name) {
+        names.add(name);
+      }
+    }
+  }
+  for (const name of names) {
+    keys.push({
+      type: 'jira-component',
+      value: jiraComponentKey(project, name),
+    });
+  }
+  return keys;
+}
+
+function statusOf(issue: JiraIssue): JiraStatus {
+  return (issue.fields.status as JiraStatus | undefined) ?? {};
+}
+
+/** `new` / `indeterminate` / `done`, Jira's own grouping of custom statuses. */
+function categoryOf(issue: JiraIssue): string | undefined {
+  return statusOf(issue).statusCategory?.key;
+}
+
+export function incidentState(
+  issue: JiraIssue,
+  statuses: IncidentConfig['statuses'],
+): IncidentState {
+  const byName = statuses[lower(statusOf(issue).name) ?? ''];
+  if (byName) {
+    return byName;
+  }
+  switch (categoryOf(issue)) {
+    case 'done':
+      return 'resolved';
+    case 'indeterminate':
+      return 'in_progress';
+    default:
+      return 'new';
+  }
+}
+
+export function incidentPriority(
+  issue: JiraIssue,
+  priorities: IncidentConfig['priorities'],
+): 1 | 2 | 3 | 4 | 5 {
+  const priority = named(issue.fields.priority);
+  const byName = priorities[lower(priority?.name) ?? ''];
+  if (byName) {
+    return byName;
+  }
+  // The default scheme numbers Highest..Lowest as ids 1..5.
+  const id = Number(priority?.id);
+  return id >= 1 && id <= 5 ? (id as 1 | 2 | 3 | 4 | 5) : 3;
+}
+
+function jsmTime(date: JsmDate | undefined): string | undefined {
+  if (date?.epochMillis !== undefined) {
+    return new Date(date.epochMillis).toISOString();
+  }
+  return parseJiraTime(date?.iso8601);
+}
+
+function slaNamed(slas: readonly JsmSla[], name: string): JsmSla | undefined {
+  const wanted = name.trim().toLowerCase();
+  return slas.find(sla => lower(sla.name) === wanted);
+}
+
+/**
+ * What the JSM SLAs say of an incident: the resolution SLA met or not
+ * (a completed cycle, or an ongoing one already breached), and the first
+ * response, which is when the incident was acknowledged.
+ */
+export function slaFacts(
+  slas: readonly JsmSla[] | undefined,
+  metrics: { resolutionMetric: string; responseMetric: string },
+): Pick<IncidentRecord, 'slaMet' | 'acknowledgedAt'> {
+  if (!slas) {
+    return {};
+  }
+  const facts: Pick<IncidentRecord, 'slaMet' | 'acknowledgedAt'> = {};
+  const resolution = slaNamed(slas, metrics.resolutionMetric);
+  const completed = resolution?.completedCycles ?? [];
+  if (completed.length > 0) {
+    facts.slaMet = completed.every(cycle => !cycle.breached);
+  } else if (resolution?.ongoingCycle?.breached) {
+    facts.slaMet = false;
+  }
+  const response = slaNamed(slas, metrics.responseMetric);
+  const firstResponse = response?.completedCycles?.[0]?.stopTime;
+  const acknowledgedAt = jsmTime(firstResponse);
+  if (acknowledgedAt) {
+    facts.acknowledgedAt = acknowledgedAt;
+  }
+  return facts;
+}
+
+function browseUrl(siteUrl: string, issue: JiraIssue): string {
+  return `${siteUrl}/browse/${encodeURIComponent(issue.key)}`;
+}
+
+function labelsOf(issue: JiraIssue): string[] {
+  const labels = issue.fields.labels;
+  return Array.isArray(labels)
+    ? labels.filter((l): l is string => typeof l === 'string')
+    : [];
+}
+
+export function toIncident(
+  issue: JiraIssue,
+  context: {
+    siteUrl: string;
+    config: IncidentConfig;
+    components?: ComponentSources;
+    sla?: Pick<IncidentRecord, 'slaMet' | 'acknowledgedAt'>;
+  },
+): IncidentRecord {
+  const labels = labelsOf(issue).map(l => l.toLowerCase());
+  const resolvedAt = parseJiraTime(issue.fields.resolutiondate);
+  return {
+    externalId: issue.id,
+    url: browseUrl(context.siteUrl, issue),
+    sourceUpdatedAt: parseJiraTime(issue.fields.updated),
+    keys: issueMappingKeys(issue, context.components),
+    number: issue.key,
+    title: String(issue.fields.summary ?? ''),
+    state: incidentState(issue, context.config.statuses),
+    sourceState: statusOf(issue).name,
+    priority: incidentPriority(issue, context.config.priorities),
+    // An unreadable creation time makes the store refuse the record, which
+    // is better than inventing one.
+    openedAt: parseJiraTime(issue.fields.created) ?? '',
+    ...(resolvedAt ? { resolvedAt } : {}),
+    ...(labels.includes('major-incident') ? { major: true } : {}),
+    ...(labels.includes('security') ? { security: true } : {}),
+    ...context.sla,
+  };
+}
+
+const CHANGE_TYPES: readonly ChangeType[] = ['standard', 'normal', 'emergency'];
+
+const RISKS: Record<string, NonNullable<ChangeRecord['risk']>> = {
+  low: 'low',
+  medium: 'moderate',
+  moderate: 'moderate',
+  high: 'high',
+  critical: 'very_high',
+  'very high': 'very_high',
+};
+
+function optionValue(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    return value;
+  }
+  const option = named(value);
+  return option?.value ?? option?.name;
+}
+
+export function changeState(
+  issue: JiraIssue,
+  statuses: ChangeConfig['statuses'],
+): ChangeState {
+  const byName = statuses[lower(statusOf(issue).name) ?? ''];
+  if (byName) {
+    return byName;
+  }
+  switch (categoryOf(issue)) {
+    case 'done':
+      return 'closed';
+    case 'indeterminate':
+      return 'implement';
+    default:
+      return 'new';
+  }
+}
+
+interface JsmApproval {
+  finalDecision?: string;
+  completedDate?: JsmDate;
+}
+
+/**
+ * The approval from JSM's approvals field when the site has one (the last
+ * approval decides), else what the workflow position implies.
+ */
+function approvalOf(
+  issue: JiraIssue,
+  state: ChangeState,
+  type: ChangeType,
+  approvalsField: string | undefined,
+): Pick<ChangeRecord, 'approval' | 'approvedAt'> {
+  const approvals = approvalsField ? issue.fields[approvalsField] : undefined;
+  if (Array.isArray(approvals) && approvals.length > 0) {
+    const last = approvals[approvals.length - 1] as JsmApproval;
+    switch (lower(last.finalDecision)) {
+      case 'approved':
+        return {
+          approval: 'approved',
+          approvedAt: jsmTime(last.completedDate),
+        };
+      case 'declined':
+      case 'rejected':
+        return { approval: 'rejected' };
+      default:
+        return { approval: 'requested' };
+    }
+  }
+  if (state === 'cancelled') {
+    return {};
+  }
+  if (type === 'standard') {
+    // Standard changes are pre-approved.
+    return { approval: 'approved' };
+  }
+  switch (state) {
+    case 'new':
+    case 'assess':
+      return { approval: 'not_requested' };
+    case 'authorize':
+      return { approval: 'requested' };
+    default:
+      return { approval: 'approved' };
+  }
+}
+
+export function toChange(
+  issue: JiraIssue,
+  context: {
+    siteUrl: string;
+    config: ChangeConfig;
+    fields: ChangeFieldIds;
+    componentLabelPrefix?: string;
+  },
+): ChangeRecord {
+  const { fields, config } = context;
+  const field = (role: keyof ChangeFieldIds) =>
+    fields[role] ? issue.fields[fields[role]!] : undefined;
+  const typeValue = lower(optionValue(field('changeType')));
+  const type = CHANGE_TYPES.find(t => t === typeValue) ?? 'normal';
+  const state = changeState(issue, config.statuses);
+  const resolution = named(issue.fields.resolution)?.name;
+  const outcome =
+    config.outcomes[lower(statusOf(issue).name) ?? ''] ??
+    (resolution ? config.outcomes[resolution.toLowerCase()] : undefined);
+  const risk = RISKS[lower(optionValue(field('changeRisk'))) ?? ''];
+  const times = {
+    plannedStart: parseJiraTime(field('plannedStart')),
+    plannedEnd: parseJiraTime(field('plannedEnd')),
+    actualStart: parseJiraTime(field('actualStart')),
+    actualEnd: parseJiraTime(field('actualEnd')),
+  };
+  const record: ChangeRecord = {
+    externalId: issue.id,
+    url: browseUrl(context.siteUrl, issue),
+    sourceUpdatedAt: parseJiraTime(issue.fields.updated),
+    keys: issueMappingKeys(issue, {
+      affectedServicesField: fields.affectedServices,
+      componentLabelPrefix: context.componentLabelPrefix,
+    }),
+    number: issue.key,
+    title: String(issue.fields.summary ?? ''),
+    type,
+    state,
+    sourceState: statusOf(issue).name,
+    ...approvalOf(issue, state, type, fields.approvals),
+  };
+  for (const [name, value] of Object.entries(times)) {
+    if (value) {
+      record[name as keyof typeof times] = value;
+    }
+  }
+  if (risk) {
+    record.risk = risk;
+  }
+  if (outcome) {
+    record.outcome = outcome;
+  }
+  if (resolution) {
+    record.sourceOutcome = resolution;
+  }
+  if (record.approvedAt === undefined) {
+    delete record.approvedAt;
+  }
+  return record;
+}

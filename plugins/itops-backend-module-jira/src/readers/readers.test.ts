@@ -1,0 +1,374 @@
+import { registerMswTestHooks } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import type {
+  MappingKeyType,
+  OnCallShiftRecord,
+} from '@backstage-itops/plugin-itops-common';
+import type {
+  ItopsRecordReader,
+  SyncBatch,
+} from '@backstage-itops/plugin-itops-node';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { readJiraSiteConfig } from '../config';
+import { createJiraSource } from '../createJiraSource';
+
+const SITE = 'https://acme.atlassian.net';
+const GATEWAY = 'https://gateway.example';
+const server = setupServer();
+registerMswTestHooks(server);
+
+function source(site: object = {}, now = Date.parse('2026-03-10T12:00:00Z')) {
+  return createJiraSource(
+    readJiraSiteConfig(
+      'acme',
+      new ConfigReader({
+        baseUrl: SITE,
+        atlassianApiUrl: GATEWAY,
+        auth: { email: 'itops@acme.example', apiToken: 'secret' },
+        sla: { enabled: false },
+        ...site,
+      }),
+    ),
+    {
+      now: () => now,
+      httpOverrides: { requestsPerSecond: 1000, sleep: async () => {} },
+    },
+  );
+}
+
+async function readAll<T>(
+  reader: ItopsRecordReader<T> | undefined,
+  options: { full: boolean; watermark?: string; mapped?: string[] },
+): Promise<SyncBatch<T>[]> {
+  const batches: SyncBatch<T>[] = [];
+  for await (const batch of reader!.read({
+    full: options.full,
+    watermark: options.watermark,
+    signal: new AbortController().signal,
+    mappedKeys: async (type: MappingKeyType) =>
+      type === 'jsm-team' ? options.mapped ?? [] : [],
+  })) {
+    batches.push(batch);
+  }
+  return batches;
+}
+
+function incident(id: number, updated: string) {
+  return {
+    id: String(id),
+    key: `OPS-${id}`,
+    fields: {
+      summary: `incident ${id}`,
+      project: { key: 'OPS' },
+      status: { name: 'Open', statusCategory: { key: 'new' } },
+      priority: { id: '3', name: 'Medium' },
+      created: '2026-03-01T00:00:00.000+0000',
+      updated,
+      components: [],
+      labels: [],
+    },
+  };
+}
+
+describe('incident reader', () => {
+  function searchRecorder(pages: Array<ReturnType<typeof incident>[]>) {
+    const queries: URLSearchParams[] = [];
+    server.use(
+      http.get(`${SITE}/rest/api/3/field`, () =>
+        HttpResponse.json([{ id: 'summary', name: 'Summary' }]),
+      ),
+      http.get(`${SITE}/rest/api/3/myself`, () =>
+        HttpResponse.json({ accountId: 'x', timeZone: 'Europe/Berlin' }),
+      ),
+      http.get(`${SITE}/rest/api/3/search/jql`, ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        queries.push(params);
+        const index = Number(params.get('nextPageToken') ?? 0);
+        return HttpResponse.json({
+          issues: pages[index],
+          ...(index + 1 < pages.length
+            ? { nextPageToken: String(index + 1), isLast: false }
+            : { isLast: true }),
+        });
+      }),
+    );
+    return queries;
+  }
+
+  it('reads in full with an explicit field list, watermarking the newest update', async () => {
+    const queries = searchRecorder([
+      [incident(1, '2026-03-09T10:00:00.000+0000')],
+      [incident(2, '2026-03-10T11:00:00.000+0000')],
+    ]);
+    const batches = await readAll(source().readers.incidents, { full: true });
+    expect(queries[0].get('jql')).toBe(
+      'issuetype IN ("Incident") ORDER BY updated ASC',
+    );
+    expect(queries[0].get('fields')!.split(',')).toEqual(
+      expect.arrayContaining(['summary', 'status', 'priority', 'updated']),
+    );
+    expect(batches.map(b => b.watermark)).toEqual([
+      '2026-03-09T10:00:00.000Z',
+      '2026-03-10T11:00:00.000Z',
+    ]);
+  });
+
+  it('reads incrementally in the user time zone and drops what the minute rounding re-reads', async () => {
+    const queries = searchRecorder([
+      [
+        // Before watermark − overlap: read only because JQL has minutes.
+        incident(1, '2026-03-10T10:59:00.100+0000'),
+        // Within the overlap: read again on purpose (index lag).
+        incident(2, '2026-03-10T10:59:40.000+0000'),
+        incident(3, '2026-03-10T11:30:00.000+0000'),
+      ],
+      // A page shift shows #3 again, unchanged: yielded once.
+      [
+        incident(3, '2026-03-10T11:30:00.000+0000'),
+        incident(4, '2026-03-10T11:31:00.000+0000'),
+      ],
+    ]);
+    const batches = await readAll(
+      source({ projects: ['OPS', 'SEC "X"'] }).readers.incidents,
+      { full: false, watermark: '2026-03-10T11:00:30.000Z' },
+    );
+    // 11:00:30 minus 60 s is 10:59:30 UTC, 11:59 in Berlin.
+    expect(queries[0].get('jql')).toBe(
+      'project IN ("OPS", "SEC \\"X\\"") AND issuetype IN ("Incident") AND updated >= "2026/03/10 11:59" ORDER BY updated ASC',
+    );
+    expect(batches.map(b => b.records.map(r => r.externalId))).toEqual([
+      ['2', '3'],
+      ['4'],
+    ]);
+    expect(batches[1].watermark).toBe('2026-03-10T11:31:00.000Z');
+  });
+
+  it('selects incidents by configured JQL instead of the issue type', async () => {
+    const queries = searchRecorder([[]]);
+    await readAll(
+      source({ incidents: { jql: 'labels = outage' }, timeZone: 'UTC' }).readers
+        .incidents,
+      { full: false, watermark: '2026-03-10T11:00:30.000Z' },
+    );
+    expect(queries[0].get('jql')).toBe(
+      '(labels = outage) AND updated >= "2026/03/10 10:59" ORDER BY updated ASC',
+    );
+  });
+});
+
+describe('change reader', () => {
+  it('discovers the custom fields by name and asks for them explicitly', async () => {
+    const requested: string[][] = [];
+    server.use(
+      http.get(`${SITE}/rest/api/3/field`, () =>
+        HttpResponse.json([
+          { id: 'summary', name: 'Summary', custom: false },
+          { id: 'customfield_10311', name: 'Change type', custom: true },
+          { id: 'customfield_10307', name: 'Planned start', custom: true },
+          { id: 'customfield_10305', name: 'Planned end', custom: true },
+          { id: 'customfield_10400', name: 'Time to resolution', custom: true },
+        ]),
+      ),
+      http.get(`${SITE}/rest/api/3/search/jql`, ({ request }) => {
+        requested.push(
+          new URL(request.url).searchParams.get('fields')!.split(','),
+        );
+        return HttpResponse.json({
+          issues: [
+            {
+              id: '20001',
+              key: 'SHOP-7',
+              fields: {
+                summary: 'Deploy checkout 2.1.0',
+                project: { key: 'SHOP' },
+                status: {
+                  name: 'Awaiting implementation',
+                  statusCategory: { key: 'indeterminate' },
+                },
+                updated: '2026-03-10T09:00:00.000+0000',
+                components: [{ name: 'checkout' }],
+                labels: [],
+                customfield_10311: { value: 'Standard', id: '1' },
+                customfield_10307: '2026-03-12T22:00:00.000+0000',
+                customfield_10305: '2026-03-13T00:00:00.000+0000',
+              },
+            },
+          ],
+          isLast: true,
+        });
+      }),
+    );
+    const [batch] = await readAll(
+      source({ fields: { changeRisk: 'customfield_99' } }).readers.changes,
+      { full: true },
+    );
+    expect(requested[0]).toEqual(
+      expect.arrayContaining([
+        'customfield_10311',
+        'customfield_10307',
+        'customfield_10305',
+        'customfield_99',
+      ]),
+    );
+    expect(requested[0]).not.toContain('customfield_10400');
+    expect(batch.records).toEqual([
+      expect.objectContaining({
+        number: 'SHOP-7',
+        type: 'standard',
+        state: 'scheduled',
+        approval: 'approved',
+        plannedStart: '2026-03-12T22:00:00.000Z',
+        plannedEnd: '2026-03-13T00:00:00.000Z',
+        keys: [
+          { type: 'jira-project', value: 'SHOP' },
+          { type: 'jira-component', value: 'SHOP/checkout' },
+        ],
+      }),
+    ]);
+  });
+});
+
+describe('on-call reader', () => {
+  const OPS = `${GATEWAY}/jsm/ops/api/cloud-1/v1`;
+
+  function opsApi() {
+    const timelines: URLSearchParams[] = [];
+    server.use(
+      http.get(`${SITE}/_edge/tenant_info`, ({ request }) =>
+        request.headers.has('authorization')
+          ? HttpResponse.json({}, { status: 400 })
+          : HttpResponse.json({ cloudId: 'cloud-1' }),
+      ),
+      http.get(`${OPS}/teams`, () =>
+        HttpResponse.json({
+          values: [
+            { teamId: 't-pay', teamName: 'Payments' },
+            { teamId: 't-sre', teamName: 'Platform SRE' },
+            { teamId: 't-web', teamName: 'Storefront' },
+          ],
+          links: { next: null },
+        }),
+      ),
+      http.get(`${OPS}/schedules`, ({ request }) => {
+        const offset = Number(
+          new URL(request.url).searchParams.get('offset') ?? 0,
+        );
+        return offset === 0
+          ? HttpResponse.json({
+              values: [
+                {
+                  id: 's-pay',
+                  name: 'Payments_schedule',
+                  teamId: 't-pay',
+                  enabled: true,
+                },
+              ],
+              links: {
+                next: '/jsm/ops/api/cloud-1/v1/schedules?offset=1&size=1',
+              },
+            })
+          : HttpResponse.json({
+              values: [
+                {
+                  id: 's-sre',
+                  name: 'SRE_schedule',
+                  teamId: 't-sre',
+                  enabled: true,
+                },
+                {
+                  id: 's-web',
+                  name: 'Web_schedule',
+                  teamId: 't-web',
+                  enabled: true,
+                },
+              ],
+              links: { next: null },
+            });
+      }),
+      http.get(`${OPS}/schedules/:id/timeline`, ({ params, request }) => {
+        timelines.push(new URL(request.url).searchParams);
+        return HttpResponse.json({
+          finalTimeline: {
+            rotations: [
+              {
+                id: `${params.id}-weekly`,
+                order: 0,
+                periods: [
+                  {
+                    startDate: '2026-03-09T09:00:00Z',
+                    endDate: '2026-03-16T09:00:00Z',
+                    responder: { id: '712020:carla', type: 'user' },
+                  },
+                  {
+                    startDate: '2026-03-16T09:00:00Z',
+                    endDate: '2026-03-23T09:00:00Z',
+                    responder: { id: '712020:gone', type: 'user' },
+                  },
+                ],
+              },
+            ],
+          },
+        });
+      }),
+      http.get(`${SITE}/rest/api/3/user`, ({ request }) =>
+        new URL(request.url).searchParams.get('accountId') === '712020:carla'
+          ? HttpResponse.json({
+              accountId: '712020:carla',
+              displayName: 'Carla Diaz',
+              emailAddress: 'carla.diaz@acme.example',
+            })
+          : HttpResponse.json({ errorMessages: ['gone'] }, { status: 404 }),
+      ),
+    );
+    return timelines;
+  }
+
+  it('reads the timelines of the mapped teams only, by name or id', async () => {
+    const timelines = opsApi();
+    const batches = await readAll<OnCallShiftRecord>(source().readers.oncall, {
+      full: true,
+      mapped: ['payments', 't-sre'],
+    });
+    const shifts = batches.flatMap(b => b.records);
+    expect(new Set(shifts.map(s => s.groupName))).toEqual(
+      new Set(['Payments', 'Platform SRE']),
+    );
+    expect(shifts.filter(s => s.groupName === 'Payments')).toEqual([
+      {
+        externalId: 's-pay/s-pay-weekly/2026-03-09T09:00:00.000Z',
+        scheduleName: 'Payments_schedule',
+        groupName: 'Payments',
+        personName: 'Carla Diaz',
+        personEmail: 'carla.diaz@acme.example',
+        start: '2026-03-09T09:00:00.000Z',
+        end: '2026-03-16T09:00:00.000Z',
+        escalationLevel: 1,
+        keys: [
+          { type: 'jsm-team', value: 'Payments' },
+          { type: 'jsm-team', value: 't-pay' },
+        ],
+      },
+      expect.objectContaining({
+        // An account Jira no longer shows keeps its id as the name.
+        personName: '712020:gone',
+        start: '2026-03-16T09:00:00.000Z',
+      }),
+    ]);
+    // From a week ago, to see the last handover, over the 14-day horizon.
+    expect(timelines[0].get('date')).toBe('2026-03-03T12:00:00.000Z');
+    expect(timelines[0].get('interval')).toBe('21');
+    expect(timelines[0].get('intervalUnit')).toBe('days');
+  });
+
+  it('asks JSM Operations nothing when the catalog maps no team', async () => {
+    const teams = jest.fn();
+    server.use(http.get(`${OPS}/teams`, teams));
+    const batches = await readAll(source().readers.oncall, {
+      full: true,
+      mapped: [],
+    });
+    expect(batches).toEqual([{ records: [] }]);
+    expect(teams).not.toHaveBeenCalled();
+  });
+});

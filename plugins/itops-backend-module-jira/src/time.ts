@@ -1,0 +1,46 @@
+/**
+ * Jira's time formats: `2025-03-04T10:20:30.123+0000` in fields (offset
+ * without a colon), and `yyyy/MM/dd HH:mm` in JQL, which Jira reads in the
+ * searching user's time zone at minute resolution.
+ */
+
+/** A Jira timestamp as ISO 8601 UTC; undefined when absent or unreadable. */
+export function parseJiraTime(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) {
+    return undefined;
+  }
+  // `+0000` → `+00:00`, which every Date parser accepts.
+  const normalized = value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const epoch = Date.parse(normalized);
+  return Number.isNaN(epoch) ? undefined : new Date(epoch).toISOString();
+}
+
+/**
+ * `epochMs` as a JQL date in `timeZone`, rounded down to the minute, so
+ * that `updated >= "…"` never starts after the instant.
+ */
+export function formatJqlDate(epochMs: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(epochMs));
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    parts.find(p => p.type === type)!.value;
+  return `${part('year')}/${part('month')}/${part('day')} ${part(
+    'hour',
+  )}:${part('minute')}`;
+}
+
+/** Whether Intl knows the zone, e.g. `Europe/Berlin`. */
+export function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    return Boolean(new Intl.DateTimeFormat('en-GB', { timeZone }));
+  } catch {
+    return false;
+  }
+}
