@@ -27,6 +27,7 @@ function createMapper(options: {
   config?: JsonObject;
   scheduler?: ReturnType<typeof mockServices.scheduler.mock>;
   logger?: ReturnType<typeof mockServices.logger.mock>;
+  onChange?: () => Promise<void>;
 }) {
   return EntityMapper.create({
     knex: options.knex,
@@ -36,6 +37,7 @@ function createMapper(options: {
     scheduler: options.scheduler ?? mockServices.scheduler.mock(),
     config: mockServices.rootConfig({ data: options.config }),
     logger: options.logger ?? mockServices.logger.mock(),
+    onChange: options.onChange,
   });
 }
 
@@ -137,6 +139,40 @@ describe('EntityMapper', () => {
         expect(
           await storedKeys(knex, 'component:default/payments-lib'),
         ).toEqual([]);
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'tells its listener about changed mappings only, on %p',
+      async databaseId => {
+        const knex = await migratedDatabase(databaseId);
+        const onChange = jest.fn(async () => {});
+        await createMapper({
+          knex,
+          entities: paymentsCatalog(),
+          onChange,
+        }).refresh();
+        await createMapper({
+          knex,
+          entities: paymentsCatalog(),
+          onChange,
+        }).refresh();
+        expect(onChange).toHaveBeenCalledTimes(1);
+
+        // A failing listener is logged and does not fail the refresh.
+        const logger = mockServices.logger.mock();
+        const failing = jest.fn(async () => {
+          throw new Error('scheduler gone');
+        });
+        await expect(
+          createMapper({
+            knex,
+            entities: [],
+            onChange: failing,
+            logger,
+          }).refresh(),
+        ).resolves.toMatchObject({ changed: true });
+        expect(failing).toHaveBeenCalledTimes(1);
       },
     );
 

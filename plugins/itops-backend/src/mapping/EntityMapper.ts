@@ -57,6 +57,7 @@ export class EntityMapper {
   readonly #scheduler: SchedulerService;
   readonly #config: Config;
   readonly #logger: LoggerService;
+  readonly #onChange?: () => Promise<void>;
   #lastRefresh: Promise<unknown> = Promise.resolve();
 
   static create(options: {
@@ -66,6 +67,8 @@ export class EntityMapper {
     scheduler: SchedulerService;
     config: Config;
     logger: LoggerService;
+    /** Called after a refresh stored a changed mapping. */
+    onChange?: () => Promise<void>;
   }): EntityMapper {
     return new EntityMapper(options);
   }
@@ -77,7 +80,9 @@ export class EntityMapper {
     scheduler: SchedulerService;
     config: Config;
     logger: LoggerService;
+    onChange?: () => Promise<void>;
   }) {
+    this.#onChange = options.onChange;
     this.#knex = options.knex;
     this.#catalog = options.catalog;
     this.#auth = options.auth;
@@ -144,6 +149,13 @@ export class EntityMapper {
     }: ${summary.entities} entities, ${summary.keys} keys`;
     if (summary.changed) {
       this.#logger.info(message, { ...summary });
+      await this.#onChange?.().catch(error =>
+        this.#logger.warn(
+          `ITOps entity mapping change handler failed: ${stringifyError(
+            error,
+          )}`,
+        ),
+      );
     } else {
       this.#logger.debug(message, { ...summary });
     }

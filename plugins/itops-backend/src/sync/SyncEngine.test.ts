@@ -15,7 +15,7 @@ import type {
 import type { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { replaceEntityMappingIfChanged } from '../mapping/entityMappingStore';
-import { SyncEngine } from './SyncEngine';
+import { SyncEngine, syncTaskId } from './SyncEngine';
 import {
   backupJob,
   backupRun,
@@ -373,6 +373,41 @@ describe('SyncEngine', () => {
       ]);
     },
   );
+
+  it('runs the snapshot syncs at once when asked, tolerating busy tasks', async () => {
+    const knex = await migrate(await databases.init('SQLITE_3'));
+    const scheduler = mockServices.scheduler.mock();
+    scheduler.triggerTask.mockImplementation(async id => {
+      if (id.includes('staging')) {
+        throw new Error(`Task ${id} is currently running`);
+      }
+    });
+    const production = fakeSource({
+      incidents: new FakeReader(),
+      oncall: new FakeReader<OnCallShiftRecord>(),
+    });
+    const staging = fakeSource(
+      {
+        oncall: new FakeReader<OnCallShiftRecord>(),
+        freezeWindows: new FakeReader<FreezeWindowRecord>(),
+      },
+      'staging',
+    );
+    const engine = SyncEngine.create({
+      knex,
+      sources: [production, staging],
+      scheduler,
+      config: mockServices.rootConfig(),
+      logger: mockServices.logger.mock(),
+    });
+
+    await expect(engine.triggerSnapshotSyncs()).resolves.toBeUndefined();
+    expect(scheduler.triggerTask.mock.calls.map(([id]) => id)).toEqual([
+      syncTaskId(production, 'oncall'),
+      syncTaskId(staging, 'oncall'),
+      syncTaskId(staging, 'freezeWindows'),
+    ]);
+  });
 
   it('schedules one task per source and capability', async () => {
     const knex = await migrate(await databases.init('SQLITE_3'));

@@ -129,6 +129,32 @@ export class SyncEngine {
   }
 
   /**
+   * Runs the scheduled syncs of the snapshot capabilities (on-call, freeze
+   * windows) now rather than at their next tick. Their readers ask only for
+   * what the catalog maps, so a mapping change (above all the first one,
+   * after startup) makes their last snapshot incomplete.
+   */
+  async triggerSnapshotSyncs(): Promise<void> {
+    for (const source of this.#sources) {
+      for (const capability of SNAPSHOT_CAPABILITIES) {
+        if (!source.readers[capability]) {
+          continue;
+        }
+        const id = syncTaskId(source, capability);
+        try {
+          await this.#scheduler.triggerTask(id);
+        } catch (error) {
+          // Already running, or not scheduled on this instance: the running
+          // or next run picks the new mapping up anyway.
+          this.#logger.debug(
+            `ITOps sync task ${id} not triggered: ${syncErrorMessage(error)}`,
+          );
+        }
+      }
+    }
+  }
+
+  /**
    * Syncs one capability of one source: streams its batches into the store,
    * then deletes unseen records if the run was full and completed. A failure
    * of the source keeps everything stored so far and the last committed
