@@ -14,7 +14,6 @@ import type {
   SyncBatch,
   SyncRequest,
 } from '@backstage-itops/plugin-itops-node';
-import type { Knex } from 'knex';
 
 export { migrateItopsDatabase as migrate } from '../../testUtils/migrate';
 
