@@ -6,14 +6,134 @@ export interface Config {
         [name: string]: {
           /** Instance URL, e.g. `https://acme.service-now.com`. */
           baseUrl: string;
-          /** Basic auth or OAuth credentials of the integration user. */
-          auth?: {
+          /**
+           * Credentials of the integration user: `username`/`password` for
+           * Basic auth; with `clientId`/`clientSecret`, OAuth (password grant
+           * when a username is given, else client_credentials).
+           */
+          auth: {
             username?: string;
             /** @visibility secret */
             password?: string;
             clientId?: string;
             /** @visibility secret */
             clientSecret?: string;
+            /** `password` or `client_credentials`; inferred when absent. */
+            grantType?: 'password' | 'client_credentials';
+            /** Renew the OAuth token this long before it expires. Default 120. */
+            refreshBeforeExpirySeconds?: number;
+          };
+          /** Request policy, shared by all ITOps source modules. */
+          http?: {
+            /** Requests in flight at once. Default 4. */
+            maxConcurrency?: number;
+            /** Average request budget; keep it under the instance's rate-limit rules. Default 10. */
+            requestsPerSecond?: number;
+            /** Per attempt. Default 30. */
+            timeoutSeconds?: number;
+            retry?: {
+              maxAttempts?: number;
+              baseDelayMs?: number;
+              maxDelayMs?: number;
+            };
+          };
+          tls?: {
+            /** false only to accept a self-signed certificate. */
+            rejectUnauthorized?: boolean;
+            /** PEM of a private CA. */
+            ca?: string;
+          };
+          /** Rows per Table API page (at most 10000). Default 1000. */
+          pageSize?: number;
+          /** Incremental syncs re-read this far behind the watermark. Default 60. */
+          overlapSeconds?: number;
+          incidents?: {
+            /** Default true. */
+            enabled?: boolean;
+            /** Default `incident`. */
+            table?: string;
+            /** Encoded query ANDed to every query, e.g. `company=<sys_id>`; no ^NQ or ORDERBY. */
+            filter?: string;
+            /** Codes per state (new, in_progress, on_hold, resolved, closed, cancelled). Defaults 1, 2, 3, 6, 7, 8. */
+            states?: { [normalized: string]: string[] };
+            /** Default `major_incident_state` in `accepted`. */
+            major?: {
+              /** Column name, e.g. `u_security_incident`. */
+              field: string;
+              /** Values meaning true. Default `['true']`. */
+              values?: string[];
+            };
+            /** Default `category` in `security`. */
+            security?: {
+              /** Column name, e.g. `u_security_incident`. */
+              field: string;
+              /** Values meaning true. Default `['true']`. */
+              values?: string[];
+            };
+            /** No default. */
+            personalDataBreach?: {
+              /** Column name, e.g. `u_security_incident`. */
+              field: string;
+              /** Values meaning true. Default `['true']`. */
+              values?: string[];
+            };
+            /** Date-time column of the first response, for MTTA. */
+            acknowledgedAtField?: string;
+            /** Date-time column of the detection, for MTTD. */
+            detectedAtField?: string;
+            /** Date-time column of awareness of a personal-data breach. */
+            breachAwareAtField?: string;
+            /** Date-time column of the supervisory-authority notification. */
+            authorityNotifiedAtField?: string;
+            /** Boolean column of a met resolution SLA. Default `made_sla`. */
+            slaMetField?: string;
+          };
+          changes?: {
+            enabled?: boolean;
+            /** Default `change_request`. */
+            table?: string;
+            filter?: string;
+            /** Defaults -5 … 4 (new, assess, authorize, scheduled, implement, review, closed, cancelled). */
+            states?: { [normalized: string]: string[] };
+            /** standard, normal, emergency. */
+            types?: { [normalized: string]: string[] };
+            /** very_high, high, moderate, low. Defaults 1–4. */
+            risks?: { [normalized: string]: string[] };
+            /** not_requested, requested, approved, rejected. */
+            approvals?: { [normalized: string]: string[] };
+            /** successful, successful_with_issues, unsuccessful. */
+            closeCodes?: { [normalized: string]: string[] };
+            /** Date-time column of the approval. Default `approval_set`. */
+            approvedAtField?: string;
+          };
+          freezeWindows?: {
+            enabled?: boolean;
+            /** Default `cmn_schedule_blackout`. */
+            scheduleTable?: string;
+            /** Default `cmn_schedule_span`. */
+            spanTable?: string;
+            /** Table a schedule's condition applies to. Default `cmdb_ci`. */
+            ciTable?: string;
+            /** IANA zone of floating schedules. Default UTC. */
+            defaultTimeZone?: string;
+            /** Repeating spans are expanded this far ahead. Default 365. */
+            horizonDays?: number;
+            /** Windows that ended longer ago are left out. Default 90. */
+            historyDays?: number;
+            /** Default 5000. */
+            maxCisPerSchedule?: number;
+          };
+          oncall?: {
+            /** false for instances without the on-call scheduling plugin. Default true. */
+            enabled?: boolean;
+            /** How far back the start of the current shifts is searched. Default 168. */
+            lookBackHours?: number;
+            /** How far ahead the next shifts are searched. Default 336. */
+            lookAheadHours?: number;
+            /** whoisoncall is sampled this often; shorter than the shortest shift. Default 360. */
+            stepMinutes?: number;
+            /** Handovers are located to this precision. Default 1. */
+            resolutionMinutes?: number;
           };
         };
       };

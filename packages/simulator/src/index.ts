@@ -28,3 +28,15 @@ export { createJiraSimulator } from './jira';
 export { createVeeamSimulator } from './veeam';
 export { FixedClock, systemClock, type Clock } from './world/clock';
 export type * from './types';
+export {
+  ORG_BACKUP_JOBS,
+  ORG_JIRA_PROJECTS,
+  ORG_PEOPLE,
+  ORG_SERVICES,
+  ORG_TEAMS,
+  type OrgBackupJob,
+  type OrgJiraProject,
+  type OrgPerson,
+  type OrgService,
+  type OrgTeam,
+} from './world/org';

@@ -6,9 +6,13 @@ import {
   itopsSourcesExtensionPoint,
   readSourceInstances,
 } from '@backstage-itops/plugin-itops-node';
+import { readInstanceOptions } from './config';
+import { createServiceNowSource } from './createServiceNowSource';
 
 /**
- * Registers every ServiceNow instance configured under `itops.servicenow.instances.<name>` as an ITOps source.
+ * Registers every ServiceNow instance configured under
+ * `itops.servicenow.instances.<name>` as an ITOps source, with readers for
+ * incidents, changes, freeze windows (blackout schedules) and on-call.
  *
  * @public
  */
@@ -27,18 +31,20 @@ export const itopsModuleServicenow = createBackendModule({
           config,
           'itops.servicenow.instances',
         );
-        for (const { name, config: instance } of instances) {
-          sources.addSource({
-            type: 'servicenow',
-            instance: name,
-            baseUrl: instance.getString('baseUrl'),
-            // The readers come with the source client of this module.
-            readers: {},
+        for (const { name, config: instanceConfig } of instances) {
+          const options = readInstanceOptions(name, instanceConfig);
+          const source = createServiceNowSource(options, {
+            logger: logger.child({ servicenowInstance: name }),
           });
+          sources.addSource(source);
+          logger.info(
+            `ServiceNow instance '${name}' registered (${
+              options.auth.kind === 'basic'
+                ? 'Basic auth'
+                : `OAuth ${options.auth.grantType}`
+            }; ${Object.keys(source.readers).join(', ')})`,
+          );
         }
-        logger.info('ServiceNow sources registered', {
-          instances: instances.map(i => i.name),
-        });
       },
     });
   },

@@ -1,0 +1,219 @@
+import type {
+  ChangeRecord,
+  IncidentRecord,
+  MappingKey,
+} from '@backstage-itops/plugin-itops-common';
+import type { SnRow } from './client';
+import type {
+  ChangeOptions,
+  ChoiceMap,
+  FlagField,
+  IncidentOptions,
+} from './config';
+import { parseSnDateTime } from './time';
+
+/**
+ * Turns Table API rows into normalized records. Choice codes come from
+ * config; a code the config does not know is kept as `sourceState` (or
+ * `sourceOutcome`) and the normalized value falls back on what the row
+ * itself says (e.g. `active`), so customised states are never dropped.
+ */
+
+/** Reference columns read as sys_id plus the dot-walked display name. */
+const GROUP_NAME = 'assignment_group.name';
+const SERVICE_NAME = 'business_service.name';
+
+export function incidentFields(options: IncidentOptions): string[] {
+  return unique([
+    'number',
+    'short_description',
+    'state',
+    'active',
+    'priority',
+    'opened_at',
+    'sys_created_on',
+    'resolved_at',
+    'closed_at',
+    'assignment_group',
+    GROUP_NAME,
+    'cmdb_ci',
+    'business_service',
+    SERVICE_NAME,
+    options.major?.field,
+    options.security?.field,
+    options.personalDataBreach?.field,
+    options.acknowledgedAtField,
+    options.detectedAtField,
+    options.breachAwareAtField,
+    options.authorityNotifiedAtField,
+    options.slaMetField,
+  ]);
+}
+
+export function changeFields(options: ChangeOptions): string[] {
+  return unique([
+    'number',
+    'short_description',
+    'type',
+    'state',
+    'active',
+    'risk',
+    'start_date',
+    'end_date',
+    'work_start',
+    'work_end',
+    'approval',
+    options.approvedAtField,
+    'close_code',
+    'assignment_group',
+    GROUP_NAME,
+    'cmdb_ci',
+    'business_service',
+    SERVICE_NAME,
+  ]);
+}
+
+export function recordUrl(
+  baseUrl: string,
+  table: string,
+  sysId: string,
+): string {
+  return `${baseUrl}/nav_to.do?uri=${encodeURIComponent(
+    `${table}.do?sys_id=${sysId}`,
+  )}`;
+}
+
+/** The keys that map a task (incident, change) to catalog entities. */
+export function taskKeys(row: SnRow): MappingKey[] {
+  const keys: MappingKey[] = [];
+  if (row.cmdb_ci) {
+    keys.push({ type: 'servicenow-ci', value: row.cmdb_ci });
+  }
+  if (row.business_service) {
+    // A business service is a CI too; entities may annotate either.
+    keys.push({ type: 'servicenow-ci', value: row.business_service });
+  }
+  if (row[SERVICE_NAME]) {
+    keys.push({ type: 'servicenow-service', value: row[SERVICE_NAME] });
+  }
+  if (row[GROUP_NAME]) {
+    keys.push({ type: 'servicenow-group', value: row[GROUP_NAME] });
+  }
+  return keys;
+}
+
+export function toIncident(
+  row: SnRow,
+  options: IncidentOptions,
+  baseUrl: string,
+): IncidentRecord {
+  const inactive = row.active === 'false';
+  const state =
+    choiceOf(options.states, row.state) ??
+    (inactive ? 'closed' : 'in_progress');
+  const done =
+    state === 'resolved' || state === 'closed' || state === 'cancelled';
+  const slaMet = options.slaMetField ? row[options.slaMetField] : undefined;
+  return {
+    externalId: row.sys_id,
+    url: recordUrl(baseUrl, options.table, row.sys_id),
+    sourceUpdatedAt: parseSnDateTime(row.sys_updated_on),
+    keys: taskKeys(row),
+    number: row.number || row.sys_id,
+    title: row.short_description ?? '',
+    state,
+    sourceState: row.state || undefined,
+    priority: priorityOf(row.priority),
+    // opened_at is empty on records created by some integrations.
+    openedAt:
+      parseSnDateTime(row.opened_at) ??
+      parseSnDateTime(row.sys_created_on) ??
+      row.opened_at,
+    acknowledgedAt: timeField(row, options.acknowledgedAtField),
+    resolvedAt: parseSnDateTime(row.resolved_at),
+    closedAt: parseSnDateTime(row.closed_at),
+    detectedAt: timeField(row, options.detectedAtField),
+    assignmentGroup: row[GROUP_NAME] || undefined,
+    major: flagOf(row, options.major),
+    security: flagOf(row, options.security),
+    personalDataBreach: flagOf(row, options.personalDataBreach),
+    breachAwareAt: timeField(row, options.breachAwareAtField),
+    authorityNotifiedAt: timeField(row, options.authorityNotifiedAtField),
+    // made_sla starts as true on every incident; it means something once
+    // the incident is done.
+    slaMet:
+      done && (slaMet === 'true' || slaMet === 'false')
+        ? slaMet === 'true'
+        : undefined,
+  };
+}
+
+export function toChange(
+  row: SnRow,
+  options: ChangeOptions,
+  baseUrl: string,
+): ChangeRecord {
+  const inactive = row.active === 'false';
+  const outcome = choiceOf(options.closeCodes, row.close_code);
+  return {
+    externalId: row.sys_id,
+    url: recordUrl(baseUrl, options.table, row.sys_id),
+    sourceUpdatedAt: parseSnDateTime(row.sys_updated_on),
+    keys: taskKeys(row),
+    number: row.number || row.sys_id,
+    title: row.short_description ?? '',
+    type: choiceOf(options.types, row.type) ?? 'normal',
+    state: choiceOf(options.states, row.state) ?? (inactive ? 'closed' : 'new'),
+    sourceState: row.state || undefined,
+    risk: choiceOf(options.risks, row.risk),
+    plannedStart: parseSnDateTime(row.start_date),
+    plannedEnd: parseSnDateTime(row.end_date),
+    actualStart: parseSnDateTime(row.work_start),
+    actualEnd: parseSnDateTime(row.work_end),
+    approval: choiceOf(options.approvals, row.approval),
+    approvedAt: timeField(row, options.approvedAtField),
+    outcome,
+    sourceOutcome: !outcome && row.close_code ? row.close_code : undefined,
+    implementerGroup: row[GROUP_NAME] || undefined,
+  };
+}
+
+/** The normalized value whose codes include `code`. */
+export function choiceOf<T extends string>(
+  map: ChoiceMap<T>,
+  code: string | undefined,
+): T | undefined {
+  if (code === undefined || code === '') {
+    return undefined;
+  }
+  for (const [value, codes] of Object.entries(map) as Array<[T, string[]]>) {
+    if (codes.includes(code)) {
+      return value;
+    }
+  }
+  return undefined;
+}
+
+/** Priority 1–5; customised or missing values count as the lowest. */
+function priorityOf(text: string | undefined): IncidentRecord['priority'] {
+  const n = Number.parseInt(text ?? '', 10);
+  if (n >= 1 && n <= 5) {
+    return n as IncidentRecord['priority'];
+  }
+  return 5;
+}
+
+function flagOf(row: SnRow, flag: FlagField | undefined): boolean | undefined {
+  if (!flag) {
+    return undefined;
+  }
+  return flag.values.includes(row[flag.field] ?? '');
+}
+
+function timeField(row: SnRow, field: string | undefined): string | undefined {
+  return field ? parseSnDateTime(row[field]) : undefined;
+}
+
+function unique(fields: Array<string | undefined>): string[] {
+  return [...new Set(fields.filter((f): f is string => Boolean(f)))];
+}
