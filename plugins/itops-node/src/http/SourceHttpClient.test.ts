@@ -268,3 +268,41 @@ describe('SourceHttpClient defaults', () => {
     await expect(c.json('/down')).rejects.toMatchObject({ attempts: 5 });
   });
 });
+
+describe('SourceHttpClient credentials', () => {
+  it('does not deadlock when the auth fetches its token through the same client', async () => {
+    server.use(
+      http.post(`${BASE}/token`, () => HttpResponse.json({ token: 't' })),
+      http.get(`${BASE}/data`, ({ request }) =>
+        request.headers.get('authorization') === 'Bearer t'
+          ? HttpResponse.json({ ok: true })
+          : new HttpResponse(null, { status: 401 }),
+      ),
+    );
+    let token: string | undefined;
+    // eslint-disable-next-line prefer-const
+    let shared: SourceHttpClient;
+    const auth: SourceAuth = {
+      headers: async () => {
+        token ??= (
+          await shared.json<{ token: string }>('/token', {
+            method: 'POST',
+            anonymous: true,
+          })
+        ).body.token;
+        return { authorization: `Bearer ${token}` };
+      },
+    };
+    shared = new SourceHttpClient({
+      name: 'test/one-slot',
+      baseUrl: BASE,
+      auth,
+      maxConcurrency: 1,
+      requestsPerSecond: 1000,
+    });
+
+    await expect(shared.json('/data')).resolves.toMatchObject({
+      body: { ok: true },
+    });
+  });
+});

@@ -192,8 +192,14 @@ export class SourceHttpClient {
       init.signal?.throwIfAborted();
       let outcome: Attempt<T>;
       try {
+        // Credentials first, outside the limiter: an auth that fetches its
+        // token through this client must not wait for a slot it holds.
+        const authHeaders =
+          init.anonymous || !this.#auth
+            ? {}
+            : await this.#auth.headers(init.signal);
         outcome = await this.#limiter.run(() =>
-          this.#attempt(url, method, init, parse),
+          this.#attempt(url, method, init, authHeaders, parse),
         );
       } catch (error) {
         if (init.signal?.aborted) {
@@ -278,6 +284,7 @@ export class SourceHttpClient {
     url: URL,
     method: string,
     init: SourceRequestInit,
+    authHeaders: Record<string, string>,
     parse: (text: string) => Promise<T>,
   ): Promise<Attempt<T>> {
     const timeout = AbortSignal.timeout(this.#timeoutMs);
@@ -287,9 +294,7 @@ export class SourceHttpClient {
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...this.#defaultHeaders,
-      ...(init.anonymous || !this.#auth
-        ? {}
-        : await this.#auth.headers(signal)),
+      ...authHeaders,
       ...init.headers,
     };
     let body: string | undefined;
