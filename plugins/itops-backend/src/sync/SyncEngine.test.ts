@@ -374,6 +374,27 @@ describe('SyncEngine', () => {
     },
   );
 
+  it('refreshes statistics as a run grows the tables', async () => {
+    const knex = await migrate(await databases.init('SQLITE_3'));
+    const { engine, source, incidents } = setup(knex);
+    const refresh = jest.spyOn(engine.store, 'refreshStatistics');
+    incidents.respond(
+      ...Array.from({ length: 5 }, (_, b) =>
+        batch(
+          Array.from({ length: 5000 }, (_, i) => incident(`i${b}-${i}`)),
+          `w${b}`,
+        ),
+      ),
+    );
+
+    await expect(engine.runOnce(source, 'incidents')).resolves.toMatchObject({
+      status: 'succeeded',
+      written: 25_000,
+    });
+    // After 10,000 and 20,000 records; the next would be at 40,000.
+    expect(refresh.mock.calls).toEqual([['incidents'], ['incidents']]);
+  });
+
   it('runs the snapshot syncs at once when asked, tolerating busy tasks', async () => {
     const knex = await migrate(await databases.init('SQLITE_3'));
     const scheduler = mockServices.scheduler.mock();

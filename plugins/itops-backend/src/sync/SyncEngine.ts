@@ -26,6 +26,9 @@ import { type SyncState, type SyncStateKey, SyncStore } from './SyncStore';
  * Capabilities whose sources return a small current snapshot (rotas, freeze
  * calendars) rather than a change feed, so every run reads them whole.
  */
+/** Records a run writes before the database's statistics are first refreshed. */
+const STATISTICS_FIRST_REFRESH = 10_000;
+
 const SNAPSHOT_CAPABILITIES: ReadonlySet<ItopsCapability> = new Set([
   'oncall',
   'freezeWindows',
@@ -234,6 +237,10 @@ export class SyncEngine {
         signal,
         mappedKeys: type => readMappedKeyValues(this.#knex, type),
       });
+      // A first sync grows tables from nothing; planners with stale
+      // statistics then scan where they should seek, and each batch gets
+      // slower. Statistics are refreshed after 10k, 20k, 40k… records.
+      let nextStatisticsAt = STATISTICS_FIRST_REFRESH;
       for await (const batch of batches) {
         const { written, rejected } = await this.#store.writeBatch(
           source,
@@ -248,6 +255,10 @@ export class SyncEngine {
         }
         result.written += written;
         result.rejected += rejected.length;
+        if (result.written >= nextStatisticsAt) {
+          await this.#store.refreshStatistics(capability);
+          nextStatisticsAt *= 2;
+        }
         if (rejected.length > 0) {
           logger.warn(
             `ITOps sync of ${describe(key)} skipped ${

@@ -29,6 +29,33 @@ describe('SyncStore', () => {
   const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(
+    'refreshes planner statistics of a capability on PostgreSQL, on %p',
+    async databaseId => {
+      const knex = await migrate(await databases.init(databaseId));
+      const store = SyncStore.create(knex);
+      await store.writeBatch(source, 'incidents', [incident('a')], 'sync-1');
+
+      await store.refreshStatistics('incidents');
+
+      if (databaseId.startsWith('POSTGRES')) {
+        const rows = await knex('pg_stat_user_tables')
+          .whereIn('relname', [
+            'itops_incidents',
+            'itops_record_keys',
+            'itops_entity_records',
+          ])
+          .whereNotNull('last_analyze')
+          .pluck('relname');
+        expect(rows.sort()).toEqual([
+          'itops_entity_records',
+          'itops_incidents',
+          'itops_record_keys',
+        ]);
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'leaves out key values too long to be keys instead of failing the batch on %p',
     async databaseId => {
       const knex = await migrate(await databases.init(databaseId));

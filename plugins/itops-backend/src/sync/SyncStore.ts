@@ -7,7 +7,11 @@ import {
 } from '@backstage-itops/plugin-itops-common';
 import { stringifyError } from '@backstage/errors';
 import type { Knex } from 'knex';
-import { relinkRecords, unlinkRecords } from '../database/entityRecordLinks';
+import {
+  ENTITY_RECORDS,
+  relinkRecords,
+  unlinkRecords,
+} from '../database/entityRecordLinks';
 import {
   type DbRow,
   type RecordKind,
@@ -168,6 +172,26 @@ export class SyncStore {
     });
   }
 
+  /**
+   * Refreshes the planner statistics of a capability's tables after bulk
+   * writes, on PostgreSQL; autovacuum does so too, but late, and not at all
+   * where it is switched off. SQLite plans these queries well without.
+   */
+  async refreshStatistics(capability: ItopsCapability): Promise<void> {
+    if (!isPostgres(this.#knex)) {
+      return;
+    }
+    const tables = [
+      ...tablesOf(capability).map(t => t.table),
+      RECORD_KEYS,
+      ENTITY_RECORDS,
+    ];
+    await this.#knex.raw(
+      `analyze ${tables.map(() => '??').join(', ')}`,
+      tables,
+    );
+  }
+
   /** How many records of a source and capability are stored. */
   async countRecords(
     source: SyncSourceRef,
@@ -233,6 +257,12 @@ export class SyncStore {
       record_count: recordCount,
     });
   }
+}
+
+function isPostgres(knex: Knex): boolean {
+  return ['pg', 'postgres', 'postgresql'].includes(
+    String(knex.client.config.client),
+  );
 }
 
 function prepareRecord(
