@@ -28,10 +28,86 @@ export interface Config {
       /** Default: every minute. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+    /**
+     * Freeze (blackout) windows besides those synced from ServiceNow. Times
+     * without an offset are wall-clock times in `timeZone`, so recurring
+     * windows keep their local times across DST.
+     */
+    freezeWindows?: Array<{
+      name: string;
+      description?: string;
+      /** ISO 8601 date-time, e.g. `2026-12-18T18:00`. */
+      start: string;
+      /** ISO 8601 date-time after `start`. */
+      end: string;
+      /** IANA time zone, default `UTC`. */
+      timeZone?: string;
+      recurrence?: {
+        frequency: 'daily' | 'weekly' | 'monthly' | 'yearly';
+        /** Every n-th period, default 1. */
+        interval?: number;
+        /** Occurrences starting at or after this date-time are dropped. */
+        until?: string;
+      };
+      /** Whom the window applies to; without a scope, every entity. */
+      scope?: {
+        /** System refs (short names mean `system:default/<name>`): the systems and their parts. */
+        systems?: string[];
+        /** Group refs: the groups and what they own. */
+        groups?: string[];
+        /** Catalog tags. */
+        tags?: string[];
+        /** Entity refs (short names mean `component:default/<name>`). */
+        entities?: string[];
+      };
+    }>;
     /** KPI computation. */
     kpis?: {
       /** Window of KPI requests without explicit dates. Default: 90 days. */
       windowDays?: number;
+    };
+    /** Compliance scorecards (ISO/IEC 27001 Annex A, GDPR and imported frameworks). */
+    compliance?: {
+      /** Evaluation of all entities. Default: daily, 30-minute timeout. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Catalog kinds evaluated (lower case). Default: [component]. */
+      kinds?: string[];
+      /** spec.lifecycle values evaluated; empty means all. Default: [production]. */
+      lifecycles?: string[];
+      /** Longest waiver that may be requested, in days. Default: 365. */
+      maxWaiverDays?: number;
+      /**
+       * Organisation-wide threshold overrides per check id, e.g.
+       * `CHG-01: { pass: 0.99, warn: 0.97 }`; `windowDays` sets a rate window.
+       */
+      thresholds?: { [checkId: string]: { [threshold: string]: number } };
+      /** Overrides per tier, keyed `tier1` … `tier4`, on top of the organisation's. */
+      tiers?: {
+        [tier: string]: {
+          thresholds?: { [checkId: string]: { [threshold: string]: number } };
+        };
+      };
+      /**
+       * Extra frameworks (SOC 2, NIS2, DORA, a licensed ISO catalogue…):
+       * inline, or `file:` naming a JSON file relative to the working directory,
+       * with `id`, `name`, `controls: [{ id, label, theme?, evidence? }]` and
+       * `mappings: { CHECK-ID: [controlId] }`.
+       */
+      frameworks?: Array<{
+        file?: string;
+        id?: string;
+        name?: string;
+        version?: string;
+        attribution?: string;
+        controls?: Array<{
+          id: string;
+          label: string;
+          theme?: string;
+          evidence?: 'strong' | 'partial' | 'manual';
+          description?: string;
+        }>;
+        mappings?: { [checkId: string]: string[] };
+      }>;
     };
   };
 }

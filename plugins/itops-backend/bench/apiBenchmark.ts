@@ -42,6 +42,10 @@ const DAY = 86_400_000;
 
 interface Database {
   knex: Knex;
+  /** The SQLite file or PostgreSQL database name. */
+  name: string;
+  /** Disconnects, keeping the data. */
+  close(): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -55,6 +59,8 @@ async function openDatabase(kind: string): Promise<Database> {
     });
     return {
       knex,
+      name: path.join(dir, 'itops.sqlite'),
+      close: () => knex.destroy(),
       drop: async () => {
         await knex.destroy();
         fs.rmSync(dir, { recursive: true, force: true });
@@ -69,6 +75,11 @@ async function openDatabase(kind: string): Promise<Database> {
   const knex = knexFactory({ client: 'pg', connection: `${url}/${name}` });
   return {
     knex,
+    name,
+    close: async () => {
+      await knex.destroy();
+      await admin.destroy();
+    },
     drop: async () => {
       await knex.destroy();
       await admin.raw(`drop database ${name}`);
@@ -254,6 +265,8 @@ async function main() {
     options: {
       db: { type: 'string', default: 'sqlite' },
       scale: { type: 'string', default: '1' },
+      // Keep the SQLite file or PostgreSQL database for a look at its plans.
+      keep: { type: 'boolean', default: false },
     },
   });
   const scale = Number(values.scale);
@@ -319,7 +332,12 @@ async function main() {
     );
     server.close();
   } finally {
-    await database.drop();
+    if (values.keep) {
+      console.log(`kept the database: ${database.name}`);
+      await database.close();
+    } else {
+      await database.drop();
+    }
   }
 }
 

@@ -8,6 +8,8 @@ import {
 } from '@backstage-itops/plugin-itops-node';
 import { itopsPermissions } from '@backstage-itops/plugin-itops-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { createChangeCalendar, FEED_PATH } from './calendar';
+import { createCompliance } from './compliance';
 import { ItopsDatabase } from './database/ItopsDatabase';
 import { KpiCalculator } from './kpis/KpiCalculator';
 import { EntityMapper } from './mapping/EntityMapper';
@@ -46,6 +48,7 @@ export const itopsPlugin = createBackendPlugin({
 
     env.registerInit({
       deps: {
+        auditor: coreServices.auditor,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
@@ -58,6 +61,7 @@ export const itopsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
       },
       async init({
+        auditor,
         auth,
         catalog,
         config,
@@ -73,8 +77,33 @@ export const itopsPlugin = createBackendPlugin({
         const knex = itopsDatabase.client;
         permissionsRegistry.addPermissions(itopsPermissions);
 
+        // Mounted before the read API, whose OpenAPI validation does not
+        // describe the compliance routes.
+        const compliance = await createCompliance({
+          knex,
+          config,
+          catalog,
+          auth,
+          httpAuth,
+          permissions,
+          auditor,
+          scheduler,
+          logger: logger.child({ component: 'compliance' }),
+        });
+        httpRouter.use(compliance.router);
+
+        const calendar = createChangeCalendar({
+          knex,
+          config,
+          httpAuth,
+          auth,
+          catalog,
+          scheduler,
+          logger: logger.child({ component: 'calendar' }),
+        });
         httpRouter.use(
           await createRouter({
+            calendar: calendar.routeOptions,
             database: itopsDatabase,
             sources,
             store: ItopsReadStore.create({ knex }),
@@ -86,15 +115,20 @@ export const itopsPlugin = createBackendPlugin({
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // Calendar clients cannot send a Backstage token: the feed checks
+        // its own per-user feed token, or the Backstage token when given.
+        httpRouter.addAuthPolicy({ path: FEED_PATH, allow: 'unauthenticated' });
 
         // Both schedule their work; the API serves whatever is stored so far.
-        await SyncEngine.create({
+        const syncEngine = SyncEngine.create({
           knex,
           sources,
           scheduler,
           config,
           logger: logger.child({ component: 'sync' }),
-        }).start();
+        });
+        await syncEngine.start();
+        await calendar.start();
         await EntityMapper.create({
           knex,
           catalog,
@@ -102,7 +136,9 @@ export const itopsPlugin = createBackendPlugin({
           scheduler,
           config,
           logger: logger.child({ component: 'mapping' }),
+          onChange: () => syncEngine.triggerSnapshotSyncs(),
         }).start();
+        await compliance.start();
       },
     });
   },

@@ -5,6 +5,7 @@
  */
 
 export * from './annotations';
+export * from './compliance';
 export * from './health';
 export * from './mapping';
 export * from './permissions';

@@ -30,6 +30,24 @@ export const itopsComplianceReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/** Request a compliance waiver (exception) for a check on an entity. @public */
+export const itopsComplianceWaiverCreatePermission = createPermission({
+  name: 'itops.compliance.waiver.create',
+  attributes: { action: 'create' },
+});
+
+/** Approve, reject or revoke compliance waivers requested by others. @public */
+export const itopsComplianceWaiverApprovePermission = createPermission({
+  name: 'itops.compliance.waiver.approve',
+  attributes: { action: 'update' },
+});
+
+/** Run a compliance evaluation on demand. @public */
+export const itopsComplianceEvaluatePermission = createPermission({
+  name: 'itops.compliance.evaluate',
+  attributes: { action: 'update' },
+});
+
 /** Read the sync status of source instances. @public */
 export const itopsSyncStatusReadPermission = createPermission({
   name: 'itops.sync-status.read',
@@ -43,5 +61,8 @@ export const itopsPermissions = [
   itopsChangeReadPermission,
   itopsBackupReadPermission,
   itopsComplianceReadPermission,
+  itopsComplianceWaiverCreatePermission,
+  itopsComplianceWaiverApprovePermission,
+  itopsComplianceEvaluatePermission,
   itopsSyncStatusReadPermission,
 ];

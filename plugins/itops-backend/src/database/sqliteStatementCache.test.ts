@@ -11,7 +11,7 @@ async function countPrepares(knex: Knex) {
   const original = Object.getPrototypeOf(connection).prepare;
   jest
     .spyOn(Object.getPrototypeOf(connection), 'prepare')
-    .mockImplementation(function (this: unknown, sql: unknown) {
+    .mockImplementation(function countedPrepare(this: unknown, sql: unknown) {
       calls.push(String(sql));
       return original.call(this, sql);
     });

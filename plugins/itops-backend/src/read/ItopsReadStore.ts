@@ -12,7 +12,11 @@ import {
   nextEntityChange,
 } from './changes';
 import { ENTITY_RECORDS, LINK_COLUMNS } from '../database/entityRecordLinks';
-import { entityBackupHealth, type EntityBackupHealth } from './backupHealth';
+import {
+  entityBackupHealth,
+  entityBackupHealthWithoutRuns,
+  type EntityBackupHealth,
+} from './backupHealth';
 import { findEntity } from './entities';
 import { activeFreezeWindows, listFreezeWindows } from './freezeWindows';
 import {
@@ -108,6 +112,11 @@ export class ItopsReadStore {
 
   backupJobsWithRuns(entityRef: string): Promise<BackupJobDetail[]> {
     return entityBackupJobs(this.#knex, entityRef, this.now(), true);
+  }
+
+  /** {@link ItopsReadStore.backupHealth} of an entity known to have no backup records. */
+  backupHealthWithoutRuns(entityRef: string): Promise<EntityBackupHealth> {
+    return entityBackupHealthWithoutRuns(this.#knex, entityRef, this.now());
   }
 
   /** The entity's backup health over all its jobs, judged against its RPO. */

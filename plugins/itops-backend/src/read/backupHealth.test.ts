@@ -134,6 +134,18 @@ describe('entity backup health', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'gives an entity without backups the same health without the run queries, on %p',
+    async databaseId => {
+      for (const rpo of ['PT24H', null]) {
+        const { store } = await setUp(databaseId, rpo);
+        const derived = await store.backupHealth(REF);
+        expect(derived.status).toBe('none');
+        expect(await store.backupHealthWithoutRuns(REF)).toEqual(derived);
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'calls an entity failing when a job’s latest run failed, whatever the RPO, on %p',
     async databaseId => {
       const { store, job, run } = await setUp(databaseId, 'PT24H');

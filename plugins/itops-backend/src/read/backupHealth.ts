@@ -176,6 +176,28 @@ export async function entityBackupHealth(
   return health;
 }
 
+/**
+ * The backup health of an entity without backup jobs or runs, which
+ * {@link entityBackupHealth} would derive with five queries returning
+ * nothing: status `none`, and the declared RPO not met.
+ */
+export async function entityBackupHealthWithoutRuns(
+  knex: Knex,
+  entityRef: string,
+  now: number,
+): Promise<EntityBackupHealth> {
+  const entity = await knex('itops_entities')
+    .where('entity_ref', entityRef)
+    .first('rpo');
+  return {
+    status: 'none',
+    jobCount: 0,
+    successRate30d: ratio(0, 0),
+    failedObjects: [],
+    ...(entity?.rpo ? { rpo: rpoCompliance(entity.rpo, undefined, now) } : {}),
+  };
+}
+
 function statusOf(health: EntityBackupHealth, runs: number): BackupStatus {
   if (health.jobCount === 0 && runs === 0) {
     return 'none';

@@ -74,6 +74,10 @@ export async function entityBackupJobs(
     .whereIn('id', entityRecordIds(knex, backupJobTable.kind, entityRef))
     .orderBy([{ column: 'name' }, { column: 'id' }]);
   const jobIds = jobRows.map(row => Number(row.id));
+  if (jobIds.length === 0) {
+    // Most entities have no jobs; the run queries would still plan a scan.
+    return [];
+  }
   const [health, restoreTests, recentRuns] = await Promise.all([
     jobHealth(knex, jobIds, now),
     newestRuns(knex, jobIds, 1, 'restore-test'),

@@ -5,7 +5,9 @@ import type {
 } from '@backstage-itops/plugin-itops-common';
 import type { Knex } from 'knex';
 import { changeTable, type DbRow } from '../database/recordTables';
-import { entityRecordIds, entityRefsOfRecords } from './entityScope';
+import { ENTITY_RECORDS } from '../database/entityRecordLinks';
+import { fromDbTime } from '../database/time';
+import { entityLinks, entityRecordIds } from './entityScope';
 import {
   type ApiRecord,
   type Page,
@@ -13,14 +15,47 @@ import {
   toApiRecord,
 } from './records';
 
-/** A change in the calendar, with the entities it maps to. */
-export type CalendarChange = ApiRecord<ChangeRecord> & { entityRefs: string[] };
+/**
+ * A change in the calendar: the light payload a month of thousands of
+ * changes is drawn from. Details (approval, implementer, outcome) come from
+ * the change detail route.
+ */
+export type CalendarChange = {
+  /** Stable id of the stored change, for the detail route. */
+  id: string;
+  sourceType: string;
+  sourceInstance: string;
+  externalId: string;
+  url?: string;
+  number: string;
+  title: string;
+  type: ChangeType;
+  state: ChangeState;
+  risk?: ChangeRecord['risk'];
+  plannedStart: string;
+  plannedEnd?: string;
+  /** The entities the change is on (not the teams and systems aggregating them). */
+  entityRefs: string[];
+};
 
-/** Filters and paging of the change calendar. */
-export interface CalendarQuery extends TimeRange {
+/** Filters of the change calendar; lists are OR-ed, filters AND-ed. */
+export interface CalendarFilters {
+  /** Changes of any of these entities (including what groups own and systems contain). */
   entityRef?: string;
+  entityRefs?: readonly string[];
+  /** Owner groups, e.g. the user's teams. */
+  owners?: readonly string[];
+  systems?: readonly string[];
+  sources?: readonly string[];
   types?: readonly ChangeType[];
   states?: readonly ChangeState[];
+  risks?: readonly string[];
+  /** Free text, matched case-insensitively against number and title. */
+  search?: string;
+}
+
+/** Filters and paging of the change calendar. */
+export interface CalendarQuery extends TimeRange, CalendarFilters {
   limit: number;
   offset: number;
 }
@@ -55,56 +90,272 @@ export async function nextEntityChange(
   entityRef: string,
   now: number,
 ): Promise<ApiRecord<ChangeRecord> | undefined> {
-  const row = await knex(changeTable.table)
-    .whereIn('id', entityRecordIds(knex, changeTable.kind, entityRef))
-    .where('planned_start', '>', now)
-    .whereNotIn('state', ['closed', 'cancelled'])
-    .orderBy([{ column: 'planned_start' }, { column: 'id' }])
-    .first();
+  // Walks the entity's open change links from now on, in planned-start
+  // order (`sort_at`), instead of all changes planned after now.
+  const row = await entityLinks(knex, changeTable.kind, entityRef)
+    .join(`${changeTable.table} as c`, 'c.id', 'er.record_id')
+    .where('er.is_open', 1)
+    .where('er.sort_at', '>', now)
+    .where('c.planned_start', '>', now)
+    .orderBy([{ column: 'er.sort_at' }, { column: 'er.record_id' }])
+    .first('c.*');
   return row ? toApiRecord(changeTable, row) : undefined;
 }
 
-/** One page of the cross-entity change calendar. */
+/**
+ * Longest change the calendar finds through its start alone; longer ones come
+ * from a partial index of their own. Must equal the constant in the
+ * change-calendar migration, where the predicate below is repeated verbatim
+ * (partial indexes are only used when the query states their predicate, as
+ * literal SQL, not a bound parameter).
+ */
+export const SHORT_CHANGE_MS = 604_800_000;
+export const LONG_CHANGE = 'planned_end - planned_start > 604800000';
+
+/** `%` and `_` are literal in the search text. */
+function likePattern(text: string): string {
+  return `%${text
+    .toLocaleLowerCase('en-US')
+    .replace(/[\\%_]/g, c => `\\${c}`)}%`;
+}
+
+/** Ids of changes linked to any of the entities (groups and systems aggregate). */
+function changeIdsOfEntities(knex: Knex, entityRefs: readonly string[]) {
+  return knex(ENTITY_RECORDS)
+    .where('record_table', changeTable.kind)
+    .whereIn('entity_ref', entityRefs)
+    .select('record_id');
+}
+
+/** Applies the calendar filters to a query over itops_changes. */
+export function applyCalendarFilters(
+  knex: Knex,
+  builder: Knex.QueryBuilder,
+  filters: CalendarFilters,
+): Knex.QueryBuilder {
+  const entityRefs = [
+    ...(filters.entityRef ? [filters.entityRef] : []),
+    ...(filters.entityRefs ?? []),
+  ];
+  // Each of entity, owner and system narrows the result: "my teams' changes
+  // on system X" is the intersection.
+  for (const refs of [entityRefs, filters.owners, filters.systems]) {
+    if (refs?.length) {
+      builder.whereIn('id', changeIdsOfEntities(knex, refs));
+    }
+  }
+  if (filters.sources?.length) builder.whereIn('source_type', filters.sources);
+  if (filters.types?.length) builder.whereIn('type', filters.types);
+  if (filters.states?.length) builder.whereIn('state', filters.states);
+  if (filters.risks?.length) builder.whereIn('risk', filters.risks);
+  const search = filters.search?.trim();
+  if (search) {
+    const pattern = likePattern(search);
+    builder.where(text =>
+      text
+        .whereRaw(`lower(number) like ? escape '\\'`, [pattern])
+        .orWhereRaw(`lower(title) like ? escape '\\'`, [pattern]),
+    );
+  }
+  return builder;
+}
+
+/**
+ * The calendar's changes in planned-start order, as two index ranges read
+ * one after the other: long changes starting more than
+ * {@link SHORT_CHANGE_MS} before the range (from their partial index), then
+ * every change starting from there on (from `(planned_start, planned_end)`).
+ * Their starts do not overlap, so paging walks the first and then the
+ * second; a single OR query lets planners walk the planned-start index from
+ * the beginning of time to satisfy the ORDER BY.
+ */
+export async function orderedCalendarRows(
+  knex: Knex,
+  query: TimeRange & CalendarFilters,
+  columns: readonly string[],
+  page: { limit: number; offset: number },
+): Promise<{ rows: DbRow[]; totalCount: number }> {
+  const edge = query.from - SHORT_CHANGE_MS;
+  const long = applyCalendarFilters(
+    knex,
+    knex(changeTable.table)
+      .whereRaw(LONG_CHANGE)
+      .where('planned_end', '>=', query.from)
+      // `+` keeps SQLite off the planned_start index, which would walk
+      // every change before the range; the partial index holds few rows.
+      .whereRaw('+planned_start < ?', [Math.min(edge, query.to)]),
+    query,
+  );
+  const short = applyCalendarFilters(
+    knex,
+    knex(changeTable.table)
+      .where('planned_start', '>=', edge)
+      .where('planned_start', '<', query.to)
+      .whereRaw('coalesce(planned_end, planned_start) >= ?', [query.from]),
+    query,
+  );
+  const order = [{ column: 'planned_start' }, { column: 'id' }];
+  const [unsortedLong, [{ count }]] = await Promise.all([
+    // Sorted here: an ORDER BY would again steer the planner to planned_start.
+    long.clone().select(columns),
+    short.clone().count({ count: '*' }),
+  ]);
+  const longRows = (unsortedLong as DbRow[]).sort(
+    (a, b) =>
+      Number(a.planned_start) - Number(b.planned_start) ||
+      Number(a.id) - Number(b.id),
+  );
+  const fromLong = longRows.slice(page.offset, page.offset + page.limit);
+  const remaining = page.limit - fromLong.length;
+  const shortRows =
+    remaining > 0
+      ? await short
+          .clone()
+          .select(columns)
+          .orderBy(order)
+          .limit(remaining)
+          .offset(Math.max(0, page.offset - longRows.length))
+      : [];
+  return {
+    rows: [...fromLong, ...shortRows],
+    totalCount: longRows.length + Number(count),
+  };
+}
+
+/** The columns of the light calendar payload. */
+export const CALENDAR_COLUMNS = [
+  'id',
+  'source_type',
+  'source_instance',
+  'external_id',
+  'url',
+  'number',
+  'title',
+  'type',
+  'state',
+  'risk',
+  'planned_start',
+  'planned_end',
+] as const;
+
+/**
+ * The entities each change is on: those whose own annotations gave a
+ * matching key (`via_ref = entity_ref`), not the groups and systems that
+ * aggregate them, which would make every change of a team "affect" the team.
+ */
+export async function directEntityRefs(
+  knex: Knex,
+  changeIds: readonly number[],
+): Promise<Map<number, string[]>> {
+  // Two index lookups (the records' keys, then the entities holding them)
+  // instead of a join, which planners without statistics turn into scans.
+  const keysOf = new Map<number, string[]>();
+  const values = new Map<string, Set<string>>();
+  for (let i = 0; i < changeIds.length; i += 500) {
+    const rows = await knex('itops_record_keys')
+      .where('record_table', changeTable.kind)
+      .whereIn('record_id', changeIds.slice(i, i + 500))
+      .select('record_id', 'key_type', 'key_value');
+    for (const row of rows) {
+      const id = Number(row.record_id);
+      const key = JSON.stringify([row.key_type, row.key_value]);
+      keysOf.set(id, [...(keysOf.get(id) ?? []), key]);
+      values.set(
+        row.key_type,
+        (values.get(row.key_type) ?? new Set()).add(row.key_value),
+      );
+    }
+  }
+  const entitiesOfKey = new Map<string, string[]>();
+  for (const [type, typeValues] of values) {
+    const list = [...typeValues];
+    for (let i = 0; i < list.length; i += 500) {
+      const rows = await knex('itops_entity_keys')
+        .where('key_type', type)
+        .whereIn('key_value', list.slice(i, i + 500))
+        .whereRaw('via_ref = entity_ref')
+        .select('entity_ref', 'key_value');
+      for (const row of rows) {
+        const key = JSON.stringify([type, row.key_value]);
+        entitiesOfKey.set(key, [
+          ...(entitiesOfKey.get(key) ?? []),
+          String(row.entity_ref),
+        ]);
+      }
+    }
+  }
+  const refs = new Map<number, string[]>();
+  for (const [id, keys] of keysOf) {
+    const entities = new Set(keys.flatMap(key => entitiesOfKey.get(key) ?? []));
+    if (entities.size) refs.set(id, [...entities].sort());
+  }
+  return refs;
+}
+
+/** A light calendar row with its entities. */
+export function toCalendarChange(
+  row: DbRow,
+  entityRefs: string[],
+): CalendarChange {
+  const optional = (value: unknown) =>
+    value === null || value === undefined ? undefined : String(value);
+  return {
+    id: String(row.id),
+    sourceType: String(row.source_type),
+    sourceInstance: String(row.source_instance),
+    externalId: String(row.external_id),
+    url: optional(row.url),
+    number: String(row.number),
+    title: String(row.title),
+    type: row.type as ChangeType,
+    state: row.state as ChangeState,
+    risk: optional(row.risk) as ChangeRecord['risk'],
+    plannedStart: fromDbTime(row.planned_start)!,
+    plannedEnd: fromDbTime(row.planned_end),
+    entityRefs,
+  };
+}
+
+/** Light calendar rows of the given ids, with their entities, in the ids' order. */
+export async function calendarChangesByIds(
+  knex: Knex,
+  ids: readonly number[],
+): Promise<CalendarChange[]> {
+  const rows: DbRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    rows.push(
+      ...(await knex(changeTable.table)
+        .whereIn('id', ids.slice(i, i + 500))
+        .select(CALENDAR_COLUMNS)),
+    );
+  }
+  const byId = new Map(rows.map(row => [Number(row.id), row]));
+  const refs = await directEntityRefs(knex, ids);
+  return ids
+    .filter(id => byId.has(id))
+    .map(id => toCalendarChange(byId.get(id)!, refs.get(id) ?? []));
+}
+
+/** One page of the cross-entity change calendar, by planned start. */
 export async function listCalendarChanges(
   knex: Knex,
   query: CalendarQuery,
 ): Promise<Page<CalendarChange>> {
-  const filtered = knex(changeTable.table)
-    .modify(overlapping, query)
-    .modify(builder => {
-      if (query.entityRef) {
-        builder.whereIn(
-          'id',
-          entityRecordIds(knex, changeTable.kind, query.entityRef),
-        );
-      }
-      if (query.types?.length) {
-        builder.whereIn('type', query.types);
-      }
-      if (query.states?.length) {
-        builder.whereIn('state', query.states);
-      }
-    });
-
-  const [{ count }] = await filtered.clone().count({ count: '*' });
-  const rows = await filtered
-    .clone()
-    .select('*')
-    .orderBy([{ column: 'planned_start' }, { column: 'id' }])
-    .limit(query.limit)
-    .offset(query.offset);
-  const refs = await entityRefsOfRecords(
+  const { rows, totalCount } = await orderedCalendarRows(
     knex,
-    changeTable.kind,
+    query,
+    CALENDAR_COLUMNS,
+    query,
+  );
+  const refs = await directEntityRefs(
+    knex,
     rows.map((row: DbRow) => Number(row.id)),
   );
-
   return {
-    items: rows.map((row: DbRow) => ({
-      ...toApiRecord(changeTable, row),
-      entityRefs: refs.get(Number(row.id)) ?? [],
-    })),
-    totalCount: Number(count),
+    items: rows.map((row: DbRow) =>
+      toCalendarChange(row, refs.get(Number(row.id)) ?? []),
+    ),
+    totalCount,
     limit: query.limit,
     offset: query.offset,
   };

@@ -15,9 +15,15 @@ export async function findEntity(
   knex: Knex,
   entityRef: string,
 ): Promise<ItopsEntity | undefined> {
-  const row = await knex('itops_entities')
-    .whereRaw('lower(entity_ref) = ?', [entityRef.toLowerCase()])
-    .first('entity_ref', 'kind', 'title');
+  // The exact ref first, from the primary key; the case-insensitive match
+  // cannot use it and reads the whole table.
+  const row =
+    (await knex('itops_entities')
+      .where('entity_ref', entityRef)
+      .first('entity_ref', 'kind', 'title')) ??
+    (await knex('itops_entities')
+      .whereRaw('lower(entity_ref) = ?', [entityRef.toLowerCase()])
+      .first('entity_ref', 'kind', 'title'));
   if (!row) {
     return undefined;
   }

@@ -195,6 +195,12 @@ describe('ITOps read API', () => {
         backups: {
           forbidden: false,
           available: true,
+          health: expect.objectContaining({
+            status: 'ok',
+            jobCount: 1,
+            lastResult: 'success',
+            successRate30d: { value: 1, numerator: 1, denominator: 1 },
+          }),
           jobs: [
             expect.objectContaining({
               name: 'payments-db',
@@ -278,6 +284,11 @@ describe('ITOps read API', () => {
 
       const backups = await get(`${BASE}/backups`);
       expect(backups.body.jobs[0].recentRuns).toHaveLength(1);
+      expect(backups.body.health).toMatchObject({
+        status: 'ok',
+        jobCount: 1,
+        lastRunAt: expect.any(String),
+      });
 
       const kpis = await get(`${BASE}/kpis`);
       expect(kpis.status).toBe(200);

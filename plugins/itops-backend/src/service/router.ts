@@ -4,14 +4,16 @@ import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import type express from 'express';
 import type { ItopsDatabase } from '../database/ItopsDatabase';
 import type { KpiCalculator } from '../kpis/KpiCalculator';
+import {
+  type CalendarRouteOptions,
+  registerCalendarRoutes,
+} from '../calendar/routes';
 import type { ItopsReadStore } from '../read/ItopsReadStore';
 import { createOpenApiRouter } from '../schema/openapi';
 import type { AreaAccess } from './access';
 import { DAY_MS, entityRefOf, optionalRangeOf, rangeOf } from './params';
 import { entityKpis, entitySummary, SUMMARY_AREAS } from './summary';
 
-/** Longest range of a calendar request: a quarter. */
-const CALENDAR_MAX_DAYS = 92;
 /** Longest range of other range requests: a year. */
 const RANGE_MAX_DAYS = 366;
 
@@ -23,6 +25,8 @@ export interface RouterOptions {
   access: AreaAccess;
   /** Default KPI window, `itops.kpis.windowDays`. */
   kpiWindowDays: number;
+  /** The change calendar's service, feed tokens and request authentication. */
+  calendar: Omit<CalendarRouteOptions, 'store' | 'access'>;
 }
 
 /**
@@ -64,8 +68,10 @@ export async function createRouter(
   });
 
   router.get('/entities/:kind/:namespace/:name/summary', async (req, res) => {
-    const allowed = await access.decide(req, SUMMARY_AREAS);
-    const entity = await entityOf(entityRefOf(req.params));
+    const [allowed, entity] = await Promise.all([
+      access.decide(req, SUMMARY_AREAS),
+      entityOf(entityRefOf(req.params)),
+    ]);
     res.json(
       await entitySummary({
         store,
@@ -112,7 +118,11 @@ export async function createRouter(
   router.get('/entities/:kind/:namespace/:name/backups', async (req, res) => {
     await access.require(req, 'backups');
     const { entityRef } = await entityOf(entityRefOf(req.params));
-    res.json({ jobs: await store.backupJobsWithRuns(entityRef) });
+    const [jobs, health] = await Promise.all([
+      store.backupJobsWithRuns(entityRef),
+      store.backupHealth(entityRef),
+    ]);
+    res.json({ health, jobs });
   });
 
   router.get('/entities/:kind/:namespace/:name/kpis', async (req, res) => {
@@ -134,34 +144,11 @@ export async function createRouter(
     );
   });
 
-  router.get('/changes', async (req, res) => {
-    await access.require(req, 'changes');
-    const range = rangeOf(req.query, {
-      fallback: kpiWindow(),
-      maxDays: CALENDAR_MAX_DAYS,
-    });
-    const entityRef = req.query.entityRef
-      ? (await entityOf(req.query.entityRef)).entityRef
-      : undefined;
-    res.json(
-      await store.listCalendarChanges({
-        ...range,
-        entityRef,
-        types: req.query.type,
-        states: req.query.state,
-        limit: req.query.limit ?? 100,
-        offset: req.query.offset ?? 0,
-      }),
-    );
-  });
-
-  router.get('/freeze-windows', async (req, res) => {
-    await access.require(req, 'changes');
-    const range = rangeOf(req.query, {
-      fallback: kpiWindow(),
-      maxDays: RANGE_MAX_DAYS,
-    });
-    res.json({ items: await store.listFreezeWindows(range) });
+  // The change calendar: /changes, /calendar/*, /freeze-windows, /freeze-status.
+  registerCalendarRoutes(router, {
+    ...options.calendar,
+    store,
+    access,
   });
 
   router.get('/sync-status', async (req, res) => {

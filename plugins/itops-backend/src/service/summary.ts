@@ -84,10 +84,24 @@ export async function entitySummary(options: {
           },
         };
       }),
-      ifAllowed(allowed.backups, async () => ({
-        ...(await area(k => k.has('backup_job') || k.has('backup_run'))),
-        jobs: await store.backupJobs(ref),
-      })),
+      ifAllowed(allowed.backups, async () => {
+        const available = await area(
+          k => k.has('backup_job') || k.has('backup_run'),
+        );
+        if (!available.available) {
+          // Nothing to aggregate; only the declared RPO needs reading.
+          return {
+            ...available,
+            health: await store.backupHealthWithoutRuns(ref),
+            jobs: [],
+          };
+        }
+        const [jobs, health] = await Promise.all([
+          store.backupJobs(ref),
+          store.backupHealth(ref),
+        ]);
+        return { ...available, health, jobs };
+      }),
       ifAllowed(allowed.incidents, () => kpis.mttr(ref, kpiWindow)),
       ifAllowed(
         allowed.changes,

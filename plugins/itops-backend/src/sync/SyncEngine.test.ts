@@ -379,9 +379,9 @@ describe('SyncEngine', () => {
     const { engine, source, incidents } = setup(knex);
     const refresh = jest.spyOn(engine.store, 'refreshStatistics');
     incidents.respond(
-      ...Array.from({ length: 5 }, (_, b) =>
+      ...Array.from({ length: 5 }, (_batch, b) =>
         batch(
-          Array.from({ length: 5000 }, (_, i) => incident(`i${b}-${i}`)),
+          Array.from({ length: 5000 }, (_record, i) => incident(`i${b}-${i}`)),
           `w${b}`,
         ),
       ),

@@ -14,7 +14,7 @@ export const spec = {
     title: 'itops',
     version: '0.1.0',
     description:
-      'Read API of the ITOps backend: incidents, changes, on-call, freeze\nwindows, backups and KPIs of catalog entities, synced from ServiceNow,\nJira Service Management and Veeam.\n\nTimes are ISO 8601 strings in UTC; durations are milliseconds. Ranges are\nhalf-open, `[from, to)`. Every route except `/health` needs credentials,\nand each area needs its own permission: `itops.oncall.read`,\n`itops.incident.read`, `itops.change.read`, `itops.backup.read`,\n`itops.sync-status.read`. A denied area answers 403; the summary and KPI\nroutes instead mark the denied parts `forbidden: true`.\n',
+      'Read API of the ITOps backend: incidents, changes, on-call, freeze\nwindows, backups and KPIs of catalog entities, synced from ServiceNow,\nJira Service Management and Veeam.\n\nTimes are ISO 8601 strings in UTC; durations are milliseconds. Ranges are\nhalf-open, `[from, to)`. Every route except `/health` needs credentials,\nand each area needs its own permission: `itops.oncall.read`,\n`itops.incident.read`, `itops.change.read`, `itops.backup.read`,\n`itops.sync-status.read`. A denied area answers 403; the summary and KPI\nroutes instead mark the denied parts `forbidden: true`.\n`/calendar.ics` also accepts a per-user calendar feed token instead of\ncredentials.\n',
     license: {
       name: 'Apache-2.0',
       identifier: 'Apache-2.0',
@@ -312,8 +312,11 @@ export const spec = {
               'application/json': {
                 schema: {
                   type: 'object',
-                  required: ['jobs'],
+                  required: ['health', 'jobs'],
                   properties: {
+                    health: {
+                      $ref: '#/components/schemas/EntityBackupHealth',
+                    },
                     jobs: {
                       type: 'array',
                       items: {
@@ -384,9 +387,10 @@ export const spec = {
     '/changes': {
       get: {
         operationId: 'GetChangeCalendar',
-        summary: 'Change calendar across entities. Needs itops.change.read.',
+        summary:
+          'Change calendar across entities, paged. Needs itops.change.read.',
         description:
-          'Changes whose planned window overlaps `[from, to)` (see the entity\nchanges route), ordered by planned start, at most 92 days at a time.\nEach change lists the entities it maps to.\n',
+          'Changes whose planned window overlaps `[from, to)` (see the entity\nchanges route), ordered by planned start, at most 92 days at a time,\nin a light payload: each change lists the entities it is on, how\nmany changes it conflicts with and the freeze windows it is planned\nin. Details come from `/calendar/changes/{id}`.\n',
         parameters: [
           {
             $ref: '#/components/parameters/fromRequired',
@@ -395,51 +399,28 @@ export const spec = {
             $ref: '#/components/parameters/toRequired',
           },
           {
-            name: 'entityRef',
-            in: 'query',
-            description:
-              'Only changes of this entity, e.g. `component:default/payments`.',
-            schema: {
-              type: 'string',
-              minLength: 1,
-            },
+            $ref: '#/components/parameters/calendarEntityRef',
           },
           {
-            name: 'type',
-            in: 'query',
-            description: 'Comma-separated change types.',
-            style: 'form',
-            explode: false,
-            schema: {
-              type: 'array',
-              items: {
-                type: 'string',
-                enum: ['standard', 'normal', 'emergency'],
-              },
-            },
+            $ref: '#/components/parameters/calendarOwner',
           },
           {
-            name: 'state',
-            in: 'query',
-            description: 'Comma-separated change states.',
-            style: 'form',
-            explode: false,
-            schema: {
-              type: 'array',
-              items: {
-                type: 'string',
-                enum: [
-                  'new',
-                  'assess',
-                  'authorize',
-                  'scheduled',
-                  'implement',
-                  'review',
-                  'closed',
-                  'cancelled',
-                ],
-              },
-            },
+            $ref: '#/components/parameters/calendarSystem',
+          },
+          {
+            $ref: '#/components/parameters/calendarSource',
+          },
+          {
+            $ref: '#/components/parameters/calendarType',
+          },
+          {
+            $ref: '#/components/parameters/calendarState',
+          },
+          {
+            $ref: '#/components/parameters/calendarRisk',
+          },
+          {
+            $ref: '#/components/parameters/calendarSearch',
           },
           {
             name: 'limit',
@@ -490,6 +471,381 @@ export const spec = {
           '403': {
             $ref: '#/components/responses/Forbidden',
           },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/calendar/days': {
+      get: {
+        operationId: 'GetChangeCalendarDays',
+        summary:
+          'The change calendar by day, for month and week views. Needs itops.change.read.',
+        description:
+          'The days (in `timeZone`) that `[from, to)` touches, at most 92, each\nwith the number of changes overlapping it and the first `perDay` of\nthem by planned start, flagged like `/changes`. A month of thousands\nof changes is answered with a few hundred ("+12 more").\n',
+        parameters: [
+          {
+            $ref: '#/components/parameters/fromRequired',
+          },
+          {
+            $ref: '#/components/parameters/toRequired',
+          },
+          {
+            name: 'timeZone',
+            in: 'query',
+            description: 'IANA time zone of the days, default `UTC`.',
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 64,
+            },
+          },
+          {
+            name: 'perDay',
+            in: 'query',
+            description: 'Changes listed per day, default 4.',
+            schema: {
+              type: 'integer',
+              minimum: 0,
+              maximum: 50,
+            },
+          },
+          {
+            $ref: '#/components/parameters/calendarEntityRef',
+          },
+          {
+            $ref: '#/components/parameters/calendarOwner',
+          },
+          {
+            $ref: '#/components/parameters/calendarSystem',
+          },
+          {
+            $ref: '#/components/parameters/calendarSource',
+          },
+          {
+            $ref: '#/components/parameters/calendarType',
+          },
+          {
+            $ref: '#/components/parameters/calendarState',
+          },
+          {
+            $ref: '#/components/parameters/calendarRisk',
+          },
+          {
+            $ref: '#/components/parameters/calendarSearch',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The days.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['timeZone', 'totalCount', 'days'],
+                  properties: {
+                    timeZone: {
+                      type: 'string',
+                    },
+                    totalCount: {
+                      description: 'Changes in the range.',
+                      type: 'integer',
+                    },
+                    days: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['date', 'start', 'end', 'total', 'items'],
+                        properties: {
+                          date: {
+                            type: 'string',
+                            format: 'date',
+                          },
+                          start: {
+                            type: 'string',
+                            format: 'date-time',
+                          },
+                          end: {
+                            type: 'string',
+                            format: 'date-time',
+                          },
+                          total: {
+                            type: 'integer',
+                          },
+                          items: {
+                            type: 'array',
+                            items: {
+                              $ref: '#/components/schemas/CalendarChange',
+                            },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/calendar/changes/{id}': {
+      get: {
+        operationId: 'GetCalendarChange',
+        summary:
+          'One change with its entities, conflicts and freezes. Needs itops.change.read.',
+        description:
+          "Conflicts: other changes whose planned window overlaps this one's\nand that are on the same entity, or on an entity related to one of\nits entities by a catalog `dependsOn` or `partOf` relation (either\ndirection); cancelled changes never conflict. Freezes: windows\noverlapping the planned window that apply to the change's entities.\n",
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The change.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ChangeDetail',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/calendar.ics': {
+      get: {
+        operationId: 'GetChangeCalendarFeed',
+        summary: 'iCalendar (RFC 5545) feed of changes and freeze windows.',
+        description:
+          'For calendar clients (Outlook, Google Calendar). Authenticated by a\nfeed token in `token` (see `/calendar/feed-tokens`), or by a\nBackstage token with itops.change.read. Takes the calendar filters;\ndefault range: 14 days back to 90 days ahead, at most 366 days and\n10,000 changes. Freeze windows in the range are always included.\n',
+        parameters: [
+          {
+            name: 'token',
+            in: 'query',
+            description: 'A calendar feed token.',
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 128,
+            },
+          },
+          {
+            name: 'name',
+            in: 'query',
+            description: 'Calendar name shown by clients.',
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 100,
+            },
+          },
+          {
+            $ref: '#/components/parameters/fromOptional',
+          },
+          {
+            $ref: '#/components/parameters/toOptional',
+          },
+          {
+            $ref: '#/components/parameters/calendarEntityRef',
+          },
+          {
+            $ref: '#/components/parameters/calendarOwner',
+          },
+          {
+            $ref: '#/components/parameters/calendarSystem',
+          },
+          {
+            $ref: '#/components/parameters/calendarSource',
+          },
+          {
+            $ref: '#/components/parameters/calendarType',
+          },
+          {
+            $ref: '#/components/parameters/calendarState',
+          },
+          {
+            $ref: '#/components/parameters/calendarRisk',
+          },
+          {
+            $ref: '#/components/parameters/calendarSearch',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The calendar.',
+            content: {
+              'text/calendar': {
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            description: 'No valid feed token or Backstage token.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/calendar/feed-tokens': {
+      get: {
+        operationId: 'ListCalendarFeedTokens',
+        summary:
+          "The signed-in user's calendar feed tokens (without the tokens).",
+        responses: {
+          '200': {
+            description: 'The tokens.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/FeedToken',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      post: {
+        operationId: 'CreateCalendarFeedToken',
+        summary:
+          'Creates a calendar feed token for the signed-in user. Needs itops.change.read.',
+        description:
+          'The token is in the answer once and never again (only its hash is\nstored). A user holds at most 20 tokens (409 beyond).\n',
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  name: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 100,
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The new token.',
+            content: {
+              'application/json': {
+                schema: {
+                  allOf: [
+                    {
+                      $ref: '#/components/schemas/FeedToken',
+                    },
+                    {
+                      type: 'object',
+                      required: ['token'],
+                      properties: {
+                        token: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '409': {
+            description: 'The user holds too many tokens.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    '/calendar/feed-tokens/{id}': {
+      delete: {
+        operationId: 'RevokeCalendarFeedToken',
+        summary: "Revokes one of the signed-in user's calendar feed tokens.",
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+            },
+          },
+        ],
+        responses: {
+          '204': {
+            description: 'Revoked.',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
         },
       },
     },
@@ -499,7 +855,7 @@ export const spec = {
         summary:
           'Freeze windows overlapping a range (at most 366 days). Needs itops.change.read.',
         description:
-          'A freeze window without mapping keys is global (`global: true`) and\napplies to every entity; one with keys applies to `entityRefs` only.\n',
+          'Synced windows (ServiceNow blackout schedules) and occurrences of the\nwindows configured under `itops.freezeWindows` (source type\n`config`). A synced window without mapping keys is global\n(`global: true`) and applies to every entity; one with keys applies\nto `entityRefs` only; a configured one applies to its `scope`.\n',
         parameters: [
           {
             $ref: '#/components/parameters/fromRequired',
@@ -537,6 +893,66 @@ export const spec = {
         },
       },
     },
+    '/freeze-status': {
+      get: {
+        operationId: 'GetFreezeStatus',
+        summary:
+          'Whether a change on an entity would fall in a freeze. Needs itops.change.read.',
+        description:
+          'For CI pipelines and scaffolder templates: the freeze windows that\ncover `at` (default now), or overlap `[at, end)` when `end` is given,\nand apply to the entity. `frozen` is true when there is any.\n',
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            required: true,
+            description: 'The entity, e.g. `component:default/payments-api`.',
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'at',
+            in: 'query',
+            description: 'When the change would start, default now.',
+            schema: {
+              type: 'string',
+              format: 'date-time',
+            },
+          },
+          {
+            name: 'end',
+            in: 'query',
+            description: 'When the change would end; must be after `at`.',
+            schema: {
+              type: 'string',
+              format: 'date-time',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The freeze status.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/FreezeStatus',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
     '/sync-status': {
       get: {
         operationId: 'GetSyncStatus',
@@ -568,9 +984,728 @@ export const spec = {
         },
       },
     },
+    '/compliance/frameworks': {
+      get: {
+        operationId: 'GetComplianceCatalogue',
+        summary:
+          'Frameworks, controls and check definitions with the thresholds in force. Needs itops.compliance.read.',
+        responses: {
+          '200': {
+            description: 'The catalogue.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ComplianceCatalogue',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
+    '/compliance/overview': {
+      get: {
+        operationId: 'GetComplianceOverview',
+        summary:
+          'Organisation score per framework, controls × status heatmap, worst teams and services, trend. Needs itops.compliance.read.',
+        description:
+          'The newest full evaluation at or before `at` (default now), with\nentities re-evaluated alone since then taken from their newer runs.\nWithout `at`, exemptions whose waiver expired or was revoked since the\nrun show their underlying status again. Exempt and not-applicable\nresults never count as passing; `no_data` counts as not passing.\n',
+        parameters: [
+          {
+            $ref: '#/components/parameters/complianceFramework',
+          },
+          {
+            $ref: '#/components/parameters/complianceTeam',
+          },
+          {
+            $ref: '#/components/parameters/complianceSystem',
+          },
+          {
+            $ref: '#/components/parameters/complianceTier',
+          },
+          {
+            $ref: '#/components/parameters/complianceAt',
+          },
+          {
+            name: 'trendDays',
+            in: 'query',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 1096,
+              default: 90,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The overview.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ComplianceView',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/compliance/frameworks/{framework}/controls/{control}': {
+      get: {
+        operationId: 'GetComplianceControl',
+        summary:
+          "One control, the checks evidencing it and each entity's status with evidence. Needs itops.compliance.read.",
+        parameters: [
+          {
+            name: 'framework',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'control',
+            in: 'path',
+            required: true,
+            description:
+              'Control id, URL-encoded (e.g. `A.8.13`, `33%281%29`).',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            $ref: '#/components/parameters/complianceTeam',
+          },
+          {
+            $ref: '#/components/parameters/complianceSystem',
+          },
+          {
+            $ref: '#/components/parameters/complianceTier',
+          },
+          {
+            $ref: '#/components/parameters/complianceAt',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The control view.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ComplianceView',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/compliance/entities/{kind}/{namespace}/{name}': {
+      get: {
+        operationId: 'GetEntityCompliance',
+        summary:
+          "The entity's scorecard now or at a past date, with its waivers. Needs itops.compliance.read.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/complianceAt',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The scorecard.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ComplianceView',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            description:
+              'The entity is not evaluated, or was not evaluated by that date.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    '/compliance/entities/{kind}/{namespace}/{name}/evaluate': {
+      post: {
+        operationId: 'EvaluateEntityCompliance',
+        summary:
+          'Evaluates one entity now into a snapshot of its own. Needs itops.compliance.evaluate.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '201': {
+            description: "The stored snapshot and the run's timings.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ComplianceEvaluation',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/compliance/evaluate': {
+      post: {
+        operationId: 'EvaluateCompliance',
+        summary:
+          'Evaluates every selected entity now (also done on a schedule). Needs itops.compliance.evaluate.',
+        responses: {
+          '201': {
+            description: "The stored snapshot and the run's timings.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ComplianceEvaluation',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
+    '/compliance/snapshots': {
+      get: {
+        operationId: 'ListComplianceSnapshots',
+        summary: 'Evaluation runs, newest first. Needs itops.compliance.read.',
+        parameters: [
+          {
+            name: 'scope',
+            in: 'query',
+            description:
+              '`all` (full runs, default) or `any` (single-entity runs too).',
+            schema: {
+              type: 'string',
+              enum: ['all', 'any'],
+            },
+          },
+          {
+            $ref: '#/components/parameters/complianceAt',
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 500,
+              default: 50,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The snapshots.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/ComplianceSnapshot',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
+    '/compliance/snapshots/{id}/export': {
+      get: {
+        operationId: 'ExportComplianceSnapshot',
+        summary:
+          'Every result of a snapshot with its evidence links, as CSV or JSON, for auditors. Needs itops.compliance.read.',
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'format',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: ['json', 'csv'],
+              default: 'json',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The export, as an attachment.',
+            content: {
+              'text/csv': {
+                schema: {
+                  type: 'string',
+                },
+              },
+              'application/json': {
+                schema: {
+                  type: 'object',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/compliance/report': {
+      get: {
+        operationId: 'GetComplianceReport',
+        summary:
+          'Print-styled HTML report of one framework at the newest full snapshot at or before `at`. Needs itops.compliance.read.',
+        parameters: [
+          {
+            name: 'framework',
+            in: 'query',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            $ref: '#/components/parameters/complianceAt',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The report.',
+            content: {
+              'text/html': {
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/compliance/waivers': {
+      get: {
+        operationId: 'ListComplianceWaivers',
+        summary:
+          'Waivers, newest first; `expired` is derived from the expiry. Needs itops.compliance.read.',
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'checkId',
+            in: 'query',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'status',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: ['pending', 'approved', 'rejected', 'revoked', 'expired'],
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The waivers.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/ComplianceWaiver',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+      post: {
+        operationId: 'RequestComplianceWaiver',
+        summary:
+          'Requests an exception for one check on one entity. Needs itops.compliance.waiver.create and a user.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: [
+                  'checkId',
+                  'entityRef',
+                  'justification',
+                  'expiresAt',
+                ],
+                properties: {
+                  checkId: {
+                    type: 'string',
+                  },
+                  entityRef: {
+                    type: 'string',
+                  },
+                  justification: {
+                    type: 'string',
+                    minLength: 10,
+                  },
+                  compensatingControl: {
+                    type: 'string',
+                  },
+                  expiresAt: {
+                    type: 'string',
+                    format: 'date-time',
+                    description:
+                      'In the future, at most `itops.compliance.maxWaiverDays` (365) days ahead.',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The pending waiver.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ComplianceWaiver',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '409': {
+            description:
+              'A waiver for the check and entity is already pending or in force.',
+          },
+        },
+      },
+    },
+    '/compliance/waivers/{id}/{action}': {
+      post: {
+        operationId: 'DecideComplianceWaiver',
+        summary: 'Approves, rejects or revokes a waiver.',
+        description:
+          '`approve` and `reject` need itops.compliance.waiver.approve and a\nuser other than the requester (403 otherwise); `revoke` needs it too,\nunless the requester withdraws their own waiver. Approving and\nrevoking re-evaluate the entity at once. Every action is written to\nthe auditor service and the audit trail.\n',
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'action',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              enum: ['approve', 'reject', 'revoke'],
+            },
+          },
+        ],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  comment: {
+                    type: 'string',
+                  },
+                  reason: {
+                    type: 'string',
+                    description: 'Required to revoke.',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The waiver after the decision.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ComplianceWaiver',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '409': {
+            description: 'The waiver is not in a state that allows the action.',
+          },
+        },
+      },
+    },
+    '/compliance/audit': {
+      get: {
+        operationId: 'GetComplianceAuditTrail',
+        summary:
+          'The append-only audit trail of waiver actions and evaluation runs, newest first. Needs itops.compliance.read.',
+        parameters: [
+          {
+            name: 'objectId',
+            in: 'query',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 500,
+              default: 100,
+            },
+          },
+          {
+            name: 'offset',
+            in: 'query',
+            schema: {
+              type: 'integer',
+              minimum: 0,
+              default: 0,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The audit entries.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: [
+                          'id',
+                          'at',
+                          'actor',
+                          'action',
+                          'objectType',
+                          'objectId',
+                        ],
+                        properties: {
+                          id: {
+                            type: 'integer',
+                          },
+                          at: {
+                            type: 'string',
+                            format: 'date-time',
+                          },
+                          actor: {
+                            type: 'string',
+                          },
+                          action: {
+                            type: 'string',
+                          },
+                          objectType: {
+                            type: 'string',
+                          },
+                          objectId: {
+                            type: 'string',
+                          },
+                          before: {
+                            type: 'object',
+                          },
+                          after: {
+                            type: 'object',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
   },
   components: {
     parameters: {
+      complianceFramework: {
+        name: 'framework',
+        in: 'query',
+        description: 'Framework id, e.g. `iso27001-2022` or `gdpr`.',
+        schema: {
+          type: 'string',
+        },
+      },
+      complianceTeam: {
+        name: 'team',
+        in: 'query',
+        description: 'Owner group ref the results had when evaluated.',
+        schema: {
+          type: 'string',
+        },
+      },
+      complianceSystem: {
+        name: 'system',
+        in: 'query',
+        description: 'System ref the results had when evaluated.',
+        schema: {
+          type: 'string',
+        },
+      },
+      complianceTier: {
+        name: 'tier',
+        in: 'query',
+        schema: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 4,
+        },
+      },
+      complianceAt: {
+        name: 'at',
+        in: 'query',
+        description:
+          'Show the state at this date (end of day, UTC) or date-time; default now.',
+        schema: {
+          type: 'string',
+        },
+      },
       kind: {
         name: 'kind',
         in: 'path',
@@ -633,6 +1768,126 @@ export const spec = {
           format: 'date-time',
         },
       },
+      calendarEntityRef: {
+        name: 'entityRef',
+        in: 'query',
+        description:
+          "Comma-separated entity refs: changes of any of them (a group's or\nsystem's include what it owns or contains). 404 for an entity\nunknown to ITOps.\n",
+        style: 'form',
+        explode: false,
+        schema: {
+          type: 'array',
+          maxItems: 50,
+          items: {
+            type: 'string',
+            minLength: 1,
+          },
+        },
+      },
+      calendarOwner: {
+        name: 'owner',
+        in: 'query',
+        description: "Comma-separated owner group refs, e.g. the user's teams.",
+        style: 'form',
+        explode: false,
+        schema: {
+          type: 'array',
+          maxItems: 50,
+          items: {
+            type: 'string',
+            minLength: 1,
+          },
+        },
+      },
+      calendarSystem: {
+        name: 'system',
+        in: 'query',
+        description: 'Comma-separated system refs.',
+        style: 'form',
+        explode: false,
+        schema: {
+          type: 'array',
+          maxItems: 50,
+          items: {
+            type: 'string',
+            minLength: 1,
+          },
+        },
+      },
+      calendarSource: {
+        name: 'source',
+        in: 'query',
+        description: 'Comma-separated source types, e.g. `servicenow,jira`.',
+        style: 'form',
+        explode: false,
+        schema: {
+          type: 'array',
+          items: {
+            type: 'string',
+            minLength: 1,
+          },
+        },
+      },
+      calendarType: {
+        name: 'type',
+        in: 'query',
+        description: 'Comma-separated change types.',
+        style: 'form',
+        explode: false,
+        schema: {
+          type: 'array',
+          items: {
+            type: 'string',
+            enum: ['standard', 'normal', 'emergency'],
+          },
+        },
+      },
+      calendarState: {
+        name: 'state',
+        in: 'query',
+        description: 'Comma-separated change states.',
+        style: 'form',
+        explode: false,
+        schema: {
+          type: 'array',
+          items: {
+            type: 'string',
+            enum: [
+              'new',
+              'assess',
+              'authorize',
+              'scheduled',
+              'implement',
+              'review',
+              'closed',
+              'cancelled',
+            ],
+          },
+        },
+      },
+      calendarRisk: {
+        name: 'risk',
+        in: 'query',
+        description: 'Comma-separated risks.',
+        style: 'form',
+        explode: false,
+        schema: {
+          type: 'array',
+          items: {
+            type: 'string',
+            enum: ['very_high', 'high', 'moderate', 'low'],
+          },
+        },
+      },
+      calendarSearch: {
+        name: 'q',
+        in: 'query',
+        description: 'Free text matched against change number and title.',
+        schema: {
+          type: 'string',
+          maxLength: 200,
+        },
+      },
       limit: {
         name: 'limit',
         in: 'query',
@@ -686,6 +1941,152 @@ export const spec = {
       },
     },
     schemas: {
+      ComplianceSnapshot: {
+        type: 'object',
+        description:
+          'One evaluation run; its results never change (the tables reject updates and deletes).',
+        required: [
+          'id',
+          'takenAt',
+          'trigger',
+          'scope',
+          'catalogueHash',
+          'contentHash',
+          'entityCount',
+          'resultCount',
+          'durationMs',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          takenAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          trigger: {
+            type: 'string',
+            enum: ['scheduled', 'manual', 'entity'],
+          },
+          scope: {
+            type: 'string',
+            description: '`all` or the entity ref of a single-entity run.',
+          },
+          catalogueHash: {
+            type: 'string',
+            description:
+              'SHA-256 of the check definitions and thresholds in force.',
+          },
+          contentHash: {
+            type: 'string',
+            description: 'SHA-256 of the stored results.',
+          },
+          entityCount: {
+            type: 'integer',
+          },
+          resultCount: {
+            type: 'integer',
+          },
+          durationMs: {
+            type: 'integer',
+          },
+        },
+      },
+      ComplianceEvaluation: {
+        type: 'object',
+        required: ['snapshot', 'timings'],
+        properties: {
+          snapshot: {
+            $ref: '#/components/schemas/ComplianceSnapshot',
+          },
+          timings: {
+            type: 'object',
+            additionalProperties: {
+              type: 'number',
+            },
+          },
+        },
+      },
+      ComplianceWaiver: {
+        type: 'object',
+        required: [
+          'id',
+          'checkId',
+          'entityRef',
+          'justification',
+          'requestedBy',
+          'requestedAt',
+          'expiresAt',
+          'status',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          checkId: {
+            type: 'string',
+          },
+          entityRef: {
+            type: 'string',
+          },
+          justification: {
+            type: 'string',
+          },
+          compensatingControl: {
+            type: 'string',
+          },
+          requestedBy: {
+            type: 'string',
+          },
+          requestedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          expiresAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          status: {
+            type: 'string',
+            enum: ['pending', 'approved', 'rejected', 'revoked', 'expired'],
+          },
+          decidedBy: {
+            type: 'string',
+          },
+          decidedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          decisionComment: {
+            type: 'string',
+          },
+        },
+      },
+      ComplianceCatalogue: {
+        type: 'object',
+        description:
+          'See `ComplianceCatalogue` in @backstage-itops/plugin-itops-common.',
+        required: ['frameworks', 'checks'],
+        properties: {
+          frameworks: {
+            type: 'array',
+            items: {
+              type: 'object',
+            },
+          },
+          checks: {
+            type: 'array',
+            items: {
+              type: 'object',
+            },
+          },
+        },
+      },
+      ComplianceView: {
+        type: 'object',
+        description:
+          'The overview (`ComplianceOverview`), control view\n(`ComplianceControlView`) or entity scorecard\n(`EntityComplianceScorecard`), typed in\n@backstage-itops/plugin-itops-common. Results carry status\n(pass, warn, fail, not_applicable, exempt, no_data, error), the\npopulation (numerator, denominator) and evidence links.\n',
+      },
       Error: {
         type: 'object',
         required: ['error', 'request', 'response'],
@@ -930,23 +2331,246 @@ export const spec = {
         ],
       },
       CalendarChange: {
-        allOf: [
-          {
-            $ref: '#/components/schemas/Change',
+        description:
+          'The light calendar payload of a change. `entityRefs`: the entities\nthe change is on; `conflictCount`: changes it conflicts with;\n`freezes`: names of freeze windows it is planned in that apply to\nits entities.\n',
+        type: 'object',
+        required: [
+          'id',
+          'sourceType',
+          'sourceInstance',
+          'externalId',
+          'number',
+          'title',
+          'type',
+          'state',
+          'plannedStart',
+          'entityRefs',
+          'conflictCount',
+          'freezes',
+        ],
+        properties: {
+          id: {
+            type: 'string',
           },
-          {
+          sourceType: {
+            type: 'string',
+          },
+          sourceInstance: {
+            type: 'string',
+          },
+          externalId: {
+            type: 'string',
+          },
+          url: {
+            type: 'string',
+          },
+          number: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          type: {
+            type: 'string',
+            enum: ['standard', 'normal', 'emergency'],
+          },
+          state: {
+            type: 'string',
+          },
+          risk: {
+            type: 'string',
+          },
+          plannedStart: {
+            type: 'string',
+            format: 'date-time',
+          },
+          plannedEnd: {
+            type: 'string',
+            format: 'date-time',
+          },
+          entityRefs: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          conflictCount: {
+            type: 'integer',
+          },
+          freezes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      ChangeConflict: {
+        type: 'object',
+        required: [
+          'changeId',
+          'number',
+          'title',
+          'plannedStart',
+          'kind',
+          'entityRef',
+          'otherEntityRef',
+          'reason',
+        ],
+        properties: {
+          changeId: {
+            type: 'string',
+          },
+          number: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          plannedStart: {
+            type: 'string',
+            format: 'date-time',
+          },
+          plannedEnd: {
+            type: 'string',
+            format: 'date-time',
+          },
+          kind: {
+            type: 'string',
+            enum: ['same-entity', 'related-entity'],
+          },
+          entityRef: {
+            description: 'The entity of this change the conflict is about.',
+            type: 'string',
+          },
+          otherEntityRef: {
+            description: "The other change's entity (equal for same-entity).",
+            type: 'string',
+          },
+          relation: {
+            description: 'For related entities, the catalog relation.',
             type: 'object',
-            required: ['entityRefs'],
+            required: ['sourceRef', 'type', 'targetRef'],
             properties: {
-              entityRefs: {
-                type: 'array',
-                items: {
+              sourceRef: {
+                type: 'string',
+              },
+              type: {
+                type: 'string',
+              },
+              targetRef: {
+                type: 'string',
+              },
+            },
+          },
+          reason: {
+            type: 'string',
+          },
+        },
+      },
+      ChangeDetail: {
+        type: 'object',
+        required: ['change', 'entities', 'conflicts', 'freezes'],
+        properties: {
+          change: {
+            allOf: [
+              {
+                $ref: '#/components/schemas/Change',
+              },
+              {
+                type: 'object',
+                required: ['id'],
+                properties: {
+                  id: {
+                    type: 'string',
+                  },
+                },
+              },
+            ],
+          },
+          entities: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['entityRef', 'kind'],
+              properties: {
+                entityRef: {
+                  type: 'string',
+                },
+                kind: {
+                  type: 'string',
+                },
+                title: {
+                  type: 'string',
+                },
+                ownerRef: {
+                  type: 'string',
+                },
+                systemRef: {
                   type: 'string',
                 },
               },
             },
           },
-        ],
+          conflicts: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ChangeConflict',
+            },
+          },
+          freezes: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ScopedFreezeWindow',
+            },
+          },
+        },
+      },
+      FeedToken: {
+        type: 'object',
+        required: ['id', 'name', 'createdAt'],
+        properties: {
+          id: {
+            type: 'integer',
+          },
+          name: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          lastUsedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
+      FreezeStatus: {
+        type: 'object',
+        required: ['entityRef', 'at', 'frozen', 'windows'],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          at: {
+            type: 'string',
+            format: 'date-time',
+          },
+          end: {
+            type: 'string',
+            format: 'date-time',
+          },
+          frozen: {
+            type: 'boolean',
+          },
+          windows: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ScopedFreezeWindow',
+            },
+          },
+        },
       },
       OnCallShift: {
         allOf: [
@@ -1096,6 +2720,57 @@ export const spec = {
                   type: 'string',
                 },
               },
+              scope: {
+                description: 'Configured windows, whom they apply to.',
+                type: 'object',
+                required: ['systems', 'groups', 'tags', 'entities'],
+                properties: {
+                  systems: {
+                    type: 'array',
+                    items: {
+                      type: 'string',
+                    },
+                  },
+                  groups: {
+                    type: 'array',
+                    items: {
+                      type: 'string',
+                    },
+                  },
+                  tags: {
+                    type: 'array',
+                    items: {
+                      type: 'string',
+                    },
+                  },
+                  entities: {
+                    type: 'array',
+                    items: {
+                      type: 'string',
+                    },
+                  },
+                },
+              },
+              timeZone: {
+                type: 'string',
+              },
+              recurrence: {
+                type: 'object',
+                required: ['frequency', 'interval'],
+                properties: {
+                  frequency: {
+                    type: 'string',
+                    enum: ['daily', 'weekly', 'monthly', 'yearly'],
+                  },
+                  interval: {
+                    type: 'integer',
+                  },
+                  until: {
+                    type: 'string',
+                    format: 'date-time',
+                  },
+                },
+              },
             },
           },
         ],
@@ -1206,6 +2881,90 @@ export const spec = {
           },
           lastRestoreTest: {
             $ref: '#/components/schemas/BackupRun',
+          },
+        },
+      },
+      EntityBackupHealth: {
+        description:
+          "Derived over all of the entity's backup jobs and their runs.\n- `status`: `failing` when a job's latest finished backup run\n  failed; else `stale` when the newest restore point is older than\n  the declared RPO (or there is none); else `warning` when a latest\n  run warned or the latest restore test did not succeed; else `ok`;\n  `none` without backup jobs or runs.\n- `lastRestorePointAt` / `lastRestorePointAgeMs`: the newest restore\n  point a backup run made (for sources without restore points, the\n  end of the newest successful or warning run).\n- `lastResult`: the worst of each job's latest finished result;\n  `lastRunAt` the newest start among those runs.\n- `successRate30d`: backup runs started in the last 30 days,\n  (success + ½ warning) / (success + warning + failed).\n- `nextRunAt`: the soonest upcoming run of an enabled job.\n- `failedObjects`: objects that failed in each job's latest finished\n  run.\n- `lastRestoreTest`: the newest restore or verification test.\n- `rpo`: the entity's `itops.io/rpo` annotation; `objectiveMs` and\n  `met` are null when it is no ISO 8601 duration.\n",
+        type: 'object',
+        required: ['status', 'jobCount', 'successRate30d', 'failedObjects'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['failing', 'stale', 'warning', 'ok', 'none'],
+          },
+          jobCount: {
+            type: 'integer',
+          },
+          lastRestorePointAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          lastRestorePointAgeMs: {
+            type: 'integer',
+          },
+          lastResult: {
+            type: 'string',
+            enum: ['success', 'warning', 'failed'],
+          },
+          lastRunAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          successRate30d: {
+            $ref: '#/components/schemas/Ratio',
+          },
+          nextRunAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          failedObjects: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          lastRestoreTest: {
+            type: 'object',
+            required: ['at', 'ageMs', 'result', 'jobName', 'failedObjects'],
+            properties: {
+              at: {
+                type: 'string',
+                format: 'date-time',
+              },
+              ageMs: {
+                type: 'integer',
+              },
+              result: {
+                type: 'string',
+                enum: ['success', 'warning', 'failed', 'running'],
+              },
+              jobName: {
+                type: 'string',
+              },
+              failedObjects: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          rpo: {
+            type: 'object',
+            required: ['declared', 'objectiveMs', 'met'],
+            properties: {
+              declared: {
+                type: 'string',
+              },
+              objectiveMs: {
+                type: ['integer', 'null'],
+              },
+              met: {
+                type: ['boolean', 'null'],
+              },
+            },
           },
         },
       },
@@ -1540,8 +3299,11 @@ export const spec = {
                   },
                   {
                     type: 'object',
-                    required: ['jobs'],
+                    required: ['health', 'jobs'],
                     properties: {
+                      health: {
+                        $ref: '#/components/schemas/EntityBackupHealth',
+                      },
                       jobs: {
                         type: 'array',
                         items: {

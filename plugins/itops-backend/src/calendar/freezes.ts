@@ -1,0 +1,200 @@
+import type { Knex } from 'knex';
+import {
+  listFreezeWindows,
+  type ScopedFreezeWindow,
+} from '../read/freezeWindows';
+import type { TimeRange } from '../read/records';
+import {
+  type ConfiguredFreezeWindow,
+  type FreezeFrequency,
+  type FreezeScope,
+  occurrencesIn,
+} from './freezeConfig';
+
+/**
+ * A freeze window on the calendar: synced from a source (ServiceNow
+ * blackout schedules) or an occurrence of a window from
+ * `itops.freezeWindows`, which comes as source type `config`.
+ */
+export type CalendarFreezeWindow = ScopedFreezeWindow & {
+  /** Config windows: whom it applies to (absent: everyone). */
+  scope?: FreezeScope;
+  /** Config windows: the zone its wall-clock times are in. */
+  timeZone?: string;
+  /** Config windows: how it repeats. */
+  recurrence?: { frequency: FreezeFrequency; interval: number; until?: string };
+};
+
+export const CONFIG_SOURCE_TYPE = 'config';
+
+function fromOccurrence(
+  window: ConfiguredFreezeWindow,
+  start: number,
+  end: number,
+): CalendarFreezeWindow {
+  const global = !window.scope;
+  return {
+    sourceType: CONFIG_SOURCE_TYPE,
+    sourceInstance: 'app-config',
+    externalId: `${window.id}@${new Date(start).toISOString()}`,
+    name: window.name,
+    ...(window.description ? { description: window.description } : {}),
+    start: new Date(start).toISOString(),
+    end: new Date(end).toISOString(),
+    global,
+    entityRefs: window.scope?.entities ?? [],
+    ...(window.scope ? { scope: window.scope } : {}),
+    timeZone: window.timeZone,
+    ...(window.recurrence
+      ? {
+          recurrence: {
+            frequency: window.recurrence.frequency,
+            interval: window.recurrence.interval,
+            ...(window.recurrence.until
+              ? { until: window.recurrence.until.toUTC().toISO()! }
+              : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Synced and configured freeze windows overlapping a range, by start. */
+export async function listCalendarFreezeWindows(
+  knex: Knex,
+  configured: readonly ConfiguredFreezeWindow[],
+  range: TimeRange,
+): Promise<CalendarFreezeWindow[]> {
+  const synced: CalendarFreezeWindow[] = await listFreezeWindows(knex, range);
+  const fromConfig = configured.flatMap(window =>
+    occurrencesIn(window, range).map(o =>
+      fromOccurrence(window, o.start, o.end),
+    ),
+  );
+  return [...synced, ...fromConfig].sort(
+    (a, b) => a.start.localeCompare(b.start) || a.name.localeCompare(b.name),
+  );
+}
+
+/** What freeze scopes look at about an entity. */
+export type EntityFacts = {
+  entityRef: string;
+  ownerRef?: string;
+  systemRef?: string;
+  tags: string[];
+};
+
+/** Owner, system and tags of entities, keyed by entity ref. */
+export async function entityFacts(
+  knex: Knex,
+  entityRefs: readonly string[],
+): Promise<Map<string, EntityFacts>> {
+  const facts = new Map<string, EntityFacts>();
+  for (let i = 0; i < entityRefs.length; i += 400) {
+    const chunk = entityRefs.slice(i, i + 400);
+    const [entities, tags] = await Promise.all([
+      knex('itops_entities')
+        .whereIn('entity_ref', chunk)
+        .select('entity_ref', 'owner_ref', 'system_ref'),
+      knex('itops_entity_tags')
+        .whereIn('entity_ref', chunk)
+        .select('entity_ref', 'tag'),
+    ]);
+    for (const row of entities) {
+      facts.set(row.entity_ref, {
+        entityRef: row.entity_ref,
+        ownerRef: row.owner_ref ?? undefined,
+        systemRef: row.system_ref ?? undefined,
+        tags: [],
+      });
+    }
+    for (const row of tags) {
+      facts.get(row.entity_ref)?.tags.push(row.tag);
+    }
+  }
+  return facts;
+}
+
+const lower = (ref: string | undefined) => ref?.toLocaleLowerCase('en-US');
+
+/**
+ * Whether a freeze window applies to an entity: global windows to every
+ * entity; synced windows to the entities their keys map to; configured
+ * ones to the systems (and their parts), groups (and what they own), tagged
+ * entities and entities of their scope.
+ */
+export function appliesTo(
+  window: CalendarFreezeWindow,
+  entity: EntityFacts,
+): boolean {
+  if (window.global) return true;
+  if (!window.scope) {
+    return window.entityRefs.includes(entity.entityRef);
+  }
+  const ref = lower(entity.entityRef)!;
+  const { systems, groups, tags, entities } = window.scope;
+  return (
+    entities.includes(ref) ||
+    systems.includes(ref) ||
+    groups.includes(ref) ||
+    (entity.systemRef !== undefined &&
+      systems.includes(lower(entity.systemRef)!)) ||
+    (entity.ownerRef !== undefined &&
+      groups.includes(lower(entity.ownerRef)!)) ||
+    entity.tags.some(tag => tags.includes(tag))
+  );
+}
+
+/** The windows overlapping `[start, end)` that apply to any of the entities. */
+export function freezesOf(
+  windows: readonly CalendarFreezeWindow[],
+  entities: readonly EntityFacts[],
+  start: number,
+  end: number,
+): CalendarFreezeWindow[] {
+  return windows.filter(
+    window =>
+      Date.parse(window.start) < end &&
+      Date.parse(window.end) > start &&
+      (window.global || entities.some(entity => appliesTo(window, entity))),
+  );
+}
+
+/** Answer of `GET /freeze-status`. */
+export type FreezeStatus = {
+  entityRef: string;
+  at: string;
+  end?: string;
+  frozen: boolean;
+  windows: CalendarFreezeWindow[];
+};
+
+/**
+ * Whether a change on the entity at `at` (or over `[at, end)`) would fall in
+ * a freeze, and which windows.
+ */
+export async function freezeStatus(
+  knex: Knex,
+  configured: readonly ConfiguredFreezeWindow[],
+  entityRef: string,
+  at: number,
+  end?: number,
+): Promise<FreezeStatus> {
+  const until = end ?? at + 1;
+  const windows = await listCalendarFreezeWindows(knex, configured, {
+    from: at,
+    to: until,
+  });
+  const facts = (await entityFacts(knex, [entityRef])).get(entityRef) ?? {
+    entityRef,
+    tags: [],
+  };
+  const applying = freezesOf(windows, [facts], at, until);
+  return {
+    entityRef,
+    at: new Date(at).toISOString(),
+    ...(end !== undefined ? { end: new Date(end).toISOString() } : {}),
+    frozen: applying.length > 0,
+    windows: applying,
+  };
+}

@@ -1,0 +1,210 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  BUILT_IN_FRAMEWORKS,
+  COMPLIANCE_CHECKS,
+  type CheckDefinition,
+  type CheckThresholds,
+  type ComplianceFramework,
+  type EvidenceStrength,
+} from '@backstage-itops/plugin-itops-common';
+import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import type { EvaluatedEntity } from './model';
+import type { EntitySelection } from './entityFacts';
+
+/** Everything configurable about compliance, read once at startup. */
+export interface ComplianceSettings {
+  selection: EntitySelection;
+  /** Frameworks in force: the built-in ones and those imported by config. */
+  frameworks: ComplianceFramework[];
+  /** Checks with the mappings of imported frameworks added. */
+  checks: CheckDefinition[];
+  /** Organisation-wide threshold overrides per check id. */
+  thresholds: Record<string, CheckThresholds>;
+  /** Overrides per tier, on top of the organisation's. */
+  tierThresholds: Record<number, Record<string, CheckThresholds>>;
+  /** Longest waiver a requester may ask for. */
+  maxWaiverDays: number;
+}
+
+export const DEFAULT_MAX_WAIVER_DAYS = 365;
+
+function numbers(
+  config: Config | undefined,
+  where: string,
+): Record<string, CheckThresholds> {
+  const result: Record<string, CheckThresholds> = {};
+  for (const checkId of config?.keys() ?? []) {
+    if (!COMPLIANCE_CHECKS.some(c => c.id === checkId)) {
+      throw new InputError(`${where}: unknown compliance check '${checkId}'`);
+    }
+    const checkConfig = config!.getConfig(checkId);
+    const known = COMPLIANCE_CHECKS.find(c => c.id === checkId)!;
+    result[checkId] = {};
+    for (const name of checkConfig.keys()) {
+      if (!(name in known.thresholds) && name !== 'windowDays') {
+        throw new InputError(
+          `${where}.${checkId}: '${name}' is not a threshold of ${checkId} (one of ${[
+            ...Object.keys(known.thresholds),
+            'windowDays',
+          ].join(', ')})`,
+        );
+      }
+      result[checkId][name] = checkConfig.getNumber(name);
+    }
+  }
+  return result;
+}
+
+const STRENGTHS: EvidenceStrength[] = ['strong', 'partial', 'manual'];
+
+/**
+ * An imported framework: `{ id, name, version?, attribution?, controls:
+ * [{ id, label, theme?, evidence? }], mappings?: { CHECK-ID: [controlId] } }`,
+ * inline in config or in a JSON file named by `file`.
+ */
+export function parseFramework(
+  raw: unknown,
+  where: string,
+): { framework: ComplianceFramework; mappings: Record<string, string[]> } {
+  const data = raw as Record<string, any>;
+  if (!data || typeof data !== 'object') {
+    throw new InputError(`${where}: a framework must be an object`);
+  }
+  for (const field of ['id', 'name']) {
+    if (typeof data[field] !== 'string' || !data[field].trim()) {
+      throw new InputError(`${where}: framework '${field}' is required`);
+    }
+  }
+  if (!Array.isArray(data.controls) || data.controls.length === 0) {
+    throw new InputError(`${where}: framework '${data.id}' has no controls`);
+  }
+  const controls = data.controls.map((c: any, i: number) => {
+    if (typeof c?.id !== 'string' || typeof c?.label !== 'string') {
+      throw new InputError(
+        `${where}: control ${i} of '${data.id}' needs a string id and label`,
+      );
+    }
+    const evidence = c.evidence ?? 'manual';
+    if (!STRENGTHS.includes(evidence)) {
+      throw new InputError(
+        `${where}: control ${c.id} evidence must be one of ${STRENGTHS.join(
+          ', ',
+        )}`,
+      );
+    }
+    return {
+      id: c.id,
+      label: c.label,
+      theme: typeof c.theme === 'string' ? c.theme : 'General',
+      evidence,
+      ...(typeof c.description === 'string'
+        ? { description: c.description }
+        : {}),
+    };
+  });
+  const ids = new Set(controls.map((c: { id: string }) => c.id));
+  const mappings: Record<string, string[]> = {};
+  for (const [checkId, list] of Object.entries(data.mappings ?? {})) {
+    if (!COMPLIANCE_CHECKS.some(c => c.id === checkId)) {
+      throw new InputError(
+        `${where}: mapping names unknown check '${checkId}'`,
+      );
+    }
+    if (!Array.isArray(list) || list.some(id => !ids.has(id))) {
+      throw new InputError(
+        `${where}: mapping of ${checkId} must list control ids of '${data.id}'`,
+      );
+    }
+    mappings[checkId] = list as string[];
+  }
+  return {
+    framework: {
+      id: data.id,
+      name: data.name,
+      version: String(data.version ?? ''),
+      ...(data.attribution ? { attribution: String(data.attribution) } : {}),
+      textSource: 'customer-import',
+      controls,
+    },
+    mappings,
+  };
+}
+
+/** Reads `itops.compliance`; a malformed value fails startup, naming it. */
+export function readComplianceSettings(
+  config: Config,
+  baseDir: string = process.cwd(),
+): ComplianceSettings {
+  const c = config.getOptionalConfig('itops.compliance');
+  const frameworks = [...BUILT_IN_FRAMEWORKS];
+  const checks = COMPLIANCE_CHECKS.map(check => ({
+    ...check,
+    mappings: [...check.mappings],
+  }));
+  (c?.getOptionalConfigArray('frameworks') ?? []).forEach((entry, i) => {
+    const where = `itops.compliance.frameworks[${i}]`;
+    const file = entry.getOptionalString('file');
+    const raw = file
+      ? JSON.parse(fs.readFileSync(path.resolve(baseDir, file), 'utf8'))
+      : entry.get();
+    const { framework, mappings } = parseFramework(raw, file ?? where);
+    if (frameworks.some(f => f.id === framework.id)) {
+      throw new InputError(`${where}: framework id '${framework.id}' is taken`);
+    }
+    frameworks.push(framework);
+    for (const [checkId, controls] of Object.entries(mappings)) {
+      const check = checks.find(ch => ch.id === checkId)!;
+      check.mappings.push(
+        ...controls.map(control => ({ framework: framework.id, control })),
+      );
+    }
+  });
+  const tierThresholds: ComplianceSettings['tierThresholds'] = {};
+  const tiers = c?.getOptionalConfig('tiers');
+  // Config keys cannot start with a digit, hence `tier1` … `tier4`.
+  for (const key of tiers?.keys() ?? []) {
+    const tier = /^tier([1-4])$/.exec(key)?.[1];
+    if (!tier) {
+      throw new InputError(
+        `itops.compliance.tiers: '${key}' must be one of tier1, tier2, tier3, tier4`,
+      );
+    }
+    tierThresholds[Number(tier)] = numbers(
+      tiers!.getConfig(key).getOptionalConfig('thresholds'),
+      `itops.compliance.tiers.${key}.thresholds`,
+    );
+  }
+  return {
+    selection: {
+      kinds: c?.getOptionalStringArray('kinds') ?? ['component'],
+      lifecycles: c?.getOptionalStringArray('lifecycles') ?? ['production'],
+    },
+    frameworks,
+    checks,
+    thresholds: numbers(
+      c?.getOptionalConfig('thresholds'),
+      'itops.compliance.thresholds',
+    ),
+    tierThresholds,
+    maxWaiverDays:
+      c?.getOptionalNumber('maxWaiverDays') ?? DEFAULT_MAX_WAIVER_DAYS,
+  };
+}
+
+/** The thresholds in force for a check on an entity: defaults ← organisation ← tier. */
+export function thresholdsFor(
+  settings: Pick<ComplianceSettings, 'thresholds' | 'tierThresholds'>,
+  check: CheckDefinition,
+  entity?: Pick<EvaluatedEntity, 'tier'>,
+): CheckThresholds {
+  return {
+    ...(check.windowDays !== undefined ? { windowDays: check.windowDays } : {}),
+    ...check.thresholds,
+    ...settings.thresholds[check.id],
+    ...(entity?.tier !== undefined
+      ? settings.tierThresholds[entity.tier]?.[check.id]
+      : {}),
+  };
+}

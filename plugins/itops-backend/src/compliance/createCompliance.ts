@@ -1,0 +1,145 @@
+import {
+  type AuditorService,
+  type AuthService,
+  type HttpAuthService,
+  type LoggerService,
+  type PermissionsService,
+  type SchedulerService,
+  type SchedulerServiceTaskScheduleDefinition,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+} from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import { stringifyError } from '@backstage/errors';
+import type { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import type { Entity } from '@backstage/catalog-model';
+import type { Knex } from 'knex';
+import { ComplianceEngine, type EntityFactsSource } from './ComplianceEngine';
+import { type ComplianceSettings, readComplianceSettings } from './config';
+import { computeEntityFacts, readCatalogForFacts } from './entityFacts';
+import { createComplianceRouter } from './router';
+import { SnapshotStore } from './SnapshotStore';
+import { WaiverStore } from './WaiverStore';
+
+/** Id of the scheduled evaluation task. */
+export const COMPLIANCE_TASK_ID = 'itops-compliance-evaluation';
+
+/*
+ * Daily by default: each run stores every result of every entity, so the
+ * frequency sets how fast the snapshot tables grow. Single entities are
+ * re-evaluated on demand and after waiver decisions; open GDPR deadlines
+ * are counted down in the browser.
+ */
+const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { hours: 24 },
+  timeout: { minutes: 30 },
+  initialDelay: { minutes: 1 },
+  scope: 'global',
+};
+
+/** Facts of the evaluated entities, read from the catalog with the plugin's own credentials. */
+export function catalogFactsSource(
+  catalog: typeof catalogServiceRef.T,
+  auth: AuthService,
+  settings: ComplianceSettings,
+): EntityFactsSource {
+  return {
+    async all() {
+      const credentials = await auth.getOwnServiceCredentials();
+      return computeEntityFacts(
+        await readCatalogForFacts(catalog, credentials, settings.selection),
+        settings.selection,
+      );
+    },
+    async one(entityRef) {
+      const credentials = await auth.getOwnServiceCredentials();
+      const entity = await catalog.getEntityByRef(entityRef, { credentials });
+      if (!entity) return undefined;
+      const [fact] = computeEntityFacts([entity], settings.selection);
+      if (!fact?.ownerRef) return fact;
+      // Resolve the owner group too, so INV-01 sees its members.
+      const owner = await catalog.getEntityByRef(fact.ownerRef, {
+        credentials,
+      });
+      const entities: Entity[] = owner ? [entity, owner] : [entity];
+      return computeEntityFacts(entities, settings.selection).find(
+        f => f.entityRef === fact.entityRef,
+      );
+    },
+  };
+}
+
+/**
+ * Wires the compliance feature: settings from `itops.compliance`, the
+ * engine over the plugin database, the scheduled evaluation and the router.
+ */
+export async function createCompliance(options: {
+  knex: Knex;
+  config: Config;
+  catalog: typeof catalogServiceRef.T;
+  auth: AuthService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  scheduler: SchedulerService;
+  logger: LoggerService;
+}) {
+  const settings = readComplianceSettings(options.config);
+  const snapshots = new SnapshotStore(options.knex);
+  const waivers = new WaiverStore(options.knex, {
+    maxWaiverDays: settings.maxWaiverDays,
+  });
+  const engine = new ComplianceEngine({
+    knex: options.knex,
+    settings,
+    facts: catalogFactsSource(options.catalog, options.auth, settings),
+    snapshots,
+    waivers,
+  });
+  const router = await createComplianceRouter({
+    engine,
+    snapshots,
+    waivers,
+    settings,
+    httpAuth: options.httpAuth,
+    permissions: options.permissions,
+    auditor: options.auditor,
+  });
+
+  async function start() {
+    const scheduleConfig = options.config.getOptionalConfig(
+      'itops.compliance.schedule',
+    );
+    const schedule = scheduleConfig
+      ? {
+          ...DEFAULT_SCHEDULE,
+          ...readSchedulerServiceTaskScheduleDefinitionFromConfig(
+            scheduleConfig,
+          ),
+        }
+      : DEFAULT_SCHEDULE;
+    const logger = options.logger.child({ task: COMPLIANCE_TASK_ID });
+    await options.scheduler.scheduleTask({
+      id: COMPLIANCE_TASK_ID,
+      ...schedule,
+      fn: async () => {
+        try {
+          const { snapshot, timings } = await engine.evaluateAll('scheduled');
+          logger.info(
+            `Compliance evaluation stored snapshot ${snapshot.id}: ${
+              snapshot.entityCount
+            } entities, ${snapshot.resultCount} results in ${Math.round(
+              timings.totalMs + (timings.factsMs ?? 0),
+            )} ms`,
+          );
+        } catch (error) {
+          // The next run tries again; the previous snapshot stays the latest.
+          logger.error(
+            `Compliance evaluation failed: ${stringifyError(error)}`,
+          );
+        }
+      },
+    });
+  }
+
+  return { engine, router, settings, start };
+}

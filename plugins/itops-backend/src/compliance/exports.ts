@@ -1,0 +1,245 @@
+import type {
+  CheckDefinition,
+  ComplianceFramework,
+  ComplianceSnapshot,
+} from '@backstage-itops/plugin-itops-common';
+import type { StoredResult } from './SnapshotStore';
+import { controlHeatmap, checksOf } from './views';
+import {
+  complianceScore,
+  countStatuses,
+} from '@backstage-itops/plugin-itops-common';
+
+const CSV_COLUMNS = [
+  'snapshot_id',
+  'taken_at',
+  'entity_ref',
+  'owner_ref',
+  'system_ref',
+  'tier',
+  'check_id',
+  'check_version',
+  'check_title',
+  'controls',
+  'status',
+  'underlying_status',
+  'value',
+  'numerator',
+  'denominator',
+  'reason',
+  'waiver_id',
+  'evidence_total',
+  'evidence',
+];
+
+/**
+ * One CSV cell. Cells a spreadsheet would run as a formula get a leading
+ * quote, since evidence text comes from source systems.
+ */
+export function csvCell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function controlsOf(check: CheckDefinition | undefined): string {
+  return (check?.mappings ?? [])
+    .map(m => `${m.framework}:${m.control}`)
+    .join('; ');
+}
+
+/** All results of a snapshot with their evidence links, one row each. */
+export function toCsv(
+  results: readonly StoredResult[],
+  checks: readonly CheckDefinition[],
+): string {
+  const byId = new Map(checks.map(c => [c.id, c]));
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of results) {
+    const check = byId.get(r.checkId);
+    lines.push(
+      [
+        r.snapshotId,
+        r.takenAt,
+        r.entityRef,
+        r.ownerRef,
+        r.systemRef,
+        r.tier,
+        r.checkId,
+        r.checkVersion,
+        check?.title,
+        controlsOf(check),
+        r.status,
+        r.underlyingStatus,
+        r.value,
+        r.numerator,
+        r.denominator,
+        r.reason,
+        r.waiverId,
+        r.evidenceTotal,
+        r.evidence
+          .map(
+            e =>
+              `${e.type}:${e.id}${e.url ? ` <${e.url}>` : ''}${
+                e.note ? ` (${e.note})` : ''
+              }`,
+          )
+          .join('; '),
+      ]
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function escapeHtml(value: unknown): string {
+  return String(value ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+function pct(score: number | null): string {
+  return score === null ? '—' : `${Math.round(score * 100)} %`;
+}
+
+const STATUS_LABEL: Record<string, string> = {
+  pass: 'Pass',
+  warn: 'Warn',
+  fail: 'Fail',
+  not_applicable: 'N/A',
+  exempt: 'Exempt',
+  no_data: 'No data',
+  error: 'Error',
+  manual: 'Manual evidence required',
+};
+
+/**
+ * A print-styled HTML report of one framework at a snapshot: the score,
+ * every control with its status and the entities failing it, and the
+ * exemptions with their waivers, for an auditor to print or save as PDF.
+ */
+export function toHtmlReport(options: {
+  framework: ComplianceFramework;
+  checks: readonly CheckDefinition[];
+  snapshot: ComplianceSnapshot;
+  results: readonly StoredResult[];
+  generatedAt: string;
+}): string {
+  const { framework, checks, snapshot, generatedAt } = options;
+  const ids = new Set(checksOf(checks, framework.id));
+  const results = options.results.filter(r => ids.has(r.checkId));
+  const counts = countStatuses(results.map(r => r.status));
+  const controls = controlHeatmap(framework, checks, results);
+  const findings = (control: { checks: string[] }) =>
+    results.filter(
+      r =>
+        control.checks.includes(r.checkId) &&
+        ['fail', 'error', 'warn', 'no_data'].includes(r.status),
+    );
+  const exemptions = results.filter(r => r.status === 'exempt');
+  const rows = controls
+    .map(control => {
+      const list = findings(control);
+      return `<tr class="s-${control.status}">
+  <td>${escapeHtml(control.id)}</td><td>${escapeHtml(
+        control.label,
+      )}</td><td>${escapeHtml(control.theme)}</td>
+  <td>${escapeHtml(STATUS_LABEL[control.status])}</td><td>${escapeHtml(
+        control.checks.join(', ') || '—',
+      )}</td>
+  <td>${
+    list.length === 0
+      ? ''
+      : `<ul>${list
+          .slice(0, 20)
+          .map(
+            r =>
+              `<li>${escapeHtml(r.entityRef)} · ${escapeHtml(
+                r.checkId,
+              )} · ${escapeHtml(STATUS_LABEL[r.status])}: ${escapeHtml(
+                r.reason,
+              )}</li>`,
+          )
+          .join('')}${
+          list.length > 20
+            ? `<li>… and ${list.length - 20} more (see the CSV export)</li>`
+            : ''
+        }</ul>`
+  }</td>
+</tr>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>${escapeHtml(framework.name)} compliance report, ${escapeHtml(
+    snapshot.takenAt,
+  )}</title>
+<style>
+body { font: 11pt/1.4 system-ui, sans-serif; margin: 2em; color: #111; }
+h1 { font-size: 18pt; margin-bottom: 0; }
+table { border-collapse: collapse; width: 100%; margin-top: 1em; }
+th, td { border: 1px solid #999; padding: 4px 6px; vertical-align: top; text-align: left; }
+th { background: #eee; }
+ul { margin: 0; padding-left: 1.2em; }
+.s-fail td:nth-child(4), .s-error td:nth-child(4) { background: #f8d0d0; }
+.s-warn td:nth-child(4) { background: #fbeac0; }
+.s-pass td:nth-child(4) { background: #d3efd3; }
+.s-exempt td:nth-child(4) { background: #dde3f5; }
+.meta { color: #444; }
+@media print { body { margin: 0; } tr { break-inside: avoid; } a { color: inherit; } }
+</style></head>
+<body>
+<h1>${escapeHtml(framework.name)}: compliance report</h1>
+<p class="meta">State as of snapshot ${escapeHtml(
+    snapshot.id,
+  )} taken ${escapeHtml(snapshot.takenAt)} (${escapeHtml(snapshot.trigger)}), ${
+    snapshot.entityCount
+  } entities.
+Content hash ${escapeHtml(
+    snapshot.contentHash,
+  )}; check catalogue hash ${escapeHtml(
+    snapshot.catalogueHash,
+  )}. Generated ${escapeHtml(generatedAt)}.</p>
+<p><strong>Score ${pct(complianceScore(counts))}</strong> of judged results pass
+(pass ${counts.pass}, warn ${counts.warn}, fail ${counts.fail}, no data ${
+    counts.no_data
+  }, error ${counts.error};
+exempt ${counts.exempt} and not applicable ${
+    counts.not_applicable
+  } are not counted as passing).
+Controls without an automated check need manual evidence; a high score does not by itself mean the framework is met.</p>
+<table><thead><tr><th>Control</th><th>Label</th><th>Theme</th><th>Status</th><th>Checks</th><th>Findings</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+<h2>Exemptions</h2>
+${
+  exemptions.length === 0
+    ? '<p>None.</p>'
+    : `<table><thead><tr><th>Entity</th><th>Check</th><th>Underlying status</th><th>Waiver</th><th>Reason</th></tr></thead><tbody>
+${exemptions
+  .map(
+    r =>
+      `<tr><td>${escapeHtml(r.entityRef)}</td><td>${escapeHtml(
+        r.checkId,
+      )}</td><td>${escapeHtml(
+        STATUS_LABEL[r.underlyingStatus ?? ''] ?? r.underlyingStatus,
+      )}</td><td>${escapeHtml(r.waiverId)}</td><td>${escapeHtml(
+        r.reason,
+      )}</td></tr>`,
+  )
+  .join('\n')}
+</tbody></table>`
+}
+${
+  framework.attribution
+    ? `<p class="meta">${escapeHtml(framework.attribution)}</p>`
+    : ''
+}
+</body></html>
+`;
+}

@@ -1,0 +1,176 @@
+import type {
+  CheckDefinition,
+  CheckResult,
+  CheckThresholds,
+  ComplianceStatus,
+  EvidenceRef,
+} from '@backstage-itops/plugin-itops-common';
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+
+/** An entity the checks judge, with the catalog facts they read. */
+export interface EvaluatedEntity {
+  entityRef: string;
+  kind: string;
+  title?: string;
+  ownerRef?: string;
+  /** Whether the owner resolved to a group with members (INV-01). */
+  ownerState: 'group' | 'group_empty' | 'unresolved' | 'none';
+  systemRef?: string;
+  lifecycle?: string;
+  tier?: number;
+  annotations: Record<string, string>;
+}
+
+/** What a rule decides for one entity; the engine adds ids and waivers. */
+export type Outcome = Omit<
+  CheckResult,
+  'checkId' | 'checkVersion' | 'entityRef' | 'waiverId' | 'underlyingStatus'
+>;
+
+/** A piece of evidence and whether it counts against the check. */
+export interface Judged {
+  ref: EvidenceRef;
+  ok: boolean;
+}
+
+/** Most evidence refs kept per result; the population counts stay exact. */
+export const DEFAULT_EVIDENCE_CAP = 50;
+
+/**
+ * Passing records kept as a sample. Every snapshot stores its evidence, and
+ * most results pass: a small sample keeps a run of thousands of entities to
+ * tens of megabytes while every failing record stays (up to the cap).
+ */
+export const PASSING_SAMPLE = 5;
+
+/**
+ * Evidence for a result: failing records first, so the cap never hides
+ * what an auditor must see, then a few passing ones as a sample.
+ */
+export function evidenceOf(
+  judged: readonly Judged[],
+  cap: number = DEFAULT_EVIDENCE_CAP,
+): Pick<Outcome, 'evidence' | 'evidenceTotal'> {
+  const failing = judged.filter(j => !j.ok).map(j => j.ref);
+  const passing = judged
+    .filter(j => j.ok)
+    .slice(0, PASSING_SAMPLE)
+    .map(j => j.ref);
+  return {
+    evidence: [...failing, ...passing].slice(0, cap),
+    evidenceTotal: judged.length,
+  };
+}
+
+export function outcome(
+  status: ComplianceStatus,
+  reason: string,
+  extra: Partial<Outcome> = {},
+): Outcome {
+  return { status, reason, evidence: [], ...extra };
+}
+
+export function percent(value: number): string {
+  return `${(value * 100).toFixed(1).replace(/\.0$/, '')} %`;
+}
+
+/**
+ * Pass/warn/fail of a share where higher is better (success, on time),
+ * `no_data` below the minimum population.
+ */
+export function judgeRate(options: {
+  judged: readonly Judged[];
+  thresholds: CheckThresholds;
+  what: string;
+  cap?: number;
+}): Outcome {
+  const { judged, thresholds, what } = options;
+  const denominator = judged.length;
+  const numerator = judged.filter(j => j.ok).length;
+  const minPopulation = thresholds.minPopulation ?? 1;
+  const evidence = evidenceOf(judged, options.cap);
+  if (denominator < minPopulation) {
+    return outcome(
+      'no_data',
+      `Only ${denominator} ${what} in the window; at least ${minPopulation} are needed to judge a rate.`,
+      { numerator, denominator, value: null, ...evidence },
+    );
+  }
+  const value = numerator / denominator;
+  const status = gradeAtLeast(value, thresholds.pass, thresholds.warn);
+  return outcome(
+    status,
+    `${numerator} of ${denominator} ${what} (${percent(
+      value,
+    )}); pass at ${percent(thresholds.pass)}, warn from ${percent(
+      thresholds.warn,
+    )}.`,
+    { numerator, denominator, value, ...evidence },
+  );
+}
+
+/** pass at or above `pass`, warn at or above `warn`, else fail. */
+export function gradeAtLeast(
+  value: number,
+  pass: number,
+  warn: number,
+): ComplianceStatus {
+  if (value >= pass) return 'pass';
+  return value >= warn ? 'warn' : 'fail';
+}
+
+/** pass at or below `pass`, warn at or below `warn`, else fail. */
+export function gradeAtMost(
+  value: number,
+  pass: number,
+  warn: number,
+): ComplianceStatus {
+  if (value <= pass) return 'pass';
+  return value <= warn ? 'warn' : 'fail';
+}
+
+/** The worst of pass, warn and fail among the statuses (pass when none). */
+export function worstOf(
+  statuses: readonly ComplianceStatus[],
+): ComplianceStatus {
+  if (statuses.includes('fail')) return 'fail';
+  return statuses.includes('warn') ? 'warn' : 'pass';
+}
+
+/** A rule: how one check judges one entity from the rows loaded for it. */
+export interface CheckRule<Data> {
+  check: CheckDefinition;
+  judge(
+    entity: EvaluatedEntity,
+    data: Data,
+    thresholds: CheckThresholds,
+    now: number,
+  ): Outcome;
+}
+
+/** An ISO 8601 duration such as `PT24H` or `P1D`, in ms; undefined if invalid. */
+export function parseIsoDuration(
+  value: string | undefined,
+): number | undefined {
+  const match =
+    /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
+      value?.trim() ?? '',
+    );
+  if (!match || value?.trim() === 'P' || value?.trim().endsWith('T')) {
+    return undefined;
+  }
+  const [, d, h, m, s] = match.map(part => Number(part ?? 0));
+  const ms = ((d * 24 + h) * 60 + m) * 60_000 + s * 1000;
+  return ms > 0 ? ms : undefined;
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function hours(ms: number): string {
+  const h = ms / HOUR_MS;
+  return `${h >= 10 ? h.toFixed(0) : h.toFixed(1).replace(/\.0$/, '')} h`;
+}

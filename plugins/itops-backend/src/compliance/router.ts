@@ -1,0 +1,643 @@
+import {
+  type ComplianceWaiver,
+  type WaiverStatus,
+  itopsComplianceEvaluatePermission,
+  itopsComplianceReadPermission,
+  itopsComplianceWaiverApprovePermission,
+  itopsComplianceWaiverCreatePermission,
+} from '@backstage-itops/plugin-itops-common';
+import type {
+  AuditorService,
+  AuditorServiceEventSeverityLevel,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  type BasicPermission,
+} from '@backstage/plugin-permission-common';
+import express, { type Request } from 'express';
+import Router from 'express-promise-router';
+import type { ComplianceEngine } from './ComplianceEngine';
+import type { ComplianceSettings } from './config';
+import { readFacts } from './entityFacts';
+import { toCsv, toHtmlReport } from './exports';
+import type { SnapshotStore, StoredResult } from './SnapshotStore';
+import {
+  type ResultFilter,
+  checksOf,
+  controlViewOf,
+  filterResults,
+  frameworkOf,
+  overviewOf,
+  scorecardOf,
+  withLiveWaivers,
+} from './views';
+import type { WaiverStore } from './WaiverStore';
+import { DAY_MS } from './model';
+
+export interface ComplianceRouterOptions {
+  engine: ComplianceEngine;
+  snapshots: SnapshotStore;
+  waivers: WaiverStore;
+  settings: ComplianceSettings;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  now?: () => number;
+}
+
+const WAIVER_STATUSES: WaiverStatus[] = [
+  'pending',
+  'approved',
+  'rejected',
+  'revoked',
+  'expired',
+];
+
+function queryString(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
+    throw new InputError(`Query parameter '${name}' must be given once`);
+  }
+  return value;
+}
+
+/** `at` as epoch ms: a date (end of that day, UTC) or a date-time. */
+export function parseAt(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const ms = Date.parse(dateOnly ? `${value}T23:59:59.999Z` : value);
+  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+    throw new InputError(
+      `Query parameter 'at' must be an ISO 8601 date or date-time, got '${value}'`,
+    );
+  }
+  return ms;
+}
+
+function parseIntParam(
+  value: string | undefined,
+  name: string,
+  { min, max, fallback }: { min: number; max: number; fallback: number },
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new InputError(
+      `Query parameter '${name}' must be an integer from ${min} to ${max}`,
+    );
+  }
+  return n;
+}
+
+function entityRefOf(params: Record<string, string>): string {
+  return `${params.kind.toLocaleLowerCase('en-US')}:${params.namespace}/${
+    params.name
+  }`;
+}
+
+/**
+ * The compliance API under `/compliance`: scorecards, the organisation
+ * overview, control views, snapshots and their exports, waivers and the
+ * audit trail. Reads need `itops.compliance.read`; waiver requests, waiver
+ * decisions and on-demand runs have permissions of their own, and every
+ * change goes through the auditor service as well as the audit table.
+ */
+export async function createComplianceRouter(
+  options: ComplianceRouterOptions,
+): Promise<express.Router> {
+  const {
+    engine,
+    snapshots,
+    waivers,
+    settings,
+    httpAuth,
+    permissions,
+    auditor,
+  } = options;
+  const now = options.now ?? Date.now;
+  const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+
+  async function authorize(req: Request, permission: BasicPermission) {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`Missing permission ${permission.name}`);
+    }
+    return credentials;
+  }
+
+  /** The acting user, for waiver actions: they need a person behind them. */
+  async function actorOf(req: Request, permission: BasicPermission) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`Missing permission ${permission.name}`);
+    }
+    return credentials.principal.userEntityRef;
+  }
+
+  async function audited<T>(
+    req: Request,
+    eventId: string,
+    severityLevel: AuditorServiceEventSeverityLevel,
+    meta: Record<string, string>,
+    action: () => Promise<T>,
+  ): Promise<T> {
+    const event = await auditor.createEvent({
+      eventId,
+      severityLevel,
+      request: req,
+      meta,
+    });
+    try {
+      const result = await action();
+      await event.success();
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  async function activeWaiverIds(): Promise<Set<string>> {
+    return new Set([...(await waivers.active(now())).values()].map(w => w.id));
+  }
+
+  /** Results at `at`, or now with expired waivers no longer applied. */
+  async function orgResults(
+    at: number | undefined,
+    query: { checkIds?: readonly string[]; lean?: boolean },
+  ) {
+    const { snapshot, results } = await snapshots.currentResults(at, query);
+    return {
+      snapshot,
+      results:
+        at === undefined
+          ? withLiveWaivers(results, await activeWaiverIds())
+          : results,
+    };
+  }
+
+  function filterOf(req: Request): ResultFilter {
+    const framework = queryString(req, 'framework');
+    if (framework) frameworkOf(settings.frameworks, framework);
+    const tier = queryString(req, 'tier');
+    return {
+      framework,
+      // Results record owners and systems as lower-case refs.
+      ownerRef: queryString(req, 'team')?.toLocaleLowerCase('en-US'),
+      systemRef: queryString(req, 'system')?.toLocaleLowerCase('en-US'),
+      tier:
+        tier === undefined
+          ? undefined
+          : parseIntParam(tier, 'tier', { min: 1, max: 4, fallback: 0 }),
+    };
+  }
+
+  router.get('/compliance/frameworks', async (req, res) => {
+    await authorize(req, itopsComplianceReadPermission);
+    res.json({
+      frameworks: settings.frameworks,
+      checks: settings.checks.map(check => ({
+        ...check,
+        thresholdsInForce: engine
+          .catalogue()
+          .checks.find(c => c.id === check.id)?.thresholds,
+        tierThresholds: Object.fromEntries(
+          Object.entries(settings.tierThresholds)
+            .filter(([, byCheck]) => byCheck[check.id])
+            .map(([tier, byCheck]) => [tier, byCheck[check.id]]),
+        ),
+      })),
+    });
+  });
+
+  router.get('/compliance/overview', async (req, res) => {
+    await authorize(req, itopsComplianceReadPermission);
+    const at = parseAt(queryString(req, 'at'));
+    const filter = filterOf(req);
+    const trendDays = parseIntParam(
+      queryString(req, 'trendDays'),
+      'trendDays',
+      {
+        min: 1,
+        max: 1096,
+        fallback: 90,
+      },
+    );
+    const { snapshot, results } = await orgResults(at, { lean: true });
+    const filtered = filterResults(results, filter, settings.checks);
+    const frameworks = filter.framework
+      ? [frameworkOf(settings.frameworks, filter.framework)]
+      : settings.frameworks;
+    const until = at ?? now();
+    const trend = await snapshots.trend({
+      since: until - trendDays * DAY_MS,
+      until,
+      checkIds: filter.framework
+        ? checksOf(settings.checks, filter.framework)
+        : undefined,
+      filter,
+    });
+    res.json({
+      snapshot: snapshot ?? null,
+      filter,
+      ...overviewOf({
+        frameworks,
+        checks: settings.checks,
+        results: filtered,
+        limit: 10,
+      }),
+      trend,
+    });
+  });
+
+  router.get(
+    '/compliance/frameworks/:framework/controls/:control',
+    async (req, res) => {
+      await authorize(req, itopsComplianceReadPermission);
+      const framework = frameworkOf(settings.frameworks, req.params.framework);
+      const at = parseAt(queryString(req, 'at'));
+      const filter = { ...filterOf(req), framework: framework.id };
+      const { snapshot, results } = await orgResults(at, {
+        checkIds: checksOf(settings.checks, framework.id, req.params.control),
+      });
+      res.json({
+        snapshot: snapshot ?? null,
+        ...controlViewOf({
+          framework,
+          controlId: req.params.control,
+          checks: settings.checks,
+          results: filterResults(results, filter, settings.checks),
+        }),
+      });
+    },
+  );
+
+  router.get(
+    '/compliance/entities/:kind/:namespace/:name',
+    async (req, res) => {
+      await authorize(req, itopsComplianceReadPermission);
+      const entityRef = entityRefOf(req.params);
+      const at = parseAt(queryString(req, 'at'));
+      let results: StoredResult[] = await snapshots.entityResults(
+        entityRef,
+        at,
+      );
+      if (results.length === 0) {
+        const evaluated = (await readFacts(engine.knex, entityRef)).length > 0;
+        throw new NotFoundError(
+          evaluated
+            ? `Entity ${entityRef} has not been evaluated${
+                at ? ' by that date' : ' yet'
+              }`
+            : `Entity ${entityRef} is not evaluated for compliance (kinds ${settings.selection.kinds.join(
+                ', ',
+              )}, lifecycles ${settings.selection.lifecycles.join(', ')})`,
+        );
+      }
+      if (at === undefined)
+        results = withLiveWaivers(results, await activeWaiverIds());
+      res.json(
+        scorecardOf({
+          entityRef,
+          frameworks: settings.frameworks,
+          checks: settings.checks,
+          results,
+          waivers: await waivers.list({ entityRef }, now()),
+        }),
+      );
+    },
+  );
+
+  router.post(
+    '/compliance/entities/:kind/:namespace/:name/evaluate',
+    async (req, res) => {
+      const entityRef = entityRefOf(req.params);
+      const credentials = await authorize(
+        req,
+        itopsComplianceEvaluatePermission,
+      );
+      const summary = await audited(
+        req,
+        'compliance-evaluate',
+        'low',
+        { entityRef },
+        () => engine.evaluateEntity(entityRef),
+      );
+      if (!summary) {
+        throw new NotFoundError(
+          `Entity ${entityRef} is not evaluated for compliance`,
+        );
+      }
+      await waivers.record(
+        principalName(credentials.principal),
+        'evaluation.run',
+        'snapshot',
+        summary.snapshot.id,
+        summary.snapshot,
+        now(),
+      );
+      res.status(201).json(summary);
+    },
+  );
+
+  router.post('/compliance/evaluate', async (req, res) => {
+    const credentials = await authorize(req, itopsComplianceEvaluatePermission);
+    const summary = await audited(
+      req,
+      'compliance-evaluate',
+      'medium',
+      { scope: 'all' },
+      () => engine.evaluateAll('manual'),
+    );
+    await waivers.record(
+      principalName(credentials.principal),
+      'evaluation.run',
+      'snapshot',
+      summary.snapshot.id,
+      summary.snapshot,
+      now(),
+    );
+    res.status(201).json(summary);
+  });
+
+  router.get('/compliance/snapshots', async (req, res) => {
+    await authorize(req, itopsComplianceReadPermission);
+    const scope = queryString(req, 'scope');
+    if (scope !== undefined && scope !== 'all' && scope !== 'any') {
+      throw new InputError(`Query parameter 'scope' must be 'all' or 'any'`);
+    }
+    res.json({
+      items: await snapshots.list({
+        fullOnly: scope !== 'any',
+        at: parseAt(queryString(req, 'at')),
+        limit: parseIntParam(queryString(req, 'limit'), 'limit', {
+          min: 1,
+          max: 500,
+          fallback: 50,
+        }),
+      }),
+    });
+  });
+
+  router.get('/compliance/snapshots/:id/export', async (req, res) => {
+    await authorize(req, itopsComplianceReadPermission);
+    const format = queryString(req, 'format') ?? 'json';
+    if (format !== 'json' && format !== 'csv') {
+      throw new InputError(`Query parameter 'format' must be 'json' or 'csv'`);
+    }
+    const snapshot = await snapshots.get(req.params.id);
+    if (!snapshot)
+      throw new NotFoundError(`No compliance snapshot ${req.params.id}`);
+    const results = await audited(
+      req,
+      'compliance-export',
+      'low',
+      { snapshotId: snapshot.id, format },
+      () => snapshots.results(snapshot.id),
+    );
+    const name = `compliance-${snapshot.takenAt.slice(
+      0,
+      10,
+    )}-${snapshot.id.slice(0, 8)}`;
+    if (format === 'csv') {
+      res
+        .type('text/csv')
+        .attachment(`${name}.csv`)
+        .send(toCsv(results, settings.checks));
+      return;
+    }
+    res.attachment(`${name}.json`).json({
+      snapshot,
+      frameworks: settings.frameworks.map(f => ({
+        id: f.id,
+        name: f.name,
+        version: f.version,
+        attribution: f.attribution,
+      })),
+      checks: settings.checks,
+      results,
+    });
+  });
+
+  router.get('/compliance/report', async (req, res) => {
+    await authorize(req, itopsComplianceReadPermission);
+    const frameworkId = queryString(req, 'framework');
+    if (!frameworkId) {
+      throw new InputError(`Query parameter 'framework' is required`);
+    }
+    const framework = frameworkOf(settings.frameworks, frameworkId);
+    const at = parseAt(queryString(req, 'at'));
+    const [snapshot] = await snapshots.list({ fullOnly: true, at, limit: 1 });
+    if (!snapshot) {
+      throw new NotFoundError(
+        at === undefined
+          ? 'No compliance evaluation has run yet'
+          : `No compliance evaluation ran on or before ${new Date(
+              at,
+            ).toISOString()}`,
+      );
+    }
+    const results = await audited(
+      req,
+      'compliance-export',
+      'low',
+      { snapshotId: snapshot.id, format: 'html', framework: framework.id },
+      () => snapshots.results(snapshot.id),
+    );
+    res.type('text/html').send(
+      toHtmlReport({
+        framework,
+        checks: settings.checks,
+        snapshot,
+        results,
+        generatedAt: new Date(now()).toISOString(),
+      }),
+    );
+  });
+
+  router.get('/compliance/waivers', async (req, res) => {
+    await authorize(req, itopsComplianceReadPermission);
+    const status = queryString(req, 'status');
+    if (
+      status !== undefined &&
+      !WAIVER_STATUSES.includes(status as WaiverStatus)
+    ) {
+      throw new InputError(
+        `Query parameter 'status' must be one of ${WAIVER_STATUSES.join(', ')}`,
+      );
+    }
+    res.json({
+      items: await waivers.list(
+        {
+          entityRef: queryString(req, 'entityRef'),
+          checkId: queryString(req, 'checkId'),
+          status: status as WaiverStatus | undefined,
+        },
+        now(),
+      ),
+    });
+  });
+
+  router.post('/compliance/waivers', async (req, res) => {
+    const actor = await actorOf(req, itopsComplianceWaiverCreatePermission);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    for (const field of [
+      'checkId',
+      'entityRef',
+      'justification',
+      'expiresAt',
+    ]) {
+      if (typeof body[field] !== 'string' || !(body[field] as string).trim()) {
+        throw new InputError(
+          `Body field '${field}' is required and must be a string`,
+        );
+      }
+    }
+    if (
+      body.compensatingControl !== undefined &&
+      typeof body.compensatingControl !== 'string'
+    ) {
+      throw new InputError(`Body field 'compensatingControl' must be a string`);
+    }
+    const checkId = String(body.checkId);
+    if (!settings.checks.some(c => c.id === checkId)) {
+      throw new InputError(`Unknown compliance check '${checkId}'`);
+    }
+    const entityRef = String(body.entityRef);
+    if ((await readFacts(engine.knex, entityRef)).length === 0) {
+      throw new NotFoundError(
+        `Entity ${entityRef} is not evaluated for compliance`,
+      );
+    }
+    const expiresAt = Date.parse(String(body.expiresAt));
+    if (Number.isNaN(expiresAt)) {
+      throw new InputError(
+        `Body field 'expiresAt' must be an ISO 8601 date-time`,
+      );
+    }
+    const waiver = await audited(
+      req,
+      'compliance-waiver',
+      'medium',
+      { action: 'request', checkId, entityRef },
+      () =>
+        waivers.request(
+          {
+            checkId,
+            entityRef,
+            justification: String(body.justification),
+            compensatingControl: body.compensatingControl as string | undefined,
+            expiresAt,
+          },
+          actor,
+          now(),
+        ),
+    );
+    res.status(201).json(waiver);
+  });
+
+  const decide =
+    (action: 'approve' | 'reject' | 'revoke') =>
+    async (req: Request<{ id: string }>, res: express.Response) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const text = body.comment ?? body.reason;
+      if (text !== undefined && typeof text !== 'string') {
+        throw new InputError(
+          `Body field '${
+            body.comment !== undefined ? 'comment' : 'reason'
+          }' must be a string`,
+        );
+      }
+      let actor: string;
+      if (action === 'revoke') {
+        // The requester may withdraw their own waiver; others need approval rights.
+        const existing: ComplianceWaiver = await waivers.get(
+          req.params.id,
+          now(),
+        );
+        const creator = await actorOf(
+          req,
+          itopsComplianceWaiverCreatePermission,
+        ).catch(() => undefined);
+        actor =
+          creator !== undefined && creator === existing.requestedBy
+            ? creator
+            : await actorOf(req, itopsComplianceWaiverApprovePermission);
+      } else {
+        actor = await actorOf(req, itopsComplianceWaiverApprovePermission);
+      }
+      const waiver = await audited(
+        req,
+        'compliance-waiver',
+        'medium',
+        { action, waiverId: req.params.id },
+        () =>
+          action === 'revoke'
+            ? waivers.revoke(
+                req.params.id,
+                actor,
+                text as string | undefined,
+                now(),
+              )
+            : waivers.decide(
+                req.params.id,
+                action === 'approve' ? 'approved' : 'rejected',
+                actor,
+                text as string | undefined,
+                now(),
+              ),
+      );
+      // The scorecard reflects the decision at once, not at the next run.
+      // The decision stands if that fails: the next scheduled run applies it.
+      if (action !== 'reject') {
+        await engine.evaluateEntity(waiver.entityRef).catch(() => undefined);
+      }
+      res.json(waiver);
+    };
+  router.post('/compliance/waivers/:id/approve', decide('approve'));
+  router.post('/compliance/waivers/:id/reject', decide('reject'));
+  router.post('/compliance/waivers/:id/revoke', decide('revoke'));
+
+  router.get('/compliance/audit', async (req, res) => {
+    await authorize(req, itopsComplianceReadPermission);
+    res.json({
+      items: await waivers.auditTrail({
+        objectId: queryString(req, 'objectId'),
+        limit: parseIntParam(queryString(req, 'limit'), 'limit', {
+          min: 1,
+          max: 500,
+          fallback: 100,
+        }),
+        offset: parseIntParam(queryString(req, 'offset'), 'offset', {
+          min: 0,
+          max: 1_000_000,
+          fallback: 0,
+        }),
+      }),
+    });
+  });
+
+  return router;
+}
+
+function principalName(principal: unknown): string {
+  const p = principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (p.type === 'user' && p.userEntityRef) return p.userEntityRef;
+  if (p.type === 'service' && p.subject) return p.subject;
+  return p.type ?? 'unknown';
+}

@@ -1,0 +1,77 @@
+import { findComplianceCheck } from '@backstage-itops/plugin-itops-common';
+
+/*
+ * The record columns the rules read, as the loaders hand them over: times
+ * in epoch ms, absent values undefined. Rules are pure functions of these
+ * rows, so each boundary can be tested without a database.
+ */
+
+export interface IncidentRow {
+  number: string;
+  url?: string;
+  priority: number;
+  state: string;
+  openedAt: number;
+  acknowledgedAt?: number;
+  resolvedAt?: number;
+  assignmentGroup?: string;
+  major: boolean;
+  security: boolean;
+  personalDataBreach: boolean;
+  breachAwareAt?: number;
+  authorityNotifiedAt?: number;
+  slaMet?: boolean;
+}
+
+export interface ChangeRow {
+  number: string;
+  url?: string;
+  type: string;
+  state: string;
+  plannedStart?: number;
+  plannedEnd?: number;
+  actualStart?: number;
+  actualEnd?: number;
+  approval?: string;
+  approvedAt?: number;
+  outcome?: string;
+}
+
+export interface FreezeRow {
+  name: string;
+  url?: string;
+  start: number;
+  end: number;
+}
+
+export interface ShiftRow {
+  scheduleName: string;
+  personName: string;
+  start: number;
+  end: number;
+  escalationLevel: number;
+  url?: string;
+}
+
+export interface BackupJobRow {
+  name: string;
+  url?: string;
+  objects: string[];
+  enabled?: boolean;
+}
+
+export interface BackupRunRow {
+  externalId: string;
+  jobName: string;
+  url?: string;
+  kind: string;
+  result: string;
+  startedAt: number;
+  endedAt?: number;
+}
+
+export function checkById(id: string) {
+  const found = findComplianceCheck(id);
+  if (!found) throw new Error(`Unknown compliance check ${id}`);
+  return found;
+}

@@ -1,0 +1,726 @@
+import { thresholdsFor } from '../config';
+import {
+  DAY_MS,
+  type EvaluatedEntity,
+  HOUR_MS,
+  type CheckRule,
+} from '../model';
+import {
+  bkp01,
+  bkp02,
+  bkp03,
+  bkp04,
+  bkp05,
+  type BackupData,
+} from './backupRules';
+import { inv01, inv02, inv03, priv01, priv02 } from './catalogRules';
+import {
+  chg01,
+  chg02,
+  chg03,
+  chg04,
+  chg07,
+  type ChangeData,
+} from './changeRules';
+import {
+  inc01,
+  inc02,
+  inc03,
+  inc04,
+  inc06,
+  ntf01,
+  type IncidentData,
+} from './incidentRules';
+import { coverageGaps, oc01, oc02 } from './oncallRules';
+import type { BackupRunRow, ChangeRow, IncidentRow, ShiftRow } from './rows';
+
+const NOW = Date.parse('2026-06-15T12:00:00Z');
+const NO_OVERRIDES = { thresholds: {}, tierThresholds: {} };
+
+function entity(overrides: Partial<EvaluatedEntity> = {}): EvaluatedEntity {
+  return {
+    entityRef: 'component:default/payments',
+    kind: 'component',
+    ownerState: 'group',
+    ownerRef: 'group:default/payments-team',
+    annotations: {},
+    ...overrides,
+  };
+}
+
+function judge<D>(rule: CheckRule<D>, data: D, e = entity(), overrides = {}) {
+  const thresholds = {
+    ...thresholdsFor(NO_OVERRIDES, rule.check, e),
+    ...overrides,
+  };
+  return rule.judge(e, data, thresholds, NOW);
+}
+
+describe('catalog checks', () => {
+  const data = { hasLinkedRecords: true };
+
+  it('INV-01 judges the owner group', () => {
+    expect(judge(inv01, data).status).toBe('pass');
+    expect(
+      judge(inv01, data, entity({ ownerState: 'unresolved' })).status,
+    ).toBe('warn');
+    expect(
+      judge(inv01, data, entity({ ownerState: 'group_empty' })).status,
+    ).toBe('fail');
+    expect(
+      judge(inv01, data, entity({ ownerState: 'none', ownerRef: undefined }))
+        .status,
+    ).toBe('fail');
+  });
+
+  it('INV-02 needs a CMDB link that matches records', () => {
+    const linked = entity({
+      annotations: { 'itops.io/servicenow-service': 'Payments' },
+    });
+    expect(judge(inv02, data, linked).status).toBe('pass');
+    expect(judge(inv02, { hasLinkedRecords: false }, linked).status).toBe(
+      'warn',
+    );
+    expect(judge(inv02, data, entity()).status).toBe('fail');
+  });
+
+  it('INV-03 wants tier and classification', () => {
+    const both = entity({
+      tier: 1,
+      annotations: { 'itops.io/data-classification': 'internal' },
+    });
+    expect(judge(inv03, data, both).status).toBe('pass');
+    expect(judge(inv03, data, entity({ tier: 2 })).status).toBe('warn');
+    expect(judge(inv03, data, entity()).status).toBe('fail');
+  });
+
+  it('PRIV-01 accepts only true or false', () => {
+    const declared = (value: string) =>
+      entity({ annotations: { 'itops.io/personal-data': value } });
+    expect(judge(priv01, data, declared('true')).status).toBe('pass');
+    expect(judge(priv01, data, declared('False')).status).toBe('pass');
+    expect(judge(priv01, data, declared('maybe')).status).toBe('fail');
+    expect(judge(priv01, data, entity()).status).toBe('fail');
+  });
+
+  it('PRIV-02 ages the ROPA review at 12 and 15 months', () => {
+    const personal = (reviewed?: string, ropa = 'ROPA-17') =>
+      entity({
+        annotations: {
+          'itops.io/personal-data': 'true',
+          ...(ropa ? { 'itops.io/ropa': ropa } : {}),
+          ...(reviewed ? { 'itops.io/ropa-reviewed': reviewed } : {}),
+        },
+      });
+    expect(judge(priv02, data, personal('2025-06-16')).status).toBe('pass');
+    expect(judge(priv02, data, personal('2025-06-14')).status).toBe('warn');
+    expect(judge(priv02, data, personal('2025-03-16')).status).toBe('warn');
+    expect(judge(priv02, data, personal('2025-03-14')).status).toBe('fail');
+    expect(judge(priv02, data, personal(undefined)).status).toBe('fail');
+    expect(judge(priv02, data, personal('last spring')).status).toBe('fail');
+    expect(judge(priv02, data, personal('2026-01-01', '')).status).toBe('fail');
+    expect(
+      judge(
+        priv02,
+        data,
+        entity({ annotations: { 'itops.io/personal-data': 'false' } }),
+      ).status,
+    ).toBe('not_applicable');
+    expect(judge(priv02, data, entity()).status).toBe('no_data');
+  });
+});
+
+function run(overrides: Partial<BackupRunRow>): BackupRunRow {
+  return {
+    externalId: `run-${Math.random()}`,
+    jobName: 'Payments DB',
+    kind: 'backup',
+    result: 'success',
+    startedAt: NOW - HOUR_MS,
+    endedAt: NOW - HOUR_MS + 600_000,
+    ...overrides,
+  };
+}
+
+function backups(overrides: Partial<BackupData> = {}): BackupData {
+  return {
+    jobs: [
+      {
+        name: 'Payments DB',
+        objects: ['pay-db-01', 'pay-db-02'],
+        enabled: true,
+      },
+    ],
+    recentRuns: [],
+    lastFinishedRuns: [],
+    ...overrides,
+  };
+}
+
+describe('backup checks', () => {
+  it('BKP-01 measures declared objects against enabled jobs', () => {
+    const declaring = (objects: string, tier?: number) =>
+      entity({ tier, annotations: { 'itops.io/veeam-object': objects } });
+    expect(
+      judge(bkp01, backups(), declaring('pay-db-01, PAY-DB-02')).status,
+    ).toBe('pass');
+    const twenty = Array.from({ length: 20 }, (_, i) => `obj-${i}`);
+    const nineteen = backups({
+      jobs: [{ name: 'j', objects: twenty.slice(0, 19) }],
+    });
+    const result = judge(bkp01, nineteen, declaring(twenty.join(',')));
+    expect(result).toMatchObject({
+      status: 'warn',
+      numerator: 19,
+      denominator: 20,
+    });
+    expect(result.evidence[0]).toMatchObject({
+      id: 'obj-19',
+      note: 'in no enabled backup job',
+    });
+    expect(judge(bkp01, nineteen, declaring(twenty.join(','), 1)).status).toBe(
+      'fail',
+    );
+    const eighteen = backups({
+      jobs: [{ name: 'j', objects: twenty.slice(0, 18) }],
+    });
+    expect(judge(bkp01, eighteen, declaring(twenty.join(','))).status).toBe(
+      'fail',
+    );
+  });
+
+  it('BKP-01 without declared objects needs jobs only for critical services', () => {
+    expect(judge(bkp01, backups()).status).toBe('pass');
+    expect(
+      judge(
+        bkp01,
+        backups({ jobs: [{ name: 'j', objects: [], enabled: false }] }),
+      ).status,
+    ).toBe('fail');
+    expect(judge(bkp01, backups({ jobs: [] })).status).toBe('not_applicable');
+    expect(
+      judge(bkp01, backups({ jobs: [] }), entity({ tier: 2 })).status,
+    ).toBe('fail');
+    expect(
+      judge(
+        bkp01,
+        backups({ jobs: [] }),
+        entity({ annotations: { 'itops.io/personal-data': 'true' } }),
+      ).status,
+    ).toBe('fail');
+  });
+
+  it('BKP-02 compares the newest success with the RPO', () => {
+    const at = (ageHours: number, result = 'success') =>
+      run({
+        result,
+        startedAt: NOW - ageHours * HOUR_MS - 600_000,
+        endedAt: NOW - ageHours * HOUR_MS,
+      });
+    const data = (ageHours: number, last: BackupRunRow[] = []) =>
+      backups({
+        lastSuccess: at(ageHours),
+        lastFinishedRuns: last.length ? last : [at(ageHours)],
+      });
+    expect(judge(bkp02, data(24)).status).toBe('pass');
+    expect(judge(bkp02, data(24.1)).status).toBe('warn');
+    expect(judge(bkp02, data(48)).status).toBe('warn');
+    expect(judge(bkp02, data(48.1)).status).toBe('fail');
+    const hourly = entity({ annotations: { 'itops.io/rpo': 'PT1H' } });
+    expect(judge(bkp02, data(1.5), hourly).status).toBe('warn');
+    expect(
+      judge(bkp02, data(0.5, [at(0.2, 'warning'), at(0.5)]), hourly).status,
+    ).toBe('warn');
+    const threeFailed = [at(1, 'failed'), at(2, 'failed'), at(3, 'failed')];
+    expect(judge(bkp02, data(4, threeFailed)).status).toBe('fail');
+    expect(
+      judge(bkp02, backups({ lastFinishedRuns: threeFailed })).status,
+    ).toBe('fail');
+    expect(judge(bkp02, backups({ jobs: [] })).status).toBe('not_applicable');
+  });
+
+  it('BKP-03 counts warnings half and wants five runs', () => {
+    const runs = (success: number, warning: number, failed: number) =>
+      backups({
+        recentRuns: [
+          ...Array.from({ length: success }, () => run({})),
+          ...Array.from({ length: warning }, () => run({ result: 'warning' })),
+          ...Array.from({ length: failed }, () => run({ result: 'failed' })),
+          run({ result: 'running' }),
+        ],
+      });
+    expect(judge(bkp03, runs(19, 0, 1))).toMatchObject({
+      status: 'pass',
+      value: 0.95,
+    });
+    expect(judge(bkp03, runs(18, 1, 1))).toMatchObject({
+      status: 'warn',
+      numerator: 18.5,
+    });
+    expect(judge(bkp03, runs(9, 0, 1))).toMatchObject({
+      status: 'warn',
+      value: 0.9,
+    });
+    expect(judge(bkp03, runs(8, 1, 1)).status).toBe('fail');
+    expect(judge(bkp03, runs(4, 0, 0)).status).toBe('no_data');
+  });
+
+  it('BKP-04 wants a recent restore test, stricter for tier 1', () => {
+    const tested = (days: number, result = 'success') =>
+      backups({
+        lastFinishedRuns: [run({})],
+        lastRestoreTest: run({
+          kind: 'restore-test',
+          result,
+          startedAt: NOW - days * DAY_MS - HOUR_MS,
+          endedAt: NOW - days * DAY_MS,
+        }),
+      });
+    expect(judge(bkp04, tested(180)).status).toBe('pass');
+    expect(judge(bkp04, tested(181)).status).toBe('warn');
+    expect(judge(bkp04, tested(211)).status).toBe('fail');
+    expect(judge(bkp04, tested(91), entity({ tier: 1 })).status).toBe('warn');
+    expect(judge(bkp04, tested(121), entity({ tier: 1 })).status).toBe('fail');
+    expect(judge(bkp04, tested(10, 'failed')).status).toBe('fail');
+    expect(judge(bkp04, backups()).status).toBe('fail');
+  });
+
+  it('BKP-05 times the last restore against the RTO', () => {
+    const took = (h: number) =>
+      backups({
+        lastSuccessfulRestoreTest: run({
+          kind: 'restore-test',
+          startedAt: NOW - DAY_MS,
+          endedAt: NOW - DAY_MS + h * HOUR_MS,
+        }),
+      });
+    const rto4h = entity({ annotations: { 'itops.io/rto': 'PT4H' } });
+    expect(judge(bkp05, took(4), rto4h).status).toBe('pass');
+    expect(judge(bkp05, took(6), rto4h).status).toBe('warn');
+    expect(judge(bkp05, took(6.5), rto4h).status).toBe('fail');
+    expect(judge(bkp05, took(1)).status).toBe('warn');
+    expect(judge(bkp05, backups()).status).toBe('no_data');
+  });
+});
+
+let changeNumber = 0;
+function change(overrides: Partial<ChangeRow>): ChangeRow {
+  const start = NOW - 10 * DAY_MS;
+  return {
+    number: `CHG${++changeNumber}`,
+    type: 'normal',
+    state: 'closed',
+    plannedStart: start,
+    plannedEnd: start + 2 * HOUR_MS,
+    actualStart: start,
+    actualEnd: start + HOUR_MS,
+    approval: 'approved',
+    approvedAt: start - DAY_MS,
+    outcome: 'successful',
+    ...overrides,
+  };
+}
+
+function changes(
+  list: ChangeRow[],
+  freezes: ChangeData['freezes'] = [],
+): ChangeData {
+  return { changes: list, freezes };
+}
+
+function many(n: number, overrides: Partial<ChangeRow> = {}) {
+  return Array.from({ length: n }, () => change(overrides));
+}
+
+describe('change checks', () => {
+  it('CHG-01 rates approval before start, with no slack on tier 1', () => {
+    const late = change({ approvedAt: NOW - 10 * DAY_MS + 1 });
+    expect(judge(chg01, changes([...many(49), late])).status).toBe('pass');
+    expect(judge(chg01, changes([...many(19), late])).status).toBe('warn');
+    expect(judge(chg01, changes([...many(18), late, late])).status).toBe(
+      'fail',
+    );
+    expect(
+      judge(chg01, changes([...many(49), late]), entity({ tier: 1 })).status,
+    ).toBe('fail');
+    expect(
+      judge(
+        chg01,
+        changes([
+          ...many(4),
+          change({ type: 'standard', approval: 'not_requested' }),
+        ]),
+      ).status,
+    ).toBe('pass');
+    expect(judge(chg01, changes(many(4))).status).toBe('no_data');
+    const old = change({ actualStart: NOW - 91 * DAY_MS });
+    expect(judge(chg01, changes([...many(4), old])).status).toBe('no_data');
+  });
+
+  it('CHG-02 judges the emergency share and retrospective approval', () => {
+    const emergency = (approvedAfterDays: number | undefined) =>
+      change({
+        type: 'emergency',
+        approval: approvedAfterDays === undefined ? 'requested' : 'approved',
+        approvedAt:
+          approvedAfterDays === undefined
+            ? undefined
+            : NOW - 10 * DAY_MS + approvedAfterDays * DAY_MS,
+      });
+    expect(judge(chg02, changes([...many(9), emergency(7)])).status).toBe(
+      'pass',
+    );
+    expect(judge(chg02, changes([...many(9), emergency(7.1)])).status).toBe(
+      'fail',
+    );
+    expect(judge(chg02, changes([...many(4), emergency(1)])).status).toBe(
+      'warn',
+    );
+    expect(
+      judge(chg02, changes([...many(3), emergency(1), emergency(1)])).status,
+    ).toBe('fail');
+    expect(judge(chg02, changes(many(4))).status).toBe('no_data');
+  });
+
+  it('CHG-03 allows an hour either side of the plan', () => {
+    const early = change({ actualStart: NOW - 10 * DAY_MS - HOUR_MS - 1 });
+    const edge = change({
+      actualStart: NOW - 10 * DAY_MS - HOUR_MS,
+      actualEnd: NOW - 10 * DAY_MS + 3 * HOUR_MS,
+    });
+    expect(judge(chg03, changes([...many(19), edge])).status).toBe('pass');
+    expect(judge(chg03, changes([...many(19), early])).status).toBe('pass');
+    expect(judge(chg03, changes([...many(9), early])).status).toBe('warn');
+    expect(judge(chg03, changes([...many(8), early, early])).status).toBe(
+      'fail',
+    );
+  });
+
+  it('CHG-04 fails a non-emergency change started in a freeze', () => {
+    const freeze = {
+      name: 'Quarter close',
+      start: NOW - 11 * DAY_MS,
+      end: NOW - 9 * DAY_MS,
+    };
+    expect(judge(chg04, changes(many(2), [freeze])).status).toBe('fail');
+    expect(
+      judge(chg04, changes([change({ type: 'emergency' })], [freeze])).status,
+    ).toBe('pass');
+    const after = { ...freeze, start: NOW - 9 * DAY_MS, end: NOW - 8 * DAY_MS };
+    expect(judge(chg04, changes(many(2), [after])).status).toBe('pass');
+    expect(judge(chg04, changes(many(2))).status).toBe('not_applicable');
+  });
+
+  it('CHG-07 rates failed changes at 15 % and 30 %', () => {
+    const failed = (n: number) => many(n, { outcome: 'unsuccessful' });
+    expect(judge(chg07, changes([...many(17), ...failed(3)]))).toMatchObject({
+      status: 'pass',
+      value: 0.15,
+    });
+    expect(judge(chg07, changes([...many(7), ...failed(3)]))).toMatchObject({
+      status: 'warn',
+      value: 0.3,
+    });
+    expect(judge(chg07, changes([...many(6), ...failed(4)])).status).toBe(
+      'fail',
+    );
+    expect(judge(chg07, changes(many(4))).status).toBe('no_data');
+  });
+});
+
+let incidentNumber = 0;
+function incident(overrides: Partial<IncidentRow>): IncidentRow {
+  return {
+    number: `INC${++incidentNumber}`,
+    priority: 3,
+    state: 'resolved',
+    openedAt: NOW - 5 * DAY_MS,
+    acknowledgedAt: NOW - 5 * DAY_MS + 60_000,
+    resolvedAt: NOW - 5 * DAY_MS + HOUR_MS,
+    assignmentGroup: 'Payments',
+    major: false,
+    security: false,
+    personalDataBreach: false,
+    ...overrides,
+  };
+}
+
+function incidents(
+  list: IncidentRow[],
+  breaches: IncidentRow[] = [],
+): IncidentData {
+  return { incidents: list, breaches };
+}
+
+function repeat(n: number, overrides: Partial<IncidentRow> = {}) {
+  return Array.from({ length: n }, () => incident(overrides));
+}
+
+describe('incident checks', () => {
+  it('INC-01 rates assignment', () => {
+    const unassigned = incident({ assignmentGroup: undefined });
+    expect(judge(inc01, incidents([...repeat(19), unassigned])).status).toBe(
+      'pass',
+    );
+    expect(judge(inc01, incidents([...repeat(9), unassigned])).status).toBe(
+      'warn',
+    );
+    expect(
+      judge(inc01, incidents([...repeat(8), unassigned, unassigned])).status,
+    ).toBe('fail');
+    expect(
+      judge(
+        inc01,
+        incidents([
+          ...repeat(19),
+          ...repeat(5, { openedAt: NOW - 31 * DAY_MS }),
+        ]),
+      ).numerator,
+    ).toBe(19);
+  });
+
+  it('INC-02 times P1/P2 acknowledgement and waits for the SLA to pass', () => {
+    const p1 = (ackMinutes?: number, openedAt = NOW - DAY_MS) =>
+      incident({
+        priority: 1,
+        openedAt,
+        acknowledgedAt:
+          ackMinutes === undefined ? undefined : openedAt + ackMinutes * 60_000,
+      });
+    expect(
+      judge(inc02, incidents([...Array.from({ length: 5 }, () => p1(15))]))
+        .status,
+    ).toBe('pass');
+    const result = judge(
+      inc02,
+      incidents([...Array.from({ length: 9 }, () => p1(15)), p1(16)]),
+    );
+    expect(result).toMatchObject({
+      status: 'warn',
+      numerator: 9,
+      denominator: 10,
+    });
+    expect(
+      judge(
+        inc02,
+        incidents([
+          ...Array.from({ length: 5 }, () => p1(5)),
+          p1(undefined, NOW - 10 * 60_000),
+        ]),
+      ).denominator,
+    ).toBe(5);
+    expect(
+      judge(
+        inc02,
+        incidents([...Array.from({ length: 5 }, () => p1(5)), p1(undefined)]),
+      ).denominator,
+    ).toBe(6);
+    expect(judge(inc02, incidents(repeat(10))).status).toBe('no_data');
+  });
+
+  it('INC-03 prefers the source SLA verdict and counts open breaches', () => {
+    const p2 = (resolvedAfterHours?: number, slaMet?: boolean) =>
+      incident({
+        priority: 2,
+        resolvedAt:
+          resolvedAfterHours === undefined
+            ? undefined
+            : NOW - 5 * DAY_MS + resolvedAfterHours * HOUR_MS,
+        state: resolvedAfterHours === undefined ? 'in_progress' : 'resolved',
+        slaMet,
+      });
+    expect(judge(inc03, incidents([...repeat(19), p2(8)])).status).toBe('pass');
+    expect(judge(inc03, incidents([...repeat(9), p2(8.5)])).status).toBe(
+      'warn',
+    );
+    expect(judge(inc03, incidents([...repeat(9), p2(1, false)])).status).toBe(
+      'warn',
+    );
+    expect(judge(inc03, incidents([...repeat(9), p2(20, true)])).status).toBe(
+      'pass',
+    );
+    expect(
+      judge(inc03, incidents([...repeat(8), p2(undefined), p2(undefined)]))
+        .status,
+    ).toBe('fail');
+    expect(judge(inc03, incidents(repeat(10, { priority: 5 }))).status).toBe(
+      'no_data',
+    );
+  });
+
+  it('INC-04 reports the review population as no data, never as pass', () => {
+    expect(judge(inc04, incidents(repeat(3, { priority: 1 })))).toMatchObject({
+      status: 'no_data',
+      denominator: 3,
+    });
+    expect(
+      judge(inc04, incidents(repeat(3, { major: true, priority: 3 }))).status,
+    ).toBe('no_data');
+    expect(judge(inc04, incidents(repeat(3))).status).toBe('not_applicable');
+  });
+
+  it('INC-06 wants breach awareness recorded within 24 h', () => {
+    const breach = (awareAfterHours?: number, openedAt = NOW - 5 * DAY_MS) =>
+      incident({
+        security: true,
+        personalDataBreach: true,
+        openedAt,
+        breachAwareAt:
+          awareAfterHours === undefined
+            ? undefined
+            : openedAt + awareAfterHours * HOUR_MS,
+      });
+    expect(judge(inc06, incidents([breach(24)])).status).toBe('pass');
+    expect(judge(inc06, incidents([breach(24.5)])).status).toBe('fail');
+    expect(
+      judge(
+        inc06,
+        incidents([
+          ...Array.from({ length: 9 }, () => breach(1)),
+          breach(undefined),
+        ]),
+      ).status,
+    ).toBe('warn');
+    expect(
+      judge(inc06, incidents([breach(undefined, NOW - HOUR_MS)])).status,
+    ).toBe('not_applicable');
+    expect(judge(inc06, incidents(repeat(3, { security: true }))).status).toBe(
+      'not_applicable',
+    );
+  });
+});
+
+describe('NTF-01 GDPR 72-hour rule', () => {
+  const breach = (aware: string | undefined, notified?: string) =>
+    incident({
+      security: true,
+      personalDataBreach: true,
+      breachAwareAt: aware ? Date.parse(aware) : undefined,
+      authorityNotifiedAt: notified ? Date.parse(notified) : undefined,
+    });
+
+  it('counts continuous hours across a daylight-saving change and time zones', () => {
+    // Europe/Berlin moves to summer time on 29 March 2026: wall clocks show
+    // 73 hours between these two times, but only 72 have passed.
+    const onTime = breach(
+      '2026-03-28T22:00:00+01:00',
+      '2026-03-31T23:00:00+02:00',
+    );
+    expect(judge(ntf01, incidents([], [onTime])).status).toBe('pass');
+    // The same instant written in New York time one minute later is late.
+    const late = breach(
+      '2026-03-28T22:00:00+01:00',
+      '2026-03-31T17:01:00-04:00',
+    );
+    const result = judge(ntf01, incidents([], [late]));
+    expect(result.status).toBe('fail');
+    expect(result.evidence[0].note).toContain('72');
+  });
+
+  it('counts down open breaches: pass, warn after 48 h, fail after 72 h', () => {
+    const open = (hoursAgo: number) =>
+      breach(new Date(NOW - hoursAgo * HOUR_MS).toISOString());
+    const fresh = judge(ntf01, incidents([], [open(10)]));
+    expect(fresh.status).toBe('pass');
+    expect(fresh.evidence[0].deadline).toBe(
+      new Date(NOW + 62 * HOUR_MS).toISOString(),
+    );
+    expect(fresh.evidence[0].note).toBe('not notified yet, 62 h left');
+    expect(judge(ntf01, incidents([], [open(48)])).status).toBe('pass');
+    expect(judge(ntf01, incidents([], [open(49)])).status).toBe('warn');
+    expect(judge(ntf01, incidents([], [open(72)])).status).toBe('warn');
+    expect(judge(ntf01, incidents([], [open(72.01)])).status).toBe('fail');
+  });
+
+  it('fails a breach without an awareness time and skips entities without breaches', () => {
+    expect(judge(ntf01, incidents([], [breach(undefined)])).status).toBe(
+      'fail',
+    );
+    expect(judge(ntf01, incidents(repeat(3))).status).toBe('not_applicable');
+  });
+});
+
+function shift(overrides: Partial<ShiftRow>): ShiftRow {
+  return {
+    scheduleName: 'Payments primary',
+    personName: 'Ada',
+    start: NOW - 31 * DAY_MS,
+    end: NOW + 15 * DAY_MS,
+    escalationLevel: 1,
+    ...overrides,
+  };
+}
+
+describe('on-call checks', () => {
+  it('finds coverage gaps', () => {
+    expect(
+      coverageGaps(
+        [
+          { start: 0, end: 5 },
+          { start: 7, end: 12 },
+        ],
+        1,
+        10,
+      ),
+    ).toEqual([{ start: 5, end: 7 }]);
+    expect(coverageGaps([], 0, 10)).toEqual([{ start: 0, end: 10 }]);
+    expect(coverageGaps([{ start: 2, end: 4 }], 0, 10)).toEqual([
+      { start: 0, end: 2 },
+      { start: 4, end: 10 },
+    ]);
+  });
+
+  it('OC-01 tolerates short gaps except on tier 1', () => {
+    const withGap = (gapHours: number) => ({
+      shifts: [
+        shift({ end: NOW }),
+        shift({ start: NOW + gapHours * HOUR_MS, personName: 'Bo' }),
+      ],
+    });
+    expect(judge(oc01, withGap(0)).status).toBe('pass');
+    expect(judge(oc01, withGap(3.9)).status).toBe('warn');
+    expect(judge(oc01, withGap(4)).status).toBe('fail');
+    expect(judge(oc01, withGap(1), entity({ tier: 1 })).status).toBe('fail');
+    expect(judge(oc01, { shifts: [] }).status).toBe('no_data');
+  });
+
+  it('OC-02 wants two levels and two people', () => {
+    expect(
+      judge(oc02, {
+        shifts: [shift({}), shift({ escalationLevel: 2, personName: 'Bo' })],
+      }).status,
+    ).toBe('pass');
+    expect(
+      judge(oc02, { shifts: [shift({}), shift({ escalationLevel: 2 })] })
+        .status,
+    ).toBe('warn');
+    expect(
+      judge(oc02, { shifts: [shift({}), shift({ personName: 'Bo' })] }).status,
+    ).toBe('fail');
+    expect(judge(oc02, { shifts: [] }).status).toBe('no_data');
+  });
+});
+
+describe('thresholds', () => {
+  it('apply organisation and tier overrides over the defaults', () => {
+    const settings = {
+      thresholds: { 'CHG-01': { pass: 0.99 } },
+      tierThresholds: { 1: { 'CHG-01': { warn: 0.98 } } },
+    };
+    expect(thresholdsFor(settings, chg01.check, { tier: 2 })).toMatchObject({
+      pass: 0.99,
+      warn: 0.95,
+      windowDays: 90,
+    });
+    expect(thresholdsFor(settings, chg01.check, { tier: 1 })).toMatchObject({
+      pass: 0.99,
+      warn: 0.98,
+    });
+    const late = change({ approvedAt: NOW - 10 * DAY_MS + 1 });
+    const data = changes([...many(49), late]);
+    expect(
+      chg01.judge(entity(), data, thresholdsFor(settings, chg01.check, {}), NOW)
+        .status,
+    ).toBe('warn');
+  });
+});

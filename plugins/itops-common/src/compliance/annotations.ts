@@ -1,0 +1,34 @@
+/**
+ * Catalog annotations the compliance checks read, in the same `itops.io/`
+ * namespace as the mapping annotations. Owners declare them; the checks of
+ * the INV and PRIV families measure whether they did.
+ *
+ * @public
+ */
+export const COMPLIANCE_ANNOTATIONS = {
+  /** Criticality, `1` (most critical) to `4`. Stricter thresholds may apply to tier 1. */
+  tier: 'itops.io/tier',
+  /** Data classification, e.g. `public`, `internal`, `confidential`, `restricted`. */
+  dataClassification: 'itops.io/data-classification',
+  /** Whether the service processes personal data: `true` or `false` (GDPR art. 30). */
+  personalData: 'itops.io/personal-data',
+  /** Reference to the record of processing activities (ROPA) entry. */
+  ropa: 'itops.io/ropa',
+  /** Date (ISO 8601) the ROPA entry was last reviewed. */
+  ropaReviewed: 'itops.io/ropa-reviewed',
+  /** Recovery time objective as an ISO 8601 duration, e.g. `PT4H`. */
+  rto: 'itops.io/rto',
+  /** Recovery point objective (declared with the mapping annotations). */
+  rpo: 'itops.io/rpo',
+} as const;
+
+/**
+ * The tier an annotation value declares, or undefined when it is missing or
+ * not one of 1–4 (`1`, `tier-1` and `tier1` are accepted).
+ *
+ * @public
+ */
+export function parseTier(value: string | undefined): number | undefined {
+  const match = /^(?:tier[-_ ]?)?([1-4])$/i.exec(value?.trim() ?? '');
+  return match ? Number(match[1]) : undefined;
+}

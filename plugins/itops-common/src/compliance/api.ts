@@ -1,0 +1,151 @@
+import type {
+  CheckDefinition,
+  CheckMapping,
+  CheckResult,
+  CheckThresholds,
+  ComplianceControl,
+  ComplianceFramework,
+  ComplianceSnapshot,
+  ComplianceStatus,
+  ComplianceWaiver,
+  StatusCounts,
+} from './types';
+
+/*
+ * Response bodies of the compliance API under `/api/itops/compliance`, shared
+ * by the backend that builds them and the frontend client that reads them.
+ */
+
+/** A status, or `manual` for a control no check evidences. @public */
+export type ControlRollUp = ComplianceStatus | 'manual';
+
+/** A stored result with the context it was evaluated in. @public */
+export interface ComplianceResultView extends CheckResult {
+  snapshotId: string;
+  takenAt: string;
+  ownerRef?: string;
+  systemRef?: string;
+  tier?: number;
+}
+
+/** One control in the organisation heatmap. @public */
+export interface ComplianceHeatmapControl
+  extends Pick<ComplianceControl, 'id' | 'label' | 'theme' | 'evidence'> {
+  checks: string[];
+  status: ControlRollUp;
+  /** Entities per rolled-up status. */
+  entityCounts: Partial<Record<ControlRollUp, number>>;
+}
+
+/** A ranked team or service. @public */
+export interface ComplianceRanking {
+  score: number | null;
+  fail: number;
+  warn: number;
+  noData: number;
+}
+
+/** `GET /compliance/overview`. @public */
+export interface ComplianceOverview {
+  snapshot: ComplianceSnapshot | null;
+  filter: {
+    framework?: string;
+    ownerRef?: string;
+    systemRef?: string;
+    tier?: number;
+  };
+  entityCount: number;
+  counts: StatusCounts;
+  score: number | null;
+  frameworks: Array<{
+    id: string;
+    name: string;
+    version: string;
+    attribution?: string;
+    score: number | null;
+    counts: StatusCounts;
+    controlCounts: Partial<Record<ControlRollUp, number>>;
+    controls: ComplianceHeatmapControl[];
+  }>;
+  checks: Array<{ id: string; title: string; counts: StatusCounts }>;
+  worstServices: Array<ComplianceRanking & { entityRef: string }>;
+  worstTeams: Array<ComplianceRanking & { ownerRef: string }>;
+  trend: Array<{
+    snapshotId: string;
+    takenAt: string;
+    counts: Partial<Record<ComplianceStatus, number>>;
+  }>;
+}
+
+/** `GET /compliance/frameworks/{framework}/controls/{control}`. @public */
+export interface ComplianceControlView {
+  snapshot: ComplianceSnapshot | null;
+  framework: { id: string; name: string; attribution?: string };
+  control: ComplianceControl;
+  checks: CheckDefinition[];
+  status: ControlRollUp;
+  counts: Partial<Record<ControlRollUp, number>>;
+  entities: Array<{
+    entityRef: string;
+    ownerRef?: string;
+    systemRef?: string;
+    tier?: number;
+    status: ControlRollUp;
+    results: ComplianceResultView[];
+  }>;
+}
+
+/** `GET /compliance/entities/{kind}/{namespace}/{name}`. @public */
+export interface EntityComplianceScorecard {
+  entityRef: string;
+  snapshotId?: string;
+  evaluatedAt?: string;
+  score: number | null;
+  counts: StatusCounts;
+  results: Array<
+    ComplianceResultView & {
+      title: string;
+      remediation?: string;
+      mappings: CheckMapping[];
+    }
+  >;
+  frameworks: Array<{
+    id: string;
+    name: string;
+    controls: Array<Omit<ComplianceHeatmapControl, 'entityCounts'>>;
+  }>;
+  waivers: ComplianceWaiver[];
+}
+
+/** `GET /compliance/frameworks`. @public */
+export interface ComplianceCatalogue {
+  frameworks: ComplianceFramework[];
+  checks: Array<
+    CheckDefinition & {
+      thresholdsInForce?: CheckThresholds;
+      tierThresholds: Record<string, CheckThresholds>;
+    }
+  >;
+}
+
+/** `POST /compliance/waivers`. @public */
+export interface ComplianceWaiverRequest {
+  checkId: string;
+  entityRef: string;
+  justification: string;
+  compensatingControl?: string;
+  /** ISO 8601 date-time. */
+  expiresAt: string;
+}
+
+/** Filters of the organisation views; `at` shows a past date. @public */
+export interface ComplianceQuery {
+  framework?: string;
+  /** Owner group ref, e.g. `group:default/payments`. */
+  team?: string;
+  /** System ref. */
+  system?: string;
+  tier?: number;
+  /** ISO 8601 date or date-time. */
+  at?: string;
+}

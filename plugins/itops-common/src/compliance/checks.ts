@@ -1,0 +1,371 @@
+import { GDPR } from './gdpr';
+import { ISO27001_2022 } from './iso27001';
+import type { CheckDefinition, CheckMapping } from './types';
+
+function iso(...controls: string[]): CheckMapping[] {
+  return controls.map(control => ({ framework: ISO27001_2022, control }));
+}
+
+function gdpr(...articles: string[]): CheckMapping[] {
+  return articles.map(control => ({ framework: GDPR, control }));
+}
+
+/**
+ * The checks the engine implements, after the catalogue proposed in the
+ * compliance reference (ids kept, so mappings can be compared). Rates are
+ * shares 0..1; `minPopulation` is the smallest population a rate is judged
+ * on, below which the result is `no_data` (insufficient evidence).
+ *
+ * @public
+ */
+export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
+  {
+    id: 'INV-01',
+    version: 1,
+    title: 'Accountable owner',
+    description:
+      'The service has an owner in the catalog that resolves to a group with at least one member.',
+    remediation:
+      'Set spec.owner to a group entity of the catalog that lists its members.',
+    data: ['catalog'],
+    thresholds: {},
+    thresholdText:
+      'pass: owner group with members; warn: owner set but not a known group; fail: no owner, or the group has no members',
+    mappings: [...iso('A.5.9', 'A.5.2')],
+  },
+  {
+    id: 'INV-02',
+    version: 1,
+    title: 'Linked to the CMDB',
+    description:
+      'The entity names its ServiceNow business service or CIs, and that link matches synced records.',
+    remediation:
+      'Add the itops.io/servicenow-service or itops.io/servicenow-ci annotation with the CMDB name or sys_id.',
+    data: ['catalog', 'incidents', 'changes'],
+    thresholds: {},
+    thresholdText:
+      'pass: linked and matching records; warn: linked but no synced record matches; fail: not linked',
+    mappings: [...iso('A.5.9', 'A.8.9', 'A.5.23')],
+  },
+  {
+    id: 'INV-03',
+    version: 1,
+    title: 'Tier and data classification declared',
+    description:
+      'Criticality (itops.io/tier) and data classification (itops.io/data-classification) are declared.',
+    remediation:
+      'Declare itops.io/tier (1–4) and itops.io/data-classification on the entity.',
+    data: ['catalog'],
+    thresholds: {},
+    thresholdText: 'pass: both; warn: one; fail: none',
+    mappings: [...iso('A.5.12', 'A.5.9'), ...gdpr('32(1)(b)')],
+  },
+  {
+    id: 'PRIV-01',
+    version: 1,
+    title: 'Personal-data declaration',
+    description:
+      'The service says whether it processes personal data (itops.io/personal-data: true or false).',
+    remediation: 'Declare itops.io/personal-data: "true" or "false".',
+    data: ['catalog'],
+    thresholds: {},
+    thresholdText: 'pass: declared; fail: missing or not true/false',
+    mappings: [...gdpr('30', '5(2)'), ...iso('A.5.34', 'A.5.12')],
+  },
+  {
+    id: 'PRIV-02',
+    version: 1,
+    title: 'Record of processing referenced and reviewed',
+    description:
+      'A service processing personal data references its ROPA entry (itops.io/ropa) reviewed recently (itops.io/ropa-reviewed).',
+    remediation:
+      'Link the ROPA entry and record its last review date; review it at least yearly.',
+    data: ['catalog'],
+    scope: { personalData: true },
+    thresholds: { passMonths: 12, warnMonths: 15 },
+    thresholdText:
+      'pass: reviewed ≤ 12 months ago; warn: 12–15 months; fail: missing or older',
+    mappings: [...gdpr('30'), ...iso('A.5.34')],
+  },
+  {
+    id: 'BKP-01',
+    version: 1,
+    title: 'Backup coverage',
+    description:
+      'Every protected object the entity declares (itops.io/veeam-object) is in an enabled backup job; a tier 1–2 or personal-data service without any backup job fails.',
+    remediation:
+      'Add the unprotected objects to a backup job, or map the entity to its jobs.',
+    data: ['catalog', 'backups'],
+    thresholds: { pass: 1, warn: 0.95 },
+    thresholdText:
+      'pass: 100 % covered; warn: ≥ 95 % (never for tier 1); fail: below, or a critical service without backups',
+    mappings: [...iso('A.8.13'), ...gdpr('32(1)(b)', '32(1)(c)')],
+  },
+  {
+    id: 'BKP-02',
+    version: 1,
+    title: 'Backup recency within RPO',
+    description:
+      'Age of the newest successful backup against the RPO (itops.io/rpo, 24 h when not declared).',
+    remediation:
+      'Fix the failing job or its schedule so restore points are at most one RPO old.',
+    data: ['backups'],
+    thresholds: { defaultRpoHours: 24, warnFactor: 2, failedRunsInRow: 3 },
+    thresholdText:
+      'pass: ≤ RPO; warn: ≤ 2 × RPO or last run warned; fail: > 2 × RPO or the last 3 runs failed',
+    mappings: [...iso('A.8.13'), ...gdpr('32(1)(c)')],
+  },
+  {
+    id: 'BKP-03',
+    version: 1,
+    title: 'Backup success rate',
+    description:
+      'Share of finished backup runs that succeeded over the window; a warning counts half.',
+    remediation: 'Investigate failing runs of the entity’s backup jobs.',
+    data: ['backups'],
+    windowDays: 30,
+    thresholds: { pass: 0.95, warn: 0.9, minPopulation: 5 },
+    thresholdText: 'pass: ≥ 95 %; warn: 90–95 %; fail: < 90 %',
+    mappings: [...iso('A.8.13')],
+  },
+  {
+    id: 'BKP-04',
+    version: 1,
+    title: 'Restore tested',
+    description:
+      'A successful restore test within the interval: 90 days for tier 1, 180 days otherwise.',
+    remediation:
+      'Run and record a restore test (SureBackup or a test restore) for the entity’s jobs.',
+    data: ['backups'],
+    thresholds: { tier1Days: 90, otherDays: 180, graceDays: 30 },
+    thresholdText:
+      'pass: within the interval; warn: up to 30 days late; fail: later, never, or the last test failed',
+    mappings: [...iso('A.8.13', 'A.5.30'), ...gdpr('32(1)(c)', '32(1)(d)')],
+  },
+  {
+    id: 'BKP-05',
+    version: 1,
+    title: 'Restore within RTO',
+    description:
+      'Duration of the last successful restore test against the RTO (itops.io/rto).',
+    remediation:
+      'Declare itops.io/rto, and speed up restores that exceed it (smaller restore sets, faster storage).',
+    data: ['backups', 'catalog'],
+    thresholds: { warnFactor: 1.5 },
+    thresholdText:
+      'pass: ≤ RTO; warn: ≤ 1.5 × RTO or no RTO declared; fail: > 1.5 × RTO',
+    mappings: [...iso('A.5.30'), ...gdpr('32(1)(c)')],
+  },
+  {
+    id: 'CHG-01',
+    version: 1,
+    title: 'Approved before start',
+    description:
+      'Share of normal and emergency changes started in the window that were approved before work started; standard changes are pre-approved.',
+    remediation:
+      'Get changes approved before implementation; review who started unapproved work.',
+    data: ['changes'],
+    windowDays: 90,
+    thresholds: { pass: 0.98, warn: 0.95, minPopulation: 5 },
+    thresholdText:
+      'pass: ≥ 98 % and no violation on tier 1; warn: 95–98 %; fail: < 95 % or any unapproved change on tier 1',
+    mappings: [...iso('A.8.32', 'A.8.19'), ...gdpr('32(1)(b)')],
+  },
+  {
+    id: 'CHG-02',
+    version: 1,
+    title: 'Emergency changes under control',
+    description:
+      'Emergency share of changes in the window, and emergency changes approved at latest 7 days (5 business days) after work started.',
+    remediation:
+      'Plan changes ahead; get every emergency change approved retrospectively.',
+    data: ['changes'],
+    windowDays: 90,
+    thresholds: {
+      passShare: 0.1,
+      warnShare: 0.2,
+      passApproved: 1,
+      warnApproved: 0.9,
+      retroApprovalDays: 7,
+      minPopulation: 5,
+    },
+    thresholdText:
+      'pass: share ≤ 10 % and all approved; warn: share ≤ 20 % and ≥ 90 % approved; fail: otherwise',
+    mappings: [...iso('A.8.32')],
+  },
+  {
+    id: 'CHG-03',
+    version: 1,
+    title: 'Executed in the planned window',
+    description:
+      'Share of changes whose actual start and end fall within the planned window ± 1 hour.',
+    remediation: 'Reschedule changes instead of overrunning their window.',
+    data: ['changes'],
+    windowDays: 90,
+    thresholds: {
+      pass: 0.95,
+      warn: 0.9,
+      toleranceMinutes: 60,
+      minPopulation: 5,
+    },
+    thresholdText: 'pass: ≥ 95 %; warn: 90–95 %; fail: < 90 %',
+    mappings: [...iso('A.8.32')],
+  },
+  {
+    id: 'CHG-04',
+    version: 1,
+    title: 'Freeze windows respected',
+    description:
+      'No change started during a freeze window that applies to the entity (global or mapped), except emergency changes.',
+    remediation:
+      'Move changes out of freeze windows, or request a waiver with the business reason.',
+    data: ['changes', 'freezeWindows'],
+    windowDays: 90,
+    thresholds: {},
+    thresholdText: 'pass: none; fail: any change started in a freeze',
+    mappings: [...iso('A.8.32')],
+  },
+  {
+    id: 'CHG-07',
+    version: 1,
+    title: 'Change failure rate',
+    description:
+      'Share of closed changes in the window whose outcome was unsuccessful.',
+    remediation:
+      'Review failed changes: testing, backout plans and risk assessment.',
+    data: ['changes'],
+    windowDays: 90,
+    thresholds: { pass: 0.15, warn: 0.3, minPopulation: 5 },
+    thresholdText: 'pass: ≤ 15 %; warn: 15–30 %; fail: > 30 %',
+    mappings: [...iso('A.8.32')],
+  },
+  {
+    id: 'INC-01',
+    version: 1,
+    title: 'Incidents assigned',
+    description:
+      'Share of incidents opened in the window that have an assignment group. The sources give no assignment time, so timeliness is not measured.',
+    remediation: 'Route incidents to an assignment group on creation.',
+    data: ['incidents'],
+    windowDays: 30,
+    thresholds: { pass: 0.95, warn: 0.9, minPopulation: 5 },
+    thresholdText: 'pass: ≥ 95 %; warn: 90–95 %; fail: < 90 %',
+    mappings: [...iso('A.5.24', 'A.5.26')],
+  },
+  {
+    id: 'INC-02',
+    version: 1,
+    title: 'P1/P2 acknowledged within SLA',
+    description:
+      'Share of P1 and P2 incidents acknowledged within 15 (P1) or 30 (P2) minutes; unacknowledged ones past the SLA count as missed.',
+    remediation: 'Check paging and on-call acknowledgement for the service.',
+    data: ['incidents'],
+    windowDays: 30,
+    thresholds: {
+      pass: 0.95,
+      warn: 0.9,
+      p1Minutes: 15,
+      p2Minutes: 30,
+      minPopulation: 5,
+    },
+    thresholdText: 'pass: ≥ 95 %; warn: 90–95 %; fail: < 90 %',
+    mappings: [...iso('A.5.26')],
+  },
+  {
+    id: 'INC-03',
+    version: 1,
+    title: 'Resolved within SLA',
+    description:
+      'Share of P1–P4 incidents resolved within the resolution SLA of their priority (the source’s own SLA verdict when it gives one); open ones past the SLA count as missed.',
+    remediation:
+      'Review breached incidents and the capacity of the resolving team.',
+    data: ['incidents'],
+    windowDays: 90,
+    thresholds: {
+      pass: 0.95,
+      warn: 0.9,
+      p1Hours: 4,
+      p2Hours: 8,
+      p3Hours: 72,
+      p4Hours: 240,
+      minPopulation: 5,
+    },
+    thresholdText: 'pass: ≥ 95 %; warn: 90–95 %; fail: < 90 %',
+    mappings: [...iso('A.5.26', 'A.5.30')],
+  },
+  {
+    id: 'INC-04',
+    version: 1,
+    title: 'Post-incident review',
+    description:
+      'Every P1/P2 or major incident resolved in the window has a post-incident review. The synced incident records carry no review link yet, so this check reports the population as no data rather than guess.',
+    remediation:
+      'Record post-incident reviews in the source; the ITOps sync must carry the review link for this check to pass.',
+    data: ['incidents'],
+    windowDays: 90,
+    thresholds: {},
+    thresholdText:
+      'pass: 100 % reviewed; warn: ≥ 90 %; fail: < 90 % (no data until the sync carries review links)',
+    mappings: [...iso('A.5.27')],
+  },
+  {
+    id: 'INC-06',
+    version: 1,
+    title: 'Security incidents triaged',
+    description:
+      'Security incidents flagged as personal-data breaches have the awareness time recorded within 24 hours of opening.',
+    remediation:
+      'Have the privacy or security team record when the breach became known.',
+    data: ['incidents'],
+    windowDays: 90,
+    thresholds: { pass: 1, warn: 0.9, triageHours: 24 },
+    thresholdText: 'pass: 100 %; warn: ≥ 90 %; fail: < 90 %',
+    mappings: [...iso('A.5.25', 'A.6.8'), ...gdpr('33(5)')],
+  },
+  {
+    id: 'NTF-01',
+    version: 1,
+    title: 'GDPR 72-hour breach notification',
+    description:
+      'Each personal-data breach is notified to the supervisory authority within 72 continuous hours of awareness; open breaches show the time left.',
+    remediation:
+      'Notify the supervisory authority now, and record the notification time and the reasons for any delay.',
+    data: ['incidents'],
+    windowDays: 365,
+    thresholds: { deadlineHours: 72, warnAfterHours: 48 },
+    thresholdText:
+      'pass: all notified ≤ 72 h; warn: an open breach past 48 h; fail: notified late, or open past 72 h, or awareness time missing',
+    mappings: [...gdpr('33(1)'), ...iso('A.5.5', 'A.5.26', 'A.5.31', 'A.5.34')],
+  },
+  {
+    id: 'OC-01',
+    version: 1,
+    title: 'On-call coverage',
+    description:
+      'First-responder shifts cover the last 30 and next 14 days without gaps.',
+    remediation: 'Fill the gaps in the on-call schedule.',
+    data: ['oncall'],
+    thresholds: { pastDays: 30, aheadDays: 14, warnGapHours: 4 },
+    thresholdText:
+      'pass: no gaps; warn: gaps under 4 h in total (not tier 1); fail: any gap on tier 1, or 4 h or more',
+    mappings: [...iso('A.5.24', 'A.5.30'), ...gdpr('32(1)(b)')],
+  },
+  {
+    id: 'OC-02',
+    version: 1,
+    title: 'Escalation defined',
+    description:
+      'At least two escalation levels staffed by at least two different people over the last 30 and next 14 days.',
+    remediation: 'Add an escalation level staffed by someone else.',
+    data: ['oncall'],
+    thresholds: { pastDays: 30, aheadDays: 14 },
+    thresholdText:
+      'pass: ≥ 2 levels and ≥ 2 people; warn: 2 levels, one person; fail: a single level',
+    mappings: [...iso('A.5.24', 'A.5.2')],
+  },
+];
+
+/** A check by id. @public */
+export function findComplianceCheck(id: string): CheckDefinition | undefined {
+  return COMPLIANCE_CHECKS.find(check => check.id === id);
+}

@@ -1,0 +1,210 @@
+/**
+ * The compliance model shared by the ITOps backend and frontend: frameworks
+ * and their controls, declarative check definitions, and the results,
+ * waivers and snapshots the engine produces.
+ */
+
+/**
+ * Outcome of one check for one entity. `exempt` (an approved, unexpired
+ * waiver applies) and `not_applicable` are never counted as pass, and
+ * `no_data` means insufficient evidence, which is never a pass either.
+ *
+ * @public
+ */
+export type ComplianceStatus =
+  | 'pass'
+  | 'warn'
+  | 'fail'
+  | 'not_applicable'
+  | 'exempt'
+  | 'no_data'
+  | 'error';
+
+/** Every status, worst first as far as a scorecard is concerned. @public */
+export const COMPLIANCE_STATUSES: readonly ComplianceStatus[] = [
+  'fail',
+  'error',
+  'warn',
+  'no_data',
+  'exempt',
+  'pass',
+  'not_applicable',
+];
+
+/** How well ITOps data can evidence a control. @public */
+export type EvidenceStrength = 'strong' | 'partial' | 'manual';
+
+/** One control (or article) of a framework. @public */
+export interface ComplianceControl {
+  /** e.g. `A.8.13` or `33(1)`. */
+  id: string;
+  /** Short label; for ISO the project's own wording, never ISO text. */
+  label: string;
+  /** Grouping, e.g. `Technological` or a GDPR chapter. */
+  theme: string;
+  /** How much ITOps evidence can say about the control. */
+  evidence: EvidenceStrength;
+  /** Optional longer wording (own paraphrase or, for EU law, attributed text). */
+  description?: string;
+}
+
+/** A framework: a catalogue of controls. @public */
+export interface ComplianceFramework {
+  /** Stable id used in check mappings, e.g. `iso27001-2022`. */
+  id: string;
+  name: string;
+  version: string;
+  /** Source acknowledgement, required for EU texts. */
+  attribution?: string;
+  /** Where the control wording comes from. */
+  textSource: 'project' | 'eu-law' | 'customer-import';
+  controls: ComplianceControl[];
+}
+
+/** Lower and upper bounds that decide pass, warn and fail. @public */
+export interface CheckThresholds {
+  [name: string]: number;
+}
+
+/** Which entities a check applies to. @public */
+export interface CheckScope {
+  /** Only entities of these tiers (1 = most critical); all when absent. */
+  tiers?: number[];
+  /** Only entities with one of these annotations. */
+  requiresAnyAnnotation?: string[];
+  /** Only entities whose `itops.io/personal-data` is `true`. */
+  personalData?: boolean;
+}
+
+/** A control a check provides evidence for. @public */
+export interface CheckMapping {
+  framework: string;
+  control: string;
+}
+
+/** What record data a check reads. @public */
+export type CheckDataSource =
+  | 'catalog'
+  | 'incidents'
+  | 'changes'
+  | 'freezeWindows'
+  | 'oncall'
+  | 'backups';
+
+/**
+ * A declarative, versioned check. Bump `version` whenever the rule or its
+ * default thresholds change: snapshots record the version in force, so a
+ * past result can be read against the rule that produced it.
+ *
+ * @public
+ */
+export interface CheckDefinition {
+  /** e.g. `BKP-02`. */
+  id: string;
+  version: number;
+  title: string;
+  /** What is measured and how, in plain words. */
+  description: string;
+  /** What an owner should do when the check fails. */
+  remediation: string;
+  data: CheckDataSource[];
+  scope?: CheckScope;
+  /** Rolling window of rate checks, in days. */
+  windowDays?: number;
+  /** Default thresholds; organisations and tiers may override them. */
+  thresholds: CheckThresholds;
+  /** How to read the thresholds, for people. */
+  thresholdText: string;
+  mappings: CheckMapping[];
+}
+
+/** A link to a source record that decided a result. @public */
+export interface EvidenceRef {
+  /** Record type: incident, change, backup-run, backup-job, oncall-shift, freeze-window, annotation. */
+  type: string;
+  /** Human id: incident or change number, job name, annotation key. */
+  id: string;
+  /** Deep link into the source system, when known. */
+  url?: string;
+  /** Why this record counts against (or for) the check. */
+  note?: string;
+  /** For open deadlines (GDPR 72 h): when the deadline falls, ISO 8601. */
+  deadline?: string;
+}
+
+/** A check's result for one entity. @public */
+export interface CheckResult {
+  checkId: string;
+  checkVersion: number;
+  entityRef: string;
+  status: ComplianceStatus;
+  /** The status the evidence gave before a waiver made it `exempt`. */
+  underlyingStatus?: ComplianceStatus;
+  /** The measured value (a ratio 0..1, hours, days…), when there is one. */
+  value?: number | null;
+  numerator?: number;
+  denominator?: number;
+  /** Why the status is what it is, in one sentence. */
+  reason: string;
+  /** The records that decided the result (failing ones first), capped. */
+  evidence: EvidenceRef[];
+  /** How many evidence records there were before the cap. */
+  evidenceTotal?: number;
+  waiverId?: string;
+}
+
+/** @public */
+export type WaiverStatus =
+  | 'pending'
+  | 'approved'
+  | 'rejected'
+  | 'revoked'
+  | 'expired';
+
+/** An exception for one check on one entity. @public */
+export interface ComplianceWaiver {
+  id: string;
+  checkId: string;
+  entityRef: string;
+  justification: string;
+  compensatingControl?: string;
+  requestedBy: string;
+  requestedAt: string;
+  /** Always in the future when requested; an approved waiver stops applying then. */
+  expiresAt: string;
+  /** `expired` is derived: an approved waiver past its expiry. */
+  status: WaiverStatus;
+  decidedBy?: string;
+  decidedAt?: string;
+  decisionComment?: string;
+}
+
+/** @public */
+export type SnapshotTrigger = 'scheduled' | 'manual' | 'entity';
+
+/** One evaluation run; its results never change once stored. @public */
+export interface ComplianceSnapshot {
+  id: string;
+  takenAt: string;
+  trigger: SnapshotTrigger;
+  /** `all`, or the entity ref of a single-entity run. */
+  scope: string;
+  /** Hash of the check definitions and thresholds in force. */
+  catalogueHash: string;
+  /** Hash of the stored results, so tampering can be detected. */
+  contentHash: string;
+  entityCount: number;
+  resultCount: number;
+  durationMs: number;
+}
+
+/** Counts of results per status. @public */
+export type StatusCounts = Record<ComplianceStatus, number>;
+
+/** The roll-up of one control for one entity or a population. @public */
+export interface ControlStatus {
+  framework: string;
+  control: string;
+  status: ComplianceStatus | 'manual';
+  checks: string[];
+}
