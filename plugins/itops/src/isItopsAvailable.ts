@@ -1,12 +1,30 @@
 import { hasItopsAnnotations } from '@backstage-itops/plugin-itops-common';
-import type { Entity } from '@backstage/catalog-model';
+import {
+  type Entity,
+  RELATION_HAS_PART,
+  RELATION_OWNER_OF,
+} from '@backstage/catalog-model';
+
+/** Relations through which a team or system rolls up its parts' records. */
+const ROLL_UP_RELATIONS: Record<string, string> = {
+  group: RELATION_OWNER_OF,
+  system: RELATION_HAS_PART,
+};
 
 /**
  * Whether the ITOps tab has something to show for an entity: it carries at
- * least one `itops.io/` annotation.
+ * least one `itops.io/` annotation, or it is a team or system with parts,
+ * whose records the ITOps backend rolls up onto it.
  *
  * @public
  */
 export function isItopsAvailable(entity: Entity): boolean {
-  return hasItopsAnnotations(entity);
+  if (hasItopsAnnotations(entity)) {
+    return true;
+  }
+  const relation = ROLL_UP_RELATIONS[entity.kind.toLocaleLowerCase('en-US')];
+  return (
+    relation !== undefined &&
+    (entity.relations ?? []).some(r => r.type === relation)
+  );
 }

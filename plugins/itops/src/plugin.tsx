@@ -3,17 +3,24 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import {
   ApiBlueprint,
+  PageBlueprint,
   createFrontendPlugin,
   type OverridableFrontendPlugin,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { ItopsClient, itopsApiRef } from './api';
 import { isItopsAvailable } from './isItopsAvailable';
+import { complianceRouteRef } from './components/Compliance/routes';
+import { changeCalendarRouteRef } from './components/ChangeCalendar/routes';
+import EventIcon from '@material-ui/icons/Event';
+import VerifiedUserIcon from '@material-ui/icons/VerifiedUser';
+import { entityPageExtensions } from './extensions/entityPage';
 
 const itopsApiFactory = createApiFactory({
   api: itopsApiRef,
@@ -32,8 +39,45 @@ const itopsEntityContent = EntityContentBlueprint.make({
     title: 'ITOps',
     filter: isItopsAvailable,
     loader: () =>
-      import('./components/EntityItopsContent').then(m =>
-        compatWrapper(<m.EntityItopsContent />),
+      Promise.all([
+        import('./components/EntityItopsContent'),
+        import('./components/ChangeCalendar'),
+        import('./components/Compliance'),
+      ]).then(([m, calendar, compliance]) =>
+        compatWrapper(
+          <m.EntityItopsContent
+            changeCalendar={<calendar.EntityChangeCalendar />}
+            complianceScorecard={<compliance.EntityComplianceCard />}
+          />,
+        ),
+      ),
+  },
+});
+
+/** Compliance overview and control pages at `/itops/compliance`. */
+const itopsCompliancePage = PageBlueprint.make({
+  name: 'compliance',
+  params: {
+    path: '/itops/compliance',
+    title: 'Compliance',
+    icon: <VerifiedUserIcon />,
+    loader: () =>
+      import('./components/Compliance').then(m =>
+        compatWrapper(<m.ComplianceRoutes />),
+      ),
+  },
+});
+
+/** The change calendar at `/itops/changes`, in the sidebar. */
+const itopsChangeCalendarPage = PageBlueprint.make({
+  name: 'changes',
+  params: {
+    path: '/itops/changes',
+    title: 'Change calendar',
+    icon: <EventIcon />,
+    loader: () =>
+      import('./components/ChangeCalendar').then(m =>
+        compatWrapper(<m.ChangeCalendarContent />),
       ),
   },
 });
@@ -47,7 +91,13 @@ export const itopsFrontendPlugin: OverridableFrontendPlugin =
   createFrontendPlugin({
     pluginId: 'itops',
     info: { packageJson: () => import('../package.json') },
-    extensions: [itopsApi, itopsEntityContent],
+    extensions: [
+      itopsApi,
+      itopsEntityContent,
+      itopsCompliancePage,
+      itopsChangeCalendarPage,
+      ...entityPageExtensions,
+    ],
   });
 
 /**
@@ -58,7 +108,73 @@ export const itopsFrontendPlugin: OverridableFrontendPlugin =
 export const itopsPlugin = createPlugin({
   id: 'itops',
   apis: [itopsApiFactory],
+  routes: {
+    compliance: complianceRouteRef,
+    changeCalendar: changeCalendarRouteRef,
+  },
 });
+
+/**
+ * The compliance overview and control pages, for legacy apps:
+ * `<Route path="/itops/compliance" element={<ItopsCompliancePage />} />`.
+ *
+ * @public
+ */
+export const ItopsCompliancePage = itopsPlugin.provide(
+  createRoutableExtension({
+    name: 'ItopsCompliancePage',
+    component: () =>
+      import('./components/Compliance').then(m => m.CompliancePage),
+    mountPoint: complianceRouteRef,
+  }),
+);
+
+/**
+ * The change calendar, for legacy apps:
+ * `<Route path="/itops/changes" element={<ItopsChangeCalendarPage />} />`.
+ *
+ * @public
+ */
+export const ItopsChangeCalendarPage = itopsPlugin.provide(
+  createRoutableExtension({
+    name: 'ItopsChangeCalendarPage',
+    component: () =>
+      import('./components/ChangeCalendar').then(m => m.ChangeCalendarPage),
+    mountPoint: changeCalendarRouteRef,
+  }),
+);
+
+/**
+ * The entity's change calendar for the next 30 days, for the ITOps tab or
+ * any entity page.
+ *
+ * @public
+ */
+export const EntityItopsChangeCalendar = itopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityItopsChangeCalendar',
+    component: {
+      lazy: () =>
+        import('./components/ChangeCalendar').then(m => m.EntityChangeCalendar),
+    },
+  }),
+);
+
+/**
+ * The entity's compliance scorecard card, for the ITOps tab's
+ * `complianceScorecard` slot or any entity page.
+ *
+ * @public
+ */
+export const EntityItopsComplianceCard = itopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityItopsComplianceCard',
+    component: {
+      lazy: () =>
+        import('./components/Compliance').then(m => m.EntityComplianceCard),
+    },
+  }),
+);
 
 /**
  * The ITOps entity tab, for legacy apps:

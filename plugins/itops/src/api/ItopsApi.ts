@@ -1,5 +1,36 @@
-import type { ItopsHealth } from '@backstage-itops/plugin-itops-common';
+import type {
+  ComplianceCatalogue,
+  ComplianceControlView,
+  ComplianceOverview,
+  ComplianceQuery,
+  ComplianceWaiver,
+  ComplianceWaiverRequest,
+  EntityComplianceScorecard,
+  ItopsHealth,
+} from '@backstage-itops/plugin-itops-common';
 import { createApiRef } from '@backstage/core-plugin-api';
+import type {
+  ItopsCalendarChange,
+  ItopsCalendarDays,
+  ItopsCalendarFeedToken,
+  ItopsCalendarFilters,
+  ItopsCalendarRange,
+  ItopsChangeDetail,
+  ItopsFreezeStatus,
+  ItopsFreezeWindow,
+} from '../components/ChangeCalendar/types';
+import type {
+  ItopsBackupJobDetail,
+  ItopsChange,
+  ItopsEntityKpis,
+  ItopsEntitySummary,
+  ItopsIncident,
+  ItopsIncidentQuery,
+  ItopsOnCallDetail,
+  ItopsPage,
+  ItopsRangeQuery,
+  ItopsSyncStatus,
+} from './types';
 
 /**
  * The client of the ITOps backend used by every ITOps component.
@@ -9,6 +40,109 @@ import { createApiRef } from '@backstage/core-plugin-api';
 export interface ItopsApi {
   /** Backend and database health, and the source instances it knows. */
   getHealth(): Promise<ItopsHealth>;
+
+  // Entity reads. `entityRef` is a full ref such as
+  // `component:default/payments-api`; areas the user may not read reject
+  // with a 403 ResponseError (the summary and KPIs mark them instead).
+
+  /** On-call, open incidents, next change, freeze and backup health at once. */
+  getEntitySummary(entityRef: string): Promise<ItopsEntitySummary>;
+  /** The entity's incidents, newest first and open only by default. */
+  getEntityIncidents(
+    entityRef: string,
+    query?: ItopsIncidentQuery,
+  ): Promise<ItopsPage<ItopsIncident>>;
+  /** Changes whose planned window overlaps the range (default now ± 30 days). */
+  getEntityChanges(
+    entityRef: string,
+    query?: ItopsRangeQuery,
+  ): Promise<{ items: ItopsChange[] }>;
+  /** Who is on call now and next, per escalation level. */
+  getEntityOnCall(entityRef: string): Promise<ItopsOnCallDetail>;
+  /** Backup jobs with their recent runs and derived health. */
+  getEntityBackups(
+    entityRef: string,
+  ): Promise<{ jobs: ItopsBackupJobDetail[] }>;
+  /** KPIs over a window (default: the backend's KPI window, 90 days). */
+  getEntityKpis(
+    entityRef: string,
+    query?: ItopsRangeQuery,
+  ): Promise<ItopsEntityKpis>;
+  /** Freshness and last error of every source instance and capability. */
+  getSyncStatus(): Promise<{ items: ItopsSyncStatus[] }>;
+
+  // Change calendar (itops.change.read).
+
+  /** A page of the changes overlapping a range (≤ 92 days), by planned start. */
+  getChangeCalendar(
+    query: ItopsCalendarRange &
+      ItopsCalendarFilters & { limit?: number; offset?: number },
+  ): Promise<ItopsPage<ItopsCalendarChange>>;
+  /** Per day in a time zone: the count and the first `perDay` changes. */
+  getChangeCalendarDays(
+    query: ItopsCalendarRange &
+      ItopsCalendarFilters & { timeZone?: string; perDay?: number },
+  ): Promise<ItopsCalendarDays>;
+  /** One change with its entities, conflicts (with reasons) and freezes. */
+  getCalendarChange(id: string): Promise<ItopsChangeDetail>;
+  /** Synced and configured freeze windows overlapping a range. */
+  getFreezeWindows(
+    range: ItopsCalendarRange,
+  ): Promise<{ items: ItopsFreezeWindow[] }>;
+  /** Whether a change on the entity at `at` (until `end`) falls in a freeze. */
+  getFreezeStatus(query: {
+    entityRef: string;
+    at?: string;
+    end?: string;
+  }): Promise<ItopsFreezeStatus>;
+  /** The signed-in user's calendar feed tokens. */
+  listCalendarFeedTokens(): Promise<{ items: ItopsCalendarFeedToken[] }>;
+  /** A new feed token; `token` is shown this once. */
+  createCalendarFeedToken(
+    name: string,
+  ): Promise<ItopsCalendarFeedToken & { token: string }>;
+  revokeCalendarFeedToken(id: number): Promise<void>;
+  /** The subscribable iCalendar URL of a filter combination. */
+  getCalendarFeedUrl(
+    token: string,
+    filters: ItopsCalendarFilters,
+  ): Promise<string>;
+
+  // Compliance: reads need itops.compliance.read; waiver requests and
+  // decisions have permissions of their own (403 ResponseError otherwise).
+
+  /** Organisation scores, control heatmap, worst teams and services, trend. */
+  getComplianceOverview(query?: ComplianceQuery): Promise<ComplianceOverview>;
+  /** One control: its checks and every entity's status with evidence. */
+  getComplianceControl(
+    framework: string,
+    control: string,
+    query?: ComplianceQuery,
+  ): Promise<ComplianceControlView>;
+  /** The entity's scorecard, now or at a past date (404 when never evaluated). */
+  getEntityCompliance(
+    entityRef: string,
+    query?: { at?: string },
+  ): Promise<EntityComplianceScorecard>;
+  /** Frameworks, controls and check definitions with thresholds in force. */
+  getComplianceCatalogue(): Promise<ComplianceCatalogue>;
+  /** Evaluates one entity now (itops.compliance.evaluate). */
+  evaluateEntityCompliance(entityRef: string): Promise<void>;
+  requestComplianceWaiver(
+    request: ComplianceWaiverRequest,
+  ): Promise<ComplianceWaiver>;
+  decideComplianceWaiver(
+    id: string,
+    action: 'approve' | 'reject' | 'revoke',
+    comment?: string,
+  ): Promise<ComplianceWaiver>;
+  /** All results of a snapshot with evidence links, for auditors. */
+  downloadComplianceExport(
+    snapshotId: string,
+    format: 'csv' | 'json',
+  ): Promise<Blob>;
+  /** The printable HTML report of a framework at a date (default: latest). */
+  getComplianceReport(framework: string, at?: string): Promise<string>;
 }
 
 /**

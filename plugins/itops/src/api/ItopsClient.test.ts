@@ -46,4 +46,51 @@ describe('ItopsClient', () => {
       statusCode: 403,
     });
   });
+
+  it('addresses entity routes by kind, namespace and name', async () => {
+    const paths: string[] = [];
+    server.use(
+      http.get(`${baseUrl}/entities/*`, ({ request }) => {
+        const url = new URL(request.url);
+        paths.push(url.pathname + url.search);
+        return HttpResponse.json({ items: [], jobs: [] });
+      }),
+    );
+    await client.getEntityOnCall('Component:default/payments-api');
+    await client.getEntityBackups('group:ops/team a');
+    await client.getEntityIncidents('component:default/payments-api', {
+      state: 'open',
+      priority: [1, 2],
+      from: '2026-11-01T00:00:00.000Z',
+      limit: 10,
+    });
+    await client.getEntityChanges('component:default/payments-api');
+    expect(paths).toEqual([
+      '/api/itops/entities/component/default/payments-api/oncall',
+      '/api/itops/entities/group/ops/team%20a/backups',
+      '/api/itops/entities/component/default/payments-api/incidents?state=open&priority=1%2C2&from=2026-11-01T00%3A00%3A00.000Z&limit=10',
+      '/api/itops/entities/component/default/payments-api/changes',
+    ]);
+  });
+
+  it('shares one request between callers asking for the same resource', async () => {
+    let calls = 0;
+    server.use(
+      http.get(`${baseUrl}/entities/component/default/x/summary`, () => {
+        calls += 1;
+        return HttpResponse.json({
+          entity: { entityRef: 'component:default/x' },
+        });
+      }),
+    );
+    const [a, b] = await Promise.all([
+      client.getEntitySummary('component:default/x'),
+      client.getEntitySummary('component:default/x'),
+    ]);
+    expect(a).toEqual(b);
+    expect(calls).toBe(1);
+    // Once answered, the next call asks again: nothing is cached.
+    await client.getEntitySummary('component:default/x');
+    expect(calls).toBe(2);
+  });
 });

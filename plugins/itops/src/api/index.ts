@@ -1,2 +1,3 @@
 export * from './ItopsApi';
 export * from './ItopsClient';
+export * from './types';

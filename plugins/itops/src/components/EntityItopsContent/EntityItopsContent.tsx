@@ -1,15 +1,5 @@
 import { ITOPS_ANNOTATIONS } from '@backstage-itops/plugin-itops-common';
-import {
-  CodeSnippet,
-  EmptyState,
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-  StatusError,
-  StatusOK,
-  StatusWarning,
-} from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { CodeSnippet, EmptyState, InfoCard } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Table from '@material-ui/core/Table';
@@ -17,9 +7,13 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import Typography from '@material-ui/core/Typography';
-import useAsync from 'react-use/esm/useAsync';
-import { itopsApiRef } from '../../api';
+import type { ReactNode } from 'react';
+import { isItopsAvailable } from '../../isItopsAvailable';
+import { EntityBackupsCard } from '../BackupsCard';
+import { EntityChangesCard } from '../ChangesCard';
+import { EntityOpenIncidentsCard } from '../IncidentsCard';
+import { EntityKpiCard } from '../KpiCard';
+import { EntityOnCallCard } from '../OnCallCard';
 import { getSourceLinks, type SourceLink } from './sourceLinks';
 
 const EXAMPLE_ANNOTATIONS = `metadata:
@@ -29,15 +23,35 @@ const EXAMPLE_ANNOTATIONS = `metadata:
     ${ITOPS_ANNOTATIONS.veeamJob}: Payments DB - Hourly`;
 
 /**
- * The ITOps tab of an entity page.
+ * Props of {@link EntityItopsContent}.
  *
  * @public
  */
-export function EntityItopsContent() {
-  const { entity } = useEntity();
-  const links = getSourceLinks(entity);
+export interface EntityItopsContentProps {
+  /**
+   * Slot for the entity's change calendar over the next 30 days, shown
+   * under the changes card. Empty until the calendar provides one.
+   */
+  changeCalendar?: ReactNode;
+  /**
+   * Slot for the entity's compliance scorecard card. Empty until the
+   * compliance scorecards provide one.
+   */
+  complianceScorecard?: ReactNode;
+}
 
-  if (links.length === 0) {
+/**
+ * The ITOps tab of an entity page: on-call, open incidents, KPIs, changes
+ * and backups, each in its own card; on a team or system page, rolled up
+ * over what it owns or contains.
+ *
+ * @public
+ */
+export function EntityItopsContent(props: EntityItopsContentProps = {}) {
+  const { changeCalendar, complianceScorecard } = props;
+  const { entity } = useEntity();
+
+  if (!isItopsAvailable(entity)) {
     return (
       <EmptyState
         missing="field"
@@ -48,14 +62,40 @@ export function EntityItopsContent() {
     );
   }
 
+  const links = getSourceLinks(entity);
   return (
-    <Grid container spacing={3}>
-      <Grid item xs={12} md={8}>
-        <SourceLinksCard links={links} />
+    <Grid container spacing={3} alignItems="stretch">
+      <Grid item xs={12} md={6}>
+        <EntityOnCallCard />
       </Grid>
-      <Grid item xs={12} md={4}>
-        <BackendStatusCard />
+      <Grid item xs={12} md={6}>
+        <EntityOpenIncidentsCard />
       </Grid>
+      <Grid item xs={12}>
+        <EntityKpiCard />
+      </Grid>
+      {/* Full width: both are tables with long titles and dates. */}
+      <Grid item xs={12}>
+        <EntityChangesCard />
+      </Grid>
+      <Grid item xs={12}>
+        <EntityBackupsCard />
+      </Grid>
+      {changeCalendar && (
+        <Grid item xs={12} data-itops-slot="change-calendar">
+          {changeCalendar}
+        </Grid>
+      )}
+      {complianceScorecard && (
+        <Grid item xs={12} data-itops-slot="compliance-scorecard">
+          {complianceScorecard}
+        </Grid>
+      )}
+      {links.length > 0 && (
+        <Grid item xs={12}>
+          <SourceLinksCard links={links} />
+        </Grid>
+      )}
     </Grid>
   );
 }
@@ -81,50 +121,6 @@ function SourceLinksCard({ links }: { links: SourceLink[] }) {
           ))}
         </TableBody>
       </Table>
-    </InfoCard>
-  );
-}
-
-function BackendStatusCard() {
-  const itopsApi = useApi(itopsApiRef);
-  const {
-    value: health,
-    loading,
-    error,
-  } = useAsync(() => itopsApi.getHealth(), [itopsApi]);
-
-  return (
-    <InfoCard title="ITOps backend">
-      {loading && <Progress />}
-      {error && <ResponseErrorPanel error={error} />}
-      {health && (
-        <>
-          <Typography variant="body2" component="div">
-            {health.database.reachable ? (
-              <StatusOK>Database reachable ({health.database.client})</StatusOK>
-            ) : (
-              <StatusError>
-                Database unreachable: {health.database.error}
-              </StatusError>
-            )}
-          </Typography>
-          <Typography variant="body2" component="div">
-            {health.sources.length > 0 ? (
-              <StatusOK>
-                Sources:{' '}
-                {health.sources
-                  .map(source => `${source.type}/${source.instance}`)
-                  .join(', ')}
-              </StatusOK>
-            ) : (
-              <StatusWarning>
-                No source instances configured under itops.servicenow,
-                itops.jira or itops.veeam
-              </StatusWarning>
-            )}
-          </Typography>
-        </>
-      )}
     </InfoCard>
   );
 }

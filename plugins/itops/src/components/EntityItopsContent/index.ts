@@ -1,1 +1,2 @@
 export { EntityItopsContent } from './EntityItopsContent';
+export type { EntityItopsContentProps } from './EntityItopsContent';

@@ -1,0 +1,94 @@
+/*
+ * Compliance scorecards against the seeded simulator world: runs an
+ * evaluation on demand (the scheduled one starts a minute after the
+ * backend), then opens the organisation overview, a control page and the
+ * scorecard card on the ITOps tab of the example service, with screenshots.
+ */
+import { defineSpec, expectVisible } from '../harness';
+
+const SERVICE = 'payments-api';
+
+async function guestToken(baseUrl: string): Promise<string> {
+  const response = await fetch(
+    `${baseUrl}/api/auth/guest/refresh?optional&env=development`,
+    { headers: { 'x-requested-with': 'XMLHttpRequest' } },
+  );
+  if (!response.ok) {
+    throw new Error(`guest sign-in: HTTP ${response.status}`);
+  }
+  return (await response.json()).backstageIdentity.token;
+}
+
+export default defineSpec({
+  name: 'compliance',
+  async run(ctx) {
+    const token = await guestToken(ctx.baseUrl);
+    const started = performance.now();
+    const evaluation = await fetch(
+      `${ctx.baseUrl}/api/itops/compliance/evaluate`,
+      { method: 'POST', headers: { authorization: `Bearer ${token}` } },
+    );
+    if (evaluation.status !== 201) {
+      throw new Error(
+        `compliance evaluation: HTTP ${
+          evaluation.status
+        } ${await evaluation.text()}`,
+      );
+    }
+    const { snapshot } = await evaluation.json();
+    ctx.measure(
+      'compliance evaluation of the demo catalog',
+      `${Math.round(performance.now() - started)} ms for ${
+        snapshot.entityCount
+      } entities, ${snapshot.resultCount} results`,
+    );
+
+    const overview = await ctx.newPage();
+    await overview.goto(`${ctx.baseUrl}/itops/compliance`, {
+      timeout: ctx.timeoutMs,
+    });
+    await expectVisible(
+      overview.getByLabel('ISO/IEC 27001:2022 Annex A score'),
+      'the ISO/IEC 27001 score',
+      ctx.timeoutMs,
+    );
+    await expectVisible(
+      overview.getByRole('link', { name: /^A\.8\.32 / }),
+      'the change-management tile of the heatmap',
+      ctx.timeoutMs,
+    );
+    await expectVisible(
+      overview.getByRole('table', { name: 'Worst services' }),
+      'the worst services',
+      ctx.timeoutMs,
+    );
+    await ctx.screenshot(overview, 'compliance-overview');
+
+    await overview
+      .getByRole('link', { name: /^A\.8\.13 / })
+      .first()
+      .click();
+    await expectVisible(
+      overview.getByText(/BKP-02 Backup recency within RPO/),
+      'the backup checks of control A.8.13',
+      ctx.timeoutMs,
+    );
+    await ctx.screenshot(overview, 'compliance-control-A.8.13');
+
+    const tab = await ctx.newPage();
+    await tab.goto(
+      `${ctx.baseUrl}/catalog/default/component/${SERVICE}/itops`,
+      { timeout: ctx.timeoutMs },
+    );
+    await expectVisible(
+      tab.getByLabel('Compliance score'),
+      `the compliance scorecard of ${SERVICE}`,
+      ctx.timeoutMs,
+    );
+    await tab
+      .getByLabel('Compliance score')
+      .scrollIntoViewIfNeeded()
+      .catch(() => {});
+    await ctx.screenshot(tab, `compliance-scorecard-${SERVICE}`);
+  },
+});

@@ -1,0 +1,33 @@
+/*
+ * The home page widget "My on-call and open incidents" for the guest user,
+ * a member of Platform SRE in the example organisation.
+ */
+import { ORG_PEOPLE } from '@backstage-itops/simulator';
+import { defineSpec, expectVisible } from '../harness';
+
+const TEAM = 'platform-sre';
+const people = ORG_PEOPLE.filter(p => p.team === TEAM).map(p => p.displayName);
+
+export default defineSpec({
+  name: 'home-page',
+  async run(ctx) {
+    const page = await ctx.newPage();
+    await page.goto(`${ctx.baseUrl}/home`, { timeout: ctx.timeoutMs });
+    const team = page.getByRole('region', {
+      name: `Team group:default/${TEAM}`,
+    });
+    await expectVisible(
+      team
+        .getByRole('list', { name: 'On call now' })
+        .filter({ hasText: new RegExp(people.join('|')) }),
+      `who of ${TEAM} is on call (${people.join(', ')})`,
+      ctx.timeoutMs,
+    );
+    await expectVisible(
+      team.getByText(/\d+ open incidents?/),
+      `the open incidents of ${TEAM}`,
+      ctx.timeoutMs,
+    );
+    await ctx.screenshot(page, 'home-my-oncall');
+  },
+});

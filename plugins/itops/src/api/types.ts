@@ -1,0 +1,267 @@
+/**
+ * Response bodies of the ITOps read API, as
+ * `plugins/itops-backend/src/schema/openapi.yaml` declares them. Times are
+ * ISO 8601 strings in UTC, durations milliseconds.
+ */
+
+/** An area the caller may not read. @public */
+export interface ItopsForbidden {
+  forbidden: true;
+}
+
+/** Whether a value is the `{ forbidden: true }` marker of a denied area. @public */
+export function isForbidden<T extends object>(
+  value: T | ItopsForbidden | undefined,
+): value is ItopsForbidden {
+  return value !== undefined && (value as ItopsForbidden).forbidden === true;
+}
+
+/** Where a record came from, to trace it and open it in its source. @public */
+export interface ItopsOrigin {
+  sourceType: string;
+  sourceInstance: string;
+  externalId: string;
+  url?: string;
+  sourceUpdatedAt?: string;
+}
+
+/** @public */
+export type ItopsIncidentState =
+  | 'new'
+  | 'in_progress'
+  | 'on_hold'
+  | 'resolved'
+  | 'closed'
+  | 'cancelled';
+
+/** @public */
+export interface ItopsIncident extends ItopsOrigin {
+  number: string;
+  title: string;
+  state: ItopsIncidentState;
+  sourceState?: string;
+  priority: number;
+  openedAt: string;
+  acknowledgedAt?: string;
+  resolvedAt?: string;
+  closedAt?: string;
+  detectedAt?: string;
+  assignmentGroup?: string;
+  major?: boolean;
+  security?: boolean;
+  personalDataBreach?: boolean;
+  slaMet?: boolean;
+}
+
+/** @public */
+export interface ItopsChange extends ItopsOrigin {
+  number: string;
+  title: string;
+  type: 'standard' | 'normal' | 'emergency';
+  state: string;
+  sourceState?: string;
+  risk?: string;
+  plannedStart?: string;
+  plannedEnd?: string;
+  actualStart?: string;
+  actualEnd?: string;
+  approval?: string;
+  approvedAt?: string;
+  outcome?: 'successful' | 'successful_with_issues' | 'unsuccessful';
+  sourceOutcome?: string;
+  implementerGroup?: string;
+}
+
+/** @public */
+export interface ItopsOnCallShift extends ItopsOrigin {
+  scheduleName: string;
+  groupName: string;
+  personName: string;
+  personEmail?: string;
+  personPhone?: string;
+  start: string;
+  end: string;
+  escalationLevel: number;
+}
+
+/** Who is on call now, and who takes over next per rota. @public */
+export interface ItopsOnCall {
+  now: ItopsOnCallShift[];
+  next: ItopsOnCallShift[];
+}
+
+/** {@link ItopsOnCall} in total and per escalation level. @public */
+export interface ItopsOnCallDetail extends ItopsOnCall {
+  escalationLevels: Array<{ escalationLevel: number } & ItopsOnCall>;
+}
+
+/** @public */
+export type ItopsBackupResult = 'success' | 'warning' | 'failed' | 'running';
+
+/** @public */
+export interface ItopsBackupJob extends ItopsOrigin {
+  name: string;
+  description?: string;
+  objects: string[];
+  lastResult?: ItopsBackupResult;
+  lastRunAt?: string;
+  nextRunAt?: string;
+  enabled?: boolean;
+}
+
+/** @public */
+export interface ItopsBackupRun extends ItopsOrigin {
+  jobExternalId?: string;
+  jobName: string;
+  kind: 'backup' | 'restore-test';
+  result: ItopsBackupResult;
+  startedAt: string;
+  endedAt?: string;
+  failedObjects?: string[];
+  restorePointAt?: string;
+}
+
+/** Health derived per backup job. @public */
+export interface ItopsBackupHealth {
+  lastSuccessAt?: string;
+  lastSuccessAgeMs?: number;
+  successRate30d: number | null;
+  runs30d: number;
+  lastRestoreTest?: ItopsBackupRun;
+}
+
+/** @public */
+export type ItopsBackupJobDetail = ItopsBackupJob &
+  ItopsBackupHealth & { recentRuns: ItopsBackupRun[] };
+
+/** A mean duration over `count` items; null when there are none. @public */
+export interface ItopsDuration {
+  valueMs: number | null;
+  count: number;
+}
+
+/** numerator / denominator; null when the denominator is 0. @public */
+export interface ItopsRatio {
+  value: number | null;
+  numerator: number;
+  denominator: number;
+}
+
+/** @public */
+export type ItopsCountByPriority = Record<'1' | '2' | '3' | '4' | '5', number>;
+
+/** @public */
+export interface ItopsTimeWindow {
+  from: string;
+  to: string;
+}
+
+/** @public */
+export interface ItopsIncidentKpis {
+  mttr: ItopsDuration;
+  mtta: ItopsDuration;
+  mttd: ItopsDuration;
+  mtbf: ItopsDuration;
+  openedCount: number;
+  openedByPriority: ItopsCountByPriority;
+}
+
+/** @public */
+export interface ItopsChangeKpis {
+  successRate: ItopsRatio;
+  emergencyShare: ItopsRatio;
+}
+
+/** @public */
+export interface ItopsBackupKpis {
+  successRate: ItopsRatio;
+  lastSuccessAt?: string;
+  lastSuccessAgeMs?: number;
+}
+
+/** @public */
+export interface ItopsEntityKpis {
+  window: ItopsTimeWindow;
+  incidents: ItopsIncidentKpis | ItopsForbidden;
+  changes: ItopsChangeKpis | ItopsForbidden;
+  backups: ItopsBackupKpis | ItopsForbidden;
+}
+
+/** An area of the summary the caller may read. @public */
+export interface ItopsAvailable {
+  forbidden: false;
+  /** Whether the entity has any records of this area. */
+  available: boolean;
+}
+
+/** A freeze window covering now that applies to the entity. @public */
+export interface ItopsActiveFreeze {
+  name: string;
+  end: string;
+}
+
+/** @public */
+export interface ItopsEntitySummary {
+  entity: { entityRef: string; kind: string; title?: string };
+  oncall: (ItopsOnCall & ItopsAvailable) | ItopsForbidden;
+  incidents:
+    | (ItopsAvailable & {
+        openCount: number;
+        openByPriority: ItopsCountByPriority;
+      })
+    | ItopsForbidden;
+  changes:
+    | (ItopsAvailable & {
+        nextChange?: ItopsChange;
+        freeze: { active: boolean; windows: ItopsActiveFreeze[] };
+      })
+    | ItopsForbidden;
+  backups:
+    | (ItopsAvailable & { jobs: Array<ItopsBackupJob & ItopsBackupHealth> })
+    | ItopsForbidden;
+  kpis: {
+    window: ItopsTimeWindow;
+    mttr: ItopsDuration | ItopsForbidden;
+    changeSuccessRate: ItopsRatio | ItopsForbidden;
+  };
+}
+
+/** A page of a longer list. @public */
+export interface ItopsPage<T> {
+  items: T[];
+  totalCount: number;
+  limit: number;
+  offset: number;
+}
+
+/** Freshness of one source instance and capability. @public */
+export interface ItopsSyncStatus {
+  sourceType: string;
+  sourceInstance: string;
+  capability: string;
+  lastAttemptAt?: string;
+  lastSuccessAt?: string;
+  lastSuccessAgeMs?: number;
+  lastFullSyncAt?: string;
+  lastError?: string;
+  lastErrorAt?: string;
+  recordCount: number;
+}
+
+/** Query of {@link ItopsApi.getEntityIncidents}. @public */
+export interface ItopsIncidentQuery {
+  /** `open` (default), `closed` or `all`. */
+  state?: 'open' | 'closed' | 'all';
+  priority?: number[];
+  from?: string;
+  to?: string;
+  limit?: number;
+  offset?: number;
+  sort?: 'opened_at' | '-opened_at' | 'priority';
+}
+
+/** A time range `[from, to)` as ISO 8601 strings. @public */
+export interface ItopsRangeQuery {
+  from?: string;
+  to?: string;
+}

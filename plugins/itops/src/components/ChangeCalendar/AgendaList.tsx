@@ -1,0 +1,116 @@
+import {
+  Button,
+  Chip,
+  List,
+  ListItem,
+  ListItemText,
+  ListSubheader,
+  makeStyles,
+  Typography,
+} from '@material-ui/core';
+import { DateTime } from 'luxon';
+import { ChangeFlags, TYPE_COLOURS } from './ChangeChip';
+import type { ItopsCalendarChange } from './types';
+
+const useStyles = makeStyles(theme => ({
+  day: { background: theme.palette.background.paper, fontWeight: 600 },
+  today: { color: theme.palette.primary.main },
+  row: { borderLeft: '4px solid', marginBottom: 2, gap: theme.spacing(1) },
+  time: { minWidth: 170, fontVariantNumeric: 'tabular-nums' },
+  type: { color: '#fff', height: 20 },
+}));
+
+export function windowText(
+  change: { plannedStart?: string; plannedEnd?: string },
+  zone: string,
+): string {
+  if (!change.plannedStart) return 'not planned';
+  const start = DateTime.fromISO(change.plannedStart, { zone });
+  if (!change.plannedEnd) return start.toFormat('d LLL HH:mm');
+  const end = DateTime.fromISO(change.plannedEnd, { zone });
+  return start.hasSame(end, 'day')
+    ? `${start.toFormat('d LLL HH:mm')}–${end.toFormat('HH:mm')}`
+    : `${start.toFormat('d LLL HH:mm')} – ${end.toFormat('d LLL HH:mm')}`;
+}
+
+/**
+ * Changes as a list grouped by the day they start, today marked; the agenda
+ * view and the entity-scoped calendar.
+ */
+export function AgendaList(props: {
+  changes: ItopsCalendarChange[];
+  zone: string;
+  today: string;
+  onOpen(id: string): void;
+  /** Shown when more pages exist. */
+  onLoadMore?: () => void;
+  remaining?: number;
+  dense?: boolean;
+}) {
+  const classes = useStyles();
+  const { changes, zone, today, onOpen, onLoadMore, remaining, dense } = props;
+  const byDay = new Map<string, ItopsCalendarChange[]>();
+  for (const change of changes) {
+    const day = DateTime.fromISO(change.plannedStart, { zone }).toISODate()!;
+    byDay.set(day, [...(byDay.get(day) ?? []), change]);
+  }
+  if (changes.length === 0) {
+    return (
+      <Typography color="textSecondary">
+        No changes planned in this period.
+      </Typography>
+    );
+  }
+  return (
+    <List dense={dense} aria-label="agenda">
+      {[...byDay.entries()].map(([day, list]) => (
+        <li key={day}>
+          <ul style={{ padding: 0 }}>
+            <ListSubheader
+              className={`${classes.day} ${day === today ? classes.today : ''}`}
+            >
+              {DateTime.fromISO(day).toFormat('cccc d LLLL yyyy')}
+              {day === today ? ' · Today' : ''}
+            </ListSubheader>
+            {list.map(change => (
+              <ListItem
+                key={change.id}
+                button
+                className={classes.row}
+                style={{ borderLeftColor: TYPE_COLOURS[change.type] }}
+                onClick={() => onOpen(change.id)}
+                data-testid={`agenda-${change.number}`}
+              >
+                <Typography variant="body2" className={classes.time}>
+                  {windowText(change, zone)}
+                </Typography>
+                <ListItemText
+                  primary={`${change.number} ${change.title}`}
+                  secondary={[
+                    change.state,
+                    change.risk ? `risk ${change.risk}` : undefined,
+                    change.entityRefs.join(', ') || undefined,
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
+                />
+                <ChangeFlags change={change} />
+                <Chip
+                  size="small"
+                  label={change.type}
+                  className={classes.type}
+                  style={{ background: TYPE_COLOURS[change.type] }}
+                />
+              </ListItem>
+            ))}
+          </ul>
+        </li>
+      ))}
+      {onLoadMore && remaining !== undefined && remaining > 0 && (
+        <Button onClick={onLoadMore}>
+          Load {Math.min(remaining, 100)} more
+        </Button>
+      )}
+    </List>
+  );
+}

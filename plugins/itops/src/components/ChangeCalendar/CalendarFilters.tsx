@@ -1,0 +1,172 @@
+import { makeStyles, MenuItem, TextField } from '@material-ui/core';
+import { useEffect, useState } from 'react';
+import type { CalendarState } from './calendarState';
+
+const useStyles = makeStyles(theme => ({
+  bar: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1.5),
+    margin: theme.spacing(1, 0, 2),
+  },
+  field: { minWidth: 150 },
+}));
+
+const OPTIONS = {
+  source: [
+    ['servicenow', 'ServiceNow'],
+    ['jira', 'Jira'],
+  ],
+  type: [
+    ['standard', 'Standard'],
+    ['normal', 'Normal'],
+    ['emergency', 'Emergency'],
+  ],
+  state: [
+    ['new', 'New'],
+    ['assess', 'Assess'],
+    ['authorize', 'Authorize'],
+    ['scheduled', 'Scheduled'],
+    ['implement', 'Implement'],
+    ['review', 'Review'],
+    ['closed', 'Closed'],
+    ['cancelled', 'Cancelled'],
+  ],
+  risk: [
+    ['very_high', 'Very high'],
+    ['high', 'High'],
+    ['moderate', 'Moderate'],
+    ['low', 'Low'],
+  ],
+} as const;
+
+type ListKey = keyof typeof OPTIONS;
+const LABELS: Record<ListKey, string> = {
+  source: 'Source',
+  type: 'Type',
+  state: 'State',
+  risk: 'Risk',
+};
+
+/** A text field that commits on Enter or when left, not on every key. */
+function CommitField(props: {
+  label: string;
+  value: string;
+  placeholder?: string;
+  onCommit(value: string): void;
+}) {
+  const classes = useStyles();
+  const [text, setText] = useState(props.value);
+  useEffect(() => setText(props.value), [props.value]);
+  const commit = () => {
+    if (text.trim() !== props.value) props.onCommit(text.trim());
+  };
+  return (
+    <TextField
+      id={`itops-calendar-${props.label.toLocaleLowerCase('en-US')}`}
+      className={classes.field}
+      label={props.label}
+      placeholder={props.placeholder}
+      size="small"
+      variant="outlined"
+      value={text}
+      onChange={e => setText(e.target.value)}
+      onBlur={commit}
+      onKeyDown={e => {
+        if (e.key === 'Enter') commit();
+      }}
+    />
+  );
+}
+
+const refs = (text: string) =>
+  text
+    .split(',')
+    .map(ref => ref.trim())
+    .filter(Boolean);
+
+/** The calendar's filters; every change goes to the URL. */
+export function CalendarFilters(props: {
+  state: CalendarState;
+  hasTeams: boolean;
+  onChange(patch: Partial<CalendarState>): void;
+}) {
+  const classes = useStyles();
+  const { state, hasTeams, onChange } = props;
+  const ownerValue = Array.isArray(state.owner) ? 'custom' : state.owner;
+  return (
+    <div className={classes.bar} role="search" aria-label="calendar filters">
+      <CommitField
+        label="Search"
+        placeholder="Number or title"
+        value={state.q}
+        onCommit={q => onChange({ q })}
+      />
+      <TextField
+        id="itops-calendar-owner"
+        select
+        className={classes.field}
+        size="small"
+        variant="outlined"
+        label="Owner"
+        value={ownerValue}
+        onChange={e => {
+          const value = e.target.value as string;
+          if (value === 'mine' || value === 'all') onChange({ owner: value });
+        }}
+        SelectProps={{ inputProps: { 'aria-label': 'Owner' } }}
+      >
+        <MenuItem value="mine" disabled={!hasTeams}>
+          My teams
+        </MenuItem>
+        <MenuItem value="all">All teams</MenuItem>
+        {Array.isArray(state.owner) && (
+          <MenuItem value="custom">{state.owner.join(', ')}</MenuItem>
+        )}
+      </TextField>
+      <CommitField
+        label="System"
+        placeholder="system:default/payments"
+        value={state.system.join(', ')}
+        onCommit={text => onChange({ system: refs(text) })}
+      />
+      <CommitField
+        label="Entity"
+        placeholder="component:default/payments-api"
+        value={state.entityRef.join(', ')}
+        onCommit={text => onChange({ entityRef: refs(text) })}
+      />
+      {(Object.keys(OPTIONS) as ListKey[]).map(key => (
+        <TextField
+          key={key}
+          id={`itops-calendar-${key}`}
+          select
+          className={classes.field}
+          size="small"
+          variant="outlined"
+          label={LABELS[key]}
+          value={state[key]}
+          SelectProps={{
+            multiple: true,
+            inputProps: { 'aria-label': LABELS[key] },
+            renderValue: selected =>
+              (selected as string[]).length
+                ? (selected as string[]).join(', ')
+                : 'Any',
+            displayEmpty: true,
+          }}
+          InputLabelProps={{ shrink: true }}
+          onChange={e =>
+            onChange({ [key]: e.target.value as unknown as string[] })
+          }
+        >
+          {OPTIONS[key].map(([value, text]) => (
+            <MenuItem key={value} value={value}>
+              {text}
+            </MenuItem>
+          ))}
+        </TextField>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,169 @@
+import { Link, makeStyles, Tooltip, Typography } from '@material-ui/core';
+import AcUnitIcon from '@material-ui/icons/AcUnit';
+import { DateTime } from 'luxon';
+import { ChangeChip } from './ChangeChip';
+import { freezeScopeText, freezesDuring } from './freezeBands';
+import type { ItopsCalendarDay, ItopsFreezeWindow } from './types';
+
+const useStyles = makeStyles(theme => ({
+  grid: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(7, minmax(0, 1fr))',
+    borderTop: `1px solid ${theme.palette.divider}`,
+    borderLeft: `1px solid ${theme.palette.divider}`,
+  },
+  weekday: {
+    padding: theme.spacing(0.5),
+    borderRight: `1px solid ${theme.palette.divider}`,
+    borderBottom: `1px solid ${theme.palette.divider}`,
+    fontWeight: 600,
+    fontSize: '0.75rem',
+    textTransform: 'uppercase',
+    color: theme.palette.text.secondary,
+  },
+  cell: {
+    position: 'relative',
+    padding: theme.spacing(0.5),
+    borderRight: `1px solid ${theme.palette.divider}`,
+    borderBottom: `1px solid ${theme.palette.divider}`,
+    overflow: 'hidden',
+  },
+  month: { minHeight: 120 },
+  week: { minHeight: 400 },
+  outside: { opacity: 0.55 },
+  frozen: {
+    // The shaded band of a freeze window.
+    backgroundImage: `repeating-linear-gradient(135deg, transparent 0 8px, ${theme.palette.info.light}33 8px 16px)`,
+  },
+  header: {
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+  },
+  date: { fontSize: '0.8rem', fontWeight: 600 },
+  today: {
+    background: theme.palette.primary.main,
+    color: theme.palette.primary.contrastText,
+    borderRadius: '50%',
+    padding: '0 6px',
+  },
+  todayCell: { boxShadow: `inset 0 3px 0 ${theme.palette.primary.main}` },
+  freezeLabel: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: 2,
+    fontSize: '0.7rem',
+    color: theme.palette.info.dark,
+    overflow: 'hidden',
+    whiteSpace: 'nowrap',
+    textOverflow: 'ellipsis',
+  },
+  more: { fontSize: '0.75rem', cursor: 'pointer' },
+}));
+
+/**
+ * Days in a 7-column grid: the month view (whole weeks) and the week view.
+ * Each day shows its first changes, "+N more" for the rest, the freeze
+ * windows covering it as a shaded band, and today is marked.
+ */
+export function DayGrid(props: {
+  variant: 'month' | 'week';
+  days: ItopsCalendarDay[];
+  /** The month shown; days outside it are dimmed. */
+  month?: string;
+  today: string;
+  zone: string;
+  freezes: ItopsFreezeWindow[];
+  onOpen(id: string): void;
+  onMore(date: string): void;
+}) {
+  const classes = useStyles();
+  const { variant, days, month, today, zone, freezes, onOpen, onMore } = props;
+  return (
+    <div
+      className={classes.grid}
+      role="grid"
+      aria-label={`${variant} calendar`}
+    >
+      {days.slice(0, 7).map(day => (
+        <div
+          key={`h-${day.date}`}
+          className={classes.weekday}
+          role="columnheader"
+        >
+          {DateTime.fromISO(day.date).toFormat(
+            variant === 'week' ? 'ccc d LLL' : 'ccc',
+          )}
+        </div>
+      ))}
+      {days.map(day => {
+        const inFreeze = freezesDuring(
+          freezes,
+          Date.parse(day.start),
+          Date.parse(day.end),
+        );
+        const isToday = day.date === today;
+        const outside = month !== undefined && !day.date.startsWith(month);
+        const hidden = day.total - day.items.length;
+        return (
+          <div
+            key={day.date}
+            role="gridcell"
+            aria-label={day.date}
+            data-testid={`day-${day.date}`}
+            className={[
+              classes.cell,
+              classes[variant],
+              outside ? classes.outside : '',
+              inFreeze.length ? classes.frozen : '',
+              isToday ? classes.todayCell : '',
+            ].join(' ')}
+          >
+            <div className={classes.header}>
+              <span
+                className={`${classes.date} ${isToday ? classes.today : ''}`}
+              >
+                {DateTime.fromISO(day.date).day}
+              </span>
+              {isToday && <Typography variant="caption">Today</Typography>}
+            </div>
+            {inFreeze.map(window => (
+              <Tooltip
+                key={`${window.sourceType}-${window.externalId}`}
+                title={`${window.name}: ${DateTime.fromISO(window.start, {
+                  zone,
+                }).toFormat('d LLL HH:mm')} – ${DateTime.fromISO(window.end, {
+                  zone,
+                }).toFormat('d LLL HH:mm')}, applies to ${freezeScopeText(
+                  window,
+                )}`}
+              >
+                <div className={classes.freezeLabel}>
+                  <AcUnitIcon style={{ fontSize: '0.8rem' }} />
+                  {window.name}
+                </div>
+              </Tooltip>
+            ))}
+            {day.items.map(change => (
+              <ChangeChip
+                key={change.id}
+                change={change}
+                zone={zone}
+                onOpen={onOpen}
+              />
+            ))}
+            {hidden > 0 && (
+              <Link
+                component="button"
+                className={classes.more}
+                onClick={() => onMore(day.date)}
+              >
+                +{hidden} more
+              </Link>
+            )}
+          </div>
+        );
+      })}
+    </div>
+  );
+}

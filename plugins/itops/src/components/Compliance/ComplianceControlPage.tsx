@@ -1,0 +1,148 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { Link, useParams } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
+import { itopsApiRef } from '../../api';
+import { EvidenceList } from './EvidenceList';
+import { STATUS_LABELS, STATUS_ORDER, StatusChip } from './status';
+
+/**
+ * One control: the checks that evidence it, and every evaluated entity's
+ * status with the results and records behind it.
+ */
+export function ComplianceControlPage(props: {
+  framework?: string;
+  control?: string;
+}) {
+  const params = useParams();
+  const framework = props.framework ?? params.framework ?? '';
+  const control = props.control ?? params.control ?? '';
+  const api = useApi(itopsApiRef);
+  const view = useAsync(
+    () => api.getComplianceControl(framework, control),
+    [api, framework, control],
+  );
+  if (view.loading) return <Progress />;
+  if (view.error) return <ResponseErrorPanel error={view.error} />;
+  const value = view.value!;
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <Typography variant="body2">
+          <Link to="..">Compliance overview</Link> / {value.framework.name}
+        </Typography>
+        <Typography variant="h5" component="div" role="heading" aria-level={2}>
+          {value.control.id} {value.control.label}{' '}
+          <StatusChip status={value.status} />
+        </Typography>
+        <Typography variant="body2" color="textSecondary">
+          {value.control.theme} · ITOps evidence: {value.control.evidence}
+          {value.framework.attribution
+            ? ` · ${value.framework.attribution}`
+            : ''}
+        </Typography>
+        {value.control.description && (
+          <Typography variant="body2">{value.control.description}</Typography>
+        )}
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Checks evidencing this control">
+          {value.checks.length === 0 ? (
+            <Typography>
+              No automated check evidences this control: it needs manual
+              evidence.
+            </Typography>
+          ) : (
+            <ul style={{ margin: 0, paddingLeft: 18 }}>
+              {value.checks.map(check => (
+                <li key={check.id}>
+                  <Typography variant="body2">
+                    <strong>
+                      {check.id} {check.title}
+                    </strong>{' '}
+                    (v{check.version}): {check.description} Thresholds:{' '}
+                    {check.thresholdText}.
+                  </Typography>
+                </li>
+              ))}
+            </ul>
+          )}
+        </InfoCard>
+      </Grid>
+      {value.checks.length > 0 && (
+        <Grid item xs={12}>
+          <InfoCard
+            title="Entities"
+            subheader={STATUS_ORDER.filter(s => value.counts[s])
+              .map(s => `${STATUS_LABELS[s]} ${value.counts[s]}`)
+              .join(' · ')}
+            noPadding
+          >
+            <Table size="small" aria-label="Entities">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Entity</TableCell>
+                  <TableCell>Status</TableCell>
+                  <TableCell>Results and evidence</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {value.entities.map(entity => (
+                  <TableRow key={entity.entityRef}>
+                    <TableCell>
+                      <EntityRefLink entityRef={entity.entityRef} />
+                      {entity.ownerRef && (
+                        <Typography
+                          variant="caption"
+                          display="block"
+                          color="textSecondary"
+                        >
+                          {entity.ownerRef}
+                          {entity.tier ? ` · tier ${entity.tier}` : ''}
+                        </Typography>
+                      )}
+                    </TableCell>
+                    <TableCell>
+                      <StatusChip status={entity.status} />
+                    </TableCell>
+                    <TableCell>
+                      {entity.results.map(result => (
+                        <Box key={result.checkId} mb={1}>
+                          <Typography variant="body2" component="div">
+                            <StatusChip status={result.status} />{' '}
+                            {result.checkId}: {result.reason}
+                          </Typography>
+                          {['fail', 'warn', 'no_data', 'exempt'].includes(
+                            result.status,
+                          ) && (
+                            <EvidenceList
+                              evidence={result.evidence.slice(0, 10)}
+                              total={result.evidenceTotal}
+                            />
+                          )}
+                        </Box>
+                      ))}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </InfoCard>
+        </Grid>
+      )}
+    </Grid>
+  );
+}

@@ -1,0 +1,415 @@
+import {
+  itopsComplianceReadPermission,
+  itopsComplianceWaiverApprovePermission,
+  itopsComplianceWaiverCreatePermission,
+  itopsComplianceEvaluatePermission,
+  type ComplianceWaiver,
+  type EntityComplianceScorecard,
+} from '@backstage-itops/plugin-itops-common';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { DateTime } from 'luxon';
+import { useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { itopsApiRef } from '../../api';
+import { isForbiddenError } from '../shared/useAreaData';
+import { EvidenceList } from './EvidenceList';
+import { STATUS_LABELS, STATUS_ORDER, StatusChip, formatScore } from './status';
+import { WaiverDialog } from './WaiverDialog';
+
+const FINDINGS = ['fail', 'error', 'warn', 'no_data'];
+
+const useStyles = makeStyles({
+  score: { fontSize: '2rem', fontWeight: 700, marginRight: 16 },
+});
+
+type Result = EntityComplianceScorecard['results'][number];
+
+function Finding(props: {
+  result: Result;
+  canRequest: boolean;
+  onRequest: (result: Result) => void;
+}) {
+  const { result } = props;
+  return (
+    <TableRow>
+      <TableCell style={{ verticalAlign: 'top', width: 90 }}>
+        <StatusChip status={result.status} />
+      </TableCell>
+      <TableCell>
+        <Typography variant="body2">
+          <strong>
+            {result.checkId} {result.title}
+          </strong>
+          : {result.reason}
+        </Typography>
+        {result.remediation && result.status !== 'exempt' && (
+          <Typography variant="body2" color="textSecondary">
+            What to do: {result.remediation}
+          </Typography>
+        )}
+        <Typography variant="caption" color="textSecondary" display="block">
+          Controls: {result.mappings.map(m => m.control).join(', ')}
+        </Typography>
+        <EvidenceList
+          evidence={result.evidence.slice(0, 5)}
+          total={result.evidenceTotal}
+        />
+        {props.canRequest && result.status !== 'exempt' && (
+          <Button size="small" onClick={() => props.onRequest(result)}>
+            Request waiver
+          </Button>
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}
+
+function WaiverRow(props: {
+  waiver: ComplianceWaiver;
+  canDecide: boolean;
+  onDecide: (id: string, action: 'approve' | 'reject') => void;
+}) {
+  const { waiver } = props;
+  return (
+    <TableRow>
+      <TableCell style={{ width: 90 }}>{waiver.checkId}</TableCell>
+      <TableCell>
+        <Typography variant="body2">
+          {waiver.status} · requested by {waiver.requestedBy} · expires{' '}
+          {DateTime.fromISO(waiver.expiresAt).toLocaleString(DateTime.DATE_MED)}
+          {waiver.decidedBy ? ` · decided by ${waiver.decidedBy}` : ''}
+        </Typography>
+        <Typography variant="body2" color="textSecondary">
+          {waiver.justification}
+          {waiver.compensatingControl
+            ? ` (compensating control: ${waiver.compensatingControl})`
+            : ''}
+        </Typography>
+        {props.canDecide && waiver.status === 'pending' && (
+          <Box>
+            <Button
+              size="small"
+              color="primary"
+              onClick={() => props.onDecide(waiver.id, 'approve')}
+            >
+              Approve
+            </Button>
+            <Button
+              size="small"
+              onClick={() => props.onDecide(waiver.id, 'reject')}
+            >
+              Reject
+            </Button>
+          </Box>
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}
+
+/**
+ * A team's or system's roll-up: the score over the services it owns or
+ * contains, and the services worst off.
+ */
+function RollUpCompliance(props: {
+  kind: 'team' | 'system';
+  entityRef: string;
+}) {
+  const classes = useStyles();
+  const api = useApi(itopsApiRef);
+  const read = usePermission({ permission: itopsComplianceReadPermission });
+  const overview = useAsyncRetry(
+    async () =>
+      read.allowed
+        ? api.getComplianceOverview({ [props.kind]: props.entityRef })
+        : undefined,
+    [api, props.kind, props.entityRef, read.allowed],
+  );
+  if (read.loading || overview.loading) return <Progress />;
+  if (!read.allowed || (overview.error && isForbiddenError(overview.error))) {
+    return (
+      <WarningPanel
+        severity="info"
+        title="You do not have permission to see compliance scorecards"
+        message="Reading compliance data needs the itops.compliance.read permission."
+      />
+    );
+  }
+  if (overview.error) return <ResponseErrorPanel error={overview.error} />;
+  const value = overview.value!;
+  if (value.entityCount === 0) {
+    return (
+      <EmptyState
+        missing="info"
+        title="No evaluated services"
+        description={`No production service ${
+          props.kind === 'team' ? 'owned by this team' : 'in this system'
+        } has been evaluated yet.`}
+      />
+    );
+  }
+  return (
+    <>
+      <Box display="flex" alignItems="center" mb={1}>
+        <Typography className={classes.score} aria-label="Compliance score">
+          {formatScore(value.score)}
+        </Typography>
+        <Typography variant="body2" color="textSecondary">
+          over {value.entityCount} services ·{' '}
+          {STATUS_ORDER.filter(
+            s => value.counts[s as keyof typeof value.counts],
+          )
+            .map(
+              s =>
+                `${STATUS_LABELS[s]} ${
+                  value.counts[s as keyof typeof value.counts]
+                }`,
+            )
+            .join(' · ')}
+        </Typography>
+      </Box>
+      <Table size="small" aria-label="Services worst off">
+        <TableBody>
+          {value.worstServices.map(service => (
+            <TableRow key={service.entityRef}>
+              <TableCell>
+                <EntityRefLink entityRef={service.entityRef} />
+              </TableCell>
+              <TableCell align="right">{formatScore(service.score)}</TableCell>
+              <TableCell align="right">{service.fail} failing</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </>
+  );
+}
+
+/**
+ * The entity's compliance scorecard for its ITOps tab: score, failing
+ * checks with what to do and their evidence, and its waivers, with
+ * requesting and deciding waivers for those allowed to.
+ */
+export function EntityComplianceCard() {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const kind = entity.kind.toLocaleLowerCase('en-US');
+  if (kind === 'group' || kind === 'system') {
+    return (
+      <InfoCard
+        title="Compliance scorecard"
+        subheader={`Services ${
+          kind === 'group' ? 'this team owns' : 'of this system'
+        }`}
+        deepLink={{ title: 'Organisation overview', link: '/itops/compliance' }}
+      >
+        <RollUpCompliance
+          kind={kind === 'group' ? 'team' : 'system'}
+          // Results record owners and systems as the catalog's lower-case refs.
+          entityRef={entityRef.toLocaleLowerCase('en-US')}
+        />
+      </InfoCard>
+    );
+  }
+  return <ServiceComplianceCard entityRef={entityRef} />;
+}
+
+function ServiceComplianceCard(props: { entityRef: string }) {
+  const classes = useStyles();
+  const { entityRef } = props;
+  const api = useApi(itopsApiRef);
+  const read = usePermission({ permission: itopsComplianceReadPermission });
+  const create = usePermission({
+    permission: itopsComplianceWaiverCreatePermission,
+  });
+  const approve = usePermission({
+    permission: itopsComplianceWaiverApprovePermission,
+  });
+  const evaluate = usePermission({
+    permission: itopsComplianceEvaluatePermission,
+  });
+  const [evaluating, setEvaluating] = useState(false);
+  const [requesting, setRequesting] = useState<Result>();
+  const [actionError, setActionError] = useState<string>();
+  const card = useAsyncRetry(
+    async () => (read.allowed ? api.getEntityCompliance(entityRef) : undefined),
+    [api, entityRef, read.allowed],
+  );
+
+  const decide = async (id: string, action: 'approve' | 'reject') => {
+    setActionError(undefined);
+    try {
+      await api.decideComplianceWaiver(id, action);
+      card.retry();
+    } catch (e) {
+      setActionError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const evaluateNow = async () => {
+    setActionError(undefined);
+    setEvaluating(true);
+    try {
+      await api.evaluateEntityCompliance(entityRef);
+      card.retry();
+    } catch (e) {
+      setActionError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setEvaluating(false);
+    }
+  };
+
+  let content;
+  if (read.loading || card.loading) {
+    content = <Progress />;
+  } else if (!read.allowed || (card.error && isForbiddenError(card.error))) {
+    content = (
+      <WarningPanel
+        severity="info"
+        title="You do not have permission to see compliance scorecards"
+        message="Reading compliance data needs the itops.compliance.read permission."
+      />
+    );
+  } else if (
+    card.error &&
+    (card.error as { statusCode?: number }).statusCode === 404
+  ) {
+    content = (
+      <EmptyState
+        missing="info"
+        title="No compliance scorecard"
+        description={card.error.message.replace(/^.*?: /, '')}
+      />
+    );
+  } else if (card.error) {
+    content = <ResponseErrorPanel error={card.error} />;
+  } else if (card.value) {
+    const value = card.value;
+    const findings = value.results
+      .filter(r => FINDINGS.includes(r.status))
+      .sort(
+        (a, b) =>
+          STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status),
+      );
+    const exempt = value.results.filter(r => r.status === 'exempt');
+    content = (
+      <>
+        <Box display="flex" alignItems="center" mb={1}>
+          <Typography className={classes.score} aria-label="Compliance score">
+            {formatScore(value.score)}
+          </Typography>
+          <Typography variant="body2" color="textSecondary">
+            {STATUS_ORDER.filter(
+              s => value.counts[s as keyof typeof value.counts],
+            )
+              .map(
+                s =>
+                  `${STATUS_LABELS[s]} ${
+                    value.counts[s as keyof typeof value.counts]
+                  }`,
+              )
+              .join(' · ')}
+            <br />
+            Evaluated{' '}
+            {value.evaluatedAt
+              ? DateTime.fromISO(value.evaluatedAt).toRelative()
+              : 'never'}
+          </Typography>
+        </Box>
+        <Typography variant="subtitle2">
+          {findings.length === 0
+            ? 'No failing checks.'
+            : `Checks needing attention (${findings.length})`}
+        </Typography>
+        <Table size="small" aria-label="Checks needing attention">
+          <TableBody>
+            {[...findings, ...exempt].map(result => (
+              <Finding
+                key={result.checkId}
+                result={result}
+                canRequest={create.allowed}
+                onRequest={setRequesting}
+              />
+            ))}
+          </TableBody>
+        </Table>
+        {value.waivers.length > 0 && (
+          <>
+            <Box mt={2}>
+              <Typography variant="subtitle2">Waivers</Typography>
+            </Box>
+            <Table size="small" aria-label="Waivers">
+              <TableBody>
+                {value.waivers.map(waiver => (
+                  <WaiverRow
+                    key={waiver.id}
+                    waiver={waiver}
+                    canDecide={approve.allowed}
+                    onDecide={decide}
+                  />
+                ))}
+              </TableBody>
+            </Table>
+          </>
+        )}
+        {actionError && (
+          <Typography color="error" role="alert">
+            {actionError}
+          </Typography>
+        )}
+        {requesting && (
+          <WaiverDialog
+            open
+            entityRef={entityRef}
+            checkId={requesting.checkId}
+            checkTitle={requesting.title}
+            onClose={() => setRequesting(undefined)}
+            onRequested={() => {
+              setRequesting(undefined);
+              card.retry();
+            }}
+          />
+        )}
+      </>
+    );
+  }
+  return (
+    <InfoCard
+      title="Compliance scorecard"
+      subheader="ISO/IEC 27001:2022 Annex A and GDPR checks from ITOps evidence"
+      deepLink={{ title: 'Organisation overview', link: '/itops/compliance' }}
+    >
+      {content}
+      {evaluate.allowed && read.allowed && (
+        <Box mt={1}>
+          <Button
+            size="small"
+            variant="outlined"
+            disabled={evaluating}
+            onClick={evaluateNow}
+          >
+            Evaluate now
+          </Button>
+        </Box>
+      )}
+    </InfoCard>
+  );
+}

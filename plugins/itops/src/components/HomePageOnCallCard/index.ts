@@ -1,0 +1,1 @@
+export { MyOnCallAndIncidents } from './MyOnCallAndIncidents';

@@ -1,0 +1,170 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import {
+  type ItopsApi,
+  type ItopsCountByPriority,
+  type ItopsForbidden,
+  type ItopsIncident,
+  isForbidden,
+} from '../../api';
+import { AreaCard } from '../shared/AreaCard';
+import { RecordLink } from '../shared/RecordLink';
+import { formatAge, formatDateTime } from '../shared/time';
+import { useAreaData } from '../shared/useAreaData';
+
+/** How many of the newest open incidents the card lists. */
+const NEWEST_LIMIT = 10;
+
+export const PRIORITY_LABELS: Record<number, string> = {
+  1: 'P1 critical',
+  2: 'P2 high',
+  3: 'P3 moderate',
+  4: 'P4 low',
+  5: 'P5 planning',
+};
+
+export const STATE_LABELS: Record<string, string> = {
+  new: 'New',
+  in_progress: 'In progress',
+  on_hold: 'On hold',
+  resolved: 'Resolved',
+  closed: 'Closed',
+  cancelled: 'Cancelled',
+};
+
+export interface OpenIncidents {
+  openCount: number;
+  openByPriority: ItopsCountByPriority;
+  newest: ItopsIncident[];
+}
+
+/** Open counts from the summary, the newest open incidents from the list. */
+export async function loadOpenIncidents(
+  api: ItopsApi,
+  entityRef: string,
+): Promise<OpenIncidents | ItopsForbidden> {
+  const [summary, page] = await Promise.all([
+    api.getEntitySummary(entityRef),
+    api.getEntityIncidents(entityRef, {
+      state: 'open',
+      sort: '-opened_at',
+      limit: NEWEST_LIMIT,
+    }),
+  ]);
+  if (isForbidden(summary.incidents)) {
+    return summary.incidents;
+  }
+  return {
+    openCount: summary.incidents.openCount,
+    openByPriority: summary.incidents.openByPriority,
+    newest: page.items,
+  };
+}
+
+/** Open incidents per priority, as chips a screen reader reads as a list. */
+export function PriorityCounts({ counts }: { counts: ItopsCountByPriority }) {
+  return (
+    <Box
+      component="ul"
+      aria-label="Open incidents by priority"
+      display="flex"
+      flexWrap="wrap"
+      p={0}
+      m={0}
+      style={{ listStyle: 'none', gap: 8 }}
+    >
+      {(['1', '2', '3', '4', '5'] as const).map(priority => (
+        <li key={priority}>
+          <Chip
+            size="small"
+            color={
+              priority === '1' && counts[priority] > 0 ? 'secondary' : 'default'
+            }
+            label={`${PRIORITY_LABELS[Number(priority)]}: ${counts[priority]}`}
+          />
+        </li>
+      ))}
+    </Box>
+  );
+}
+
+export function IncidentTable({ incidents }: { incidents: ItopsIncident[] }) {
+  return (
+    <Table size="small" aria-label="Newest open incidents">
+      <TableHead>
+        <TableRow>
+          <TableCell>Number</TableCell>
+          <TableCell>Title</TableCell>
+          <TableCell>State</TableCell>
+          <TableCell>Priority</TableCell>
+          <TableCell>Age</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {incidents.map(incident => (
+          <TableRow key={`${incident.sourceType}/${incident.externalId}`}>
+            <TableCell>
+              <RecordLink record={incident}>{incident.number}</RecordLink>
+            </TableCell>
+            <TableCell>{incident.title}</TableCell>
+            <TableCell>
+              {STATE_LABELS[incident.state] ?? incident.state}
+            </TableCell>
+            <TableCell>P{incident.priority}</TableCell>
+            <TableCell title={`Opened ${formatDateTime(incident.openedAt)}`}>
+              {formatAge(incident.openedAt)}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+/**
+ * The entity's open incidents: counts by priority and the newest ones,
+ * linked to their source records.
+ *
+ * @public
+ */
+export function EntityOpenIncidentsCard() {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const data = useAreaData(
+    'incidents',
+    api => loadOpenIncidents(api, entityRef),
+    [entityRef],
+  );
+  return (
+    <AreaCard
+      area="incidents"
+      entity={entity}
+      title="Open incidents"
+      data={data}
+    >
+      {value => (
+        <>
+          <Typography variant="h6" component="p" gutterBottom>
+            {value.openCount === 1
+              ? '1 open incident'
+              : `${value.openCount} open incidents`}
+          </Typography>
+          <PriorityCounts counts={value.openByPriority} />
+          {value.newest.length > 0 && (
+            <Box mt={2}>
+              <IncidentTable incidents={value.newest} />
+            </Box>
+          )}
+        </>
+      )}
+    </AreaCard>
+  );
+}

@@ -1,0 +1,1 @@
+export { EntityKpiCard, KpiTiles } from './KpiCard';
