@@ -18,6 +18,7 @@ import {
 } from '@backstage/catalog-model';
 import {
   ITOPS_ANNOTATION_PREFIX,
+  COMPLIANCE_ANNOTATIONS,
   isItopsAnnotation,
 } from '@backstage-itops/plugin-itops-common';
 
@@ -79,10 +80,14 @@ describe('example catalog', () => {
   );
 
   it('uses only ITOps annotations declared in itops-common', () => {
+    const complianceAnnotations = new Set<string>(
+      Object.values(COMPLIANCE_ANNOTATIONS),
+    );
     const undeclared = examples.flatMap(({ file, entity }) =>
       Object.keys(entity.metadata.annotations ?? {})
         .filter(key => key.startsWith(ITOPS_ANNOTATION_PREFIX))
         .filter(key => !isItopsAnnotation(key))
+        .filter(key => !complianceAnnotations.has(key))
         .map(key => `${file}: ${entity.metadata.name}: ${key}`),
     );
     expect(undeclared).toEqual([]);

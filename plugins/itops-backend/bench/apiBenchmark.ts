@@ -17,14 +17,12 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { itopsSourcesExtensionPoint } from '@backstage-itops/plugin-itops-node';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import knexFactory, { type Knex } from 'knex';
 import type { AddressInfo } from 'node:net';
 import { itopsPlugin } from '../src/plugin';
+import { openBenchDatabase } from './benchDatabase';
 import {
   FULL_SIZE,
   type WorldSize,
@@ -39,54 +37,6 @@ const REQUESTS_PER_SCENARIO = 2000;
 /** Team summaries aggregate ~100 services each: fewer requests keep the run short. */
 const TEAM_REQUESTS = 200;
 const DAY = 86_400_000;
-
-interface Database {
-  knex: Knex;
-  /** The SQLite file or PostgreSQL database name. */
-  name: string;
-  /** Disconnects, keeping the data. */
-  close(): Promise<void>;
-  drop(): Promise<void>;
-}
-
-async function openDatabase(kind: string): Promise<Database> {
-  if (kind === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'itops-bench-'));
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: path.join(dir, 'itops.sqlite') },
-      useNullAsDefault: true,
-    });
-    return {
-      knex,
-      name: path.join(dir, 'itops.sqlite'),
-      close: () => knex.destroy(),
-      drop: async () => {
-        await knex.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const url =
-    process.env.ITOPS_BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
-  const name = `itops_bench_${Date.now()}`;
-  const admin = knexFactory({ client: 'pg', connection: `${url}/postgres` });
-  await admin.raw(`create database ${name}`);
-  const knex = knexFactory({ client: 'pg', connection: `${url}/${name}` });
-  return {
-    knex,
-    name,
-    close: async () => {
-      await knex.destroy();
-      await admin.destroy();
-    },
-    drop: async () => {
-      await knex.destroy();
-      await admin.raw(`drop database ${name}`);
-      await admin.destroy();
-    },
-  };
-}
 
 /** Samples memory so the peak during the sync can be reported. */
 function memorySampler() {
@@ -279,7 +229,7 @@ async function main() {
   console.log(
     `ITOps backend benchmark on ${values.db}: ${size.entities} entities, ${size.incidents} incidents, ${size.changes} changes, ${CLIENTS} clients`,
   );
-  const database = await openDatabase(values.db!);
+  const database = await openBenchDatabase(values.db!, 'bench');
   try {
     const memory = memorySampler();
     const t0 = performance.now();

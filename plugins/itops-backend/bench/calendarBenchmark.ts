@@ -23,52 +23,14 @@ import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { ChangeRecord } from '@backstage-itops/plugin-itops-common';
 import { itopsSourcesExtensionPoint } from '@backstage-itops/plugin-itops-node';
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import knexFactory, { type Knex } from 'knex';
 import { itopsPlugin } from '../src/plugin';
+import { openBenchDatabase } from './benchDatabase';
 import { catalogEntities, changeBatches, serviceName } from './syntheticWorld';
 
 const DAY = 86_400_000;
 const RUNS = 15;
-
-async function openDatabase(kind: string) {
-  if (kind === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'itops-calendar-bench-'));
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: path.join(dir, 'itops.sqlite') },
-      useNullAsDefault: true,
-    });
-    return {
-      knex,
-      drop: async () => {
-        await knex.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const url =
-    process.env.ITOPS_BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
-  const name = `itops_calendar_bench_${Date.now()}`;
-  const admin = knexFactory({ client: 'pg', connection: `${url}/postgres` });
-  await admin.raw(`create database ${name}`);
-  const knex: Knex = knexFactory({
-    client: 'pg',
-    connection: `${url}/${name}`,
-  });
-  return {
-    knex,
-    drop: async () => {
-      await knex.destroy();
-      await admin.raw(`drop database ${name}`);
-      await admin.destroy();
-    },
-  };
-}
 
 function lcg(seed: number) {
   let state = seed >>> 0;
@@ -211,7 +173,7 @@ async function main() {
   console.log(
     `Change calendar benchmark on ${values.db}, world '${values.world}': ${world.changes} changes, ${world.entities} entities`,
   );
-  const database = await openDatabase(values.db!);
+  const database = await openBenchDatabase(values.db!, 'calendar-bench');
   try {
     const t0 = performance.now();
     const { server } = await startTestBackend({

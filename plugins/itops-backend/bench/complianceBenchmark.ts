@@ -31,12 +31,10 @@ import type {
 } from '@backstage-itops/plugin-itops-common';
 import { itopsSourcesExtensionPoint } from '@backstage-itops/plugin-itops-node';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
-import knexFactory, { type Knex } from 'knex';
 import { itopsPlugin } from '../src/plugin';
+import { openBenchDatabase } from './benchDatabase';
 import {
   FULL_SIZE,
   type WorldSize,
@@ -49,46 +47,6 @@ import {
 
 const DAY = 86_400_000;
 const RUNS_PER_JOB = 35;
-
-async function openDatabase(
-  kind: string,
-  reuse?: string,
-): Promise<{ knex: Knex; file?: string; drop(): Promise<void> }> {
-  if (kind === 'sqlite') {
-    const dir = fs.mkdtempSync(
-      path.join(os.tmpdir(), 'itops-compliance-bench-'),
-    );
-    const file = path.join(dir, 'itops.sqlite');
-    if (reuse) fs.copyFileSync(reuse, file);
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: file },
-      useNullAsDefault: true,
-    });
-    return {
-      knex,
-      file,
-      drop: async () => {
-        await knex.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const url =
-    process.env.ITOPS_BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
-  const name = `itops_compliance_bench_${Date.now()}`;
-  const admin = knexFactory({ client: 'pg', connection: `${url}/postgres` });
-  await admin.raw(`create database ${name}`);
-  const knex = knexFactory({ client: 'pg', connection: `${url}/${name}` });
-  return {
-    knex,
-    drop: async () => {
-      await knex.destroy();
-      await admin.raw(`drop database ${name}`);
-      await admin.destroy();
-    },
-  };
-}
 
 /** The synthetic catalog with the annotations the compliance checks read. */
 function complianceCatalog(size: WorldSize): Entity[] {
@@ -262,7 +220,11 @@ async function main() {
     } backup runs, ${size.entities * 16} on-call shifts`,
   );
   const reuse = values['reuse-sqlite'];
-  const database = await openDatabase(values.db!, reuse);
+  const database = await openBenchDatabase(
+    values.db!,
+    'compliance-bench',
+    reuse,
+  );
   try {
     const [{ server }, setupMs] = await timed(() =>
       startTestBackend({
@@ -396,9 +358,9 @@ async function main() {
     );
     server.close();
     const keep = values['keep-sqlite'];
-    if (keep && database.file) {
+    if (keep && database.isFile) {
       await database.knex.destroy();
-      fs.copyFileSync(database.file, keep);
+      fs.copyFileSync(database.name, keep);
       console.log(`synced world kept in ${keep}`);
     }
   } finally {

@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+
+/** A database of its own for one benchmark run. */
+export interface BenchDatabase {
+  knex: Knex;
+  /** The SQLite file, or the PostgreSQL database name. */
+  name: string;
+  /** True for SQLite, whose file can be kept or copied. */
+  isFile: boolean;
+  /** Disconnects, keeping the data. */
+  close(): Promise<void>;
+  /** Disconnects and deletes the data. */
+  drop(): Promise<void>;
+}
+
+/**
+ * Opens a fresh SQLite file (optionally a copy of `copyFrom`) or creates a
+ * PostgreSQL database on `ITOPS_BENCH_PG` (default
+ * postgresql://postgres@127.0.0.1:5432), named after `label`.
+ */
+export async function openBenchDatabase(
+  kind: string,
+  label: string,
+  copyFrom?: string,
+): Promise<BenchDatabase> {
+  if (kind === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `itops-${label}-`));
+    const file = path.join(dir, 'itops.sqlite');
+    if (copyFrom) {
+      fs.copyFileSync(copyFrom, file);
+    }
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: file },
+      useNullAsDefault: true,
+    });
+    return {
+      knex,
+      name: file,
+      isFile: true,
+      close: () => knex.destroy(),
+      drop: async () => {
+        await knex.destroy();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  if (kind !== 'pg') {
+    throw new Error(`--db must be sqlite or pg, got ${kind}`);
+  }
+  const url =
+    process.env.ITOPS_BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
+  const name = `itops_${label.replace(/-/g, '_')}_${Date.now()}`;
+  const admin = knexFactory({ client: 'pg', connection: `${url}/postgres` });
+  await admin.raw(`create database ${name}`);
+  const knex = knexFactory({ client: 'pg', connection: `${url}/${name}` });
+  return {
+    knex,
+    name,
+    isFile: false,
+    close: async () => {
+      await knex.destroy();
+      await admin.destroy();
+    },
+    drop: async () => {
+      await knex.destroy();
+      await admin.raw(`drop database ${name}`);
+      await admin.destroy();
+    },
+  };
+}
