@@ -13,16 +13,15 @@
  * PostgreSQL comes from ITOPS_BENCH_PG (default postgresql://postgres@127.0.0.1:5432);
  * the benchmark creates and drops its own database there.
  */
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { itopsSourcesExtensionPoint } from '@backstage-itops/plugin-itops-node';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { itopsPlugin } from '../src/plugin';
 import { openBenchDatabase } from './benchDatabase';
+import { benchSourceModule } from './benchSource';
 import {
   FULL_SIZE,
   type WorldSize,
@@ -55,36 +54,6 @@ function memorySampler() {
       return peak;
     },
   };
-}
-
-function syntheticSource(size: WorldSize, now: number) {
-  async function* batches<T>(generate: () => Generator<T[]>) {
-    for (const records of generate()) {
-      yield { records };
-    }
-  }
-  return createBackendModule({
-    pluginId: 'itops',
-    moduleId: 'bench-source',
-    register(reg) {
-      reg.registerInit({
-        deps: { sources: itopsSourcesExtensionPoint },
-        async init({ sources }) {
-          sources.addSource({
-            type: 'bench',
-            instance: 'synthetic',
-            baseUrl: 'http://127.0.0.1',
-            readers: {
-              incidents: {
-                read: () => batches(() => incidentBatches(size, now)),
-              },
-              changes: { read: () => batches(() => changeBatches(size, now)) },
-            },
-          });
-        },
-      });
-    },
-  });
 }
 
 function mb(bytes: number): string {
@@ -238,7 +207,10 @@ async function main() {
     const { server } = await startTestBackend({
       features: [
         itopsPlugin,
-        syntheticSource(size, now),
+        benchSourceModule('bench-source', {
+          incidents: () => incidentBatches(size, now),
+          changes: () => changeBatches(size, now),
+        }),
         mockServices.database.factory({ knex: database.knex }),
         mockServices.scheduler.factory({
           includeInitialDelayedTasksOnStartup: true,

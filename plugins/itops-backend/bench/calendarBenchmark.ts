@@ -17,16 +17,15 @@
  *
  * PostgreSQL comes from ITOPS_BENCH_PG (default postgresql://postgres@127.0.0.1:5432).
  */
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { ChangeRecord } from '@backstage-itops/plugin-itops-common';
-import { itopsSourcesExtensionPoint } from '@backstage-itops/plugin-itops-node';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { itopsPlugin } from '../src/plugin';
 import { openBenchDatabase } from './benchDatabase';
+import { benchSourceModule } from './benchSource';
 import { catalogEntities, changeBatches, serviceName } from './syntheticWorld';
 
 const DAY = 86_400_000;
@@ -98,32 +97,6 @@ function withDependencies(entities: Entity[]): Entity[] {
   });
 }
 
-function source(generate: () => Generator<ChangeRecord[]>) {
-  return createBackendModule({
-    pluginId: 'itops',
-    moduleId: 'calendar-bench-source',
-    register(reg) {
-      reg.registerInit({
-        deps: { sources: itopsSourcesExtensionPoint },
-        async init({ sources }) {
-          sources.addSource({
-            type: 'bench',
-            instance: 'synthetic',
-            baseUrl: 'http://127.0.0.1',
-            readers: {
-              changes: {
-                read: async function* read() {
-                  for (const records of generate()) yield { records };
-                },
-              },
-            },
-          });
-        },
-      });
-    },
-  });
-}
-
 async function time(name: string, run: () => Promise<string>): Promise<void> {
   await run(); // warm-up
   const timings: number[] = [];
@@ -179,7 +152,7 @@ async function main() {
     const { server } = await startTestBackend({
       features: [
         itopsPlugin,
-        source(world.batches),
+        benchSourceModule('calendar-bench-source', { changes: world.batches }),
         mockServices.database.factory({ knex: database.knex }),
         mockServices.scheduler.factory({
           includeInitialDelayedTasksOnStartup: true,

@@ -16,7 +16,6 @@
  * PostgreSQL comes from ITOPS_BENCH_PG (default postgresql://postgres@127.0.0.1:5432);
  * the benchmark creates and drops its own database there.
  */
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -29,12 +28,12 @@ import type {
   BackupRunRecord,
   OnCallShiftRecord,
 } from '@backstage-itops/plugin-itops-common';
-import { itopsSourcesExtensionPoint } from '@backstage-itops/plugin-itops-node';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { itopsPlugin } from '../src/plugin';
 import { openBenchDatabase } from './benchDatabase';
+import { benchSourceModule } from './benchSource';
 import {
   FULL_SIZE,
   type WorldSize,
@@ -159,36 +158,6 @@ function* onCallBatches(
   }
 }
 
-function source(size: WorldSize, now: number) {
-  async function* batches<T>(generate: () => Generator<T[]>) {
-    for (const records of generate()) yield { records };
-  }
-  return createBackendModule({
-    pluginId: 'itops',
-    moduleId: 'compliance-bench-source',
-    register(reg) {
-      reg.registerInit({
-        deps: { sources: itopsSourcesExtensionPoint },
-        async init({ sources }) {
-          sources.addSource({
-            type: 'bench',
-            instance: 'synthetic',
-            baseUrl: 'http://127.0.0.1',
-            readers: {
-              incidents: {
-                read: () => batches(() => incidentBatches(size, now)),
-              },
-              changes: { read: () => batches(() => changeBatches(size, now)) },
-              backups: { read: () => batches(() => backupBatches(size, now)) },
-              oncall: { read: () => batches(() => onCallBatches(size, now)) },
-            },
-          });
-        },
-      });
-    },
-  });
-}
-
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
   const value = await fn();
@@ -230,7 +199,16 @@ async function main() {
       startTestBackend({
         features: [
           itopsPlugin,
-          ...(reuse ? [] : [source(size, now)]),
+          ...(reuse
+            ? []
+            : [
+                benchSourceModule('compliance-bench-source', {
+                  incidents: () => incidentBatches(size, now),
+                  changes: () => changeBatches(size, now),
+                  backups: () => backupBatches(size, now),
+                  oncall: () => onCallBatches(size, now),
+                }),
+              ]),
           mockServices.database.factory({ knex: database.knex }),
           // Runs sync, mapping and one scheduled evaluation before returning.
           // A reused world is synced and mapped already: nothing runs at start.
