@@ -4,6 +4,17 @@
  * ISO 8601 strings in UTC, durations milliseconds.
  */
 
+import type {
+  BackupJobRecord,
+  BackupResult,
+  BackupRunRecord,
+  ChangeRecord,
+  IncidentRecord,
+  IncidentState,
+  ItopsRecordBase,
+  OnCallShiftRecord,
+} from '@backstage-itops/plugin-itops-common';
+
 /** An area the caller may not read. @public */
 export interface ItopsForbidden {
   forbidden: true;
@@ -25,64 +36,25 @@ export interface ItopsOrigin {
   sourceUpdatedAt?: string;
 }
 
-/** @public */
-export type ItopsIncidentState =
-  | 'new'
-  | 'in_progress'
-  | 'on_hold'
-  | 'resolved'
-  | 'closed'
-  | 'cancelled';
+/**
+ * A synced record as the API returns it: the normalized record of
+ * `@backstage-itops/plugin-itops-common` with its origin, without the
+ * mapping keys. @public
+ */
+export type ItopsApiRecord<T extends ItopsRecordBase> = Omit<T, 'keys'> &
+  ItopsOrigin;
 
 /** @public */
-export interface ItopsIncident extends ItopsOrigin {
-  number: string;
-  title: string;
-  state: ItopsIncidentState;
-  sourceState?: string;
-  priority: number;
-  openedAt: string;
-  acknowledgedAt?: string;
-  resolvedAt?: string;
-  closedAt?: string;
-  detectedAt?: string;
-  assignmentGroup?: string;
-  major?: boolean;
-  security?: boolean;
-  personalDataBreach?: boolean;
-  slaMet?: boolean;
-}
+export type ItopsIncidentState = IncidentState;
 
 /** @public */
-export interface ItopsChange extends ItopsOrigin {
-  number: string;
-  title: string;
-  type: 'standard' | 'normal' | 'emergency';
-  state: string;
-  sourceState?: string;
-  risk?: string;
-  plannedStart?: string;
-  plannedEnd?: string;
-  actualStart?: string;
-  actualEnd?: string;
-  approval?: string;
-  approvedAt?: string;
-  outcome?: 'successful' | 'successful_with_issues' | 'unsuccessful';
-  sourceOutcome?: string;
-  implementerGroup?: string;
-}
+export type ItopsIncident = ItopsApiRecord<IncidentRecord>;
 
 /** @public */
-export interface ItopsOnCallShift extends ItopsOrigin {
-  scheduleName: string;
-  groupName: string;
-  personName: string;
-  personEmail?: string;
-  personPhone?: string;
-  start: string;
-  end: string;
-  escalationLevel: number;
-}
+export type ItopsChange = ItopsApiRecord<ChangeRecord>;
+
+/** @public */
+export type ItopsOnCallShift = ItopsApiRecord<OnCallShiftRecord>;
 
 /** Who is on call now, and who takes over next per rota. @public */
 export interface ItopsOnCall {
@@ -96,30 +68,19 @@ export interface ItopsOnCallDetail extends ItopsOnCall {
 }
 
 /** @public */
-export type ItopsBackupResult = 'success' | 'warning' | 'failed' | 'running';
+export type ItopsBackupResult = BackupResult;
 
 /** @public */
-export interface ItopsBackupJob extends ItopsOrigin {
-  name: string;
-  description?: string;
-  objects: string[];
-  lastResult?: ItopsBackupResult;
-  lastRunAt?: string;
-  nextRunAt?: string;
-  enabled?: boolean;
-}
+export type ItopsBackupJob = Omit<
+  ItopsApiRecord<BackupJobRecord>,
+  'recordType'
+>;
 
 /** @public */
-export interface ItopsBackupRun extends ItopsOrigin {
-  jobExternalId?: string;
-  jobName: string;
-  kind: 'backup' | 'restore-test';
-  result: ItopsBackupResult;
-  startedAt: string;
-  endedAt?: string;
-  failedObjects?: string[];
-  restorePointAt?: string;
-}
+export type ItopsBackupRun = Omit<
+  ItopsApiRecord<BackupRunRecord>,
+  'recordType'
+>;
 
 /** Health derived per backup job. @public */
 export interface ItopsBackupHealth {
