@@ -3,17 +3,6 @@ import { ENTITY_RECORDS } from '../database/entityRecordLinks';
 import type { RecordKind } from '../database/recordTables';
 
 /**
- * Record keys joined with the entity keys they match (`rk` and `ek`): the
- * relation between records and entities, which itops_entity_records
- * materialises for reads. For questions about keys themselves.
- */
-export function recordKeysOfEntities(knex: Knex): Knex.QueryBuilder {
-  return knex('itops_record_keys as rk').join('itops_entity_keys as ek', join =>
-    join.on('ek.key_type', 'rk.key_type').andOn('ek.key_value', 'rk.key_value'),
-  );
-}
-
-/**
  * The links (`er`) of an entity's records of one kind: rows of the
  * materialised record → entity relation, which carry the columns that
  * entity lists sort, count and window by (see its migration).

@@ -1,18 +1,8 @@
-import type {
-  IncidentRecord,
-  IncidentState,
-} from '@backstage-itops/plugin-itops-common';
+import type { IncidentRecord } from '@backstage-itops/plugin-itops-common';
 import type { Knex } from 'knex';
 import { type DbRow, incidentTable } from '../database/recordTables';
 import { entityLinks } from './entityScope';
 import { type ApiRecord, type Page, toApiRecord } from './records';
-
-/** States in which an incident still needs work. */
-export const OPEN_INCIDENT_STATES: readonly IncidentState[] = [
-  'new',
-  'in_progress',
-  'on_hold',
-];
 
 /** Filters, paging and order of an entity's incident list. */
 export interface IncidentQuery {
