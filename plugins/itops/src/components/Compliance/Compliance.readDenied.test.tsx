@@ -10,7 +10,6 @@ import { EntityComplianceCard } from './EntityComplianceCard';
 // A file of its own: usePermission caches decisions per permission for the
 // whole test file, so a denial cannot share a file with allowed renders.
 const server = setupServer();
-jest.setTimeout(30_000);
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',

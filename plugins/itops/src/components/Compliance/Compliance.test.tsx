@@ -14,8 +14,6 @@ import { ComplianceControlPage } from './ComplianceControlPage';
 import { ComplianceOverviewPage } from './ComplianceOverviewPage';
 import { EntityComplianceCard } from './EntityComplianceCard';
 
-jest.setTimeout(30_000);
-
 const server = setupServer();
 const REF = 'component:default/payments-api';
 const SNAPSHOT = {
