@@ -185,10 +185,14 @@ export async function freezeStatus(
     from: at,
     to: until,
   });
-  const facts = (await entityFacts(knex, [entityRef])).get(entityRef) ?? {
-    entityRef,
-    tags: [],
-  };
+  // Most of the time no window is near: the entity's facts (two queries)
+  // are read only when a scoped window could apply.
+  const facts = windows.some(window => !window.global)
+    ? (await entityFacts(knex, [entityRef])).get(entityRef) ?? {
+        entityRef,
+        tags: [],
+      }
+    : { entityRef, tags: [] };
   const applying = freezesOf(windows, [facts], at, until);
   return {
     entityRef,

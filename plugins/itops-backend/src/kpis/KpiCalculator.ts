@@ -3,6 +3,7 @@ import {
   backupJobTable,
   backupRunTable,
   changeTable,
+  type DbRow,
   incidentTable,
 } from '../database/recordTables';
 import { fromDbNumber, fromDbTime } from '../database/time';
@@ -38,6 +39,68 @@ export function ratio(numerator: unknown, denominator: unknown): Ratio {
 }
 
 /**
+ * One row, `mttr_mean` and `mttr_count`: the resolution times of the
+ * entity's incidents resolved in the window. An incident link's sort_at is
+ * its opening and end_at its resolution, so the links alone (an index-only
+ * scan) give the durations.
+ */
+export function mttrAggregate(
+  knex: Knex,
+  entityRef: string,
+  window: TimeRange,
+): Knex.QueryBuilder {
+  return entityLinks(knex, incidentTable.kind, entityRef)
+    .where('er.end_at', '>=', window.from)
+    .where('er.end_at', '<', window.to)
+    .select(
+      knex.raw('avg(er.end_at - er.sort_at) as mttr_mean'),
+      knex.raw('count(*) as mttr_count'),
+    );
+}
+
+/** MTTR from a row of {@link mttrAggregate}. */
+export function mttrOf(row: DbRow | undefined): Duration {
+  return duration(row?.mttr_mean, row?.mttr_count);
+}
+
+/**
+ * One row of outcome counts of the entity's changes that ended in the
+ * window: `change_closed` (closed with an outcome), `change_successful`,
+ * `change_total` (not cancelled) and `change_emergency`. A change counts
+ * when it ended: actually, or as planned if the source has no actual end;
+ * the link's end_at is exactly that.
+ */
+export function changeOutcomeAggregate(
+  knex: Knex,
+  entityRef: string,
+  window: TimeRange,
+): Knex.QueryBuilder {
+  return entityLinks(knex, changeTable.kind, entityRef)
+    .where('er.end_at', '>=', window.from)
+    .where('er.end_at', '<', window.to)
+    .join(`${changeTable.table} as c`, 'c.id', 'er.record_id')
+    .select(
+      knex.raw(
+        `sum(case when c.state = 'closed' and c.outcome is not null then 1 else 0 end) as change_closed`,
+      ),
+      knex.raw(
+        `sum(case when c.state = 'closed' and c.outcome in ('successful', 'successful_with_issues') then 1 else 0 end) as change_successful`,
+      ),
+      knex.raw(
+        `sum(case when c.state <> 'cancelled' then 1 else 0 end) as change_total`,
+      ),
+      knex.raw(
+        `sum(case when c.state <> 'cancelled' and c.type = 'emergency' then 1 else 0 end) as change_emergency`,
+      ),
+    );
+}
+
+/** Change success rate from a row of {@link changeOutcomeAggregate}. */
+export function changeSuccessRateOf(row: DbRow | undefined): Ratio {
+  return ratio(row?.change_successful, row?.change_closed);
+}
+
+/**
  * Computes an entity's KPIs over a window with SQL aggregates, so the cost
  * does not grow with the number of records loaded into the backend. pg
  * returns bigint sums and averages as strings, hence the `Number`s.
@@ -54,22 +117,10 @@ export class KpiCalculator {
     this.#knex = knex;
   }
 
-  /**
-   * Mean time to resolve the incidents resolved in the window: the one
-   * incident KPI of the entity summary, so it has its own query.
-   */
+  /** Mean time to resolve the incidents resolved in the window. */
   async mttr(entityRef: string, window: TimeRange): Promise<Duration> {
-    const knex = this.#knex;
-    // An incident link's sort_at is its opening and end_at its resolution,
-    // so the links alone (an index-only scan) give the durations.
-    const resolved = await entityLinks(knex, incidentTable.kind, entityRef)
-      .where('er.end_at', '>=', window.from)
-      .where('er.end_at', '<', window.to)
-      .first(
-        knex.raw('avg(er.end_at - er.sort_at) as mean'),
-        knex.raw('count(*) as count'),
-      );
-    return duration(resolved?.mean, resolved?.count);
+    const row = await mttrAggregate(this.#knex, entityRef, window).first();
+    return mttrOf(row);
   }
 
   /** MTTR, MTTA, MTTD, MTBF and incident counts. */
@@ -118,30 +169,14 @@ export class KpiCalculator {
 
   /** Change success rate and emergency-change share. */
   async changes(entityRef: string, window: TimeRange): Promise<ChangeKpis> {
-    const knex = this.#knex;
-    // A change counts when it ended: actually, or as planned if the source
-    // has no actual end; the link's end_at is exactly that.
-    const row = await entityLinks(knex, changeTable.kind, entityRef)
-      .where('er.end_at', '>=', window.from)
-      .where('er.end_at', '<', window.to)
-      .join(`${changeTable.table} as c`, 'c.id', 'er.record_id')
-      .first(
-        knex.raw(
-          `sum(case when c.state = 'closed' and c.outcome is not null then 1 else 0 end) as closed`,
-        ),
-        knex.raw(
-          `sum(case when c.state = 'closed' and c.outcome in ('successful', 'successful_with_issues') then 1 else 0 end) as successful`,
-        ),
-        knex.raw(
-          `sum(case when c.state <> 'cancelled' then 1 else 0 end) as total`,
-        ),
-        knex.raw(
-          `sum(case when c.state <> 'cancelled' and c.type = 'emergency' then 1 else 0 end) as emergency`,
-        ),
-      );
+    const row = await changeOutcomeAggregate(
+      this.#knex,
+      entityRef,
+      window,
+    ).first();
     return {
-      successRate: ratio(row?.successful, row?.closed),
-      emergencyShare: ratio(row?.emergency, row?.total),
+      successRate: changeSuccessRateOf(row),
+      emergencyShare: ratio(row?.change_emergency, row?.change_total),
     };
   }
 

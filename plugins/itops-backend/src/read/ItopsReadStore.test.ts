@@ -6,6 +6,7 @@ import {
   freezeWindowTable,
   onCallTable,
 } from '../database/recordTables';
+import { freezeStatus } from '../calendar/freezes';
 import { ItopsFixtures } from '../__testUtils__/itopsFixtures';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { ItopsReadStore } from './ItopsReadStore';
@@ -124,9 +125,12 @@ describe('ItopsReadStore', () => {
       await freeze('Other release', -HOUR, HOUR, [other]);
       await freeze('Later', 10 * DAY, 11 * DAY);
 
-      expect((await store.activeFreezeWindows(REF)).map(w => w.name)).toEqual([
-        'Payments release',
+      // What the entity summary and /freeze-status answer for "now".
+      const status = await freezeStatus(fixtures.knex, [], REF, NOW);
+      expect(status.frozen).toBe(true);
+      expect(status.windows.map(w => w.name)).toEqual([
         'Year end',
+        'Payments release',
       ]);
 
       const listed = await store.listFreezeWindows({

@@ -7,18 +7,18 @@ import {
 } from './backups';
 import {
   type CalendarQuery,
+  changeById,
   listCalendarChanges,
   listEntityChanges,
   nextEntityChange,
 } from './changes';
-import { ENTITY_RECORDS, LINK_COLUMNS } from '../database/entityRecordLinks';
 import {
   entityBackupHealth,
   entityBackupHealthWithoutRuns,
   type EntityBackupHealth,
 } from './backupHealth';
 import { findEntity } from './entities';
-import { activeFreezeWindows, listFreezeWindows } from './freezeWindows';
+import { listFreezeWindows } from './freezeWindows';
 import {
   countOpenIncidentsByPriority,
   type IncidentQuery,
@@ -26,6 +26,7 @@ import {
 } from './incidents';
 import { entityOnCall } from './oncall';
 import type { TimeRange } from './records';
+import { recordKindsOf, type SummaryFacts, summaryFacts } from './summaryFacts';
 import { listSyncStatus } from './syncStatus';
 
 /**
@@ -60,18 +61,16 @@ export class ItopsReadStore {
   }
 
   /** Which kinds of records the entity has at all. */
-  async recordKindsOf(entityRef: string): Promise<Set<RecordKind>> {
-    // One index probe per kind, instead of reading all of a team's links.
-    const kinds = Object.keys(LINK_COLUMNS) as RecordKind[];
-    const [row] = await this.#knex.select(
-      kinds.map(kind =>
-        this.#knex.raw(
-          `case when exists (select 1 from ${ENTITY_RECORDS} where entity_ref = ? and record_table = ?) then 1 else 0 end as ??`,
-          [entityRef, kind, kind],
-        ),
-      ),
-    );
-    return new Set(kinds.filter(kind => Number(row[kind]) === 1));
+  recordKindsOf(entityRef: string): Promise<Set<RecordKind>> {
+    return recordKindsOf(this.#knex, entityRef);
+  }
+
+  /** The entity summary's counts and KPI headlines, in one query. */
+  summaryFacts(
+    entityRef: string,
+    areas: { kpiWindow: TimeRange; incidents: boolean; changes: boolean },
+  ): Promise<SummaryFacts> {
+    return summaryFacts(this.#knex, entityRef, { ...areas, now: this.now() });
   }
 
   listIncidents(entityRef: string, query: IncidentQuery) {
@@ -90,16 +89,16 @@ export class ItopsReadStore {
     return nextEntityChange(this.#knex, entityRef, this.now());
   }
 
+  changeById(id: number) {
+    return changeById(this.#knex, id);
+  }
+
   listCalendarChanges(query: CalendarQuery) {
     return listCalendarChanges(this.#knex, query);
   }
 
   listFreezeWindows(range: TimeRange) {
     return listFreezeWindows(this.#knex, range);
-  }
-
-  activeFreezeWindows(entityRef: string) {
-    return activeFreezeWindows(this.#knex, entityRef, this.now());
   }
 
   onCall(entityRef: string) {

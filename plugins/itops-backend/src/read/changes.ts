@@ -84,21 +84,45 @@ export async function listEntityChanges(
   return rows.map((row: DbRow) => toApiRecord(changeTable, row));
 }
 
+/**
+ * Subquery of the id of the entity's next change planned to start after
+ * `now` and still open. It walks the entity's open change links from now
+ * on, in planned-start order (`sort_at`), instead of all changes planned
+ * after now.
+ */
+export function nextChangeIdQuery(
+  knex: Knex,
+  entityRef: string,
+  now: number,
+): Knex.QueryBuilder {
+  return entityLinks(knex, changeTable.kind, entityRef)
+    .join(`${changeTable.table} as c`, 'c.id', 'er.record_id')
+    .where('er.is_open', 1)
+    .where('er.sort_at', '>', now)
+    .where('c.planned_start', '>', now)
+    .orderBy([{ column: 'er.sort_at' }, { column: 'er.record_id' }])
+    .limit(1)
+    .select('er.record_id');
+}
+
+/** A stored change by its id. */
+export async function changeById(
+  knex: Knex,
+  id: number,
+): Promise<ApiRecord<ChangeRecord> | undefined> {
+  const row = await knex(changeTable.table).where('id', id).first();
+  return row ? toApiRecord(changeTable, row) : undefined;
+}
+
 /** The entity's next change planned to start after `now` and still open. */
 export async function nextEntityChange(
   knex: Knex,
   entityRef: string,
   now: number,
 ): Promise<ApiRecord<ChangeRecord> | undefined> {
-  // Walks the entity's open change links from now on, in planned-start
-  // order (`sort_at`), instead of all changes planned after now.
-  const row = await entityLinks(knex, changeTable.kind, entityRef)
-    .join(`${changeTable.table} as c`, 'c.id', 'er.record_id')
-    .where('er.is_open', 1)
-    .where('er.sort_at', '>', now)
-    .where('c.planned_start', '>', now)
-    .orderBy([{ column: 'er.sort_at' }, { column: 'er.record_id' }])
-    .first('c.*');
+  const row = await knex(changeTable.table)
+    .where('id', nextChangeIdQuery(knex, entityRef, now))
+    .first();
   return row ? toApiRecord(changeTable, row) : undefined;
 }
 

@@ -72,16 +72,42 @@ export async function listIncidents(
   };
 }
 
+const PRIORITIES = ['1', '2', '3', '4', '5'] as const;
+
+/**
+ * One row, `open_p1` … `open_p5`: the entity's open incidents per
+ * priority, from the open-per-priority link index alone.
+ */
+export function openIncidentsAggregate(
+  knex: Knex,
+  entityRef: string,
+): Knex.QueryBuilder {
+  return entityLinks(knex, incidentTable.kind, entityRef)
+    .where('er.is_open', 1)
+    .select(
+      PRIORITIES.map(p =>
+        knex.raw(
+          `sum(case when er.priority = ${p} then 1 else 0 end) as open_p${p}`,
+        ),
+      ),
+    );
+}
+
+/** Counts per priority from a row of {@link openIncidentsAggregate}. */
+export function openIncidentsOf(
+  row: DbRow | undefined,
+): Record<(typeof PRIORITIES)[number], number> {
+  return Object.fromEntries(
+    PRIORITIES.map(p => [p, Number(row?.[`open_p${p}`] ?? 0)]),
+  ) as Record<(typeof PRIORITIES)[number], number>;
+}
+
 /** Open incidents of an entity counted per priority 1–5. */
 export async function countOpenIncidentsByPriority(
   knex: Knex,
   entityRef: string,
 ): Promise<Record<'1' | '2' | '3' | '4' | '5', number>> {
-  const rows = await entityLinks(knex, incidentTable.kind, entityRef)
-    .where('er.is_open', 1)
-    .groupBy('er.priority')
-    .select('er.priority as priority', knex.raw('count(*) as count'));
-  return byPriority(rows);
+  return openIncidentsOf(await openIncidentsAggregate(knex, entityRef).first());
 }
 
 /** Turns `priority, count` rows into a count for every priority 1–5. */

@@ -129,7 +129,7 @@ describe('ITOps read API', () => {
 
   async function start(
     databaseId: TestDatabaseId,
-    options: { deny?: string[] } = {},
+    options: { deny?: string[]; freezeWindows?: object[] } = {},
   ) {
     const knex = await databases.init(databaseId);
     await seed(await ItopsFixtures.create(knex));
@@ -147,7 +147,12 @@ describe('ITOps read API', () => {
         itopsPlugin,
         mockServices.database.factory({ knex }),
         mockServices.rootConfig.factory({
-          data: { itops: { kpis: { windowDays: 30 } } },
+          data: {
+            itops: {
+              kpis: { windowDays: 30 },
+              freezeWindows: options.freezeWindows ?? [],
+            },
+          },
         }),
         // Keeps the entity mapper from replacing the fixture's entities.
         mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
@@ -414,6 +419,35 @@ describe('ITOps read API', () => {
           }),
         },
       );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'counts configured freeze windows of the entity in the summary on %p',
+    async databaseId => {
+      const window = (name: string, entityRef: string) => ({
+        name,
+        start: at(-HOUR),
+        end: at(2 * HOUR),
+        scope: { entities: [entityRef] },
+      });
+      const { get } = await start(databaseId, {
+        freezeWindows: [
+          window('Release freeze', REF),
+          window('Elsewhere', 'component:default/other'),
+        ],
+      });
+
+      const summary = await get(`${BASE}/summary`);
+
+      expect(summary.body.changes.freeze).toEqual({
+        active: true,
+        windows: expect.arrayContaining([
+          { name: 'Black Friday', end: at(DAY) },
+          { name: 'Release freeze', end: at(2 * HOUR) },
+        ]),
+      });
+      expect(summary.body.changes.freeze.windows).toHaveLength(2);
     },
   );
 

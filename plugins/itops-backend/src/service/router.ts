@@ -75,7 +75,7 @@ export async function createRouter(
     res.json(
       await entitySummary({
         store,
-        kpis,
+        calendar: options.calendar.calendar,
         entity,
         allowed,
         kpiWindow: kpiWindow(),

@@ -1,3 +1,5 @@
+import type { CalendarService } from '../calendar/CalendarService';
+import type { RecordKind } from '../database/recordTables';
 import type { KpiCalculator } from '../kpis/KpiCalculator';
 import type { ItopsEntity } from '../read/entities';
 import type { ItopsReadStore } from '../read/ItopsReadStore';
@@ -33,89 +35,91 @@ function isoWindow(window: TimeRange) {
 }
 
 /**
- * The entity tab's first view in one response. Areas load in parallel;
- * denied ones are `{ forbidden: true }` instead of failing the whole
- * summary, so the tab can still show what the user may see.
+ * The entity tab's first view in one response. Counts and KPI headlines
+ * come from one query ({@link ItopsReadStore.summaryFacts}); the records
+ * behind them (shifts, the next change, freezes, backup jobs) load in
+ * parallel. Denied areas are `{ forbidden: true }` instead of failing the
+ * whole summary, so the tab can still show what the user may see, and cost
+ * no query.
  */
 export async function entitySummary(options: {
   store: ItopsReadStore;
-  kpis: KpiCalculator;
+  calendar: CalendarService;
   entity: ItopsEntity;
   allowed: Record<(typeof SUMMARY_AREAS)[number], boolean>;
   kpiWindow: TimeRange;
 }) {
-  const { store, kpis, entity, allowed, kpiWindow } = options;
+  const { store, calendar, entity, allowed, kpiWindow } = options;
   const ref = entity.entityRef;
-  // Asked alongside the areas rather than before them: one round trip less.
-  const kindsOfEntity = store.recordKindsOf(ref);
-  // Nobody awaits it when every area is denied; its failure must not go
-  // unhandled then.
-  kindsOfEntity.catch(() => undefined);
-  const area = async (available: (kinds: Set<string>) => boolean) => ({
+  const facts = await store.summaryFacts(ref, {
+    kpiWindow,
+    incidents: allowed.incidents,
+    changes: allowed.changes,
+  });
+  const available = (...kinds: RecordKind[]) => ({
     forbidden: false as const,
-    available: available(await kindsOfEntity),
+    available: kinds.some(kind => facts.kinds.has(kind)),
   });
 
-  const [oncall, incidents, changes, backups, mttr, changeSuccessRate] =
-    await Promise.all([
-      ifAllowed(allowed.oncall, async () => {
-        const { now, next } = await store.onCall(ref);
-        return { ...(await area(k => k.has('oncall'))), now, next };
-      }),
-      ifAllowed(allowed.incidents, async () => {
-        const openByPriority = await store.countOpenIncidentsByPriority(ref);
+  const [oncall, changes, backups] = await Promise.all([
+    ifAllowed(allowed.oncall, async () => {
+      const { now, next } = await store.onCall(ref);
+      return { ...available('oncall'), now, next };
+    }),
+    ifAllowed(allowed.changes, async () => {
+      const [nextChange, freeze] = await Promise.all([
+        facts.nextChangeId === undefined
+          ? undefined
+          : store.changeById(facts.nextChangeId),
+        // The calendar's answer, so windows from config count as well as
+        // synced blackout schedules.
+        calendar.freezeStatus(ref, store.now()),
+      ]);
+      return {
+        ...available('change'),
+        ...(nextChange ? { nextChange } : {}),
+        freeze: {
+          active: freeze.frozen,
+          windows: freeze.windows.map(({ name, end }) => ({ name, end })),
+        },
+      };
+    }),
+    ifAllowed(allowed.backups, async () => {
+      const area = available('backup_job', 'backup_run');
+      if (!area.available) {
+        // Nothing to aggregate; only the declared RPO needs reading.
         return {
-          ...(await area(k => k.has('incident'))),
-          openCount: Object.values(openByPriority).reduce((a, b) => a + b, 0),
-          openByPriority,
+          ...area,
+          health: await store.backupHealthWithoutRuns(ref),
+          jobs: [],
         };
-      }),
-      ifAllowed(allowed.changes, async () => {
-        const [nextChange, freezes] = await Promise.all([
-          store.nextEntityChange(ref),
-          store.activeFreezeWindows(ref),
-        ]);
-        return {
-          ...(await area(k => k.has('change'))),
-          ...(nextChange ? { nextChange } : {}),
-          freeze: {
-            active: freezes.length > 0,
-            windows: freezes.map(({ name, end }) => ({ name, end })),
-          },
-        };
-      }),
-      ifAllowed(allowed.backups, async () => {
-        const available = await area(
-          k => k.has('backup_job') || k.has('backup_run'),
-        );
-        if (!available.available) {
-          // Nothing to aggregate; only the declared RPO needs reading.
-          return {
-            ...available,
-            health: await store.backupHealthWithoutRuns(ref),
-            jobs: [],
-          };
-        }
-        const [jobs, health] = await Promise.all([
-          store.backupJobs(ref),
-          store.backupHealth(ref),
-        ]);
-        return { ...available, health, jobs };
-      }),
-      ifAllowed(allowed.incidents, () => kpis.mttr(ref, kpiWindow)),
-      ifAllowed(
-        allowed.changes,
-        async () => (await kpis.changes(ref, kpiWindow)).successRate,
-      ),
-    ]);
+      }
+      const [jobs, health] = await Promise.all([
+        store.backupJobs(ref),
+        store.backupHealth(ref),
+      ]);
+      return { ...area, health, jobs };
+    }),
+  ]);
 
+  const openByPriority = facts.openByPriority!;
   return {
     entity,
     oncall,
-    incidents,
+    incidents: allowed.incidents
+      ? {
+          ...available('incident'),
+          openCount: Object.values(openByPriority).reduce((a, b) => a + b, 0),
+          openByPriority,
+        }
+      : FORBIDDEN,
     changes,
     backups,
-    kpis: { window: isoWindow(kpiWindow), mttr, changeSuccessRate },
+    kpis: {
+      window: isoWindow(kpiWindow),
+      mttr: allowed.incidents ? facts.mttr! : FORBIDDEN,
+      changeSuccessRate: allowed.changes ? facts.changeSuccessRate! : FORBIDDEN,
+    },
   };
 }
 
