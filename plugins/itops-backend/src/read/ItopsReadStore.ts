@@ -68,7 +68,12 @@ export class ItopsReadStore {
   /** The entity summary's counts and KPI headlines, in one query. */
   summaryFacts(
     entityRef: string,
-    areas: { kpiWindow: TimeRange; incidents: boolean; changes: boolean },
+    areas: {
+      kpiWindow: TimeRange;
+      incidents: boolean;
+      changes: boolean;
+      backups: boolean;
+    },
   ): Promise<SummaryFacts> {
     return summaryFacts(this.#knex, entityRef, { ...areas, now: this.now() });
   }

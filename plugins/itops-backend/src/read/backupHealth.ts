@@ -179,8 +179,23 @@ export async function entityBackupHealth(
 /**
  * The backup health of an entity without backup jobs or runs, which
  * {@link entityBackupHealth} would derive with five queries returning
- * nothing: status `none`, and the declared RPO not met.
+ * nothing: status `none`, and the declared RPO (`itops.io/rpo`), if any,
+ * not met.
  */
+export function backupHealthWithoutRuns(
+  rpo: string | null | undefined,
+  now: number,
+): EntityBackupHealth {
+  return {
+    status: 'none',
+    jobCount: 0,
+    successRate30d: ratio(0, 0),
+    failedObjects: [],
+    ...(rpo ? { rpo: rpoCompliance(rpo, undefined, now) } : {}),
+  };
+}
+
+/** {@link backupHealthWithoutRuns} of a stored entity. */
 export async function entityBackupHealthWithoutRuns(
   knex: Knex,
   entityRef: string,
@@ -189,13 +204,7 @@ export async function entityBackupHealthWithoutRuns(
   const entity = await knex('itops_entities')
     .where('entity_ref', entityRef)
     .first('rpo');
-  return {
-    status: 'none',
-    jobCount: 0,
-    successRate30d: ratio(0, 0),
-    failedObjects: [],
-    ...(entity?.rpo ? { rpo: rpoCompliance(entity.rpo, undefined, now) } : {}),
-  };
+  return backupHealthWithoutRuns(entity?.rpo, now);
 }
 
 function statusOf(health: EntityBackupHealth, runs: number): BackupStatus {

@@ -24,6 +24,10 @@ describe('summaryFacts', () => {
       await databases.init(databaseId),
     );
     await fixtures.entity(REF, [payments]);
+    await fixtures
+      .knex('itops_entities')
+      .where('entity_ref', REF)
+      .update({ rpo: 'PT4H' });
     await fixtures.entity('component:default/other', [other]);
     await fixtures.entity('component:default/empty', []);
     const incident = (
@@ -105,10 +109,12 @@ describe('summaryFacts', () => {
         kpiWindow,
         incidents: true,
         changes: true,
+        backups: true,
       });
 
       expect(queries).toHaveLength(1);
       expect([...facts.kinds].sort()).toEqual(['change', 'incident']);
+      expect(facts.rpo).toBe('PT4H');
       expect(facts.openByPriority).toEqual({
         '1': 1,
         '2': 2,
@@ -151,6 +157,7 @@ describe('summaryFacts', () => {
         kpiWindow,
         incidents: false,
         changes: false,
+        backups: false,
       });
       expect(kindsOnly).toEqual({ kinds: new Set(['incident', 'change']) });
 
@@ -158,6 +165,7 @@ describe('summaryFacts', () => {
         kpiWindow,
         incidents: true,
         changes: true,
+        backups: true,
       });
       expect(empty).toEqual({
         kinds: new Set(),

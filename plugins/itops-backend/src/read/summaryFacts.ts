@@ -51,13 +51,15 @@ export type SummaryFacts = {
   /** Id of the next open change planned after now, if any. */
   nextChangeId?: number;
   changeSuccessRate?: Ratio;
+  /** The entity's declared RPO (`itops.io/rpo`), when backups were asked for. */
+  rpo?: string;
 };
 
 /**
  * The counts and aggregates of the entity summary in one round trip: which
  * kinds of records the entity has and, for the areas asked for, the open
- * incidents per priority, MTTR, the next change and the change success
- * rate. Each part is a one-row aggregate over the entity's links, so cross
+ * incidents per priority, MTTR, the next change, the change success rate
+ * and the declared RPO. Each part is a one-row aggregate over the entity's links, so cross
  * joining them costs the database nothing, while each query saved spares
  * the backend the per-query work (building SQL, the driver's round trip)
  * that made up most of a summary's CPU time.
@@ -70,9 +72,17 @@ export async function summaryFacts(
     kpiWindow: TimeRange;
     incidents: boolean;
     changes: boolean;
+    backups: boolean;
   },
 ): Promise<SummaryFacts> {
   const scalars = kindColumns(knex, entityRef);
+  if (options.backups) {
+    scalars.push(
+      knex.raw('(select rpo from itops_entities where entity_ref = ?) as rpo', [
+        entityRef,
+      ]),
+    );
+  }
   if (options.changes) {
     scalars.push(
       knex.raw('(?) as next_change_id', [
@@ -103,6 +113,7 @@ export async function summaryFacts(
   const nextChangeId = row?.next_change_id;
   return {
     kinds: kindsOf(row),
+    ...(row?.rpo ? { rpo: String(row.rpo) } : {}),
     ...(options.incidents
       ? { openByPriority: openIncidentsOf(row), mttr: mttrOf(row) }
       : {}),

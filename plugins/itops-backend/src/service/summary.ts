@@ -1,6 +1,7 @@
 import type { CalendarService } from '../calendar/CalendarService';
 import type { RecordKind } from '../database/recordTables';
 import type { KpiCalculator } from '../kpis/KpiCalculator';
+import { backupHealthWithoutRuns } from '../read/backupHealth';
 import type { ItopsEntity } from '../read/entities';
 import type { ItopsReadStore } from '../read/ItopsReadStore';
 import type { TimeRange } from '../read/records';
@@ -55,6 +56,7 @@ export async function entitySummary(options: {
     kpiWindow,
     incidents: allowed.incidents,
     changes: allowed.changes,
+    backups: allowed.backups,
   });
   const available = (...kinds: RecordKind[]) => ({
     forbidden: false as const,
@@ -63,8 +65,12 @@ export async function entitySummary(options: {
 
   const [oncall, changes, backups] = await Promise.all([
     ifAllowed(allowed.oncall, async () => {
-      const { now, next } = await store.onCall(ref);
-      return { ...available('oncall'), now, next };
+      const area = available('oncall');
+      // Services rarely have rotas of their own; their teams do.
+      const { now, next } = area.available
+        ? await store.onCall(ref)
+        : { now: [], next: [] };
+      return { ...area, now, next };
     }),
     ifAllowed(allowed.changes, async () => {
       const [nextChange, freeze] = await Promise.all([
@@ -90,7 +96,7 @@ export async function entitySummary(options: {
         // Nothing to aggregate; only the declared RPO needs reading.
         return {
           ...area,
-          health: await store.backupHealthWithoutRuns(ref),
+          health: backupHealthWithoutRuns(facts.rpo, store.now()),
           jobs: [],
         };
       }
