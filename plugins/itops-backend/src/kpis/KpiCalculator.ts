@@ -18,25 +18,8 @@ import type {
   IncidentKpis,
   Ratio,
 } from './types';
-
-function duration(mean: unknown, count: unknown): Duration {
-  const n = Number(count ?? 0);
-  return {
-    valueMs: n > 0 && mean !== null ? Math.round(Number(mean)) : null,
-    count: n,
-  };
-}
-
-/** A {@link Ratio} of two SQL aggregates (pg returns numerics as strings). */
-export function ratio(numerator: unknown, denominator: unknown): Ratio {
-  const num = Number(numerator ?? 0);
-  const den = Number(denominator ?? 0);
-  return {
-    value: den > 0 ? num / den : null,
-    numerator: num,
-    denominator: den,
-  };
-}
+import { duration, ratio } from './measures';
+import { entityKpiTrend, type KpiTrendBucket } from './trend';
 
 /**
  * One row, `mttr_mean` and `mttr_count`: the resolution times of the
@@ -165,6 +148,19 @@ export class KpiCalculator {
       openedCount,
       openedByPriority: byPriority(perPriority),
     };
+  }
+
+  /**
+   * MTTR, MTBF, change and backup success rate per bucket of the window,
+   * for the areas asked for.
+   */
+  trend(
+    entityRef: string,
+    window: TimeRange,
+    buckets: number,
+    areas: { incidents: boolean; changes: boolean; backups: boolean },
+  ): Promise<KpiTrendBucket[]> {
+    return entityKpiTrend(this.#knex, entityRef, window, buckets, areas);
   }
 
   /** Change success rate and emergency-change share. */

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { Duration } from 'luxon';
 import { backupJobTable, backupRunTable } from '../database/recordTables';
 import { fromDbNumber, fromDbTime } from '../database/time';
-import { ratio } from '../kpis/KpiCalculator';
+import { ratio } from '../kpis/measures';
 import type { Ratio } from '../kpis/types';
 import { FINISHED_RESULTS, GOOD_RUNS_SQL, RUN_OF_JOB } from './backups';
 import { entityRecordIds } from './entityScope';

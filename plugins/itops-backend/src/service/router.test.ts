@@ -338,6 +338,8 @@ describe('ITOps read API', () => {
       [`${BASE}/incidents?sort=title`, /sort/],
       [`${BASE}/incidents?from=yesterday`, /from/],
       [`${BASE}/incidents?colour=red`, /colour/],
+      [`${BASE}/kpis/trend?buckets=1`, /buckets/],
+      [`${BASE}/kpis/trend?buckets=many`, /buckets/],
       [
         `${BASE}/incidents?${query({
           from: '2026-02-01T00:00:00Z',
@@ -472,6 +474,48 @@ describe('ITOps read API', () => {
       expect(kpis.body.incidents).toEqual({ forbidden: true });
       expect(kpis.body.backups).toEqual({ forbidden: true });
       expect(kpis.body.changes.successRate.value).toBe(1);
+
+      const trend = await get(`${BASE}/kpis/trend?buckets=3`);
+      expect(trend.status).toBe(200);
+      expect(trend.body.buckets).toHaveLength(3);
+      for (const bucket of trend.body.buckets) {
+        expect(bucket.incidents).toEqual({ forbidden: true });
+        expect(bucket.backups).toEqual({ forbidden: true });
+        expect(bucket.changes.successRate).toBeDefined();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'serves the KPI trend in buckets that add up to the window on %p',
+    async databaseId => {
+      const { get } = await start(databaseId);
+      const window = { from: at(-30 * DAY), to: at(HOUR) };
+
+      const [trend, kpis] = await Promise.all([
+        get(`${BASE}/kpis/trend?${query(window)}&buckets=6`),
+        get(`${BASE}/kpis?${query(window)}`),
+      ]);
+
+      expect(trend.status).toBe(200);
+      expect(trend.body.window).toEqual(window);
+      const buckets = trend.body.buckets;
+      expect(buckets).toHaveLength(6);
+      expect(buckets[0].window.from).toBe(window.from);
+      expect(buckets[5].window.to).toBe(window.to);
+      // Counts are additive across buckets: they must sum to the window's.
+      const sum = (read: (bucket: any) => number) =>
+        buckets.reduce((total: number, b: any) => total + read(b), 0);
+      expect(sum(b => b.incidents.mttr.count)).toBe(
+        kpis.body.incidents.mttr.count,
+      );
+      expect(sum(b => b.changes.successRate.denominator)).toBe(
+        kpis.body.changes.successRate.denominator,
+      );
+      expect(sum(b => b.backups.successRate.denominator)).toBe(
+        kpis.body.backups.successRate.denominator,
+      );
+      expect((await get(`${BASE}/kpis/trend`)).body.buckets).toHaveLength(12);
     },
   );
 
@@ -480,5 +524,6 @@ describe('ITOps read API', () => {
       deny: ['itops.incident.read', 'itops.change.read', 'itops.backup.read'],
     });
     expect((await get(`${BASE}/kpis`)).status).toBe(403);
+    expect((await get(`${BASE}/kpis/trend`)).status).toBe(403);
   });
 });

@@ -12,7 +12,14 @@ import type { ItopsReadStore } from '../read/ItopsReadStore';
 import { createOpenApiRouter } from '../schema/openapi';
 import type { AreaAccess } from './access';
 import { DAY_MS, entityRefOf, optionalRangeOf, rangeOf } from './params';
-import { entityKpis, entitySummary, SUMMARY_AREAS } from './summary';
+import {
+  DEFAULT_TREND_BUCKETS,
+  entityKpis,
+  entityKpiTrend,
+  entitySummary,
+  KPI_AREAS,
+  SUMMARY_AREAS,
+} from './summary';
 
 /** Longest range of other range requests: a year. */
 const RANGE_MAX_DAYS = 366;
@@ -125,15 +132,17 @@ export async function createRouter(
     res.json({ health, jobs });
   });
 
-  router.get('/entities/:kind/:namespace/:name/kpis', async (req, res) => {
-    const allowed = await access.decide(req, [
-      'incidents',
-      'changes',
-      'backups',
-    ]);
+  /** The KPI areas the caller may read; 403 when none. */
+  async function kpiAreas(req: express.Request<any, any, any, any>) {
+    const allowed = await access.decide(req, KPI_AREAS);
     if (!Object.values(allowed).some(Boolean)) {
       throw new NotAllowedError('Missing permission to read any ITOps KPI');
     }
+    return allowed;
+  }
+
+  router.get('/entities/:kind/:namespace/:name/kpis', async (req, res) => {
+    const allowed = await kpiAreas(req);
     const { entityRef } = await entityOf(entityRefOf(req.params));
     const window = rangeOf(req.query, {
       fallback: kpiWindow(),
@@ -143,6 +152,27 @@ export async function createRouter(
       await entityKpis({ kpis, entityRef, allowed, window, now: store.now() }),
     );
   });
+
+  router.get(
+    '/entities/:kind/:namespace/:name/kpis/trend',
+    async (req, res) => {
+      const allowed = await kpiAreas(req);
+      const { entityRef } = await entityOf(entityRefOf(req.params));
+      const window = rangeOf(req.query, {
+        fallback: kpiWindow(),
+        maxDays: RANGE_MAX_DAYS,
+      });
+      res.json(
+        await entityKpiTrend({
+          kpis,
+          entityRef,
+          allowed,
+          window,
+          buckets: req.query.buckets ?? DEFAULT_TREND_BUCKETS,
+        }),
+      );
+    },
+  );
 
   // The change calendar: /changes, /calendar/*, /freeze-windows, /freeze-status.
   registerCalendarRoutes(router, {

@@ -129,11 +129,18 @@ export async function entitySummary(options: {
   };
 }
 
+/** Areas the KPI routes report, each behind its own read permission. */
+export const KPI_AREAS = ['incidents', 'changes', 'backups'] as const;
+type KpiAccess = Record<(typeof KPI_AREAS)[number], boolean>;
+
+/** Points of the entity tab's KPI sparklines. */
+export const DEFAULT_TREND_BUCKETS = 12;
+
 /** An entity's KPIs per area, denied areas marked. */
 export async function entityKpis(options: {
   kpis: KpiCalculator;
   entityRef: string;
-  allowed: Record<'incidents' | 'changes' | 'backups', boolean>;
+  allowed: KpiAccess;
   window: TimeRange;
   now: number;
 }) {
@@ -144,4 +151,25 @@ export async function entityKpis(options: {
     ifAllowed(allowed.backups, () => kpis.backups(entityRef, window, now)),
   ]);
   return { window: isoWindow(window), incidents, changes, backups };
+}
+
+/** An entity's KPI trend: per bucket, the KPIs of its window, denied areas marked. */
+export async function entityKpiTrend(options: {
+  kpis: KpiCalculator;
+  entityRef: string;
+  allowed: KpiAccess;
+  window: TimeRange;
+  buckets: number;
+}) {
+  const { kpis, entityRef, allowed, window, buckets } = options;
+  const points = await kpis.trend(entityRef, window, buckets, allowed);
+  return {
+    window: isoWindow(window),
+    buckets: points.map(point => ({
+      window: isoWindow(point),
+      incidents: point.incidents ?? FORBIDDEN,
+      changes: point.changes ?? FORBIDDEN,
+      backups: point.backups ?? FORBIDDEN,
+    })),
+  };
 }

@@ -23,6 +23,8 @@ import type {
   ItopsBackupJobDetail,
   ItopsChange,
   ItopsEntityKpis,
+  ItopsEntityKpiTrend,
+  ItopsKpiTrendQuery,
   ItopsEntitySummary,
   ItopsIncident,
   ItopsIncidentQuery,
@@ -68,6 +70,14 @@ export interface ItopsApi {
     entityRef: string,
     query?: ItopsRangeQuery,
   ): Promise<ItopsEntityKpis>;
+  /**
+   * MTTR, MTBF, change and backup success rate per bucket of a window
+   * (default: the backend's KPI window in 12 buckets), in one request.
+   */
+  getEntityKpiTrend(
+    entityRef: string,
+    query?: ItopsKpiTrendQuery,
+  ): Promise<ItopsEntityKpiTrend>;
   /** Freshness and last error of every source instance and capability. */
   getSyncStatus(): Promise<{ items: ItopsSyncStatus[] }>;
 

@@ -26,6 +26,8 @@ import type {
   ItopsBackupJobDetail,
   ItopsChange,
   ItopsEntityKpis,
+  ItopsEntityKpiTrend,
+  ItopsKpiTrendQuery,
   ItopsEntitySummary,
   ItopsIncident,
   ItopsIncidentQuery,
@@ -96,6 +98,13 @@ export class ItopsClient implements ItopsApi {
     query: ItopsRangeQuery = {},
   ): Promise<ItopsEntityKpis> {
     return this.#get(entityPath(entityRef, 'kpis') + queryString(query));
+  }
+
+  async getEntityKpiTrend(
+    entityRef: string,
+    query: ItopsKpiTrendQuery = {},
+  ): Promise<ItopsEntityKpiTrend> {
+    return this.#get(entityPath(entityRef, 'kpis/trend') + queryString(query));
   }
 
   async getSyncStatus(): Promise<{ items: ItopsSyncStatus[] }> {

@@ -148,6 +148,23 @@ export interface ItopsEntityKpis {
   backups: ItopsBackupKpis | ItopsForbidden;
 }
 
+/**
+ * The KPIs of one bucket of a trend: those the entity tab draws as
+ * sparklines. @public
+ */
+export interface ItopsKpiTrendBucket {
+  window: ItopsTimeWindow;
+  incidents: Pick<ItopsIncidentKpis, 'mttr' | 'mtbf'> | ItopsForbidden;
+  changes: Pick<ItopsChangeKpis, 'successRate'> | ItopsForbidden;
+  backups: Pick<ItopsBackupKpis, 'successRate'> | ItopsForbidden;
+}
+
+/** A window cut into equal consecutive buckets of KPIs. @public */
+export interface ItopsEntityKpiTrend {
+  window: ItopsTimeWindow;
+  buckets: ItopsKpiTrendBucket[];
+}
+
 /** An area of the summary the caller may read. @public */
 export interface ItopsAvailable {
   forbidden: false;
@@ -225,4 +242,9 @@ export interface ItopsIncidentQuery {
 export interface ItopsRangeQuery {
   from?: string;
   to?: string;
+}
+
+/** A KPI trend's window and its number of buckets (2–53, default 12). @public */
+export interface ItopsKpiTrendQuery extends ItopsRangeQuery {
+  buckets?: number;
 }

@@ -12,23 +12,14 @@ import {
 } from '../../__testUtils__/fixtures';
 import { renderItops } from '../../__testUtils__/renderItops';
 import { EntityKpiCard } from './KpiCard';
-import { trendWindows, windowDays } from './kpis';
+import { windowDays } from './kpis';
 import { Sparkline } from './Sparkline';
 
 const server = setupServer();
 const ref = 'component:default/payments-api';
 
-describe('trendWindows', () => {
-  it('cuts the window into equal consecutive buckets', () => {
-    const windows = trendWindows(
-      { from: '2026-08-27T00:00:00.000Z', to: '2026-11-25T00:00:00.000Z' },
-      3,
-    );
-    expect(windows).toEqual([
-      { from: '2026-08-27T00:00:00.000Z', to: '2026-09-26T00:00:00.000Z' },
-      { from: '2026-09-26T00:00:00.000Z', to: '2026-10-26T00:00:00.000Z' },
-      { from: '2026-10-26T00:00:00.000Z', to: '2026-11-25T00:00:00.000Z' },
-    ]);
+describe('windowDays', () => {
+  it('counts the days a window spans', () => {
     expect(
       windowDays({
         from: '2026-08-27T00:00:00.000Z',
@@ -62,27 +53,29 @@ describe('EntityKpiCard', () => {
   registerMswTestHooks(server);
 
   it('shows the four KPI tiles with 90-day trends', async () => {
-    const requests: Array<string | null> = [];
+    const trendRequests: URLSearchParams[] = [];
+    const headline = kpis();
     server.use(
-      http.get(entityUrl(ref, 'kpis'), ({ request }) => {
-        const url = new URL(request.url);
-        requests.push(url.searchParams.get('from'));
-        if (!url.searchParams.has('from')) {
-          return HttpResponse.json(kpis());
-        }
-        // Buckets: MTTR grows from 1 h, the last bucket without incidents.
-        const index = requests.filter(Boolean).length;
-        const base = kpis();
-        return HttpResponse.json({
-          ...base,
+      http.get(entityUrl(ref, 'kpis'), () => HttpResponse.json(headline)),
+      http.get(`${entityUrl(ref, 'kpis')}/trend`, ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        trendRequests.push(params);
+        // MTTR grows from 1 h; the last bucket has no resolved incident.
+        const buckets = Array.from({ length: 12 }, (_, i) => ({
+          window: headline.window,
           incidents: {
-            ...(base.incidents as object),
             mttr:
-              index === 12
+              i === 11
                 ? { valueMs: null, count: 0 }
-                : { valueMs: index * HOUR, count: 1 },
+                : { valueMs: (i + 1) * HOUR, count: 1 },
+            mtbf: { valueMs: DAY, count: 1 },
           },
-        });
+          changes: { forbidden: true },
+          backups: {
+            successRate: { value: 1, numerator: 1, denominator: 1 },
+          },
+        }));
+        return HttpResponse.json({ window: headline.window, buckets });
       }),
     );
     await renderItops(<EntityKpiCard />, { entity: paymentsApi });
@@ -101,16 +94,26 @@ describe('EntityKpiCard', () => {
       screen.getByRole('region', { name: 'Backup success rate' }),
     ).toHaveTextContent('98 %80 backup runs');
 
-    expect(
-      await within(mttr).findByRole('img', {
-        name: 'MTTR trend over the last 90 days',
-      }),
-    ).toBeInTheDocument();
-    expect(requests.filter(Boolean)).toHaveLength(12);
+    const line = await within(mttr).findByRole('img', {
+      name: 'MTTR trend over the last 90 days',
+    });
+    // Eleven buckets with a value draw one unbroken line.
+    const points = line.querySelector('polyline')!.getAttribute('points')!;
+    expect(points.split(' ')).toHaveLength(11);
+    // One request for all twelve points, over the headline's window.
+    expect(trendRequests).toHaveLength(1);
+    expect(Object.fromEntries(trendRequests[0])).toEqual({
+      from: headline.window.from,
+      to: headline.window.to,
+      buckets: '12',
+    });
   });
 
   it('tells "no data" apart from zero and marks denied areas', async () => {
     server.use(
+      http.get(`${entityUrl(ref, 'kpis')}/trend`, () =>
+        HttpResponse.json({ window: kpis().window, buckets: [] }),
+      ),
       http.get(entityUrl(ref, 'kpis'), () =>
         HttpResponse.json(
           kpis({

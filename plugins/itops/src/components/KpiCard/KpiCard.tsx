@@ -10,12 +10,16 @@ import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
-import { type ItopsEntityKpis, itopsApiRef } from '../../api';
+import {
+  type ItopsEntityKpis,
+  type ItopsKpiTrendBucket,
+  itopsApiRef,
+} from '../../api';
 import { isForbiddenError } from '../shared/useAreaData';
 import {
   KPI_DEFINITIONS,
   type KpiDefinition,
-  trendWindows,
+  TREND_BUCKETS,
   windowDays,
 } from './kpis';
 import { Sparkline } from './Sparkline';
@@ -23,7 +27,7 @@ import { Sparkline } from './Sparkline';
 function KpiTile(props: {
   definition: KpiDefinition;
   kpis: ItopsEntityKpis;
-  trend?: ItopsEntityKpis[];
+  trend?: ItopsKpiTrendBucket[];
   days: number;
 }) {
   const { definition, kpis, trend, days } = props;
@@ -76,7 +80,7 @@ function KpiTile(props: {
 /** The four headline KPI tiles of a KPI response, with optional trends. */
 export function KpiTiles(props: {
   kpis: ItopsEntityKpis;
-  trend?: ItopsEntityKpis[];
+  trend?: ItopsKpiTrendBucket[];
 }) {
   const { kpis, trend } = props;
   const days = windowDays(kpis.window);
@@ -115,11 +119,11 @@ export function EntityKpiCard() {
     if (!headline.value) {
       return undefined;
     }
-    return Promise.all(
-      trendWindows(headline.value.window).map(window =>
-        api.getEntityKpis(entityRef, window),
-      ),
-    );
+    const { buckets } = await api.getEntityKpiTrend(entityRef, {
+      ...headline.value.window,
+      buckets: TREND_BUCKETS,
+    });
+    return buckets;
   }, [api, entityRef, headline.value]);
 
   let content;

@@ -1,5 +1,5 @@
 import {
-  type ItopsEntityKpis,
+  type ItopsKpiTrendBucket,
   type ItopsTimeWindow,
   isForbidden,
 } from '../../api';
@@ -15,7 +15,8 @@ export interface KpiDefinition {
   title: string;
   /** What the number means, for the tile's tooltip. */
   description: string;
-  read(kpis: ItopsEntityKpis): KpiReading;
+  /** Reads the KPI of a window: the headline's, or a trend bucket's. */
+  read(kpis: Omit<ItopsKpiTrendBucket, 'window'>): KpiReading;
   format(value: number): string;
 }
 
@@ -103,26 +104,6 @@ export const KPI_DEFINITIONS: KpiDefinition[] = [
 
 /** Points of a trend line across the KPI window. */
 export const TREND_BUCKETS = 12;
-
-/**
- * The window cut into equal consecutive buckets, one KPI request each: the
- * KPIs are aggregates the backend computes per window, and equal buckets
- * keep MTBF (window length / incidents) comparable from point to point.
- */
-export function trendWindows(
-  window: ItopsTimeWindow,
-  buckets: number = TREND_BUCKETS,
-): ItopsTimeWindow[] {
-  const from = Date.parse(window.from);
-  const to = Date.parse(window.to);
-  const step = (to - from) / buckets;
-  return Array.from({ length: buckets }, (_, i) => ({
-    from: new Date(Math.round(from + i * step)).toISOString(),
-    to: new Date(
-      i === buckets - 1 ? to : Math.round(from + (i + 1) * step),
-    ).toISOString(),
-  }));
-}
 
 /** The days a window spans, rounded, for titles. */
 export function windowDays(window: ItopsTimeWindow): number {

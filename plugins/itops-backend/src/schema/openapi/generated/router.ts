@@ -384,6 +384,63 @@ export const spec = {
         },
       },
     },
+    '/entities/{kind}/{namespace}/{name}/kpis/trend': {
+      get: {
+        operationId: 'GetEntityKpiTrend',
+        summary:
+          'MTTR, MTBF, change and backup success rate per bucket of a window.',
+        description:
+          "The window (as for the KPIs route) cut into `buckets` equal\nconsecutive buckets, each with the KPIs of its own window: the entity\ntab's sparklines in one request, computed with one grouped query per\narea. Areas follow the KPIs route's permissions.\n",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/fromOptional',
+          },
+          {
+            $ref: '#/components/parameters/toOptional',
+          },
+          {
+            name: 'buckets',
+            in: 'query',
+            description: 'Number of buckets, 2 to 53; default 12.',
+            schema: {
+              type: 'integer',
+              minimum: 2,
+              maximum: 53,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The trend.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntityKpiTrend',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
     '/changes': {
       get: {
         operationId: 'GetChangeCalendar',
@@ -2249,6 +2306,36 @@ export const spec = {
               assignmentGroup: {
                 type: 'string',
               },
+              assignedAt: {
+                type: 'string',
+                format: 'date-time',
+                description:
+                  'When the incident first got an assignment group or assignee, where the source records it.',
+              },
+              postIncidentReview: {
+                type: 'object',
+                description: 'The post-incident review linked to the incident.',
+                required: ['reference'],
+                properties: {
+                  reference: {
+                    type: 'string',
+                    description:
+                      "The review's id in the source (issue key, problem number, URL).",
+                  },
+                  url: {
+                    type: 'string',
+                  },
+                  completed: {
+                    type: 'boolean',
+                    description:
+                      'false while the linked review is in progress; absent when the source does not say.',
+                  },
+                  completedAt: {
+                    type: 'string',
+                    format: 'date-time',
+                  },
+                },
+              },
               major: {
                 type: 'boolean',
               },
@@ -2257,6 +2344,19 @@ export const spec = {
               },
               personalDataBreach: {
                 type: 'boolean',
+              },
+              breachAwareAt: {
+                type: 'string',
+                format: 'date-time',
+              },
+              authorityNotifiedAt: {
+                type: 'string',
+                format: 'date-time',
+              },
+              notificationDelayReason: {
+                type: 'string',
+                description:
+                  'Why the supervisory authority was notified more than 72 hours after awareness (GDPR art. 33(1)).',
               },
               slaMet: {
                 type: 'boolean',
@@ -3168,6 +3268,78 @@ export const spec = {
                 $ref: '#/components/schemas/Forbidden',
               },
             ],
+          },
+        },
+      },
+      EntityKpiTrend: {
+        type: 'object',
+        required: ['window', 'buckets'],
+        properties: {
+          window: {
+            $ref: '#/components/schemas/Window',
+          },
+          buckets: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['window', 'incidents', 'changes', 'backups'],
+              properties: {
+                window: {
+                  $ref: '#/components/schemas/Window',
+                },
+                incidents: {
+                  oneOf: [
+                    {
+                      type: 'object',
+                      required: ['mttr', 'mtbf'],
+                      properties: {
+                        mttr: {
+                          $ref: '#/components/schemas/Duration',
+                        },
+                        mtbf: {
+                          $ref: '#/components/schemas/Duration',
+                        },
+                      },
+                    },
+                    {
+                      $ref: '#/components/schemas/Forbidden',
+                    },
+                  ],
+                },
+                changes: {
+                  oneOf: [
+                    {
+                      type: 'object',
+                      required: ['successRate'],
+                      properties: {
+                        successRate: {
+                          $ref: '#/components/schemas/Ratio',
+                        },
+                      },
+                    },
+                    {
+                      $ref: '#/components/schemas/Forbidden',
+                    },
+                  ],
+                },
+                backups: {
+                  oneOf: [
+                    {
+                      type: 'object',
+                      required: ['successRate'],
+                      properties: {
+                        successRate: {
+                          $ref: '#/components/schemas/Ratio',
+                        },
+                      },
+                    },
+                    {
+                      $ref: '#/components/schemas/Forbidden',
+                    },
+                  ],
+                },
+              },
+            },
           },
         },
       },
