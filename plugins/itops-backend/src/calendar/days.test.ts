@@ -34,7 +34,7 @@ describe('bucketByDay', () => {
   const at = (day: number, hour: number) =>
     Date.parse('2026-11-01T00:00:00Z') + day * 24 * HOUR + hour * HOUR;
 
-  it('counts changes on every day they overlap and keeps the first per day', () => {
+  it("counts changes on every day they overlap and keeps the day's own first", () => {
     const buckets = bucketByDay(
       days,
       [
@@ -49,10 +49,24 @@ describe('bucketByDay', () => {
     expect(
       buckets.map(b => ({ date: b.day.date, total: b.total, ids: b.ids })),
     ).toEqual([
-      { date: '2026-11-01', total: 4, ids: [1, 2] },
-      { date: '2026-11-02', total: 3, ids: [1, 3] },
+      // Three start on the 1st: they take both places from the long one.
+      { date: '2026-11-01', total: 4, ids: [2, 3] },
+      // One starts on the 2nd; the longest-running carried-over change
+      // fills the other place.
+      { date: '2026-11-02', total: 3, ids: [1, 5] },
       { date: '2026-11-03', total: 1, ids: [1] },
     ]);
+  });
+
+  it("shows a busy day its own changes, not the previous evening's", () => {
+    const evening = [1, 2, 3].map(id => ({
+      id,
+      start: at(0, 20 + id),
+      end: at(1, 6),
+    }));
+    const morning = [4, 5].map(id => ({ id, start: at(1, id), end: at(1, 9) }));
+    const buckets = bucketByDay(days, [...evening, ...morning], 3);
+    expect(buckets[1]).toMatchObject({ total: 5, ids: [1, 4, 5] });
   });
 
   it('ignores changes outside the days', () => {

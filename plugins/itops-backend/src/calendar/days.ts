@@ -43,36 +43,55 @@ function dayIndex(days: readonly Day[], ms: number): number {
 export type DayBucket = {
   day: Day;
   total: number;
-  /** The first `perDay` ids by planned start. */
+  /**
+   * Up to `perDay` ids in planned-start order, the changes starting on the
+   * day first: carried-over changes fill the slots its own leave free.
+   */
   ids: number[];
 };
 
 /**
  * Spreads changes, ordered by planned start, over the days they overlap,
- * keeping the first `perDay` of each day and counting the rest, so that a
- * month of thousands of changes is drawn from a few hundred ("+12 more").
+ * keeping `perDay` of each day and counting the rest, so that a month of
+ * thousands of changes is drawn from a few hundred ("+12 more"). A day
+ * shows the changes that start on it before those still running from an
+ * earlier day: on a busy calendar the evening's long changes would
+ * otherwise fill every next morning, and a cell would show none of its own.
  */
 export function bucketByDay(
   days: readonly Day[],
   changes: Iterable<{ id: number; start: number; end?: number }>,
   perDay: number,
 ): DayBucket[] {
-  const buckets = days.map(day => ({ day, total: 0, ids: [] as number[] }));
-  if (days.length === 0) return buckets;
-  const first = days[0].start;
-  const last = days[days.length - 1].end;
-  for (const change of changes) {
-    // The window's last instant decides its last day: a change ending at
-    // midnight does not spill into the next day.
-    const end = Math.max(change.end ?? change.start, change.start + 1) - 1;
-    if (end < first || change.start >= last) continue;
-    const from = dayIndex(days, Math.max(change.start, first));
-    const to = dayIndex(days, Math.min(end, last - 1));
-    for (let i = from; i <= to; i++) {
-      const bucket = buckets[i];
-      bucket.total++;
-      if (bucket.ids.length < perDay) bucket.ids.push(change.id);
+  const kept = days.map(() => ({
+    own: [] as number[],
+    carried: [] as number[],
+  }));
+  const totals = days.map(() => 0);
+  if (days.length > 0) {
+    const first = days[0].start;
+    const last = days[days.length - 1].end;
+    for (const change of changes) {
+      // The window's last instant decides its last day: a change ending at
+      // midnight does not spill into the next day.
+      const end = Math.max(change.end ?? change.start, change.start + 1) - 1;
+      if (end < first || change.start >= last) continue;
+      const from = dayIndex(days, Math.max(change.start, first));
+      const to = dayIndex(days, Math.min(end, last - 1));
+      for (let i = from; i <= to; i++) {
+        totals[i]++;
+        const list =
+          change.start >= days[i].start ? kept[i].own : kept[i].carried;
+        if (list.length < perDay) list.push(change.id);
+      }
     }
   }
-  return buckets;
+  return days.map((day, i) => {
+    const { own, carried } = kept[i];
+    return {
+      day,
+      total: totals[i],
+      ids: [...carried.slice(0, Math.max(0, perDay - own.length)), ...own],
+    };
+  });
 }

@@ -108,16 +108,22 @@ export function ChangeCalendarContent() {
   const filters = filtersOf(state, teams);
   const filterKey = JSON.stringify(filters);
 
+  // Only "my teams" needs the user's teams; other filters ask at once.
+  const waitingForTeams = teamsLoading && state.owner === 'mine';
   const days = useAsync(async () => {
-    if (teamsLoading || state.view === 'agenda') return undefined;
-    return api.getChangeCalendarDays({
+    if (waitingForTeams || state.view === 'agenda') return undefined;
+    const result = await api.getChangeCalendarDays({
       ...range,
       ...filters,
       timeZone: zone,
       perDay: PER_DAY[state.view],
     });
+    return { ...result, view: state.view };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, range, filterKey, state.view, zone, teamsLoading]);
+  }, [api, range, filterKey, state.view, zone, waitingForTeams]);
+  // While a new view loads, the previous answer must not be drawn in it
+  // (a month's 35 days at week height).
+  const daysOfView = days.value?.view === state.view ? days.value : undefined;
 
   const freezes = useAsync(() => api.getFreezeWindows(range), [api, range]);
 
@@ -153,8 +159,8 @@ export function ChangeCalendarContent() {
   useEffect(() => {
     setAgenda(undefined);
     setAgendaError(undefined);
-    if (state.view === 'agenda' && !teamsLoading) loadAgenda(0);
-  }, [state.view, loadAgenda, teamsLoading]);
+    if (state.view === 'agenda' && !waitingForTeams) loadAgenda(0);
+  }, [state.view, loadAgenda, waitingForTeams]);
 
   const error = days.error ?? agendaError;
   const open = (id: string) => update({ change: id });
@@ -220,17 +226,17 @@ export function ChangeCalendarContent() {
             {type}
           </span>
         ))}
-        {days.value && (
-          <span>{days.value.totalCount} changes in this period</span>
+        {daysOfView && (
+          <span>{daysOfView.totalCount} changes in this period</span>
         )}
         {agenda && <span>{agenda.total} changes in this period</span>}
       </div>
       {error && <ResponseErrorPanel error={error} />}
-      {!error && state.view !== 'agenda' && !days.value && <Progress />}
-      {!error && state.view !== 'agenda' && days.value && (
+      {!error && state.view !== 'agenda' && !daysOfView && <Progress />}
+      {!error && state.view !== 'agenda' && daysOfView && (
         <DayGrid
           variant={state.view}
-          days={days.value.days}
+          days={daysOfView.days}
           month={state.view === 'month' ? state.date.slice(0, 7) : undefined}
           today={today}
           zone={zone}

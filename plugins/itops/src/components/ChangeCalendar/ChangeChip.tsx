@@ -70,17 +70,25 @@ export function ChangeFlags(props: { change: ItopsCalendarChange }) {
   );
 }
 
-/** A change in a calendar cell: type colour, time, number, title and flags. */
+/**
+ * A change in a calendar cell: type colour, start, number, title and flags.
+ * A change still running from an earlier day shows its start date too, so
+ * that "20:11" in a cell is never read as that day's evening.
+ */
 export function ChangeChip(props: {
   change: ItopsCalendarChange;
   zone: string;
+  /** The cell's day, `2026-11-25`. */
+  day: string;
   onOpen(id: string): void;
 }) {
   const classes = useStyles();
-  const { change, zone, onOpen } = props;
-  const start = DateTime.fromISO(change.plannedStart, { zone }).toFormat(
-    'HH:mm',
-  );
+  const { change, zone, day, onOpen } = props;
+  const planned = DateTime.fromISO(change.plannedStart, { zone });
+  const start =
+    planned.toISODate() === day
+      ? planned.toFormat('HH:mm')
+      : `since ${planned.toFormat('d LLL HH:mm')}`;
   return (
     <button
       type="button"

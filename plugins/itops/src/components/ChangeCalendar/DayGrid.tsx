@@ -149,6 +149,7 @@ export function DayGrid(props: {
                 key={change.id}
                 change={change}
                 zone={zone}
+                day={day.date}
                 onOpen={onOpen}
               />
             ))}
