@@ -83,6 +83,18 @@ export interface Config {
             statuses?: { [status: string]: string };
             /** Priority name → 1 (critical) … 5 (planning). */
             priorities?: { [priority: string]: number };
+            /**
+             * Post-incident reviews (compliance INC-04): an issue of one of
+             * these types linked to the incident, read from the incident's
+             * `issuelinks` (no extra request). A done review counts as
+             * completed; its completion time is not read.
+             */
+            postIncidentReview?: {
+              /** false: reviews are not read. Default true. */
+              enabled?: boolean;
+              /** Default `['Post-incident review']`. */
+              issueTypes?: string[];
+            };
           };
           changes?: {
             /** Default true. */

@@ -87,6 +87,44 @@ export interface Config {
             authorityNotifiedAtField?: string;
             /** Boolean column of a met resolution SLA. Default `made_sla`. */
             slaMetField?: string;
+            /**
+             * Date-time column of the first assignment to a group or
+             * assignee (compliance INC-01). ServiceNow has no such column
+             * out of the box (only `reassignment_count`), so there is no
+             * default: stamp one with a business rule, e.g.
+             * `u_assigned_at`. Unset: INC-01 counts the assignment group
+             * alone.
+             */
+            assignedAtField?: string;
+            /**
+             * The post-incident review linked to an incident (compliance
+             * INC-04). Default: the problem record in `problem_id`, where
+             * the root-cause analysis of a major incident is recorded.
+             */
+            postIncidentReview?: {
+              /** false: reviews are not read. Default true. */
+              enabled?: boolean;
+              /**
+               * Column linking the review: a reference (shown by its
+               * record's `number`) or a text column holding a URL or an id.
+               * Default `problem_id`.
+               */
+              field?: string;
+              /** Table the reference points to, for links. Default `problem`. */
+              table?: string;
+              /**
+               * Date-time column of the review's completion; dot-walks
+               * allowed, e.g. `problem_id.u_review_completed_at`. Unset: a
+               * linked review counts as recorded whenever it was linked.
+               */
+              completedAtField?: string;
+            };
+            /**
+             * Text column with the reasons for notifying a personal-data
+             * breach after 72 hours (GDPR art. 33(1), compliance NTF-01),
+             * e.g. `u_dpa_delay_reason`. No default.
+             */
+            notificationDelayReasonField?: string;
           };
           changes?: {
             enabled?: boolean;

@@ -39,6 +39,11 @@ export interface IncidentConfig extends IssueSyncConfig {
   statuses: Record<string, IncidentState>;
   /** Priority name (lower case) → 1..5. */
   priorities: Record<string, 1 | 2 | 3 | 4 | 5>;
+  /**
+   * Issue types (lower case) of linked post-incident reviews; empty when
+   * reviews are not read.
+   */
+  reviewIssueTypes: string[];
 }
 
 export interface ChangeConfig extends IssueSyncConfig {
@@ -269,6 +274,21 @@ function readPriorities(
   return result;
 }
 
+/**
+ * JSM's IT service management template creates a "Post-incident review"
+ * issue linked to the incident; sites that name the type differently
+ * configure it.
+ */
+function readReviewIssueTypes(incidents: Config | undefined): string[] {
+  const review = incidents?.getOptionalConfig('postIncidentReview');
+  if (review?.getOptionalBoolean('enabled') === false) {
+    return [];
+  }
+  return (
+    review?.getOptionalStringArray('issueTypes') ?? ['Post-incident review']
+  ).map(type => type.trim().toLowerCase());
+}
+
 function readIssueSync(
   config: Config | undefined,
   defaultType: string,
@@ -369,6 +389,7 @@ export function readJiraSiteConfig(
         DEFAULT_INCIDENT_STATUSES,
       ),
       priorities: readPriorities(incidents, `${path}.incidents`),
+      reviewIssueTypes: readReviewIssueTypes(incidents),
     },
     changes: {
       ...readIssueSync(changes, 'Change'),

@@ -16,7 +16,13 @@ import { JiraClient } from './client/JiraClient';
 import { JsmOpsClient } from './client/JsmOpsClient';
 import type { JiraSiteConfig } from './config';
 import { resolveChangeFields } from './fields';
-import { ISSUE_FIELDS, slaFacts, toChange, toIncident } from './mapping';
+import {
+  ISSUE_FIELDS,
+  REVIEW_LINK_FIELD,
+  slaFacts,
+  toChange,
+  toIncident,
+} from './mapping';
 import { IssueReader } from './readers/IssueReader';
 import { OnCallReader } from './readers/OnCallReader';
 
@@ -129,6 +135,10 @@ export function createJiraSource(
         fields: [
           ...ISSUE_FIELDS,
           ...(affectedServices ? [affectedServices] : []),
+          // Linked reviews come with the search page: no extra request.
+          ...(site.incidents.reviewIssueTypes.length > 0
+            ? [REVIEW_LINK_FIELD]
+            : []),
         ],
         convert: async (issues, convertSignal) =>
           Promise.all(

@@ -152,10 +152,32 @@ async function storedIncidents(knex: Knex) {
   );
 }
 
+/** The linked post-incident review of a raw issue, as the module reads it. */
+function rawReview(issue: RawIssue) {
+  const reviews = ((issue.fields.issuelinks ?? []) as any[])
+    .map(link => link.outwardIssue ?? link.inwardIssue)
+    .filter(linked => linked?.fields.issuetype.name === 'Post-incident review');
+  const review =
+    reviews.find(r => r.fields.status.statusCategory.key === 'done') ??
+    reviews[0];
+  return {
+    reference: review?.key ?? null,
+    completed: review
+      ? review.fields.status.statusCategory.key === 'done'
+      : null,
+  };
+}
+
 function expectIncidentsMatch(stored: Map<string, any>, issues: RawIssue[]) {
   expect([...stored.keys()].sort()).toEqual(issues.map(i => i.id).sort());
+  expect(issues.filter(i => rawReview(i).reference).length).toBeGreaterThan(0);
   for (const issue of issues) {
     const row = stored.get(issue.id);
+    expect({
+      reference: row.review_reference,
+      completed:
+        row.review_completed === null ? null : Boolean(row.review_completed),
+    }).toEqual(rawReview(issue));
     expect({
       number: row.number,
       title: row.title,

@@ -1,7 +1,13 @@
 import { ConfigReader } from '@backstage/config';
 import type { JiraIssue } from './client/types';
 import { readJiraSiteConfig } from './config';
-import { issueMappingKeys, slaFacts, toChange, toIncident } from './mapping';
+import {
+  issueMappingKeys,
+  reviewOf,
+  slaFacts,
+  toChange,
+  toIncident,
+} from './mapping';
 
 const site = readJiraSiteConfig(
   'demo',
@@ -32,6 +38,91 @@ function issue(fields: Record<string, unknown>, key = 'PAY-12'): JiraIssue {
     },
   };
 }
+
+describe('reviewOf', () => {
+  const link = (
+    key: string,
+    type: string,
+    category: string,
+    side: 'inwardIssue' | 'outwardIssue' = 'outwardIssue',
+  ) => ({
+    type: { name: 'Relates' },
+    [side]: {
+      id: '1',
+      key,
+      fields: {
+        status: status(category, category),
+        issuetype: { name: type },
+      },
+    },
+  });
+
+  it('takes a linked review of the configured type, done ones first', () => {
+    const types = site.incidents.reviewIssueTypes;
+    expect(types).toEqual(['post-incident review']);
+    expect(
+      reviewOf(
+        issue({
+          issuelinks: [
+            link(
+              'PAY-20',
+              'Post-incident review',
+              'indeterminate',
+              'inwardIssue',
+            ),
+            link('PAY-21', 'post-incident REVIEW', 'done'),
+          ],
+        }),
+        types,
+        site.baseUrl,
+      ),
+    ).toEqual({
+      reference: 'PAY-21',
+      url: 'https://acme.atlassian.net/browse/PAY-21',
+      completed: true,
+    });
+    expect(
+      reviewOf(
+        issue({
+          issuelinks: [link('PAY-20', 'Post-incident review', 'new')],
+        }),
+        types,
+        site.baseUrl,
+      ),
+    ).toMatchObject({ reference: 'PAY-20', completed: false });
+  });
+
+  it('ignores other linked issues, missing links and a site without reviews', () => {
+    const types = site.incidents.reviewIssueTypes;
+    expect(
+      reviewOf(
+        issue({ issuelinks: [link('PAY-3', 'Problem', 'done'), {}] }),
+        types,
+        site.baseUrl,
+      ),
+    ).toBeUndefined();
+    expect(reviewOf(issue({}), types, site.baseUrl)).toBeUndefined();
+    expect(
+      reviewOf(
+        issue({ issuelinks: [link('PAY-21', 'Post-incident review', 'done')] }),
+        [],
+        site.baseUrl,
+      ),
+    ).toBeUndefined();
+  });
+
+  it('reads configured review issue types', () => {
+    const custom = readJiraSiteConfig(
+      'demo',
+      new ConfigReader({
+        baseUrl: 'https://acme.atlassian.net',
+        auth: { email: 'e', apiToken: 't' },
+        incidents: { postIncidentReview: { issueTypes: [' PIR '] } },
+      }),
+    );
+    expect(custom.incidents.reviewIssueTypes).toEqual(['pir']);
+  });
+});
 
 describe('toIncident', () => {
   it('maps an open incident', () => {

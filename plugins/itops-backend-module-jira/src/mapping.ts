@@ -198,6 +198,52 @@ function labelsOf(issue: JiraIssue): string[] {
     : [];
 }
 
+/** The `issuelinks` field needed to find an incident's review. */
+export const REVIEW_LINK_FIELD = 'issuelinks';
+
+/** One entry of `issuelinks`: the other issue on one side. */
+interface JiraIssueLink {
+  inwardIssue?: JiraIssue;
+  outwardIssue?: JiraIssue;
+}
+
+/**
+ * The post-incident review linked to an incident: a linked issue of a
+ * review type, whatever the link type (sites name it differently). A done
+ * review wins over one in progress. The link carries the review's status
+ * but no resolution date, so completion time stays unknown rather than
+ * costing a request per review.
+ */
+export function reviewOf(
+  issue: JiraIssue,
+  reviewIssueTypes: readonly string[],
+  siteUrl: string,
+): IncidentRecord['postIncidentReview'] {
+  const links = issue.fields[REVIEW_LINK_FIELD];
+  if (reviewIssueTypes.length === 0 || !Array.isArray(links)) {
+    return undefined;
+  }
+  const reviews = (links as JiraIssueLink[])
+    .map(link => link?.outwardIssue ?? link?.inwardIssue)
+    .filter(
+      (linked): linked is JiraIssue =>
+        Boolean(linked?.key && linked.fields) &&
+        reviewIssueTypes.includes(
+          lower(named(linked!.fields.issuetype)?.name) ?? '',
+        ),
+    );
+  const review =
+    reviews.find(linked => categoryOf(linked) === 'done') ?? reviews[0];
+  if (!review) {
+    return undefined;
+  }
+  return {
+    reference: review.key,
+    url: browseUrl(siteUrl, review),
+    completed: categoryOf(review) === 'done',
+  };
+}
+
 export function toIncident(
   issue: JiraIssue,
   context: {
@@ -225,8 +271,15 @@ export function toIncident(
     ...(resolvedAt ? { resolvedAt } : {}),
     ...(labels.includes('major-incident') ? { major: true } : {}),
     ...(labels.includes('security') ? { security: true } : {}),
+    ...optionalReview(
+      reviewOf(issue, context.config.reviewIssueTypes, context.siteUrl),
+    ),
     ...context.sla,
   };
+}
+
+function optionalReview(review: IncidentRecord['postIncidentReview']) {
+  return review ? { postIncidentReview: review } : {};
 }
 
 const CHANGE_TYPES: readonly ChangeType[] = ['standard', 'normal', 'emergency'];

@@ -49,6 +49,22 @@ export interface IncidentOptions {
   breachAwareAtField?: string;
   authorityNotifiedAtField?: string;
   slaMetField?: string;
+  /** Date-time column of the first assignment (INC-01). */
+  assignedAtField?: string;
+  /** Where the post-incident review is linked (INC-04); undefined: not read. */
+  postIncidentReview?: ReviewOptions;
+  /** Text column giving the reasons for a late breach notification (NTF-01). */
+  notificationDelayReasonField?: string;
+}
+
+/** The column linking an incident to its post-incident review. */
+export interface ReviewOptions {
+  /** A reference (shown by its record's number) or a text/URL column. */
+  field: string;
+  /** Table a reference points to, for the review's link. */
+  table: string;
+  /** Date-time column of the review's completion, dot-walks allowed. */
+  completedAtField?: string;
 }
 
 export interface ChangeOptions {
@@ -204,6 +220,14 @@ export function readInstanceOptions(
         'authorityNotifiedAtField',
       ),
       slaMetField: optionalField(incidents, 'slaMetField') ?? 'made_sla',
+      assignedAtField: optionalField(incidents, 'assignedAtField'),
+      postIncidentReview: review(
+        incidents?.getOptionalConfig('postIncidentReview'),
+      ),
+      notificationDelayReasonField: optionalField(
+        incidents,
+        'notificationDelayReasonField',
+      ),
     },
     changes: {
       enabled: changes?.getOptionalBoolean('enabled') ?? true,
@@ -303,6 +327,21 @@ function optionalField(
 ): string | undefined {
   const value = config?.getOptionalString(key);
   return value ? assertFieldName(value) : undefined;
+}
+
+/**
+ * The review link: by default the incident's problem record (`problem_id`),
+ * where root-cause analysis of major incidents is recorded out of the box.
+ */
+function review(config: Config | undefined): ReviewOptions | undefined {
+  if (config?.getOptionalBoolean('enabled') === false) {
+    return undefined;
+  }
+  return {
+    field: field(config, 'field', 'problem_id'),
+    table: field(config, 'table', 'problem'),
+    completedAtField: optionalField(config, 'completedAtField'),
+  };
 }
 
 function filter(config: Config | undefined): string | undefined {

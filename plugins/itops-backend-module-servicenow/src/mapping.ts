@@ -9,6 +9,7 @@ import type {
   ChoiceMap,
   FlagField,
   IncidentOptions,
+  ReviewOptions,
 } from './config';
 import { parseSnDateTime } from './time';
 
@@ -47,7 +48,51 @@ export function incidentFields(options: IncidentOptions): string[] {
     options.breachAwareAtField,
     options.authorityNotifiedAtField,
     options.slaMetField,
+    options.assignedAtField,
+    options.postIncidentReview?.field,
+    options.postIncidentReview && reviewNumberField(options.postIncidentReview),
+    options.postIncidentReview?.completedAtField,
+    options.notificationDelayReasonField,
   ]);
+}
+
+/**
+ * The review reference's record number, dot-walked. On a text column the
+ * name is invalid, and the Table API leaves invalid names out.
+ */
+function reviewNumberField(review: ReviewOptions): string {
+  return `${review.field}.number`;
+}
+
+const SYS_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * The incident's review from its linking column: a URL is linked as it
+ * is; a reference shows its record's number and links to the record.
+ * Completion is known only from the configured completion column.
+ */
+export function reviewOf(
+  row: SnRow,
+  review: ReviewOptions | undefined,
+  baseUrl: string,
+): IncidentRecord['postIncidentReview'] {
+  const value = review ? row[review.field]?.trim() : undefined;
+  if (!review || !value) {
+    return undefined;
+  }
+  const completedAt = timeField(row, review.completedAtField);
+  const link = /^https?:\/\//i.test(value)
+    ? { reference: value, url: value }
+    : {
+        reference: row[reviewNumberField(review)] || value,
+        url: SYS_ID.test(value)
+          ? recordUrl(baseUrl, review.table, value)
+          : undefined,
+      };
+  return {
+    ...link,
+    ...(completedAt ? { completed: true, completedAt } : {}),
+  };
 }
 
 export function changeFields(options: ChangeOptions): string[] {
@@ -134,11 +179,17 @@ export function toIncident(
     closedAt: parseSnDateTime(row.closed_at),
     detectedAt: timeField(row, options.detectedAtField),
     assignmentGroup: row[GROUP_NAME] || undefined,
+    assignedAt: timeField(row, options.assignedAtField),
+    postIncidentReview: reviewOf(row, options.postIncidentReview, baseUrl),
     major: flagOf(row, options.major),
     security: flagOf(row, options.security),
     personalDataBreach: flagOf(row, options.personalDataBreach),
     breachAwareAt: timeField(row, options.breachAwareAtField),
     authorityNotifiedAt: timeField(row, options.authorityNotifiedAtField),
+    notificationDelayReason: textField(
+      row,
+      options.notificationDelayReasonField,
+    ),
     // made_sla starts as true on every incident; it means something once
     // the incident is done.
     slaMet:
@@ -212,6 +263,10 @@ function flagOf(row: SnRow, flag: FlagField | undefined): boolean | undefined {
 
 function timeField(row: SnRow, field: string | undefined): string | undefined {
   return field ? parseSnDateTime(row[field]) : undefined;
+}
+
+function textField(row: SnRow, field: string | undefined): string | undefined {
+  return (field && row[field]?.trim()) || undefined;
 }
 
 function unique(fields: Array<string | undefined>): string[] {

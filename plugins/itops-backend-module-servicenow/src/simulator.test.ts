@@ -70,6 +70,14 @@ function source(
       baseUrl: url,
       auth,
       pageSize: 50,
+      // The demo's custom columns (app-config.yaml), for the compliance fields.
+      incidents: {
+        assignedAtField: 'u_assigned_at',
+        personalDataBreach: { field: 'u_gdpr_breach' },
+        breachAwareAtField: 'u_breach_aware_at',
+        authorityNotifiedAtField: 'u_dpa_notified_at',
+        notificationDelayReasonField: 'u_dpa_delay_reason',
+      },
       http: {
         requestsPerSecond: 10_000,
         retry: { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 120_000 },
@@ -202,6 +210,13 @@ async function expectedIncidents(url: string) {
     'business_service',
     'business_service.name',
     'assignment_group.name',
+    'problem_id',
+    'problem_id.number',
+    'u_assigned_at',
+    'u_gdpr_breach',
+    'u_breach_aware_at',
+    'u_dpa_notified_at',
+    'u_dpa_delay_reason',
   ]);
   return rows
     .map(r => ({
@@ -217,6 +232,15 @@ async function expectedIncidents(url: string) {
       sourceUpdatedAt: iso(r.sys_updated_on),
       assignmentGroup: r['assignment_group.name'] || null,
       major: r.major_incident_state === 'accepted',
+      assignedAt: iso(r.u_assigned_at),
+      reviewReference: r['problem_id.number'] || r.problem_id || null,
+      reviewUrl: r.problem_id
+        ? `${url}/nav_to.do?uri=problem.do%3Fsys_id%3D${r.problem_id}`
+        : null,
+      personalDataBreach: r.u_gdpr_breach === 'true',
+      breachAwareAt: iso(r.u_breach_aware_at),
+      authorityNotifiedAt: iso(r.u_dpa_notified_at),
+      notificationDelayReason: r.u_dpa_delay_reason || null,
       keys: keysOf(r),
     }))
     .sort(byExternalId);
@@ -316,6 +340,13 @@ async function storedIncidents(knex: Knex) {
       sourceUpdatedAt: ms(r.source_updated_at),
       assignmentGroup: r.assignment_group,
       major: Boolean(r.major),
+      assignedAt: ms(r.assigned_at),
+      reviewReference: r.review_reference,
+      reviewUrl: r.review_url,
+      personalDataBreach: Boolean(r.personal_data_breach),
+      breachAwareAt: ms(r.breach_aware_at),
+      authorityNotifiedAt: ms(r.authority_notified_at),
+      notificationDelayReason: r.notification_delay_reason,
       keys: (keys.get(String(r.id)) ?? []).sort(),
     }))
     .sort(byExternalId);

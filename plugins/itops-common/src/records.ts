@@ -90,6 +90,18 @@ export interface IncidentRecord extends ItopsRecordBase {
   /** When the problem started or was detected, where the source knows it. */
   detectedAt?: string;
   assignmentGroup?: string;
+  /**
+   * When the incident first got an assignment group or assignee, where the
+   * source records it (compliance INC-01 times assignment from opening).
+   * Left out when the source cannot tell; reassignments do not move it.
+   */
+  assignedAt?: string;
+  /**
+   * The post-incident review (PIR) linked to the incident, e.g. a JSM
+   * "Post-incident review" issue or the ServiceNow problem record holding
+   * the root-cause analysis (compliance INC-04).
+   */
+  postIncidentReview?: PostIncidentReview;
   major?: boolean;
   security?: boolean;
   personalDataBreach?: boolean;
@@ -97,9 +109,39 @@ export interface IncidentRecord extends ItopsRecordBase {
   breachAwareAt?: string;
   /** When the supervisory authority was notified. */
   authorityNotifiedAt?: string;
+  /**
+   * Why the supervisory authority was notified more than 72 hours after
+   * awareness: GDPR art. 33(1) requires a late notification to give the
+   * reasons for the delay (compliance NTF-01 grades a late notification
+   * with reasons as warn, without as fail).
+   */
+  notificationDelayReason?: string;
   /** Whether the source reports the resolution SLA as met (JSM SLA, SN task_sla). */
   slaMet?: boolean;
 }
+
+/**
+ * A post-incident review linked to an incident. Its presence is the
+ * evidence that a review was recorded; `completed` and `completedAt` say
+ * more where the source knows them. A type rather than an interface, so
+ * that it fits the read API's OpenAPI-typed responses.
+ *
+ * @public
+ */
+export type PostIncidentReview = {
+  /** The review's id in the source: issue key, problem number, URL… */
+  reference: string;
+  /** Deep link to the review in the source's UI. */
+  url?: string;
+  /**
+   * false while the linked review is still in progress (e.g. its issue is
+   * not done); undefined when the source does not say, in which case the
+   * link alone counts as a recorded review.
+   */
+  completed?: boolean;
+  /** When the review was completed, where the source records it. */
+  completedAt?: string;
+};
 
 /** @public */
 export type ChangeType = 'standard' | 'normal' | 'emergency';

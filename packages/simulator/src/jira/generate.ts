@@ -1,6 +1,6 @@
 import { ORG_SERVICES } from '../world/org';
 import { Random } from '../world/random';
-import type { IssueRecord } from './issue';
+import type { IssueRecord, LinkedIssue } from './issue';
 import {
   CHANGE_RISKS,
   type ChangeType,
@@ -267,14 +267,116 @@ function draftServiceRequest(
  * Numbers drafts in creation order, per project, as Jira assigns keys. The
  * drafts become the records (same objects), so references to them stay valid.
  */
-function numberIssues(drafts: IssueDraft[]): IssueRecord[] {
+function numberIssues(
+  drafts: IssueDraft[],
+  after: readonly IssueRecord[] = [],
+): IssueRecord[] {
   const sorted = [...drafts].sort((a, b) => a.created - b.created);
   const counters = new Map<string, number>();
+  for (const issue of after) {
+    counters.set(
+      issue.projectKey,
+      Math.max(counters.get(issue.projectKey) ?? 0, issue.number),
+    );
+  }
   return sorted.map((draft, index) => {
     const number = (counters.get(draft.projectKey) ?? 0) + 1;
     counters.set(draft.projectKey, number);
-    return Object.assign(draft, { id: 10001 + index, number });
+    return Object.assign(draft, { id: 10001 + after.length + index, number });
   });
+}
+
+/** Share of resolved Highest/High incidents whose review was held. */
+const REVIEW_SHARE = 0.8;
+
+function linkedIssue(issue: IssueRecord): LinkedIssue {
+  const { id, projectKey, number, issueType, summary, status, priority } =
+    issue;
+  return { id, projectKey, number, issueType, summary, status, priority };
+}
+
+/**
+ * Post-incident reviews of resolved Highest/High incidents, as JSM's
+ * "Create post-incident review" action makes them: an issue of their own,
+ * linked to the incident, opened a few days after resolution and done a
+ * few days later (or still in progress). Some incidents get none, so that
+ * compliance INC-04 has failures to show. They are numbered after every
+ * other issue, which keeps the keys of the rest of the world as they were
+ * before reviews existed.
+ */
+function addReviews(
+  seed: number,
+  site: Site,
+  issues: IssueRecord[],
+  now: number,
+): IssueRecord[] {
+  const drafts: Array<{ incident: IssueRecord; review: IssueDraft }> = [];
+  for (const project of site.projects) {
+    const random = Random.derive(seed, 'demo', project.key, 'review');
+    const team = site.teamUsers(project.team);
+    for (const incident of issues) {
+      if (
+        incident.projectKey !== project.key ||
+        incident.issueType !== 'Incident' ||
+        incident.resolved === null ||
+        (incident.priority !== 'Highest' && incident.priority !== 'High') ||
+        !random.chance(REVIEW_SHARE)
+      ) {
+        continue;
+      }
+      const created = incident.resolved + random.int(1, 8) * DAY;
+      if (created >= now) {
+        continue;
+      }
+      const doneAt = created + random.int(1, 6) * DAY + random.int(0, 8) * HOUR;
+      const done = doneAt < now;
+      const owner = random.pick(team).userName;
+      drafts.push({
+        incident,
+        review: {
+          projectKey: project.key,
+          issueType: 'Post-incident review',
+          summary: `Post-incident review: ${incident.summary}`,
+          description: `Timeline, root cause and actions of ${project.key}-${incident.number}.`,
+          status: done ? 'Completed' : 'Work in progress',
+          priority: incident.priority,
+          created,
+          updated: done ? doneAt : created,
+          resolved: done ? doneAt : null,
+          resolution: done ? 'Done' : null,
+          components: [...incident.components],
+          labels: ['post-incident-review'],
+          assignee: owner,
+          reporter: owner,
+          firstResponse: null,
+        },
+      });
+    }
+  }
+  const reviews = numberIssues(
+    drafts.map(d => d.review),
+    issues,
+  );
+  let linkId = 20000;
+  for (const { incident, review } of drafts) {
+    const id = String(++linkId);
+    const record = review as IssueRecord;
+    // Linking is an edit of the incident: an incremental sync sees it.
+    incident.updated = Math.max(incident.updated, record.created);
+    incident.links = [
+      ...(incident.links ?? []),
+      { id, type: 'Relates', direction: 'outward', issue: linkedIssue(record) },
+    ];
+    record.links = [
+      {
+        id,
+        type: 'Relates',
+        direction: 'inward',
+        issue: linkedIssue(incident),
+      },
+    ];
+  }
+  return [...issues, ...reviews];
 }
 
 export function generateDemoIssues(
@@ -344,5 +446,5 @@ export function generateDemoIssues(
       (change as IssueRecord).number
     } failed.`;
   }
-  return issues;
+  return addReviews(seed, site, issues, now);
 }

@@ -32,7 +32,33 @@ export interface IssueRecord {
   /** When an agent first responded, for the "Time to first response" SLA. */
   firstResponse: number | null;
   change?: ChangeDetails;
+  /** Links to other issues, as `issuelinks` renders them. */
+  links?: IssueLinkRecord[];
 }
+
+/**
+ * A link seen from one side. The other issue is kept as the few fields a
+ * link shows of it (Jira renders only those), not as the record itself, so
+ * that linked records hold no cycles.
+ */
+export interface IssueLinkRecord {
+  id: string;
+  type: 'Relates';
+  /** `outward`: this issue relates to `issue`; `inward`: the reverse. */
+  direction: 'inward' | 'outward';
+  issue: LinkedIssue;
+}
+
+export type LinkedIssue = Pick<
+  IssueRecord,
+  | 'id'
+  | 'projectKey'
+  | 'number'
+  | 'issueType'
+  | 'summary'
+  | 'status'
+  | 'priority'
+>;
 
 export interface ChangeDetails {
   type: ChangeType;

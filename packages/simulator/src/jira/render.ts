@@ -1,4 +1,4 @@
-import type { IssueRecord } from './issue';
+import type { IssueLinkRecord, IssueRecord } from './issue';
 import { issueKey } from './issue';
 import {
   ISSUE_TYPES,
@@ -199,7 +199,44 @@ const SYSTEM_FIELDS: Record<string, { name: string; render: FieldRenderer }> = {
     },
   },
   labels: { name: 'Labels', render: issue => issue.labels },
+  issuelinks: {
+    name: 'Linked Issues',
+    render: (issue, context) =>
+      (issue.links ?? []).map(link => renderLink(link, context)),
+  },
 };
+
+/** The fields Jira shows of the other issue of a link. */
+const LINKED_FIELDS = ['summary', 'status', 'priority', 'issuetype'] as const;
+
+function renderLink(link: IssueLinkRecord, context: RenderContext) {
+  const { baseUrl, apiVersion } = context;
+  // The linked issue's few fields are all the renderers read of it.
+  const other = link.issue as IssueRecord;
+  const id = String(other.id);
+  return {
+    id: link.id,
+    self: `${baseUrl}/rest/api/${apiVersion}/issueLink/${link.id}`,
+    type: {
+      id: '10003',
+      name: link.type,
+      inward: 'relates to',
+      outward: 'relates to',
+      self: `${baseUrl}/rest/api/${apiVersion}/issueLinkType/10003`,
+    },
+    [link.direction === 'outward' ? 'outwardIssue' : 'inwardIssue']: {
+      id,
+      key: issueKey(other),
+      self: `${baseUrl}/rest/api/${apiVersion}/issue/${id}`,
+      fields: Object.fromEntries(
+        LINKED_FIELDS.map(field => [
+          field,
+          SYSTEM_FIELDS[field].render(other, context),
+        ]),
+      ),
+    },
+  };
+}
 
 function customRenderers(
   site: Site,
@@ -335,6 +372,7 @@ const SYSTEM_SCHEMA: Record<string, string> = {
   resolutiondate: 'datetime',
   components: 'array',
   labels: 'array',
+  issuelinks: 'array',
 };
 
 /** `GET /rest/api/3/field`: system and custom fields with their schemas. */

@@ -47,6 +47,38 @@ describe('Jira Cloud issue search', () => {
     });
   });
 
+  it('links post-incident reviews to most resolved Highest/High incidents', async () => {
+    const { issues } = await searchAll(
+      jira,
+      'issuetype = Incident AND priority in (Highest, High) AND statusCategory = Done',
+      { fields: ['issuelinks', 'resolutiondate'] },
+    );
+    const reviewsOf = (issue: any) =>
+      (issue.fields.issuelinks as any[])
+        .map(link => link.outwardIssue)
+        .filter(
+          linked => linked?.fields.issuetype.name === 'Post-incident review',
+        );
+    const reviewed = issues.filter(issue => reviewsOf(issue).length > 0);
+    expect(reviewed.length).toBeGreaterThan(issues.length / 2);
+    expect(reviewed.length).toBeLessThan(issues.length);
+    const categories = new Set(
+      reviewed.map(
+        issue => reviewsOf(issue)[0].fields.status.statusCategory.key,
+      ),
+    );
+    expect(categories).toEqual(new Set(['done', 'indeterminate']));
+    // The review is an issue of its own, linked back to the incident.
+    const [first] = reviewed;
+    const review = await jira.get(
+      `/rest/api/3/issue/${reviewsOf(first)[0].key}?fields=issuelinks,created`,
+    );
+    expect(review.body.fields.issuelinks[0].inwardIssue.key).toBe(first.key);
+    expect(parseJiraTime(review.body.fields.created)).toBeGreaterThan(
+      parseJiraTime(first.fields.resolutiondate),
+    );
+  });
+
   it('pages with GET as with POST and ends with isLast and no token', async () => {
     const jql = encodeURIComponent('project = OPS ORDER BY created DESC');
     const pages: any[] = [];

@@ -193,8 +193,16 @@ function renderServiceDesk(site: Site, index: number, baseUrl: string) {
   };
 }
 
+/** Issue types customers can request (a post-incident review is not one). */
+function isRequestable(issueType: string): boolean {
+  return issueType in REQUEST_TYPE_NAMES;
+}
+
 function requestTypes(deskId: string, baseUrl: string) {
-  return ISSUE_TYPES.map((type, index) => {
+  return ISSUE_TYPES.flatMap((type, index) => {
+    if (!isRequestable(type.name)) {
+      return [];
+    }
     const id = String(Number(deskId) * 10 + index + 1);
     return {
       id,
@@ -326,6 +334,7 @@ function listRequests(url: URL, deps: ServiceDeskDeps): IssueRecord[] {
     const done =
       STATUSES.find(s => s.name === issue.status)!.category === 'done';
     if (
+      isRequestable(issue.issueType) &&
       (!desk || serviceDeskId(deps.site, issue.projectKey) === desk) &&
       (!type || requestTypeId(deps.site, issue) === type) &&
       (status !== 'OPEN_REQUESTS' || !done) &&

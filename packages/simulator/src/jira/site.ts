@@ -70,7 +70,11 @@ export function priorityId(name: PriorityName): string {
   return String(PRIORITIES.indexOf(name) + 1);
 }
 
-export type IssueTypeName = 'Incident' | 'Change' | 'Service Request';
+export type IssueTypeName =
+  | 'Incident'
+  | 'Change'
+  | 'Service Request'
+  | 'Post-incident review';
 
 export interface IssueTypeDef {
   id: string;
@@ -93,6 +97,12 @@ export const ISSUE_TYPES: readonly IssueTypeDef[] = [
     id: '10006',
     name: 'Service Request',
     description: 'For requests for IT help or new services.',
+  },
+  // Agents create it from a major incident; customers never request it.
+  {
+    id: '10007',
+    name: 'Post-incident review',
+    description: 'For reviewing an incident after it is resolved.',
   },
 ];
 
@@ -234,7 +244,8 @@ export function createSite({ seed, syntheticServices }: SiteOptions): Site {
   };
 }
 
-function syntheticServiceName(index: number): string {
+/** Scale mode: the component (and service) name of synthetic service `index`. */
+export function syntheticServiceName(index: number): string {
   return `service-${String(index).padStart(5, '0')}`;
 }
 

@@ -189,7 +189,7 @@ export function incidentRow(spec: IncidentSpec): SnRow {
   const dt = (d: Date | undefined) => (d ? snDateTime(d) : '');
 
   // Object.assign keeps V8 on its fast path: a spread into a large literal is ~50x slower.
-  return Object.assign(
+  const row = Object.assign(
     systemFields({
       sysId: spec.sysId,
       className: 'incident',
@@ -245,4 +245,98 @@ export function incidentRow(spec: IncidentSpec): SnRow {
       parent: '',
     },
   );
+  // Drawn after everything above, so that adding these columns left the
+  // rest of every seeded world as it was.
+  return Object.assign(
+    row,
+    complianceColumns({
+      random,
+      priority,
+      category,
+      contactType: row.contact_type,
+      opened,
+      assigned: assignedAt,
+      asOf: asOf.getTime(),
+    }),
+  );
+}
+
+/**
+ * Median delay until a human-reported incident is routed to a group by the
+ * service desk; monitoring alerts are routed by assignment rules at once.
+ */
+const MEDIAN_ROUTE: Record<string, number> = {
+  '1': 4 * MINUTE,
+  '2': 6 * MINUTE,
+  '3': 25 * MINUTE,
+  '4': 40 * MINUTE,
+  '5': 60 * MINUTE,
+};
+
+/** Share of security incidents that turn out to be personal-data breaches. */
+const BREACH_SHARE = 0.5;
+
+/** Why a breach was notified late, as a privacy team would write it. */
+const DELAY_REASONS = [
+  'Scope of affected records only confirmed after the forensic log review.',
+  'Processor informed us late; awareness recorded on their notice.',
+  'Waited for law enforcement to clear disclosure of the investigation.',
+];
+
+/**
+ * The instance's custom columns the compliance checks read, named as a
+ * customer would add them (`u_` prefix): when the incident was first
+ * routed (`u_assigned_at`, stamped by a business rule), and the GDPR
+ * breach record of security incidents (`u_gdpr_breach`,
+ * `u_breach_aware_at`, `u_dpa_notified_at`, `u_dpa_delay_reason`). Most
+ * breaches are notified within 72 hours; some late with a reason, a few
+ * late without one.
+ */
+function complianceColumns(input: {
+  random: Random;
+  priority: string;
+  category: string;
+  contactType: string;
+  opened: number;
+  assigned: number;
+  asOf: number;
+}): SnRow {
+  const { random, priority, opened, asOf } = input;
+  const dt = (t: number | undefined) =>
+    t !== undefined && t <= asOf ? snDateTime(new Date(t)) : '';
+  const routed =
+    input.contactType === 'monitoring'
+      ? opened + random.int(0, 90) * 1000
+      : opened + random.logNormal(MEDIAN_ROUTE[priority], 0.9);
+  const columns: SnRow = {
+    u_assigned_at: dt(Math.min(routed, input.assigned)),
+    u_gdpr_breach: 'false',
+    u_breach_aware_at: '',
+    u_dpa_notified_at: '',
+    u_dpa_delay_reason: '',
+  };
+  if (input.category !== 'security' || !random.chance(BREACH_SHARE)) {
+    return columns;
+  }
+  const aware = opened + random.int(1, 20) * HOUR;
+  const outcome = random.weighted([
+    ['on time', 70],
+    ['late with reason', 20],
+    ['late', 10],
+  ] as const);
+  const notifyAfter =
+    outcome === 'on time'
+      ? random.int(6, 70) * HOUR
+      : random.int(75, 130) * HOUR;
+  const notified = dt(aware + notifyAfter);
+  return {
+    ...columns,
+    u_gdpr_breach: 'true',
+    u_breach_aware_at: dt(aware),
+    u_dpa_notified_at: notified,
+    u_dpa_delay_reason:
+      notified && outcome === 'late with reason'
+        ? random.pick(DELAY_REASONS)
+        : '',
+  };
 }

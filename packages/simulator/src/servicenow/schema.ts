@@ -185,6 +185,13 @@ export const SCHEMAS: Readonly<Record<string, TableSchema>> =
           'major_incident_state',
           'hold_reason',
           'made_sla',
+          // A customer's custom columns (compliance: routing time, GDPR
+          // breach record).
+          'u_assigned_at',
+          'u_gdpr_breach',
+          'u_breach_aware_at',
+          'u_dpa_notified_at',
+          'u_dpa_delay_reason',
         ],
         {
           ...TASK_REFERENCES,
@@ -219,6 +226,7 @@ export const SCHEMAS: Readonly<Record<string, TableSchema>> =
             rejected: 'Rejected',
           },
           active: BOOLEAN,
+          u_gdpr_breach: BOOLEAN,
         },
       ),
       table(

@@ -173,6 +173,36 @@ describe('ServiceNow demo world', () => {
     }
   });
 
+  it('records routing times and GDPR breaches notified on time, late with reasons and late without', () => {
+    const routed = incidents.filter(i => i.u_assigned_at);
+    expect(routed.every(i => i.u_assigned_at >= i.opened_at)).toBe(true);
+    expect(share(incidents, i => i.u_assigned_at !== '')).toBeGreaterThan(0.9);
+    const breaches = incidents.filter(i => i.u_gdpr_breach === 'true');
+    expect(breaches.every(b => b.category === 'security')).toBe(true);
+    const delay = (b: Row) => hours(b.u_breach_aware_at, b.u_dpa_notified_at);
+    const notified = breaches.filter(b => b.u_dpa_notified_at);
+    expect(notified.some(b => delay(b) <= 72)).toBe(true);
+    expect(notified.some(b => delay(b) > 72 && b.u_dpa_delay_reason)).toBe(
+      true,
+    );
+    expect(notified.some(b => delay(b) > 72 && !b.u_dpa_delay_reason)).toBe(
+      true,
+    );
+    // Reasons are only given for late notifications.
+    expect(breaches.every(b => !b.u_dpa_delay_reason || delay(b) > 72)).toBe(
+      true,
+    );
+  });
+
+  it('links most P1/P2 incidents to a problem record as their review, not all', () => {
+    const urgent = incidents.filter(
+      i => i.priority === '1' || i.priority === '2',
+    );
+    const reviewed = share(urgent, i => i.problem_id !== '');
+    expect(reviewed).toBeGreaterThan(0.7);
+    expect(reviewed).toBeLessThan(1);
+  });
+
   it('is the same world for the same seed and a different one for another seed', async () => {
     const again = await startServiceNow();
     const other = await startServiceNow({ seed: 8 });

@@ -144,6 +144,71 @@ describe('incident reader', () => {
     expect(batches[1].watermark).toBe('2026-03-10T11:31:00.000Z');
   });
 
+  it('finds the linked post-incident review in the same search page', async () => {
+    const linked = (key: string, type: string, category: string) => ({
+      id: key.replace(/\D/g, ''),
+      key,
+      fields: {
+        summary: `${type} ${key}`,
+        status: { name: category, statusCategory: { key: category } },
+        issuetype: { name: type },
+      },
+    });
+    const reviewed = {
+      ...incident(1, '2026-03-09T10:00:00.000+0000'),
+    };
+    reviewed.fields = {
+      ...reviewed.fields,
+      issuelinks: [
+        {
+          type: { name: 'Relates' },
+          outwardIssue: linked('OPS-7', 'Task', 'done'),
+        },
+        {
+          type: { name: 'Relates' },
+          inwardIssue: linked('OPS-8', 'Post-incident review', 'indeterminate'),
+        },
+        {
+          type: { name: 'Post-Incident Reviews' },
+          outwardIssue: linked('OPS-9', 'Post-incident review', 'done'),
+        },
+      ],
+    } as typeof reviewed.fields;
+    const queries = searchRecorder([
+      [reviewed, incident(2, '2026-03-10T11:00:00.000+0000')],
+    ]);
+    const [batch] = await readAll(source().readers.incidents, { full: true });
+    expect(queries).toHaveLength(1);
+    expect(queries[0].get('fields')!.split(',')).toContain('issuelinks');
+    expect(batch.records).toMatchObject([
+      {
+        number: 'OPS-1',
+        postIncidentReview: {
+          reference: 'OPS-9',
+          url: `${SITE}/browse/OPS-9`,
+          completed: true,
+        },
+      },
+      { number: 'OPS-2' },
+    ]);
+    expect(
+      (batch.records[1] as { postIncidentReview?: unknown }).postIncidentReview,
+    ).toBeUndefined();
+
+    // Turned off, the links are not even asked for.
+    const off = searchRecorder([[reviewed]]);
+    const [offBatch] = await readAll(
+      source({ incidents: { postIncidentReview: { enabled: false } } }).readers
+        .incidents,
+      { full: true },
+    );
+    expect(off[0].get('fields')!.split(',')).not.toContain('issuelinks');
+    expect(
+      (offBatch.records[0] as { postIncidentReview?: unknown })
+        .postIncidentReview,
+    ).toBeUndefined();
+  });
+
   it('selects incidents by configured JQL instead of the issue type', async () => {
     const queries = searchRecorder([[]]);
     await readAll(

@@ -79,11 +79,16 @@ function incidentRow(r: Record<string, unknown>): IncidentRow {
     acknowledgedAt: num(r.acknowledged_at),
     resolvedAt: num(r.resolved_at),
     assignmentGroup: str(r.assignment_group),
+    assignedAt: num(r.assigned_at),
+    reviewReference: str(r.review_reference),
+    reviewCompleted: bool(r.review_completed),
+    reviewCompletedAt: num(r.review_completed_at),
     major: Boolean(r.major),
     security: Boolean(r.security),
     personalDataBreach: Boolean(r.personal_data_breach),
     breachAwareAt: num(r.breach_aware_at),
     authorityNotifiedAt: num(r.authority_notified_at),
+    notificationDelayReason: str(r.notification_delay_reason),
     slaMet: bool(r.sla_met),
   };
 }
@@ -97,11 +102,16 @@ const INCIDENT_COLUMNS = [
   'i.acknowledged_at',
   'i.resolved_at',
   'i.assignment_group',
+  'i.assigned_at',
+  'i.review_reference',
+  'i.review_completed',
+  'i.review_completed_at',
   'i.major',
   'i.security',
   'i.personal_data_breach',
   'i.breach_aware_at',
   'i.authority_notified_at',
+  'i.notification_delay_reason',
   'i.sla_met',
 ];
 

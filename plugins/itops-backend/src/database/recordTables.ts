@@ -24,7 +24,8 @@ export interface RecordTable<T> {
   kind: RecordKind;
   table: string;
   toRow(record: T): DbRow;
-  fromRow(row: DbRow): T;
+  /** The record of a row; without mapping keys, which rows do not hold. */
+  fromRow(row: DbRow): Omit<T, 'keys'>;
 }
 
 export type RecordKind =
@@ -52,7 +53,6 @@ function base(row: DbRow) {
     externalId: String(row.external_id),
     url: optional(row.url as string | null),
     sourceUpdatedAt: fromDbTime(row.source_updated_at),
-    keys: [],
   };
 }
 
@@ -71,11 +71,17 @@ export const incidentTable: RecordTable<IncidentRecord> = {
     closed_at: toDbTime(r.closedAt),
     detected_at: toDbTime(r.detectedAt),
     assignment_group: r.assignmentGroup ?? null,
+    assigned_at: toDbTime(r.assignedAt),
+    review_reference: r.postIncidentReview?.reference ?? null,
+    review_url: r.postIncidentReview?.url ?? null,
+    review_completed: r.postIncidentReview?.completed ?? null,
+    review_completed_at: toDbTime(r.postIncidentReview?.completedAt),
     major: r.major ?? false,
     security: r.security ?? false,
     personal_data_breach: r.personalDataBreach ?? false,
     breach_aware_at: toDbTime(r.breachAwareAt),
     authority_notified_at: toDbTime(r.authorityNotifiedAt),
+    notification_delay_reason: r.notificationDelayReason ?? null,
     sla_met: r.slaMet ?? null,
   }),
   fromRow: row => ({
@@ -91,14 +97,32 @@ export const incidentTable: RecordTable<IncidentRecord> = {
     closedAt: fromDbTime(row.closed_at),
     detectedAt: fromDbTime(row.detected_at),
     assignmentGroup: optional(row.assignment_group as string | null),
+    assignedAt: fromDbTime(row.assigned_at),
+    postIncidentReview: reviewOf(row),
     major: Boolean(row.major),
     security: Boolean(row.security),
     personalDataBreach: Boolean(row.personal_data_breach),
     breachAwareAt: fromDbTime(row.breach_aware_at),
     authorityNotifiedAt: fromDbTime(row.authority_notified_at),
+    notificationDelayReason: optional(
+      row.notification_delay_reason as string | null,
+    ),
     slaMet: bool(row.sla_met),
   }),
 };
+
+/** The incident's review from its columns; none without a reference. */
+function reviewOf(row: DbRow): IncidentRecord['postIncidentReview'] {
+  if (row.review_reference === null || row.review_reference === undefined) {
+    return undefined;
+  }
+  return {
+    reference: String(row.review_reference),
+    url: optional(row.review_url as string | null),
+    completed: bool(row.review_completed),
+    completedAt: fromDbTime(row.review_completed_at),
+  };
+}
 
 export const changeTable: RecordTable<ChangeRecord> = {
   kind: 'change',

@@ -16,12 +16,12 @@ export function toApiRecord<T extends ItopsRecordBase>(
   table: RecordTable<T>,
   row: DbRow,
 ): ApiRecord<T> {
-  const { keys: _keys, ...record } = table.fromRow(row);
-  return {
-    ...record,
-    sourceType: String(row.source_type),
-    sourceInstance: String(row.source_instance),
-  };
+  // Extended in place: copying a record of thirty fields twice per row was
+  // a tenth of an incident page's CPU time.
+  const record = table.fromRow(row) as ApiRecord<T>;
+  record.sourceType = String(row.source_type);
+  record.sourceInstance = String(row.source_instance);
+  return record;
 }
 
 /** A page of a longer list. */

@@ -241,15 +241,23 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
   },
   {
     id: 'INC-01',
-    version: 1,
+    version: 2,
     title: 'Incidents assigned',
     description:
-      'Share of incidents opened in the window that have an assignment group. The sources give no assignment time, so timeliness is not measured.',
-    remediation: 'Route incidents to an assignment group on creation.',
+      'Share of incidents opened in the window that got an assignment group in time: within 30 minutes of opening for P1/P2, 4 hours otherwise. Where the source records no assignment time, having an assignment group counts; an unassigned incident still inside its limit is not judged yet.',
+    remediation:
+      'Route incidents to an assignment group on creation (assignment rules, monitoring integrations).',
     data: ['incidents'],
     windowDays: 30,
-    thresholds: { pass: 0.95, warn: 0.9, minPopulation: 5 },
-    thresholdText: 'pass: ≥ 95 %; warn: 90–95 %; fail: < 90 %',
+    thresholds: {
+      pass: 0.95,
+      warn: 0.9,
+      urgentMinutes: 30,
+      routineMinutes: 240,
+      minPopulation: 5,
+    },
+    thresholdText:
+      'pass: ≥ 95 % assigned in time (P1/P2 30 min, others 4 h); warn: 90–95 %; fail: < 90 %',
     mappings: [...iso('A.5.24', 'A.5.26')],
   },
   {
@@ -295,17 +303,17 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
   },
   {
     id: 'INC-04',
-    version: 1,
+    version: 2,
     title: 'Post-incident review',
     description:
-      'Every P1/P2 or major incident resolved in the window has a post-incident review. The synced incident records carry no review link yet, so this check reports the population as no data rather than guess.',
+      'Every P1/P2 or major incident resolved in the window has a post-incident review recorded within 14 days (10 business days) of resolution. Incidents still inside that grace period are judged only once reviewed; a linked review still in progress does not count.',
     remediation:
-      'Record post-incident reviews in the source; the ITOps sync must carry the review link for this check to pass.',
+      'Hold the post-incident review and link it to the incident (JSM post-incident review issue, ServiceNow problem record or the configured review field).',
     data: ['incidents'],
     windowDays: 90,
-    thresholds: {},
+    thresholds: { pass: 1, warn: 0.9, reviewDays: 14, overdueWarnDays: 7 },
     thresholdText:
-      'pass: 100 % reviewed; warn: ≥ 90 %; fail: < 90 % (no data until the sync carries review links)',
+      'pass: 100 % reviewed within 14 days; warn: ≥ 90 %, or every missing review overdue by 7 days at most; fail: otherwise',
     mappings: [...iso('A.5.27')],
   },
   {
@@ -324,17 +332,17 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
   },
   {
     id: 'NTF-01',
-    version: 1,
+    version: 2,
     title: 'GDPR 72-hour breach notification',
     description:
-      'Each personal-data breach is notified to the supervisory authority within 72 continuous hours of awareness; open breaches show the time left.',
+      'Each personal-data breach is notified to the supervisory authority within 72 continuous hours of awareness; a later notification must give the reasons for the delay (art. 33(1)). Open breaches show the time left.',
     remediation:
       'Notify the supervisory authority now, and record the notification time and the reasons for any delay.',
     data: ['incidents'],
     windowDays: 365,
     thresholds: { deadlineHours: 72, warnAfterHours: 48 },
     thresholdText:
-      'pass: all notified ≤ 72 h; warn: an open breach past 48 h; fail: notified late, or open past 72 h, or awareness time missing',
+      'pass: all notified ≤ 72 h; warn: notified late with the reasons for the delay recorded, or an open breach past 48 h; fail: notified late without reasons, open past 72 h, or awareness time missing',
     mappings: [...gdpr('33(1)'), ...iso('A.5.5', 'A.5.26', 'A.5.31', 'A.5.34')],
   },
   {

@@ -15,11 +15,18 @@ export interface IncidentRow {
   acknowledgedAt?: number;
   resolvedAt?: number;
   assignmentGroup?: string;
+  assignedAt?: number;
+  /** The linked post-incident review's reference, if any. */
+  reviewReference?: string;
+  /** false while the linked review is in progress; undefined if unknown. */
+  reviewCompleted?: boolean;
+  reviewCompletedAt?: number;
   major: boolean;
   security: boolean;
   personalDataBreach: boolean;
   breachAwareAt?: number;
   authorityNotifiedAt?: number;
+  notificationDelayReason?: string;
   slaMet?: boolean;
 }
 

@@ -548,15 +548,164 @@ describe('incident checks', () => {
     );
   });
 
-  it('INC-04 reports the review population as no data, never as pass', () => {
-    expect(judge(inc04, incidents(repeat(3, { priority: 1 })))).toMatchObject({
-      status: 'no_data',
-      denominator: 3,
-    });
+  it('INC-01 times assignment per priority where the source records it', () => {
+    const assigned = (priority: number, afterMinutes: number) =>
+      incident({
+        priority,
+        assignedAt: NOW - 5 * DAY_MS + afterMinutes * 60_000,
+      });
+    // P1/P2 within 30 minutes, the others within 4 hours, limits included.
     expect(
-      judge(inc04, incidents(repeat(3, { major: true, priority: 3 }))).status,
-    ).toBe('no_data');
-    expect(judge(inc04, incidents(repeat(3))).status).toBe('not_applicable');
+      judge(inc01, incidents([...repeat(4), assigned(1, 30)])),
+    ).toMatchObject({ status: 'pass', numerator: 5 });
+    expect(
+      judge(inc01, incidents([...repeat(9), assigned(2, 31)])),
+    ).toMatchObject({ status: 'warn', numerator: 9, denominator: 10 });
+    expect(
+      judge(inc01, incidents([...repeat(9), assigned(3, 240)])).status,
+    ).toBe('pass');
+    const late = judge(
+      inc01,
+      incidents([...repeat(8), assigned(4, 241), assigned(4, 300)]),
+    );
+    expect(late.status).toBe('fail');
+    expect(late.evidence[0].note).toBe('P4 assigned to Payments after 241 min');
+    expect(late.evidence[1].note).toBe('P4 assigned to Payments after 300 min');
+  });
+
+  it('INC-01 waits for unassigned incidents still inside their limit', () => {
+    const open = (priority: number, minutesAgo: number) =>
+      incident({
+        priority,
+        state: 'new',
+        openedAt: NOW - minutesAgo * 60_000,
+        resolvedAt: undefined,
+        assignmentGroup: undefined,
+      });
+    expect(
+      judge(inc01, incidents([...repeat(5), open(1, 30), open(3, 240)]))
+        .denominator,
+    ).toBe(5);
+    const overdue = judge(inc01, incidents([...repeat(5), open(1, 31)]));
+    expect(overdue.denominator).toBe(6);
+    expect(overdue.evidence[0].note).toBe(
+      'P1 not assigned 31 min after opening',
+    );
+  });
+
+  describe('INC-04 post-incident review', () => {
+    const resolvedDaysAgo = (
+      daysAgo: number,
+      overrides: Partial<IncidentRow> = {},
+    ) =>
+      incident({
+        priority: 1,
+        openedAt: NOW - daysAgo * DAY_MS - HOUR_MS,
+        resolvedAt: NOW - daysAgo * DAY_MS,
+        ...overrides,
+      });
+    const reviewed = (daysAgo: number, overrides: Partial<IncidentRow> = {}) =>
+      resolvedDaysAgo(daysAgo, { reviewReference: 'PIR-1', ...overrides });
+
+    it('passes linked reviews, also of major lower-priority incidents', () => {
+      const result = judge(
+        inc04,
+        incidents([
+          reviewed(20),
+          reviewed(30, { priority: 2, reviewCompleted: true }),
+          reviewed(40, { priority: 3, major: true }),
+          ...repeat(3),
+        ]),
+      );
+      expect(result).toMatchObject({
+        status: 'pass',
+        numerator: 3,
+        denominator: 3,
+      });
+      expect(result.evidence[0].note).toBe('review PIR-1 recorded');
+    });
+
+    it('waits out the 14-day grace period, then counts a missing review', () => {
+      // Due 14 days after resolution: not judged until then.
+      expect(judge(inc04, incidents([resolvedDaysAgo(14)])).status).toBe(
+        'not_applicable',
+      );
+      // A review already done inside the grace period counts at once.
+      expect(judge(inc04, incidents([reviewed(1)])).status).toBe('pass');
+      const missing = judge(inc04, incidents([resolvedDaysAgo(15)]));
+      expect(missing.status).toBe('warn');
+      expect(missing.evidence[0]).toMatchObject({
+        note: 'no review linked, 1 day past the 14-day deadline',
+        deadline: new Date(NOW - DAY_MS).toISOString(),
+      });
+    });
+
+    it('warns while every missing review is at most 7 days overdue, then fails', () => {
+      expect(judge(inc04, incidents([resolvedDaysAgo(21)])).status).toBe(
+        'warn',
+      );
+      expect(
+        judge(inc04, incidents([resolvedDaysAgo(21 + 1 / 24)])).status,
+      ).toBe('fail');
+      // 90 % reviewed warns even with one review long overdue…
+      const tenth = Array.from({ length: 9 }, () => reviewed(30));
+      expect(
+        judge(inc04, incidents([...tenth, resolvedDaysAgo(60)])).status,
+      ).toBe('warn');
+      // … below that it fails.
+      expect(
+        judge(inc04, incidents([...tenth.slice(1), resolvedDaysAgo(60)]))
+          .status,
+      ).toBe('fail');
+    });
+
+    it('times a review completion against the grace period', () => {
+      const doneAfter = (days: number) =>
+        reviewed(30, { reviewCompletedAt: NOW - 30 * DAY_MS + days * DAY_MS });
+      expect(judge(inc04, incidents([doneAfter(14)])).status).toBe('pass');
+      expect(judge(inc04, incidents([doneAfter(20)]))).toMatchObject({
+        status: 'warn',
+        evidence: [
+          expect.objectContaining({
+            note: 'review PIR-1 completed 20 days after resolution',
+          }),
+        ],
+      });
+      expect(judge(inc04, incidents([doneAfter(21.5)])).status).toBe('fail');
+    });
+
+    it('does not count a linked review still in progress', () => {
+      const open = judge(
+        inc04,
+        incidents([reviewed(30, { reviewCompleted: false })]),
+      );
+      expect(open.status).toBe('fail');
+      expect(open.evidence[0].note).toBe(
+        'review PIR-1 still in progress, 16 days past the 14-day deadline',
+      );
+      expect(
+        judge(inc04, incidents([reviewed(5, { reviewCompleted: false })]))
+          .status,
+      ).toBe('not_applicable');
+    });
+
+    it('is not applicable without P1/P2 or major incidents resolved in the window', () => {
+      expect(judge(inc04, incidents(repeat(3))).status).toBe('not_applicable');
+      expect(judge(inc04, incidents([resolvedDaysAgo(91)])).status).toBe(
+        'not_applicable',
+      );
+      expect(
+        judge(
+          inc04,
+          incidents([
+            resolvedDaysAgo(30, {
+              resolvedAt: undefined,
+              state: 'in_progress',
+            }),
+          ]),
+        ).status,
+      ).toBe('not_applicable');
+    });
   });
 
   it('INC-06 wants breach awareness recorded within 24 h', () => {
@@ -630,6 +779,46 @@ describe('NTF-01 GDPR 72-hour rule', () => {
     expect(judge(ntf01, incidents([], [open(49)])).status).toBe('warn');
     expect(judge(ntf01, incidents([], [open(72)])).status).toBe('warn');
     expect(judge(ntf01, incidents([], [open(72.01)])).status).toBe('fail');
+  });
+
+  it('warns on a late notification that gives its reasons (art. 33(1))', () => {
+    const late = (reason?: string) =>
+      incident({
+        security: true,
+        personalDataBreach: true,
+        breachAwareAt: NOW - 10 * DAY_MS,
+        authorityNotifiedAt: NOW - 10 * DAY_MS + 80 * HOUR_MS,
+        notificationDelayReason: reason,
+      });
+    const withReason = judge(
+      ntf01,
+      incidents([], [late('Forensics needed to confirm the scope first')]),
+    );
+    expect(withReason.status).toBe('warn');
+    expect(withReason.numerator).toBe(0);
+    expect(withReason.evidence[0].note).toBe(
+      'authority notified 80 h after awareness, late with reasons: Forensics needed to confirm the scope first',
+    );
+    const without = judge(ntf01, incidents([], [late(undefined)]));
+    expect(without.status).toBe('fail');
+    expect(without.evidence[0].note).toContain('no reasons for the delay');
+    // Blank text is no reason.
+    expect(judge(ntf01, incidents([], [late('  ')])).status).toBe('fail');
+    // A reason does not turn an on-time notification into anything else.
+    const onTime = incident({
+      personalDataBreach: true,
+      breachAwareAt: NOW - 10 * DAY_MS,
+      authorityNotifiedAt: NOW - 10 * DAY_MS + 72 * HOUR_MS,
+      notificationDelayReason: 'not needed',
+    });
+    expect(judge(ntf01, incidents([], [onTime])).status).toBe('pass');
+    // Long reasons are quoted shortened.
+    const long = judge(ntf01, incidents([], [late('x'.repeat(500))]));
+    expect(long.evidence[0].note!.length).toBeLessThan(300);
+    // The worst breach decides.
+    expect(
+      judge(ntf01, incidents([], [late('reasons'), late(undefined)])).status,
+    ).toBe('fail');
   });
 
   it('fails a breach without an awareness time and skips entities without breaches', () => {
