@@ -77,6 +77,32 @@ export interface Config {
       /** Longest waiver that may be requested, in days. Default: 365. */
       maxWaiverDays?: number;
       /**
+       * Runs of every entity between full snapshots store only the results
+       * that changed since the newest full one; reads resolve the rest
+       * through it.
+       */
+      incremental?: {
+        /** Default: true. When false, every run stores a full snapshot. */
+        enabled?: boolean;
+        /** Age of the newest full snapshot at which the next run is stored in full. Default: 7 days. */
+        fullEvery?: HumanDuration | string;
+      };
+      /**
+       * Which snapshots the scheduled evaluation keeps; the others are
+       * recorded in the disposal ledger and deleted. Bases of kept
+       * incremental snapshots and the newest snapshot are always kept.
+       */
+      retention?: {
+        /** Default: true. */
+        enabled?: boolean;
+        /** Every snapshot, single-entity runs included, is kept this many days. Default: 35. */
+        keepAllDays?: number;
+        /** Then the last snapshot of each UTC day, up to this age in days. Default: 400. */
+        keepDailyDays?: number;
+        /** Then the last of each UTC month, up to this age in days. Default: unset, forever. */
+        keepMonthlyDays?: number;
+      };
+      /**
        * Organisation-wide threshold overrides per check id, e.g.
        * `CHG-01: { pass: 0.99, warn: 0.97 }`; `windowDays` sets a rate window.
        */

@@ -26,7 +26,15 @@ import { CATALOG_RULES, type CatalogData } from './rules/catalogRules';
 import { CHANGE_RULES, type ChangeData } from './rules/changeRules';
 import { INCIDENT_RULES, type IncidentData } from './rules/incidentRules';
 import { ONCALL_RULES, type OnCallData } from './rules/oncallRules';
-import type { NewResult, SnapshotStore } from './SnapshotStore';
+import {
+  type IncrementalWrite,
+  type NewResult,
+  SnapshotBaseGoneError,
+  type SnapshotStore,
+  catalogueHashOf,
+  resultHashOf,
+  resultKey,
+} from './SnapshotStore';
 import type { WaiverStore } from './WaiverStore';
 
 /** Where the facts of the entities to evaluate come from (the catalog). */
@@ -40,7 +48,24 @@ export interface EntityFactsSource {
 export interface EvaluationSummary {
   snapshot: ComplianceSnapshot;
   timings: Record<string, number>;
+  /** The full snapshot an incremental one was stored against. */
+  baseSnapshotId?: string;
+  /** Result rows stored with the snapshot (all of them for a full one). */
+  storedResults: number;
 }
+
+/**
+ * How a run of every entity is stored: `auto` stores it against the newest
+ * full snapshot when that is allowed and worth it, `full` always in full.
+ * Scheduled runs default to `auto`, others to `full`.
+ */
+export type EvaluationMode = 'auto' | 'full';
+
+/**
+ * Above this share of changed results an incremental snapshot would save
+ * little, so the run is stored in full and becomes the next base.
+ */
+const MAX_INCREMENTAL_SHARE = 0.5;
 
 /** Checks reading one data set, and how to read it for a run. */
 interface Family<Data> {
@@ -122,13 +147,15 @@ export class ComplianceEngine {
   /** Evaluates every entity the catalog selects. */
   async evaluateAll(
     trigger: SnapshotTrigger = 'scheduled',
+    // An evaluation asked for by hand is a fresh, complete baseline.
+    mode: EvaluationMode = trigger === 'scheduled' ? 'auto' : 'full',
   ): Promise<EvaluationSummary> {
     const now = this.#now();
     const started = performance.now();
     const facts = await this.#facts.all();
     await replaceFacts(this.#knex, facts, now);
     const factsMs = performance.now() - started;
-    const summary = await this.#evaluate({}, facts, now, trigger, 'all');
+    const summary = await this.#evaluate({}, facts, now, trigger, 'all', mode);
     summary.timings.factsMs = factsMs;
     return summary;
   }
@@ -159,6 +186,7 @@ export class ComplianceEngine {
     now: number,
     trigger: SnapshotTrigger,
     snapshotScope: string,
+    mode: EvaluationMode = 'full',
   ): Promise<EvaluationSummary> {
     const started = performance.now();
     const timings: Record<string, number> = {};
@@ -301,18 +329,87 @@ export class ComplianceEngine {
     }
 
     const t1 = performance.now();
-    const snapshot = await this.#snapshots.write({
-      takenAt: now,
-      trigger,
-      scope: snapshotScope,
-      catalogue: this.catalogue(),
-      entityCount: entities.length,
-      durationMs: performance.now() - started,
-      results,
-    });
-    timings.writeMs = performance.now() - t1;
+    const catalogue = this.catalogue();
+    const incremental =
+      snapshotScope === 'all' && mode === 'auto'
+        ? await this.#incremental(catalogue, results, now)
+        : undefined;
+    timings.diffMs = performance.now() - t1;
+    const write = (asIncremental: typeof incremental) =>
+      this.#snapshots.write({
+        takenAt: now,
+        trigger,
+        scope: snapshotScope,
+        catalogue,
+        entityCount: entities.length,
+        durationMs: performance.now() - started,
+        results,
+        incremental: asIncremental,
+      });
+    const t2 = performance.now();
+    let snapshot: ComplianceSnapshot;
+    let stored = incremental;
+    try {
+      snapshot = await write(incremental);
+    } catch (error) {
+      // The base was disposed of or replaced since it was chosen: the
+      // results are complete, so they are stored in full instead.
+      if (!(error instanceof SnapshotBaseGoneError)) throw error;
+      stored = undefined;
+      snapshot = await write(undefined);
+    }
+    timings.writeMs = performance.now() - t2;
     timings.totalMs = performance.now() - started;
-    return { snapshot, timings };
+    return {
+      snapshot,
+      timings,
+      ...(stored ? { baseSnapshotId: stored.baseId } : {}),
+      storedResults: stored ? stored.changed.length : results.length,
+    };
+  }
+
+  /**
+   * The difference of a run of every entity to the newest full snapshot,
+   * when the run may be stored against it: incremental runs are enabled,
+   * that snapshot is younger than `fullEvery`, was taken with the same
+   * check catalogue and thresholds, has result hashes, and most results
+   * are unchanged. Every result has been judged at `now` either way, so
+   * what changes with time alone (backup age against the RPO, restore-test
+   * age, breach deadlines, rate windows, on-call coverage) is as current as
+   * in a full run; only storing the unchanged ones is skipped.
+   */
+  async #incremental(
+    catalogue: unknown,
+    results: readonly NewResult[],
+    now: number,
+  ): Promise<IncrementalWrite | undefined> {
+    const settings = this.#settings.incremental;
+    if (!settings.enabled) return undefined;
+    const latest = await this.#snapshots.latestAll();
+    if (!latest) return undefined;
+    const base = await this.#snapshots.get(latest.baseId ?? latest.id);
+    if (
+      !base ||
+      now - Date.parse(base.takenAt) >= settings.fullEveryMs ||
+      base.catalogueHash !== catalogueHashOf(catalogue)
+    ) {
+      return undefined;
+    }
+    const hashes = await this.#snapshots.resultHashes(base.id);
+    if (!hashes) return undefined;
+    const changed = results.filter(
+      r => hashes.get(resultKey(r.entityRef, r.checkId)) !== resultHashOf(r),
+    );
+    if (changed.length > results.length * MAX_INCREMENTAL_SHARE) {
+      return undefined;
+    }
+    const evaluated = new Set(results.map(r => r.entityRef));
+    const removed = new Set<string>();
+    for (const key of hashes.keys()) {
+      const entityRef = key.slice(0, key.indexOf('\u0000'));
+      if (!evaluated.has(entityRef)) removed.add(entityRef);
+    }
+    return { baseId: base.id, changed, removed: [...removed] };
   }
 
   #judge(

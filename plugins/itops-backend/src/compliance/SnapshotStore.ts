@@ -11,6 +11,8 @@ import { iso } from './model';
 
 const SNAPSHOTS = 'itops_compliance_snapshots';
 const RESULTS = 'itops_compliance_results';
+const REMOVALS = 'itops_compliance_removals';
+const DISPOSALS = 'itops_compliance_disposals';
 
 /** A stored result with the entity context it was evaluated in. */
 export interface StoredResult extends CheckResult {
@@ -59,6 +61,28 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** The hash a snapshot records of the check catalogue and thresholds in force. */
+export function catalogueHashOf(catalogue: unknown): string {
+  return sha256(JSON.stringify(catalogue));
+}
+
+/** A result's canonical form: what the content hash covers. */
+function canonicalOf(r: NewResult): string {
+  return JSON.stringify([
+    r.entityRef,
+    r.checkId,
+    r.checkVersion,
+    r.status,
+    r.underlyingStatus ?? null,
+    r.value ?? null,
+    r.numerator ?? null,
+    r.denominator ?? null,
+    r.reason,
+    r.evidence,
+    r.waiverId ?? null,
+  ]);
+}
+
 /** The hash of a result set, independent of the order it was produced in. */
 export function contentHashOf(results: readonly NewResult[]): string {
   const canonical = [...results]
@@ -67,22 +91,63 @@ export function contentHashOf(results: readonly NewResult[]): string {
         ? a.checkId.localeCompare(b.checkId)
         : a.entityRef.localeCompare(b.entityRef),
     )
-    .map(r =>
-      JSON.stringify([
-        r.entityRef,
-        r.checkId,
-        r.checkVersion,
-        r.status,
-        r.underlyingStatus ?? null,
-        r.value ?? null,
-        r.numerator ?? null,
-        r.denominator ?? null,
-        r.reason,
-        r.evidence,
-        r.waiverId ?? null,
-      ]),
-    );
+    .map(canonicalOf);
   return sha256(canonical.join('\n'));
+}
+
+/** Result hashes of this run: each is needed to diff and again to store. */
+const hashCache = new WeakMap<NewResult, string>();
+
+/**
+ * The hash of one result with the entity context stored beside it (owner,
+ * system, tier: the views filter on them), so a team change rewrites the
+ * row even when the outcome is the same.
+ */
+export function resultHashOf(r: NewResult): string {
+  // A run hashes each result to find what changed and again to store it.
+  let hash = hashCache.get(r);
+  if (hash === undefined) {
+    hash = computeResultHash(r);
+    hashCache.set(r, hash);
+  }
+  return hash;
+}
+
+function computeResultHash(r: NewResult): string {
+  // The canonical form is one line of JSON, so a newline separates it.
+  return createHash('sha256')
+    .update(canonicalOf(r))
+    .update('\n')
+    .update(
+      JSON.stringify([r.ownerRef ?? null, r.systemRef ?? null, r.tier ?? null]),
+    )
+    .digest('hex');
+}
+
+/** Raised when the base of an incremental snapshot is gone by the time it is written. */
+export class SnapshotBaseGoneError extends Error {
+  constructor(baseId: string) {
+    super(`Base snapshot ${baseId} no longer exists`);
+    this.name = 'SnapshotBaseGoneError';
+  }
+}
+
+/** What an incremental snapshot stores against its full base. */
+export interface IncrementalWrite {
+  baseId: string;
+  /** Results that differ from (or are missing in) the base. */
+  changed: readonly NewResult[];
+  /** Entities of the base that are no longer evaluated. */
+  removed: readonly string[];
+}
+
+/** The bookkeeping of a stored snapshot the reads resolve through. */
+export interface SnapshotRef {
+  id: string;
+  seq: number;
+  takenAt: number;
+  scope: string;
+  baseId?: string;
 }
 
 function toSnapshot(row: Record<string, any>): ComplianceSnapshot {
@@ -123,10 +188,52 @@ function toResult(row: Record<string, any>): StoredResult {
   };
 }
 
+const SNAPSHOT_COLUMNS = [
+  'id',
+  'seq',
+  'taken_at',
+  'trigger',
+  'scope',
+  'base_id',
+  'catalogue_hash',
+  'content_hash',
+  'entity_count',
+  'result_count',
+  'stored_count',
+  'duration_ms',
+];
+
+function toRef(row: Record<string, any>): SnapshotRef {
+  return {
+    id: String(row.id),
+    seq: Number(row.seq),
+    takenAt: Number(row.taken_at),
+    scope: String(row.scope),
+    ...(row.base_id ? { baseId: String(row.base_id) } : {}),
+  };
+}
+
+function newestFirst(q: Knex.QueryBuilder, alias = '') {
+  return q.orderBy([
+    { column: `${alias}taken_at`, order: 'desc' },
+    { column: `${alias}seq`, order: 'desc' },
+  ]);
+}
+
 /**
  * Snapshots and their results. Writes only ever insert (the tables reject
- * updates and deletes); reads resolve "the state at a date" as the newest
- * snapshot taken at or before it.
+ * updates, and deletes of snapshots not in the disposal ledger); reads
+ * resolve "the state at a date" as the newest snapshot taken at or before
+ * it.
+ *
+ * A full snapshot stores every result. An incremental one (`base_id` set)
+ * is an evaluation of every entity too, but stores only the results that
+ * differ from its full base, and the entities the base had that it no
+ * longer evaluates; every read resolves it as "its own rows, then the
+ * base's rows it does not replace or remove", presented as its own, so
+ * views, history, trends and exports answer as a full snapshot would.
+ * Incremental snapshots always name a full base, never another incremental
+ * one, so a read never goes more than one level deep.
  */
 export class SnapshotStore {
   constructor(private readonly knex: Knex) {}
@@ -138,24 +245,41 @@ export class SnapshotStore {
     catalogue: unknown;
     entityCount: number;
     durationMs: number;
+    /** Every result of the evaluation: the content hash and counts cover them. */
     results: readonly NewResult[];
+    /** Store only the difference to a full base. */
+    incremental?: IncrementalWrite;
   }): Promise<ComplianceSnapshot> {
     const catalogueJson = JSON.stringify(options.catalogue);
+    const stored = options.incremental?.changed ?? options.results;
     const row = {
       id: randomUUID(),
       taken_at: options.takenAt,
       trigger: options.trigger,
       scope: options.scope,
-      catalogue_hash: sha256(catalogueJson),
+      base_id: options.incremental?.baseId ?? null,
+      catalogue_hash: catalogueHashOf(options.catalogue),
       catalogue: catalogueJson,
       content_hash: contentHashOf(options.results),
       entity_count: options.entityCount,
       result_count: options.results.length,
+      stored_count: stored.length,
       duration_ms: Math.round(options.durationMs),
     };
     await this.knex.transaction(async trx => {
+      if (options.incremental) {
+        // The retention task never deletes the base of the newest snapshot,
+        // but a full run and a disposal may have happened since this run
+        // chose it. On PostgreSQL the share lock holds the base until commit.
+        const base = await trx(SNAPSHOTS)
+          .where('id', options.incremental.baseId)
+          .whereNull('base_id')
+          .modify(q => (isPostgres(trx) ? q.forShare() : q))
+          .first('id');
+        if (!base) throw new SnapshotBaseGoneError(options.incremental.baseId);
+      }
       await trx(SNAPSHOTS).insert(row);
-      const rows = options.results.map(r => ({
+      const rows = stored.map(r => ({
         snapshot_id: row.id,
         entity_ref: r.entityRef,
         owner_ref: r.ownerRef ?? null,
@@ -172,9 +296,17 @@ export class SnapshotStore {
         evidence: JSON.stringify(r.evidence),
         evidence_total: r.evidenceTotal ?? null,
         waiver_id: r.waiverId ?? null,
+        result_hash: resultHashOf(r),
       }));
       for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
         await trx(RESULTS).insert(rows.slice(i, i + ROWS_PER_INSERT));
+      }
+      const removed = (options.incremental?.removed ?? []).map(entityRef => ({
+        snapshot_id: row.id,
+        entity_ref: entityRef,
+      }));
+      for (let i = 0; i < removed.length; i += ROWS_PER_INSERT) {
+        await trx(REMOVALS).insert(removed.slice(i, i + ROWS_PER_INSERT));
       }
     });
     return toSnapshot(row);
@@ -185,7 +317,107 @@ export class SnapshotStore {
     return row ? toSnapshot(row) : undefined;
   }
 
-  /** Snapshots newest first, optionally only full runs, up to `at`. */
+  /**
+   * Deletes a snapshot with its results through the one path the database
+   * allows: the snapshot is first recorded in the append-only disposal
+   * ledger (which the delete triggers check), and `audit` appends to the
+   * audit trail, all in one transaction.
+   */
+  async dispose(
+    id: string,
+    options: {
+      actor: string;
+      policy: unknown;
+      reason: string;
+      now: number;
+      audit: (
+        trx: Knex.Transaction,
+        summary: ComplianceSnapshot,
+      ) => Promise<void>;
+    },
+  ): Promise<void> {
+    await this.knex.transaction(async trx => {
+      const row = await trx(SNAPSHOTS).where('id', id).first(SNAPSHOT_COLUMNS);
+      if (!row) return; // already gone
+      const dependents = await trx(SNAPSHOTS)
+        .where('base_id', id)
+        .count({ n: '*' })
+        .first();
+      if (Number(dependents?.n ?? 0) > 0) {
+        throw new Error(
+          `Snapshot ${id} is the base of ${
+            dependents!.n
+          } incremental snapshots; dispose of them first`,
+        );
+      }
+      await trx(DISPOSALS).insert({
+        snapshot_id: id,
+        taken_at: row.taken_at,
+        trigger: row.trigger,
+        scope: row.scope,
+        base_id: row.base_id ?? null,
+        content_hash: row.content_hash,
+        catalogue_hash: row.catalogue_hash,
+        result_count: row.result_count,
+        disposed_at: options.now,
+        actor: options.actor,
+        policy: JSON.stringify(options.policy),
+        reason: options.reason,
+      });
+      await options.audit(trx, toSnapshot(row));
+      await trx(REMOVALS).where('snapshot_id', id).delete();
+      await trx(RESULTS).where('snapshot_id', id).delete();
+      await trx(SNAPSHOTS).where('id', id).delete();
+    });
+  }
+
+  /** The bookkeeping of a snapshot, for resolution and retention. */
+  async ref(id: string): Promise<SnapshotRef | undefined> {
+    const row = await this.knex(SNAPSHOTS)
+      .where('id', id)
+      .first('id', 'seq', 'taken_at', 'scope', 'base_id');
+    return row ? toRef(row) : undefined;
+  }
+
+  /** The bookkeeping of every snapshot, oldest first. */
+  async refs(): Promise<SnapshotRef[]> {
+    const rows = await this.knex(SNAPSHOTS)
+      .orderBy(['taken_at', 'seq'])
+      .select('id', 'seq', 'taken_at', 'scope', 'base_id');
+    return rows.map(toRef);
+  }
+
+  /** The newest snapshot of every entity (full or incremental) at or before `at`. */
+  async latestAll(at?: number): Promise<SnapshotRef | undefined> {
+    const row = await this.knex(SNAPSHOTS)
+      .where('scope', 'all')
+      .modify(q => (at !== undefined ? q.where('taken_at', '<=', at) : q))
+      .modify(q => newestFirst(q))
+      .first('id', 'seq', 'taken_at', 'scope', 'base_id');
+    return row ? toRef(row) : undefined;
+  }
+
+  /**
+   * The stored result hashes of a full snapshot by entity and check, or
+   * undefined when the snapshot predates result hashes (an incremental
+   * run then cannot be stored against it).
+   */
+  async resultHashes(fullId: string): Promise<Map<string, string> | undefined> {
+    const rows = await this.knex(RESULTS)
+      .where('snapshot_id', fullId)
+      .select('entity_ref', 'check_id', 'result_hash');
+    const hashes = new Map<string, string>();
+    for (const r of rows) {
+      if (!r.result_hash) return undefined;
+      hashes.set(
+        resultKey(String(r.entity_ref), String(r.check_id)),
+        r.result_hash,
+      );
+    }
+    return hashes;
+  }
+
+  /** Snapshots newest first, optionally only runs of every entity, up to `at`. */
   async list(options: {
     fullOnly?: boolean;
     at?: number;
@@ -196,68 +428,119 @@ export class SnapshotStore {
         if (options.fullOnly) q.where('scope', 'all');
         if (options.at !== undefined) q.where('taken_at', '<=', options.at);
       })
-      .orderBy([
-        { column: 'taken_at', order: 'desc' },
-        { column: 'seq', order: 'desc' },
-      ])
+      .modify(q => newestFirst(q))
       .limit(options.limit)
-      .select(
-        'id',
-        'taken_at',
-        'trigger',
-        'scope',
-        'catalogue_hash',
-        'content_hash',
-        'entity_count',
-        'result_count',
-        'duration_ms',
-      );
+      .select(SNAPSHOT_COLUMNS);
     return rows.map(toSnapshot);
   }
 
-  /** The results of one snapshot, in a stable order. */
+  /**
+   * The rows of a snapshot as a query over `r`-aliased result columns: its
+   * own, and for an incremental snapshot the base's it neither replaces
+   * nor removes.
+   */
+  #resolved(snapshot: SnapshotRef, options: ResultQuery): Knex.QueryBuilder {
+    const columns = options.lean ? LEAN_COLUMNS : ['r.*'];
+    const filtered = (q: Knex.QueryBuilder) =>
+      q.modify(f => {
+        if (options.entityRef) f.where('r.entity_ref', options.entityRef);
+        if (options.checkIds) f.whereIn('r.check_id', [...options.checkIds]);
+      });
+    const own = filtered(
+      this.knex(`${RESULTS} as r`).where('r.snapshot_id', snapshot.id),
+    ).select(columns);
+    if (!snapshot.baseId) return own;
+    const carried = filtered(
+      this.knex(`${RESULTS} as r`)
+        .where('r.snapshot_id', snapshot.baseId)
+        .whereNotExists(
+          this.knex(`${RESULTS} as d`)
+            .where('d.snapshot_id', snapshot.id)
+            .whereRaw('d.entity_ref = r.entity_ref')
+            .whereRaw('d.check_id = r.check_id')
+            .select(this.knex.raw('1')),
+        )
+        .whereNotExists(
+          this.knex(`${REMOVALS} as x`)
+            .where('x.snapshot_id', snapshot.id)
+            .whereRaw('x.entity_ref = r.entity_ref')
+            .select(this.knex.raw('1')),
+        ),
+    ).select(columns);
+    return this.knex.select('*').from(own.unionAll(carried).as('u'));
+  }
+
+  /** The results of one snapshot, resolved through its base, in a stable order. */
   async results(
     snapshotId: string,
     options: ResultQuery = {},
   ): Promise<StoredResult[]> {
-    const rows = await this.knex(`${RESULTS} as r`)
-      .join(`${SNAPSHOTS} as s`, 's.id', 'r.snapshot_id')
-      .where('r.snapshot_id', snapshotId)
-      .modify(q => {
-        if (options.entityRef) q.where('r.entity_ref', options.entityRef);
-        if (options.checkIds) q.whereIn('r.check_id', [...options.checkIds]);
-      })
-      .orderBy(['r.entity_ref', 'r.check_id'])
-      .select(
-        options.lean ? [...LEAN_COLUMNS, 's.taken_at'] : ['r.*', 's.taken_at'],
-      );
-    // Lean rows leave out reasons and evidence, which roll-ups over
-    // thousands of entities do not need and which dominate the rows' size.
+    const snapshot = await this.ref(snapshotId);
+    return snapshot ? this.#resultsOf(snapshot, options) : [];
+  }
+
+  async #resultsOf(
+    snapshot: SnapshotRef,
+    options: ResultQuery,
+  ): Promise<StoredResult[]> {
+    const rows = await this.#resolved(snapshot, options).orderBy([
+      'entity_ref',
+      'check_id',
+    ]);
+    // Carried rows are presented as the snapshot's own: it evaluated them
+    // at its time and found them unchanged. Lean rows leave out reasons and
+    // evidence, which roll-ups over thousands of entities do not need and
+    // which dominate the rows' size.
     return rows.map((row: Record<string, any>) =>
-      toResult(options.lean ? { ...row, reason: '', evidence: '[]' } : row),
+      toResult({
+        ...row,
+        snapshot_id: snapshot.id,
+        taken_at: snapshot.takenAt,
+        ...(options.lean ? { reason: '', evidence: '[]' } : {}),
+      }),
     );
   }
 
   /**
    * An entity's results as of `at` (default now): those of the newest
-   * snapshot, full or for the entity alone, that evaluated it.
+   * snapshot, of every entity or of the entity alone, that evaluated it.
    */
   async entityResults(entityRef: string, at?: number): Promise<StoredResult[]> {
+    const [all, alone] = await Promise.all([
+      this.latestAll(at),
+      this.knex(SNAPSHOTS)
+        .where('scope', entityRef)
+        .modify(q => (at !== undefined ? q.where('taken_at', '<=', at) : q))
+        .modify(q => newestFirst(q))
+        .first('id', 'seq', 'taken_at', 'scope', 'base_id'),
+    ]);
+    const single = alone ? toRef(alone) : undefined;
+    const newer =
+      all &&
+      (!single ||
+        all.takenAt > single.takenAt ||
+        (all.takenAt === single.takenAt && all.seq > single.seq))
+        ? all
+        : single;
+    if (newer) {
+      const results = await this.#resultsOf(newer, { entityRef });
+      if (results.length > 0) return results;
+    }
+    // No longer evaluated: its last results, from the newest snapshot that
+    // stored any for it.
     const latest = await this.knex(`${RESULTS} as r`)
       .join(`${SNAPSHOTS} as s`, 's.id', 'r.snapshot_id')
       .where('r.entity_ref', entityRef)
       .modify(q => (at !== undefined ? q.where('s.taken_at', '<=', at) : q))
-      .orderBy([
-        { column: 's.taken_at', order: 'desc' },
-        { column: 's.seq', order: 'desc' },
-      ])
+      .modify(q => newestFirst(q, 's.'))
       .first('s.id');
     return latest ? this.results(String(latest.id), { entityRef }) : [];
   }
 
   /**
-   * The organisation's results as of `at`: the newest full snapshot, with
-   * entities re-evaluated alone since then taken from their newer runs.
+   * The organisation's results as of `at`: the newest snapshot of every
+   * entity, with entities re-evaluated alone since then taken from their
+   * newer runs.
    */
   async currentResults(
     at?: number,
@@ -266,16 +549,13 @@ export class SnapshotStore {
     snapshot?: ComplianceSnapshot;
     results: StoredResult[];
   }> {
-    const [full] = await this.list({ fullOnly: true, at, limit: 1 });
-    if (!full) return { results: [] };
-    const fullAt = Date.parse(full.takenAt);
-    const fullSeq = await this.knex(SNAPSHOTS)
-      .where('id', full.id)
-      .first('seq');
+    const latest = await this.latestAll(at);
+    if (!latest) return { results: [] };
+    const full = (await this.get(latest.id))!;
     const newer = await this.knex(SNAPSHOTS)
       .whereNot('scope', 'all')
-      .where('seq', '>', fullSeq.seq)
-      .where('taken_at', '>=', fullAt)
+      .where('seq', '>', latest.seq)
+      .where('taken_at', '>=', latest.takenAt)
       .modify(q => (at !== undefined ? q.where('taken_at', '<=', at) : q))
       .orderBy([
         { column: 'taken_at', order: 'asc' },
@@ -283,7 +563,7 @@ export class SnapshotStore {
       ])
       .select('id', 'scope');
     const byEntity = new Map<string, StoredResult[]>();
-    for (const result of await this.results(full.id, query)) {
+    for (const result of await this.#resultsOf(latest, query)) {
       const list = byEntity.get(result.entityRef);
       if (list) list.push(result);
       else byEntity.set(result.entityRef, [result]);
@@ -296,7 +576,7 @@ export class SnapshotStore {
     return { snapshot: full, results: [...byEntity.values()].flat() };
   }
 
-  /** Status counts of full snapshots, oldest first, for trends. */
+  /** Status counts of the snapshots of every entity, oldest first, for trends. */
   async trend(options: {
     since: number;
     until?: number;
@@ -309,45 +589,99 @@ export class SnapshotStore {
       counts: Partial<Record<ComplianceStatus, number>>;
     }>
   > {
-    const rows = await this.knex(`${RESULTS} as r`)
-      .join(`${SNAPSHOTS} as s`, 's.id', 'r.snapshot_id')
-      .where('s.scope', 'all')
-      .where('s.taken_at', '>=', options.since)
-      .modify(q => {
-        if (options.until !== undefined)
-          q.where('s.taken_at', '<=', options.until);
-        if (options.checkIds) q.whereIn('r.check_id', [...options.checkIds]);
-        if (options.filter?.ownerRef)
-          q.where('r.owner_ref', options.filter.ownerRef);
-        if (options.filter?.systemRef)
-          q.where('r.system_ref', options.filter.systemRef);
-        if (options.filter?.tier !== undefined)
-          q.where('r.tier', options.filter.tier);
-      })
-      .groupBy('s.id', 's.seq', 's.taken_at', 'r.status')
-      .orderBy(['s.taken_at', 's.seq'])
-      .select('s.id', 's.taken_at', 'r.status', this.knex.raw('count(*) as n'));
+    const inRange = (q: Knex.QueryBuilder) =>
+      q
+        .where('s.scope', 'all')
+        .where('s.taken_at', '>=', options.since)
+        .modify(f => {
+          if (options.until !== undefined)
+            f.where('s.taken_at', '<=', options.until);
+          if (options.checkIds) f.whereIn('r.check_id', [...options.checkIds]);
+          if (options.filter?.ownerRef)
+            f.where('r.owner_ref', options.filter.ownerRef);
+          if (options.filter?.systemRef)
+            f.where('r.system_ref', options.filter.systemRef);
+          if (options.filter?.tier !== undefined)
+            f.where('r.tier', options.filter.tier);
+        })
+        .groupBy('s.id', 's.seq', 's.taken_at', 'r.status')
+        .select(
+          's.id',
+          's.seq',
+          's.taken_at',
+          'r.status',
+          this.knex.raw('count(*) as n'),
+        );
+    // Every snapshot's own rows, and for incremental ones the base's rows
+    // they carry forward: counted in the database, as for full snapshots.
+    const [own, carried] = await Promise.all([
+      inRange(
+        this.knex(`${RESULTS} as r`).join(
+          `${SNAPSHOTS} as s`,
+          's.id',
+          'r.snapshot_id',
+        ),
+      ),
+      inRange(
+        this.knex(`${SNAPSHOTS} as s`)
+          .whereNotNull('s.base_id')
+          .join(`${RESULTS} as r`, 'r.snapshot_id', 's.base_id')
+          .whereNotExists(
+            this.knex(`${RESULTS} as d`)
+              .whereRaw('d.snapshot_id = s.id')
+              .whereRaw('d.entity_ref = r.entity_ref')
+              .whereRaw('d.check_id = r.check_id')
+              .select(this.knex.raw('1')),
+          )
+          .whereNotExists(
+            this.knex(`${REMOVALS} as x`)
+              .whereRaw('x.snapshot_id = s.id')
+              .whereRaw('x.entity_ref = r.entity_ref')
+              .select(this.knex.raw('1')),
+          ),
+      ),
+    ]);
     const points = new Map<
       string,
       {
+        seq: number;
+        at: number;
         snapshotId: string;
         takenAt: string;
         counts: Partial<Record<ComplianceStatus, number>>;
       }
     >();
-    for (const row of rows) {
+    for (const row of [...own, ...carried]) {
       const id = String(row.id);
       let point = points.get(id);
       if (!point) {
         point = {
+          seq: Number(row.seq),
+          at: Number(row.taken_at),
           snapshotId: id,
           takenAt: iso(Number(row.taken_at)),
           counts: {},
         };
         points.set(id, point);
       }
-      point.counts[row.status as ComplianceStatus] = Number(row.n);
+      const status = row.status as ComplianceStatus;
+      point.counts[status] = (point.counts[status] ?? 0) + Number(row.n);
     }
-    return [...points.values()];
+    return [...points.values()]
+      .sort((a, b) => a.at - b.at || a.seq - b.seq)
+      .map(({ snapshotId, takenAt, counts }) => ({
+        snapshotId,
+        takenAt,
+        counts,
+      }));
   }
+}
+
+/** The key of a result within a snapshot. */
+export function resultKey(entityRef: string, checkId: string): string {
+  return `${entityRef}\u0000${checkId}`;
+}
+
+function isPostgres(knex: Knex): boolean {
+  return knex.client.dialect === 'postgresql';
 }

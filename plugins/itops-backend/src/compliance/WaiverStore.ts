@@ -259,8 +259,10 @@ export class WaiverStore {
     objectId: string,
     after: unknown,
     now: number,
+    /** A transaction the row must commit with. */
+    db: Knex = this.knex,
   ): Promise<void> {
-    await this.knex(AUDIT).insert({
+    await db(AUDIT).insert({
       at: now,
       actor,
       action,

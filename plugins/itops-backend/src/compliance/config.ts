@@ -8,9 +8,10 @@ import {
   type ComplianceFramework,
   type EvidenceStrength,
 } from '@backstage-itops/plugin-itops-common';
-import type { Config } from '@backstage/config';
+import { type Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { InputError } from '@backstage/errors';
-import type { EvaluatedEntity } from './model';
+import { DAY_MS, type EvaluatedEntity } from './model';
 import type { EntitySelection } from './entityFacts';
 
 /** Everything configurable about compliance, read once at startup. */
@@ -26,7 +27,39 @@ export interface ComplianceSettings {
   tierThresholds: Record<number, Record<string, CheckThresholds>>;
   /** Longest waiver a requester may ask for. */
   maxWaiverDays: number;
+  /** Storing scheduled and manual runs against a full base. */
+  incremental: IncrementalSettings;
+  /** Which snapshots the retention task keeps. */
+  retention: RetentionPolicy;
 }
+
+/** `itops.compliance.incremental`. */
+export interface IncrementalSettings {
+  enabled: boolean;
+  /** A full snapshot is stored when the newest full one is this old (ms). */
+  fullEveryMs: number;
+}
+
+/**
+ * `itops.compliance.retention`: every snapshot is kept for `keepAllDays`;
+ * then the last snapshot of every entity of each UTC day for
+ * `keepDailyDays`; then the last of each UTC month for `keepMonthlyDays`
+ * (undefined: forever). The bases of kept incremental snapshots and the
+ * newest snapshot are always kept.
+ */
+export interface RetentionPolicy {
+  enabled: boolean;
+  keepAllDays: number;
+  keepDailyDays: number;
+  keepMonthlyDays?: number;
+}
+
+export const DEFAULT_FULL_EVERY_DAYS = 7;
+export const DEFAULT_RETENTION: RetentionPolicy = {
+  enabled: true,
+  keepAllDays: 35,
+  keepDailyDays: 400,
+};
 
 export const DEFAULT_MAX_WAIVER_DAYS = 365;
 
@@ -190,7 +223,50 @@ export function readComplianceSettings(
     tierThresholds,
     maxWaiverDays:
       c?.getOptionalNumber('maxWaiverDays') ?? DEFAULT_MAX_WAIVER_DAYS,
+    incremental: readIncremental(c?.getOptionalConfig('incremental')),
+    retention: readRetention(c?.getOptionalConfig('retention')),
   };
+}
+
+function readIncremental(c: Config | undefined): IncrementalSettings {
+  const fullEveryMs = c?.has('fullEvery')
+    ? durationToMilliseconds(readDurationFromConfig(c, { key: 'fullEvery' }))
+    : DEFAULT_FULL_EVERY_DAYS * DAY_MS;
+  if (!(fullEveryMs > 0)) {
+    throw new InputError(
+      'itops.compliance.incremental.fullEvery must be a positive duration',
+    );
+  }
+  return { enabled: c?.getOptionalBoolean('enabled') ?? true, fullEveryMs };
+}
+
+function readRetention(c: Config | undefined): RetentionPolicy {
+  const days = (name: string, fallback: number | undefined) => {
+    const value = c?.getOptionalNumber(name) ?? fallback;
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new InputError(
+        `itops.compliance.retention.${name} must be a whole number of days, at least 1`,
+      );
+    }
+    return value;
+  };
+  const policy: RetentionPolicy = {
+    enabled: c?.getOptionalBoolean('enabled') ?? DEFAULT_RETENTION.enabled,
+    keepAllDays: days('keepAllDays', DEFAULT_RETENTION.keepAllDays)!,
+    keepDailyDays: days('keepDailyDays', DEFAULT_RETENTION.keepDailyDays)!,
+    keepMonthlyDays: days('keepMonthlyDays', undefined),
+  };
+  // Each tier keeps a subset of the one before it, for longer.
+  if (
+    policy.keepDailyDays < policy.keepAllDays ||
+    (policy.keepMonthlyDays !== undefined &&
+      policy.keepMonthlyDays < policy.keepDailyDays)
+  ) {
+    throw new InputError(
+      'itops.compliance.retention: keepAllDays ≤ keepDailyDays ≤ keepMonthlyDays is required',
+    );
+  }
+  return policy;
 }
 
 /** The thresholds in force for a check on an entity: defaults ← organisation ← tier. */

@@ -16,6 +16,7 @@ import type { Knex } from 'knex';
 import { ComplianceEngine, type EntityFactsSource } from './ComplianceEngine';
 import { type ComplianceSettings, readComplianceSettings } from './config';
 import { computeEntityFacts, readCatalogForFacts } from './entityFacts';
+import { applyRetention } from './retention';
 import { createComplianceRouter } from './router';
 import { SnapshotStore } from './SnapshotStore';
 import { WaiverStore } from './WaiverStore';
@@ -24,10 +25,11 @@ import { WaiverStore } from './WaiverStore';
 export const COMPLIANCE_TASK_ID = 'itops-compliance-evaluation';
 
 /*
- * Daily by default: each run stores every result of every entity, so the
- * frequency sets how fast the snapshot tables grow. Single entities are
- * re-evaluated on demand and after waiver decisions; open GDPR deadlines
- * are counted down in the browser.
+ * Daily by default. Each run judges every check of every entity; between
+ * full snapshots (weekly by default, `incremental.fullEvery`) it stores
+ * only the results that changed, and the retention policy then thins out
+ * old snapshots. Single entities are re-evaluated on demand and after
+ * waiver decisions; open GDPR deadlines are counted down in the browser.
  */
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { hours: 24 },
@@ -123,19 +125,41 @@ export async function createCompliance(options: {
       ...schedule,
       fn: async () => {
         try {
-          const { snapshot, timings } = await engine.evaluateAll('scheduled');
+          const { snapshot, timings, baseSnapshotId, storedResults } =
+            await engine.evaluateAll('scheduled');
           logger.info(
             `Compliance evaluation stored snapshot ${snapshot.id}: ${
               snapshot.entityCount
-            } entities, ${snapshot.resultCount} results in ${Math.round(
-              timings.totalMs + (timings.factsMs ?? 0),
-            )} ms`,
+            } entities, ${snapshot.resultCount} results (${
+              baseSnapshotId
+                ? `${storedResults} changed since full snapshot ${baseSnapshotId}`
+                : 'full'
+            }) in ${Math.round(timings.totalMs + (timings.factsMs ?? 0))} ms`,
           );
         } catch (error) {
           // The next run tries again; the previous snapshot stays the latest.
           logger.error(
             `Compliance evaluation failed: ${stringifyError(error)}`,
           );
+        }
+        if (!settings.retention.enabled) return;
+        try {
+          // After the run, so the snapshot just stored counts as the newest.
+          const { disposed, plan } = await applyRetention({
+            snapshots,
+            waivers,
+            auditor: options.auditor,
+            policy: settings.retention,
+            now: Date.now(),
+          });
+          if (disposed > 0) {
+            logger.info(
+              `Compliance retention disposed of ${disposed} snapshots, keeping ${plan.keep.length}`,
+            );
+          }
+        } catch (error) {
+          // Nothing is lost: the next run plans again from what is left.
+          logger.error(`Compliance retention failed: ${stringifyError(error)}`);
         }
       },
     });

@@ -9,6 +9,7 @@ const directory = resolvePackagePath(
 );
 const COMPLIANCE = '20261125150000_compliance.js';
 const INDEX = '20261125150100_backup_run_job_index.js';
+const RETENTION = '20261126110000_compliance_retention.js';
 
 describe('compliance migrations', () => {
   const databases = createTestDatabases();
@@ -20,6 +21,7 @@ describe('compliance migrations', () => {
       await knex.migrate.latest({ directory });
       expect(await knex.schema.hasTable('itops_compliance_results')).toBe(true);
 
+      await knex.migrate.down({ directory, name: RETENTION });
       await knex.migrate.down({ directory, name: INDEX });
       await knex.migrate.down({ directory, name: COMPLIANCE });
       for (const table of [
@@ -48,6 +50,102 @@ describe('compliance migrations', () => {
       await expect(knex('itops_compliance_audit').delete()).rejects.toThrow(
         /append-only/,
       );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'lets only snapshots in the disposal ledger be deleted, and goes down and up, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory });
+      const snapshot = (id: string) => ({
+        id,
+        taken_at: 1,
+        trigger: 'scheduled',
+        scope: 'all',
+        catalogue_hash: 'c',
+        catalogue: '{}',
+        content_hash: 'h',
+        entity_count: 1,
+        result_count: 1,
+        duration_ms: 1,
+      });
+      const result = (snapshotId: string) => ({
+        snapshot_id: snapshotId,
+        entity_ref: 'component:default/a',
+        check_id: 'INV-01',
+        check_version: 1,
+        status: 'pass',
+        reason: 'ok',
+        evidence: '[]',
+      });
+      await knex('itops_compliance_snapshots').insert([
+        snapshot('kept'),
+        snapshot('disposed'),
+      ]);
+      await knex('itops_compliance_results').insert([
+        result('kept'),
+        result('disposed'),
+      ]);
+      await knex('itops_compliance_removals').insert({
+        snapshot_id: 'kept',
+        entity_ref: 'component:default/b',
+      });
+      for (const table of [
+        'itops_compliance_snapshots',
+        'itops_compliance_results',
+        'itops_compliance_removals',
+      ]) {
+        await expect(knex(table).delete()).rejects.toThrow(/append-only/);
+        await expect(
+          knex(table).update({
+            [table.endsWith('snapshots') ? 'scope' : 'entity_ref']: 'x',
+          }),
+        ).rejects.toThrow(/append-only/);
+      }
+      await knex('itops_compliance_disposals').insert({
+        snapshot_id: 'disposed',
+        taken_at: 1,
+        trigger: 'scheduled',
+        scope: 'all',
+        content_hash: 'h',
+        catalogue_hash: 'c',
+        result_count: 1,
+        disposed_at: 2,
+        actor: 'test',
+        policy: '{}',
+        reason: 'test',
+      });
+      await knex('itops_compliance_results')
+        .where('snapshot_id', 'disposed')
+        .delete();
+      await knex('itops_compliance_snapshots').where('id', 'disposed').delete();
+      expect(
+        (await knex('itops_compliance_snapshots').select('id')).map(r => r.id),
+      ).toEqual(['kept']);
+      // The ledger itself is append-only.
+      await expect(knex('itops_compliance_disposals').delete()).rejects.toThrow(
+        /append-only/,
+      );
+      await expect(
+        knex('itops_compliance_disposals').update({ reason: 'x' }),
+      ).rejects.toThrow(/append-only/);
+
+      await knex.migrate.down({ directory, name: RETENTION });
+      expect(await knex.schema.hasTable('itops_compliance_disposals')).toBe(
+        false,
+      );
+      // Back to append-only without exceptions.
+      await expect(knex('itops_compliance_snapshots').delete()).rejects.toThrow(
+        /append-only/,
+      );
+      await knex.migrate.latest({ directory });
+      await expect(knex('itops_compliance_results').delete()).rejects.toThrow(
+        /append-only/,
+      );
+      expect(await knex('itops_compliance_results').count({ n: '*' })).toEqual([
+        { n: expect.anything() },
+      ]);
     },
   );
 });
