@@ -27,6 +27,13 @@ export {
 export { createJiraSimulator } from './jira';
 export { createVeeamSimulator } from './veeam';
 export { FixedClock, systemClock, type Clock } from './world/clock';
+export {
+  scaleCatalogEntities,
+  scaleComponentName,
+  type ScaleCatalogEntity,
+  type ScaleCatalogJson,
+  type ScaleCatalogOptions,
+} from './scaleCatalog';
 export type * from './types';
 export {
   ORG_BACKUP_JOBS,

@@ -24,12 +24,11 @@ import type { ChangeRecord } from '@backstage-itops/plugin-itops-common';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { itopsPlugin } from '../src/plugin';
-import { openBenchDatabase } from './benchDatabase';
+import { measureSequential, openBenchDatabase } from '../src/testUtils';
 import { benchSourceModule } from './benchSource';
 import { catalogEntities, changeBatches, serviceName } from './syntheticWorld';
 
 const DAY = 86_400_000;
-const RUNS = 15;
 
 function lcg(seed: number) {
   let state = seed >>> 0;
@@ -95,25 +94,6 @@ function withDependencies(entities: Entity[]): Entity[] {
       ],
     };
   });
-}
-
-async function time(name: string, run: () => Promise<string>): Promise<void> {
-  await run(); // warm-up
-  const timings: number[] = [];
-  let note = '';
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    note = await run();
-    timings.push(performance.now() - t0);
-  }
-  timings.sort((a, b) => a - b);
-  const median = timings[Math.floor(RUNS / 2)];
-  const p95 = timings[Math.min(RUNS - 1, Math.floor(RUNS * 0.95))];
-  console.log(
-    `${name.padEnd(44)} median ${median.toFixed(1).padStart(7)} ms  p95 ${p95
-      .toFixed(1)
-      .padStart(7)} ms  ${note}`,
-  );
 }
 
 async function main() {
@@ -186,11 +166,11 @@ async function main() {
       return body;
     };
 
-    await time('month, first page of 500', async () => {
+    await measureSequential('month, first page of 500', async () => {
       const body = await get(`/changes?${month}&limit=500`);
       return `${body.items.length} of ${body.totalCount} changes`;
     });
-    await time('month, all pages of 500', async () => {
+    await measureSequential('month, all pages of 500', async () => {
       let total = 0;
       for (let offset = 0; ; offset += 500) {
         const body = await get(`/changes?${month}&limit=500&offset=${offset}`);
@@ -199,17 +179,20 @@ async function main() {
       }
       return `${total} changes`;
     });
-    await time('month view by day (perDay 4, Europe/Berlin)', async () => {
-      const body = await get(
-        `/calendar/days?${month}&perDay=4&timeZone=Europe%2FBerlin`,
-      );
-      const shown = body.days.reduce(
-        (n: number, d: { items: unknown[] }) => n + d.items.length,
-        0,
-      );
-      return `${body.totalCount} changes, ${shown} shown, ${body.days.length} days`;
-    });
-    await time('month view, one team ("my teams")', async () => {
+    await measureSequential(
+      'month view by day (perDay 4, Europe/Berlin)',
+      async () => {
+        const body = await get(
+          `/calendar/days?${month}&perDay=4&timeZone=Europe%2FBerlin`,
+        );
+        const shown = body.days.reduce(
+          (n: number, d: { items: unknown[] }) => n + d.items.length,
+          0,
+        );
+        return `${body.totalCount} changes, ${shown} shown, ${body.days.length} days`;
+      },
+    );
+    await measureSequential('month view, one team ("my teams")', async () => {
       const body = await get(
         `/calendar/days?${month}&perDay=4&owner=${encodeURIComponent(
           'group:default/team-7',
@@ -217,7 +200,7 @@ async function main() {
       );
       return `${body.totalCount} changes`;
     });
-    await time('week view by day (perDay 20)', async () => {
+    await measureSequential('week view by day (perDay 20)', async () => {
       const week = new URLSearchParams({
         from: new Date(now + 10 * DAY).toISOString(),
         to: new Date(now + 17 * DAY).toISOString(),
@@ -226,7 +209,7 @@ async function main() {
       return `${body.totalCount} changes`;
     });
     const first = (await get(`/changes?${month}&limit=1`)).items[0];
-    await time('change detail with conflicts', async () => {
+    await measureSequential('change detail with conflicts', async () => {
       const body = await get(`/calendar/changes/${first.id}`);
       return `${body.conflicts.length} conflicts`;
     });

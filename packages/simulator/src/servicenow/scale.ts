@@ -21,6 +21,30 @@ const SERVICES_PER_TEAM = 25;
 const MEMBERS_PER_TEAM = 3;
 
 /**
+ * The generated part of the scale world, by position `s` among the
+ * generated services (after the org's own): the business service, its
+ * assignment group and the group's members. Exported so that the scale
+ * catalog (scaleCatalog.ts) names exactly what this world serves.
+ */
+export function scaleServiceOf(s: number): {
+  serviceName: string;
+  teamNumber: number;
+  teamName: string;
+  members: string[];
+} {
+  const teamNumber = Math.floor(s / SERVICES_PER_TEAM) + 1;
+  return {
+    serviceName: `Service ${String(s + 1).padStart(5, '0')}`,
+    teamNumber,
+    teamName: `Scale Team ${String(teamNumber).padStart(4, '0')}`,
+    members: Array.from(
+      { length: MEMBERS_PER_TEAM },
+      (_, m) => `scale.user.${teamNumber}.${m + 1}`,
+    ),
+  };
+}
+
+/**
  * A sys_id that encodes the row's position, so that a derived row is found
  * by id without an index: `a<table digit><6 hex of seed><24 hex position>`.
  * Derived ids sort by position, which keeps `sys_id` monotonic.
@@ -74,12 +98,12 @@ export function buildScaleWorld(
   const targets: Target[] = [...org.targets];
   const extraServices = Math.max(0, scale.services - org.services.length);
   for (let s = 0; s < extraServices; s++) {
-    const teamNumber = Math.floor(s / SERVICES_PER_TEAM) + 1;
-    const teamName = `Scale Team ${String(teamNumber).padStart(4, '0')}`;
-    const members = Array.from(
-      { length: MEMBERS_PER_TEAM },
-      (_, m) => `scale.user.${teamNumber}.${m + 1}`,
-    );
+    const {
+      serviceName: name,
+      teamNumber,
+      teamName,
+      members,
+    } = scaleServiceOf(s);
     if (s % SERVICES_PER_TEAM === 0) {
       for (const member of members) {
         users.push(
@@ -106,7 +130,6 @@ export function buildScaleWorld(
         type: '',
       });
     }
-    const name = `Service ${String(s + 1).padStart(5, '0')}`;
     const sysId = stableSysId('cmdb_ci', name);
     services.push({
       ...ciRecord(
@@ -152,6 +175,12 @@ export function buildScaleWorld(
         callerSysId: callers[random.int(0, callers.length - 1)],
       });
       row.sys_updated_on = snDateTime(slot);
+      // Most P1/P2 incidents link the problem record of their review
+      // (compliance INC-04); the scale world serves no problem rows, so
+      // the reference is kept by sys_id only.
+      if (row.priority <= '2' && random.chance(0.9)) {
+        row.problem_id = random.hex32();
+      }
       return row;
     },
   });

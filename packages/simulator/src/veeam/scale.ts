@@ -39,7 +39,7 @@ export function createScaleWorld(
     const label = String(index + 1).padStart(5, '0');
     return {
       id: `${jobIdPrefix}${hex12(index)}`,
-      name: `Scale Job ${label}`,
+      name: scaleJobName(index),
       description: `Benchmark job ${label}`,
       isDisabled: index % 97 === 96,
       isHighPriority: false,
@@ -178,6 +178,11 @@ export function createScaleWorld(
     backupObjects,
     restorePoints,
   };
+}
+
+/** The name of the scale world's job at `index` (what `itops.io/veeam-job` names). */
+export function scaleJobName(index: number): string {
+  return `Scale Job ${String(index + 1).padStart(5, '0')}`;
 }
 
 function scaleHealth(index: number): JobHealth {

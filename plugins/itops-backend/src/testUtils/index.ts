@@ -14,3 +14,15 @@ export { ItopsReadStore } from '../read/ItopsReadStore';
 export { computeEntityMapping } from '../mapping/computeEntityMapping';
 export { replaceEntityMappingIfChanged } from '../mapping/entityMappingStore';
 export { exampleCatalog } from './exampleCatalog';
+export { openBenchDatabase, type BenchDatabase } from './benchDatabase';
+export {
+  BENCH_CLIENTS,
+  REQUESTS_PER_SCENARIO,
+  mb,
+  measureCalendarMonth,
+  measureReadScenario,
+  measureSequential,
+  memorySampler,
+  percentile,
+  type MemoryPeak,
+} from './readApiLoad';

@@ -1,0 +1,125 @@
+import type { Entity } from '@backstage/catalog-model';
+import {
+  type BenchDatabase,
+  type MemoryPeak,
+  memorySampler,
+  openBenchDatabase,
+} from '@backstage-itops/plugin-itops-backend/testUtils';
+import { DEFAULT_SEED, type SystemName } from '@backstage-itops/simulator';
+import { type ScaleBackend, startScaleBackend } from './backend';
+import { scaleCatalog } from './catalog';
+import {
+  type SimulatorProcess,
+  startSimulatorProcess,
+} from './simulatorProcess';
+import {
+  type SimulatorScales,
+  simulatorScales,
+  type WorldSizes,
+} from './sizes';
+
+/** A synced backend over the simulators' scale world, ready to be measured. */
+export interface ScaleRun {
+  sizes: WorldSizes;
+  scales: SimulatorScales;
+  /** The instant the simulators' clock is stopped at. */
+  now: Date;
+  catalog: Entity[];
+  database: BenchDatabase;
+  /** Base URL of the ITOps API. */
+  baseUrl: string;
+  /** Backend start-up, which includes the mapping and the full sync of every source. */
+  syncSeconds: number;
+  /** Of this process (the simulators run in their own) during the sync. */
+  peak: MemoryPeak;
+  /** Stops backend and simulators; drops the database unless `keep`. */
+  close(options?: { keep?: boolean }): Promise<void>;
+}
+
+export interface ScaleRunOptions {
+  sizes: WorldSizes;
+  /** `sqlite` or `pg`. */
+  db: string;
+  seed?: number;
+  /** Ask Jira for one SLA per incident, as the module does by default. */
+  jiraSla?: boolean;
+}
+
+/**
+ * Starts the simulators in scale mode (ServiceNow and Veeam in one child
+ * process, Jira with its share of the records in another), then the real
+ * backend with their source modules on a database of its own, and returns
+ * once everything is synced and mapped.
+ */
+export async function startScaleRun(
+  options: ScaleRunOptions,
+): Promise<ScaleRun> {
+  const { sizes } = options;
+  const seed = options.seed ?? DEFAULT_SEED;
+  // Whole seconds: the simulators' clock and the backend's "now" agree.
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const scales = simulatorScales(sizes);
+  const simulators: SimulatorProcess[] = [];
+  let database: BenchDatabase | undefined;
+  let backend: ScaleBackend | undefined;
+  const stopSimulators = () =>
+    Promise.all(simulators.map(simulator => simulator.stop()));
+  try {
+    const mainSystems: SystemName[] =
+      sizes.backupJobs > 0 ? ['servicenow', 'veeam'] : ['servicenow'];
+    simulators.push(
+      await startSimulatorProcess({
+        systems: mainSystems,
+        scale: scales.main,
+        now,
+        seed,
+      }),
+    );
+    if (scales.jira) {
+      simulators.push(
+        await startSimulatorProcess({
+          systems: ['jira'],
+          scale: scales.jira,
+          now,
+          seed,
+        }),
+      );
+    }
+    const urls = Object.assign({}, ...simulators.map(s => s.urls));
+    database = await openBenchDatabase(options.db, 'scale-bench');
+    const catalog = scaleCatalog({ scale: scales.main, seed, now });
+
+    const memory = memorySampler();
+    const started = performance.now();
+    backend = await startScaleBackend({
+      knex: database.knex,
+      urls,
+      catalog,
+      jiraSla: options.jiraSla ?? false,
+    });
+    const syncSeconds = (performance.now() - started) / 1000;
+    const peak = memory.stop();
+
+    const run = { backend, database };
+    return {
+      sizes,
+      scales,
+      now,
+      catalog,
+      database,
+      baseUrl: backend.baseUrl,
+      syncSeconds,
+      peak,
+      close: async ({ keep = false } = {}) => {
+        await run.backend.stop();
+        await stopSimulators();
+        await (keep ? run.database.close() : run.database.drop());
+      },
+    };
+  } catch (error) {
+    await backend?.stop().catch(() => undefined);
+    await stopSimulators();
+    await database?.drop().catch(() => undefined);
+    throw error;
+  }
+}
