@@ -9,23 +9,12 @@
  *   E2E_CHROMIUM    the browser (default /usr/bin/chromium)
  * Exits non-zero when a spec fails.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchSignedIn } from './browser';
 import type { E2eContext, E2eSpec } from './harness';
-import { expectVisible, screenshotter } from './harness';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { screenshotter } from './harness';
 
 function loadSpecs(only: string[] | undefined): E2eSpec[] {
   const dir = join(__dirname, 'specs');
@@ -58,24 +47,18 @@ async function main() {
     throw new Error(`No spec matches E2E_SPECS=${process.env.E2E_SPECS}`);
   }
 
-  const userDataDir = mkdtempSync(join(tmpdir(), 'itops-e2e-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    headless: true,
-    viewport: { width: 1440, height: 1000 },
-    timezoneId: 'Europe/Berlin',
-    locale: 'en-US',
-  });
-  const browser = context.browser()!;
   const screenshot = screenshotter(outputDir);
+  const { browser, context, close } = await launchSignedIn({
+    baseUrl,
+    timeoutMs,
+    screenshot,
+  });
   const results: Array<{ name: string; error?: Error; ms: number }> = [];
   const measurements: Array<[string, string]> = [];
 
   try {
-    await signIn(context, baseUrl, timeoutMs, screenshot);
     for (const spec of specs) {
-      const pages: Array<import('playwright-core').Page> = [];
+      const pages: Page[] = [];
       const ctx: E2eContext = {
         baseUrl,
         browser,
@@ -108,8 +91,7 @@ async function main() {
       }
     }
   } finally {
-    await context.close();
-    rmSync(userDataDir, { recursive: true, force: true });
+    await close();
   }
 
   console.log('\nEnd-to-end results:');
@@ -127,35 +109,6 @@ async function main() {
   console.log(`Screenshots in ${outputDir}`);
   if (results.some(result => result.error)) {
     process.exitCode = 1;
-  }
-}
-
-/** Signs in as the guest user once; later pages reuse the session. */
-async function signIn(
-  context: import('playwright-core').BrowserContext,
-  baseUrl: string,
-  timeoutMs: number,
-  screenshot: (
-    page: import('playwright-core').Page,
-    name: string,
-  ) => Promise<string>,
-) {
-  const page = await context.newPage();
-  try {
-    await page.goto(`${baseUrl}/home`, { timeout: timeoutMs });
-    await page
-      .getByRole('button', { name: 'Enter' })
-      .click({ timeout: timeoutMs });
-    await expectVisible(
-      page.getByRole('link', { name: 'Catalog' }),
-      'the app after guest sign-in',
-      timeoutMs,
-    );
-  } catch (error) {
-    await screenshot(page, 'FAILED-sign-in').catch(() => {});
-    throw error;
-  } finally {
-    await page.close();
   }
 }
 

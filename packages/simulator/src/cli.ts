@@ -1,13 +1,35 @@
 /* eslint-disable no-console */
+import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { scaleCatalogEntities } from './scaleCatalog';
 import { parseFaultSpec, SYSTEMS, type FaultConfig } from './server/faults';
-import { DEFAULT_PORTS, DEFAULT_SEED, startSimulators } from './server/start';
-import type { SystemName } from './types';
+import {
+  DEFAULT_PORTS,
+  DEFAULT_SCALE,
+  DEFAULT_SEED,
+  startSimulators,
+} from './server/start';
+import type { ScaleOptions, SystemName } from './types';
+import { FixedClock } from './world/clock';
 
 const USAGE = `Usage: yarn workspace @backstage-itops/simulator start [options]
 
   --seed N                 seed of the world (default ${DEFAULT_SEED})
   --scale                  benchmark-size world, derived lazily
+  --services N             scale sizes (defaults ${DEFAULT_SCALE.services}, ${
+  DEFAULT_SCALE.incidents
+},
+  --incidents N            ${DEFAULT_SCALE.changes}, ${
+  DEFAULT_SCALE.backupJobs
+}, ${DEFAULT_SCALE.backupSessions}); each one given implies
+  --changes N              --scale and overrides that size only
+  --backup-jobs N
+  --backup-sessions N
+  --now ISO                stop the clock at this instant (the world is laid out
+                           relative to it), e.g. 2026-11-01T00:00:00Z
+  --write-catalog FILE     scale mode: write the Backstage catalog of the world
+                           (groups, systems, components) to FILE, as YAML
+                           documents, before serving
   --live                   mutate the world every few seconds
   --live-interval MS       tick interval in live mode (default 5000)
   --faults SPEC            e.g. "servicenow:latency=200,error=503x3@10;jira:ratelimit=100/60"
@@ -30,11 +52,60 @@ function integer(name: string, text: string | undefined): number | undefined {
   return n;
 }
 
+/** The scale sizes given on the command line, as `--<size> N`. */
+const SCALE_SIZES: ReadonlyArray<[string, keyof ScaleOptions]> = [
+  ['services', 'services'],
+  ['incidents', 'incidents'],
+  ['changes', 'changes'],
+  ['backup-jobs', 'backupJobs'],
+  ['backup-sessions', 'backupSessions'],
+];
+
+/**
+ * The scale of the world: undefined for the demo world, DEFAULT_SCALE for
+ * a bare `--scale`, with any size given overriding its default. A size
+ * alone implies scale mode, so that a benchmark sized for one question
+ * (a month of changes, say) need not derive a million incidents.
+ */
+function scaleOf(
+  values: Record<string, string | boolean | string[] | undefined>,
+): ScaleOptions | undefined {
+  let scale: ScaleOptions | undefined = values.scale
+    ? { ...DEFAULT_SCALE }
+    : undefined;
+  for (const [flag, key] of SCALE_SIZES) {
+    const n = integer(flag, values[flag] as string | undefined);
+    if (n !== undefined) {
+      scale = { ...(scale ?? DEFAULT_SCALE), [key]: n };
+    }
+  }
+  return scale;
+}
+
+/**
+ * Writes entities as a multi-document YAML file whose documents are JSON
+ * (JSON is YAML), which keeps the simulator free of a YAML dependency. The
+ * file appears whole (write, then rename), so a catalog that watches it
+ * never reads half of it.
+ */
+function writeCatalog(file: string, entities: readonly object[]): void {
+  const text = entities.map(entity => JSON.stringify(entity)).join('\n---\n');
+  writeFileSync(`${file}.tmp`, `${text}\n`);
+  renameSync(`${file}.tmp`, file);
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
       seed: { type: 'string' },
       scale: { type: 'boolean' },
+      services: { type: 'string' },
+      incidents: { type: 'string' },
+      changes: { type: 'string' },
+      'backup-jobs': { type: 'string' },
+      'backup-sessions': { type: 'string' },
+      now: { type: 'string' },
+      'write-catalog': { type: 'string' },
       live: { type: 'boolean' },
       'live-interval': { type: 'string' },
       faults: { type: 'string', multiple: true },
@@ -74,10 +145,31 @@ async function main() {
     }
   }
 
+  const scale = scaleOf(values);
+  let clock: FixedClock | undefined;
+  if (values.now !== undefined) {
+    if (Number.isNaN(Date.parse(values.now))) {
+      throw new Error(`--now needs an ISO date-time, got "${values.now}"`);
+    }
+    clock = new FixedClock(values.now);
+  }
+
+  const seed = integer('seed', values.seed) ?? DEFAULT_SEED;
+  if (values['write-catalog'] !== undefined) {
+    if (!scale) {
+      throw new Error('--write-catalog needs scale mode (--scale or a size)');
+    }
+    writeCatalog(
+      values['write-catalog'],
+      scaleCatalogEntities({ seed, scale, now: clock?.now() }),
+    );
+  }
+
   const running = await startSimulators({
     systems,
-    seed: integer('seed', values.seed),
-    scale: values.scale,
+    seed,
+    scale,
+    clock,
     live: values.live
       ? { intervalMs: integer('live-interval', values['live-interval']) }
       : false,
@@ -90,8 +182,10 @@ async function main() {
   const rssMb = Math.round(process.memoryUsage().rss / 1e6);
   console.log(
     `Simulators up in ${seconds}s (${rssMb} MB RSS)${
-      values.scale ? ', scale mode' : ''
-    }${values.live ? ', live' : ''}:`,
+      scale ? `, scale mode ${JSON.stringify(scale)}` : ''
+    }${clock ? `, clock stopped at ${clock.now().toISOString()}` : ''}${
+      values.live ? ', live' : ''
+    }:`,
   );
   for (const [system, url] of Object.entries(running.urls)) {
     const faultText = faults[system as SystemName]

@@ -4,18 +4,8 @@
  * views, filters by type, opens a change's detail, and takes screenshots.
  * Measures how long the month takes to show and the API time of the month.
  */
+import { guestToken } from '../browser';
 import { defineSpec, expectVisible, median } from '../harness';
-
-async function guestToken(baseUrl: string): Promise<string> {
-  const response = await fetch(
-    `${baseUrl}/api/auth/guest/refresh?optional&env=development`,
-    { headers: { 'x-requested-with': 'XMLHttpRequest' } },
-  );
-  if (!response.ok) {
-    throw new Error(`guest sign-in: HTTP ${response.status}`);
-  }
-  return (await response.json()).backstageIdentity.token;
-}
 
 export default defineSpec({
   name: 'change-calendar',

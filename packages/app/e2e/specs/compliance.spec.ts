@@ -4,20 +4,10 @@
  * backend), then opens the organisation overview, a control page and the
  * scorecard card on the ITOps tab of the example service, with screenshots.
  */
+import { guestToken } from '../browser';
 import { defineSpec, expectVisible } from '../harness';
 
 const SERVICE = 'payments-api';
-
-async function guestToken(baseUrl: string): Promise<string> {
-  const response = await fetch(
-    `${baseUrl}/api/auth/guest/refresh?optional&env=development`,
-    { headers: { 'x-requested-with': 'XMLHttpRequest' } },
-  );
-  if (!response.ok) {
-    throw new Error(`guest sign-in: HTTP ${response.status}`);
-  }
-  return (await response.json()).backstageIdentity.token;
-}
 
 export default defineSpec({
   name: 'compliance',
