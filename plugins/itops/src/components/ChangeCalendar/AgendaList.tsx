@@ -8,6 +8,7 @@ import {
   makeStyles,
   Typography,
 } from '@material-ui/core';
+import { useMemo } from 'react';
 import { DateTime } from 'luxon';
 import { ChangeFlags, TYPE_COLOURS } from './ChangeChip';
 import type { ItopsCalendarChange } from './types';
@@ -49,11 +50,18 @@ export function AgendaList(props: {
 }) {
   const classes = useStyles();
   const { changes, zone, today, onOpen, onLoadMore, remaining, dense } = props;
-  const byDay = new Map<string, ItopsCalendarChange[]>();
-  for (const change of changes) {
-    const day = DateTime.fromISO(change.plannedStart, { zone }).toISODate()!;
-    byDay.set(day, [...(byDay.get(day) ?? []), change]);
-  }
+  // Grouped once per page of changes, not on every render: a long agenda
+  // holds thousands after a few "Load more".
+  const byDay = useMemo(() => {
+    const groups = new Map<string, ItopsCalendarChange[]>();
+    for (const change of changes) {
+      const day = DateTime.fromISO(change.plannedStart, { zone }).toISODate()!;
+      const list = groups.get(day);
+      if (list) list.push(change);
+      else groups.set(day, [change]);
+    }
+    return groups;
+  }, [changes, zone]);
   if (changes.length === 0) {
     return (
       <Typography color="textSecondary">
