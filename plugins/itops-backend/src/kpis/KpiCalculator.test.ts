@@ -207,6 +207,24 @@ describe('KpiCalculator', () => {
         keys: [paymentsJob],
       });
 
+      // A source whose runs name their job only: matched by name.
+      await fixtures.record(backupRunTable, {
+        recordType: 'backup-run',
+        jobName: 'payments-db',
+        kind: 'backup',
+        result: 'success',
+        startedAt: at(7 * DAY),
+        endedAt: at(7 * DAY + HOUR),
+      });
+      // Another job's name without an id: not this entity's.
+      await fixtures.record(backupRunTable, {
+        recordType: 'backup-run',
+        jobName: 'other-db',
+        kind: 'backup',
+        result: 'failed',
+        startedAt: at(7 * DAY),
+      });
+
       const kpis = await KpiCalculator.create({ knex: fixtures.knex }).backups(
         REF,
         window,
@@ -214,10 +232,10 @@ describe('KpiCalculator', () => {
       );
 
       expect(kpis).toEqual({
-        // (1 success + ½ warning) / (success + warning + 2 failed)
-        successRate: { value: 0.375, numerator: 1.5, denominator: 4 },
-        lastSuccessAt: at(1 * DAY + HOUR),
-        lastSuccessAgeMs: 9 * DAY - HOUR,
+        // (2 successes + ½ warning) / (2 successes + warning + 2 failed)
+        successRate: { value: 0.5, numerator: 2.5, denominator: 5 },
+        lastSuccessAt: at(7 * DAY + HOUR),
+        lastSuccessAgeMs: 3 * DAY - HOUR,
       });
     },
   );

@@ -1,14 +1,13 @@
 import type { Knex } from 'knex';
 import {
-  backupJobTable,
   backupRunTable,
   changeTable,
   type DbRow,
   incidentTable,
 } from '../database/recordTables';
 import { fromDbNumber, fromDbTime } from '../database/time';
-import { FINISHED_RESULTS, GOOD_RUNS_SQL, RUN_OF_JOB } from '../read/backups';
-import { entityLinks, entityRecordIds } from '../read/entityScope';
+import { entityRunIds, FINISHED_RESULTS, GOOD_RUNS_SQL } from '../read/backups';
+import { entityLinks } from '../read/entityScope';
 import { byPriority } from '../read/incidents';
 import type { TimeRange } from '../read/records';
 import type {
@@ -186,21 +185,10 @@ export class KpiCalculator {
     now: number,
   ): Promise<BackupKpis> {
     const knex = this.#knex;
-    const entityJobs = knex(`${backupJobTable.table} as j`)
-      .whereIn('j.id', entityRecordIds(knex, backupJobTable.kind, entityRef))
-      .whereRaw(RUN_OF_JOB)
-      .select(knex.raw('1'));
     const inWindow = 'r.started_at >= ? and r.started_at < ?';
     const row = await knex(`${backupRunTable.table} as r`)
       .where('r.kind', 'backup')
-      .where(builder =>
-        builder
-          .whereIn(
-            'r.id',
-            entityRecordIds(knex, backupRunTable.kind, entityRef),
-          )
-          .orWhereExists(entityJobs),
-      )
+      .whereIn('r.id', entityRunIds(knex, entityRef))
       .first(
         knex.raw(
           `sum(case when ${inWindow} and r.result in (?, ?, ?) then 1 else 0 end) as finished`,

@@ -1,12 +1,11 @@
 import type { Knex } from 'knex';
 import {
-  backupJobTable,
   backupRunTable,
   changeTable,
   incidentTable,
 } from '../database/recordTables';
-import { FINISHED_RESULTS, GOOD_RUNS_SQL, RUN_OF_JOB } from '../read/backups';
-import { entityLinks, entityRecordIds } from '../read/entityScope';
+import { entityRunIds, FINISHED_RESULTS, GOOD_RUNS_SQL } from '../read/backups';
+import { entityLinks } from '../read/entityScope';
 import type { TimeRange } from '../read/records';
 import { duration, ratio } from './measures';
 import type { Duration, Ratio } from './types';
@@ -122,22 +121,7 @@ export async function entityKpiTrend(
           knex(`${backupRunTable.table} as r`)
             .where('r.kind', 'backup')
             .modify(inWindow, 'r.started_at')
-            .where(builder =>
-              builder
-                .whereIn(
-                  'r.id',
-                  entityRecordIds(knex, backupRunTable.kind, entityRef),
-                )
-                .orWhereExists(
-                  knex(`${backupJobTable.table} as j`)
-                    .whereIn(
-                      'j.id',
-                      entityRecordIds(knex, backupJobTable.kind, entityRef),
-                    )
-                    .whereRaw(RUN_OF_JOB)
-                    .select(knex.raw('1')),
-                ),
-            )
+            .whereIn('r.id', entityRunIds(knex, entityRef))
             .select(
               bucket('r.started_at'),
               knex.raw(

@@ -5,7 +5,7 @@ import { backupJobTable, backupRunTable } from '../database/recordTables';
 import { fromDbNumber, fromDbTime } from '../database/time';
 import { ratio } from '../kpis/measures';
 import type { Ratio } from '../kpis/types';
-import { FINISHED_RESULTS, GOOD_RUNS_SQL, RUN_OF_JOB } from './backups';
+import { entityRunIds, FINISHED_RESULTS, GOOD_RUNS_SQL } from './backups';
 import { entityRecordIds } from './entityScope';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -63,19 +63,6 @@ const SEVERITY: ReadonlyArray<Exclude<BackupResult, 'running'>> = [
   'warning',
   'failed',
 ];
-
-/**
- * Ids of the entity's runs: those of its jobs (same source, job id or name)
- * and those mapped to it directly, e.g. restore tests of objects no job
- * names.
- */
-function entityRunIds(knex: Knex, entityRef: string): Knex.QueryBuilder {
-  return knex(`${backupJobTable.table} as j`)
-    .join(`${backupRunTable.table} as r`, knex.raw(RUN_OF_JOB))
-    .whereIn('j.id', entityRecordIds(knex, backupJobTable.kind, entityRef))
-    .select('r.id')
-    .union(entityRecordIds(knex, backupRunTable.kind, entityRef));
-}
 
 /**
  * Derives the backup health of an entity with a handful of aggregate

@@ -23,6 +23,31 @@ export const RUN_OF_JOB = `r.source_type = j.source_type
     or (r.job_external_id is null and r.job_name = j.name))`;
 
 /**
+ * Ids of the entity's backup runs: those of its jobs (same source, and the
+ * job's external id, or its name for runs without one) and those mapped to
+ * it directly, e.g. restore tests of objects no job names. For an `IN`
+ * subquery. The two ways a run names its job are separate arms of the
+ * union, so each is an index lookup from the entity's few jobs instead of
+ * an OR that makes the database test every run.
+ */
+export function entityRunIds(knex: Knex, entityRef: string): Knex.QueryBuilder {
+  const jobsOfEntity = entityRecordIds(knex, backupJobTable.kind, entityRef);
+  const runsOfJobsBy = (runColumn: string, jobColumn: string) =>
+    knex(`${backupJobTable.table} as j`)
+      .join(`${backupRunTable.table} as r`, builder =>
+        builder
+          .on(`r.${runColumn}`, `j.${jobColumn}`)
+          .andOn('r.source_type', 'j.source_type')
+          .andOn('r.source_instance', 'j.source_instance'),
+      )
+      .whereIn('j.id', jobsOfEntity)
+      .select('r.id');
+  return runsOfJobsBy('job_external_id', 'external_id')
+    .unionAll(runsOfJobsBy('job_name', 'name').whereNull('r.job_external_id'))
+    .union(entityRecordIds(knex, backupRunTable.kind, entityRef));
+}
+
+/**
  * Weighted count of good backup runs: a warning produced a restore point
  * but with problems, so it counts half (BKP-03); running runs count nowhere.
  */
