@@ -426,7 +426,9 @@ describe('Veeam source against the simulator', () => {
       const health = (name: string, kind = 'component') =>
         store.backupHealth(`${kind}:default/${name}`);
       const jobNames = async (name: string, kind = 'component') =>
-        (await store.backupJobs(`${kind}:default/${name}`)).map(j => j.name);
+        (await store.backupJobsWithRuns(`${kind}:default/${name}`)).map(
+          j => j.name,
+        );
 
       // By job name, by description tag, by protected object.
       expect(await jobNames('payments-db', 'resource')).toEqual([

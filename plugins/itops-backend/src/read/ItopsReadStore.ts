@@ -1,10 +1,6 @@
 import type { Knex } from 'knex';
 import type { RecordKind } from '../database/recordTables';
-import {
-  entityBackupJobs,
-  type BackupJobDetail,
-  type BackupJobHealth,
-} from './backups';
+import { entityBackupJobs, type BackupJobDetail } from './backups';
 import {
   type CalendarQuery,
   changeById,
@@ -110,12 +106,8 @@ export class ItopsReadStore {
     return entityOnCall(this.#knex, entityRef, this.now());
   }
 
-  backupJobs(entityRef: string): Promise<BackupJobHealth[]> {
-    return entityBackupJobs(this.#knex, entityRef, this.now(), false);
-  }
-
   backupJobsWithRuns(entityRef: string): Promise<BackupJobDetail[]> {
-    return entityBackupJobs(this.#knex, entityRef, this.now(), true);
+    return entityBackupJobs(this.#knex, entityRef, this.now());
   }
 
   /** {@link ItopsReadStore.backupHealth} of an entity known to have no backup records. */

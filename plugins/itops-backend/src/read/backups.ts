@@ -65,36 +65,21 @@ export type BackupHealth = {
   lastRestoreTest?: ApiRecord<BackupRunRecord>;
 };
 
-/** A backup job with its health. */
-export type BackupJobHealth = ApiRecord<BackupJobRecord> & BackupHealth;
-
 /** A backup job with its health and newest runs. */
-export type BackupJobDetail = BackupJobHealth & {
-  recentRuns: ApiRecord<BackupRunRecord>[];
-};
+export type BackupJobDetail = ApiRecord<BackupJobRecord> &
+  BackupHealth & {
+    recentRuns: ApiRecord<BackupRunRecord>[];
+  };
 
 /**
- * The entity's backup jobs with derived health, by name; with their
- * {@link RECENT_RUNS} newest runs when `withRuns` is set.
+ * The entity's backup jobs with derived health and their
+ * {@link RECENT_RUNS} newest runs, by name.
  */
 export async function entityBackupJobs(
   knex: Knex,
   entityRef: string,
   now: number,
-  withRuns: true,
-): Promise<BackupJobDetail[]>;
-export async function entityBackupJobs(
-  knex: Knex,
-  entityRef: string,
-  now: number,
-  withRuns: false,
-): Promise<BackupJobHealth[]>;
-export async function entityBackupJobs(
-  knex: Knex,
-  entityRef: string,
-  now: number,
-  withRuns: boolean,
-): Promise<BackupJobHealth[]> {
+): Promise<BackupJobDetail[]> {
   const jobRows = await knex(backupJobTable.table)
     .whereIn('id', entityRecordIds(knex, backupJobTable.kind, entityRef))
     .orderBy([{ column: 'name' }, { column: 'id' }]);
@@ -106,7 +91,7 @@ export async function entityBackupJobs(
   const [health, restoreTests, recentRuns] = await Promise.all([
     jobHealth(knex, jobIds, now),
     newestRuns(knex, jobIds, 1, 'restore-test'),
-    withRuns ? newestRuns(knex, jobIds, RECENT_RUNS) : undefined,
+    newestRuns(knex, jobIds, RECENT_RUNS),
   ]);
 
   return jobRows.map(row => {
@@ -127,7 +112,7 @@ export async function entityBackupJobs(
       ...(restoreTests.get(id)?.length
         ? { lastRestoreTest: restoreTests.get(id)![0] }
         : {}),
-      ...(recentRuns ? { recentRuns: recentRuns.get(id) ?? [] } : {}),
+      recentRuns: recentRuns.get(id) ?? [],
     };
   });
 }

@@ -206,15 +206,6 @@ describe('ITOps read API', () => {
             lastResult: 'success',
             successRate30d: { value: 1, numerator: 1, denominator: 1 },
           }),
-          jobs: [
-            expect.objectContaining({
-              name: 'payments-db',
-              lastSuccessAt: at(-HOUR),
-              lastSuccessAgeMs: expect.any(Number),
-              successRate30d: 1,
-              runs30d: 1,
-            }),
-          ],
         },
         kpis: {
           window: { from: expect.any(String), to: expect.any(String) },

@@ -209,7 +209,7 @@ export function summary(
       available: true,
       freeze: { active: false, windows: [] },
     },
-    backups: { forbidden: false, available: true, jobs: [] },
+    backups: { forbidden: false, available: true },
     kpis: {
       window: { from: at(-90 * DAY), to: at(0) },
       mttr: { valueMs: HOUR, count: 1 },

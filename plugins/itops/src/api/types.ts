@@ -194,9 +194,11 @@ export interface ItopsEntitySummary {
         freeze: { active: boolean; windows: ItopsActiveFreeze[] };
       })
     | ItopsForbidden;
-  backups:
-    | (ItopsAvailable & { jobs: Array<ItopsBackupJob & ItopsBackupHealth> })
-    | ItopsForbidden;
+  backups: /**
+   * The response also holds the entity's backup health (see the OpenAPI
+   * spec); the UI reads backups from getEntityBackups.
+   */
+  ItopsAvailable | ItopsForbidden;
   kpis: {
     window: ItopsTimeWindow;
     mttr: ItopsDuration | ItopsForbidden;

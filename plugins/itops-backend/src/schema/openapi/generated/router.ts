@@ -3471,23 +3471,12 @@ export const spec = {
                   },
                   {
                     type: 'object',
-                    required: ['health', 'jobs'],
+                    description:
+                      "The entity's backup health over all its jobs; each job's\nown health is on the backups route.\n",
+                    required: ['health'],
                     properties: {
                       health: {
                         $ref: '#/components/schemas/EntityBackupHealth',
-                      },
-                      jobs: {
-                        type: 'array',
-                        items: {
-                          allOf: [
-                            {
-                              $ref: '#/components/schemas/BackupJob',
-                            },
-                            {
-                              $ref: '#/components/schemas/BackupHealth',
-                            },
-                          ],
-                        },
                       },
                     },
                   },
