@@ -91,6 +91,18 @@ async function printSync(run: ScaleRun) {
       run.peak.external,
     )} MB; simulators in their own processes)`,
   );
+  const { retained } = run;
+  console.log(
+    `  retained heap: ${
+      retained.fullGcs > 0
+        ? `at most ${mb(retained.maxAfterFullGc)} MB after each of ${
+            retained.fullGcs
+          } full GCs`
+        : 'no full GC ran during the sync'
+    } (heap limit ${mb(
+      retained.heapSizeLimit,
+    )} MB; the peak above also holds garbage V8 had not collected yet)`,
+  );
   for (const row of rows) {
     console.log(
       `  ${`${row.source} ${row.capability}`.padEnd(28)} ${String(

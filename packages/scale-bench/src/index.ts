@@ -12,3 +12,4 @@ export {
   type WorldSizes,
 } from './sizes';
 export { readSyncReport, type SyncReportRow } from './syncReport';
+export type { RetainedHeap } from './retainedHeap';

@@ -8,6 +8,7 @@ import {
 import { DEFAULT_SEED, type SystemName } from '@backstage-itops/simulator';
 import { type ScaleBackend, startScaleBackend } from './backend';
 import { scaleCatalog } from './catalog';
+import { type RetainedHeap, retainedHeapSampler } from './retainedHeap';
 import {
   type SimulatorProcess,
   startSimulatorProcess,
@@ -32,6 +33,8 @@ export interface ScaleRun {
   syncSeconds: number;
   /** Of this process (the simulators run in their own) during the sync. */
   peak: MemoryPeak;
+  /** What survived the full collections during the sync: the data held, not garbage. */
+  retained: RetainedHeap;
   /** Stops backend and simulators; drops the database unless `keep`. */
   close(options?: { keep?: boolean }): Promise<void>;
 }
@@ -90,6 +93,7 @@ export async function startScaleRun(
     const catalog = scaleCatalog({ scale: scales.main, seed, now });
 
     const memory = memorySampler();
+    const retainedHeap = retainedHeapSampler();
     const started = performance.now();
     backend = await startScaleBackend({
       knex: database.knex,
@@ -99,6 +103,7 @@ export async function startScaleRun(
     });
     const syncSeconds = (performance.now() - started) / 1000;
     const peak = memory.stop();
+    const retained = retainedHeap.stop();
 
     const run = { backend, database };
     return {
@@ -110,6 +115,7 @@ export async function startScaleRun(
       baseUrl: backend.baseUrl,
       syncSeconds,
       peak,
+      retained,
       close: async ({ keep = false } = {}) => {
         await run.backend.stop();
         await stopSimulators();

@@ -593,12 +593,40 @@ describe('ServiceNow module against the simulator', () => {
         sims.faults.reset('servicenow');
         const after = await expectedIncidents(url);
         expect(after).toHaveLength(before + 1);
+        // The second walk wrote only the row the first one missed.
+        expect(result.written).toBe(after.length);
         await expectIncidentsMatch(knex, url);
       } finally {
         await sims.close();
       }
     },
   );
+
+  it('walks again for a row behind the cursor without the engine, too', async () => {
+    const clock = new FixedClock(NOW);
+    const sims = await start(clock);
+    try {
+      const url = sims.urls.servicenow;
+      sims.faults.set('servicenow', { shiftRecords: { after: 3 } });
+      const reader = source(url, clock).readers.incidents!;
+      // A caller that cannot say what was delivered: the reader counts
+      // rows itself and walks again in full; re-reads are idempotent upserts.
+      const read: string[] = [];
+      for await (const batch of reader.read({
+        full: true,
+        signal: new AbortController().signal,
+        mappedKeys: async () => [],
+      })) {
+        read.push(...batch.records.map(r => r.externalId));
+      }
+      sims.faults.reset('servicenow');
+      const expected = (await expectedIncidents(url)).map(i => i.externalId);
+      expect(new Set(read)).toEqual(new Set(expected));
+      expect(read).toHaveLength(2 * expected.length - 1);
+    } finally {
+      await sims.close();
+    }
+  });
 
   it.each(databases.eachSupportedId())(
     'drops a record deleted in the instance at the next full sync, on %p',

@@ -28,6 +28,28 @@ export interface SyncRequest {
    * catalog maps instead of every group of the instance.
    */
   mappedKeys(type: MappingKeyType): Promise<string[]>;
+  /**
+   * Of a full run: what the run has delivered so far, as the store holds it.
+   * A reader that checks its walk against the source's own count, and walks
+   * again for what it missed, asks here instead of remembering every id it
+   * read, so that its memory stays bounded by a page rather than by the
+   * table. Absent on incremental runs.
+   */
+  delivered?: SyncRunDelivered;
+}
+
+/**
+ * The records a full run has yielded so far, counted by external id. Every
+ * batch yielded before the call is included: the engine stores a batch
+ * before it asks the reader for the next one.
+ *
+ * @public
+ */
+export interface SyncRunDelivered {
+  /** How many distinct records the run has yielded, invalid ones included. */
+  count(): Promise<number>;
+  /** Which of these external ids the run has already yielded. */
+  has(externalIds: readonly string[]): Promise<ReadonlySet<string>>;
 }
 
 /**

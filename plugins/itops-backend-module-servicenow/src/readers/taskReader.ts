@@ -3,41 +3,10 @@ import type {
   ItopsRecordReader,
   SyncBatch,
   SyncRequest,
+  SyncRunDelivered,
 } from '@backstage-itops/plugin-itops-node';
 import type { ServiceNowClient, SnRow } from '../client';
 import { encodedQuery } from '../query';
-
-/**
- * The sys_ids a full sync has read, as 53-bit hashes: a million ids take
- * about 37 MB of heap instead of about 70 MB as strings. A collision (odds about 1 in 20,000
- * at a million rows) can only hide one late row until the next full sync.
- */
-export class SysIdSet {
-  readonly #hashes = new Set<number>();
-
-  add(sysId: string): void {
-    this.#hashes.add(hash53(sysId));
-  }
-
-  has(sysId: string): boolean {
-    return this.#hashes.has(hash53(sysId));
-  }
-
-  get size(): number {
-    return this.#hashes.size;
-  }
-}
-
-function hash53(text: string): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-  }
-  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff);
-}
 
 export interface TaskReaderOptions<T> {
   client: ServiceNowClient;
@@ -59,9 +28,11 @@ export interface TaskReaderOptions<T> {
  * because ServiceNow stamps whole seconds and a transaction may commit a
  * row stamped earlier than rows already read; the upserts make the re-read
  * harmless. Full runs read everything and then compare the instance's count
- * with the distinct rows read: a row that appeared behind the cursor (a late
- * import stamped in the past) is fetched by a further walk, so that the
- * reconcile never deletes or misses what exists.
+ * with the distinct rows delivered: a row that appeared behind the cursor (a
+ * late import stamped in the past) is fetched by a further walk, so that the
+ * reconcile never deletes or misses what exists. The engine answers which
+ * rows the run delivered from its store, so the reader holds no more than a
+ * page however large the table.
  */
 export function taskReader<T>(
   options: TaskReaderOptions<T>,
@@ -82,10 +53,17 @@ async function* readTasks<T>(
   const since = request.full ? undefined : watermarkMs(request.watermark);
   const sinceMs =
     since === undefined ? undefined : Math.max(0, since - options.overlapMs);
-  const seen = request.full ? new SysIdSet() : undefined;
+  let yielded = 0;
+  // Without the engine's answer (a caller of its own), rows yielded stand in
+  // for distinct rows: an overcount only when rows changed during the walk,
+  // which can delay a late row to the next full sync but never deletes one.
+  const delivered: SyncRunDelivered = request.delivered ?? {
+    count: async () => yielded,
+    has: async () => new Set(),
+  };
   let newest: number | undefined;
 
-  const pass = async function* walkPass(onlyUnseen: boolean) {
+  const pass = async function* walkPass(onlyUndelivered: boolean) {
     for await (const page of client.walk({
       table,
       fields,
@@ -94,16 +72,16 @@ async function* readTasks<T>(
       pageSize,
       signal,
     })) {
-      const rows = onlyUnseen
-        ? page.rows.filter(row => !seen!.has(row.sys_id))
-        : page.rows;
-      for (const row of rows) {
-        seen?.add(row.sys_id);
+      let rows = page.rows;
+      if (onlyUndelivered) {
+        const done = await delivered.has(rows.map(row => row.sys_id));
+        rows = rows.filter(row => !done.has(row.sys_id));
       }
       if (page.newestUpdatedMs !== undefined) {
         newest = Math.max(newest ?? page.newestUpdatedMs, page.newestUpdatedMs);
       }
       if (rows.length > 0) {
+        yielded += rows.length;
         yield {
           records: rows.map(row => options.toRecord(row)),
           watermark:
@@ -114,17 +92,19 @@ async function* readTasks<T>(
   };
 
   yield* pass(false);
-  if (!seen) {
+  if (!request.full) {
     return;
   }
   const countQuery = encodedQuery().and(filter).toString();
   for (let extra = 0; extra < (options.maxExtraPasses ?? 2); extra++) {
     const total = await client.count(table, countQuery, signal);
-    if (total === undefined || total <= seen.size) {
+    // Asked after the walk: every batch yielded so far is stored by now.
+    const read = await delivered.count();
+    if (total === undefined || total <= read) {
       return;
     }
     options.logger?.info(
-      `${client.http.name}: ${table} has ${total} rows but the full sync read ${seen.size}; rows appeared behind the cursor, reading again`,
+      `${client.http.name}: ${table} has ${total} rows but the full sync read ${read}; rows appeared behind the cursor, reading again`,
     );
     yield* pass(true);
   }

@@ -11,6 +11,7 @@ import type {
 import type {
   ItopsSource,
   SyncBatch,
+  SyncRequest,
 } from '@backstage-itops/plugin-itops-node';
 import type { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
@@ -122,6 +123,44 @@ describe('SyncEngine', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'tells a full run what it delivered, from the store, on %p',
+    async databaseId => {
+      const knex = await migrate(await databases.init(databaseId));
+      const { engine, source, incidents } = setup(knex);
+      const answers: Array<[number, ReadonlySet<string>]> = [];
+      const reader = {
+        async *read(request: SyncRequest) {
+          yield batch([incident('a'), incident('b')]);
+          // Read twice, and invalid: neither counts twice.
+          yield batch([
+            incident('a'),
+            incident('bad', { openedAt: 'yesterday' }),
+          ]);
+          yield batch([incident('bad', { openedAt: 'yesterday' })]);
+          // Every batch yielded so far is stored when the reader asks.
+          answers.push([
+            await request.delivered!.count(),
+            await request.delivered!.has(['a', 'bad', 'c']),
+          ]);
+        },
+      };
+      const fullSource = { ...source, readers: { incidents: reader } };
+
+      // An earlier run's records are not this run's.
+      incidents.respond(batch([incident('c')]));
+      await engine.runOnce(source, 'incidents', { full: true });
+      const result = await engine.runOnce(fullSource, 'incidents', {
+        full: true,
+      });
+
+      expect(result).toMatchObject({ written: 3, rejected: 2, deleted: 1 });
+      expect(answers).toEqual([[3, new Set(['a', 'bad'])]]);
+      await engine.runOnce(source, 'incidents', { full: false });
+      expect(incidents.requests[1].delivered).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'populates the store and sync state, idempotently, on %p',
     async databaseId => {
       const knex = await migrate(await databases.init(databaseId));
@@ -147,6 +186,7 @@ describe('SyncEngine', () => {
           watermark: undefined,
           signal: expect.any(AbortSignal),
           mappedKeys: expect.any(Function),
+          delivered: { count: expect.any(Function), has: expect.any(Function) },
         },
       ]);
       expect(await count(knex, 'itops_incidents')).toBe(3);

@@ -11,6 +11,7 @@ import {
 import type {
   ItopsRecordReader,
   ItopsSource,
+  SyncRunDelivered,
 } from '@backstage-itops/plugin-itops-node';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
@@ -227,6 +228,10 @@ export class SyncEngine {
       deleted: 0,
     };
 
+    // External ids of the invalid records a full run read: they are not
+    // stored, yet were delivered. Only invalid records, so this stays small.
+    const rejectedIds = new Set<string>();
+
     await this.#store.recordAttempt(key, new Date());
     try {
       // A full run reads everything, so it starts from scratch rather than
@@ -236,6 +241,9 @@ export class SyncEngine {
         watermark: full ? undefined : state?.watermark,
         signal,
         mappedKeys: type => readMappedKeyValues(this.#knex, type),
+        delivered: full
+          ? this.#delivered(source, capability, syncId, rejectedIds)
+          : undefined,
       });
       // A first sync grows tables from nothing; planners with stale
       // statistics then scan where they should seek, and each batch gets
@@ -255,6 +263,11 @@ export class SyncEngine {
         }
         result.written += written;
         result.rejected += rejected.length;
+        if (full) {
+          for (const { externalId } of rejected) {
+            rejectedIds.add(externalId);
+          }
+        }
         if (result.written >= nextStatisticsAt) {
           await this.#store.refreshStatistics(capability);
           nextStatisticsAt *= 2;
@@ -299,6 +312,37 @@ export class SyncEngine {
       );
       return { ...result, status: 'failed', error: message };
     }
+  }
+
+  /**
+   * What a full run has delivered, from the records it marked as seen: the
+   * store de-duplicates by external id, so the reader needs no set of its own.
+   */
+  #delivered(
+    source: ItopsSource,
+    capability: ItopsCapability,
+    syncId: string,
+    rejectedIds: ReadonlySet<string>,
+  ): SyncRunDelivered {
+    return {
+      count: async () =>
+        (await this.#store.countSeen(source, capability, syncId)) +
+        rejectedIds.size,
+      has: async externalIds => {
+        const seen = await this.#store.seenExternalIds(
+          source,
+          capability,
+          syncId,
+          externalIds,
+        );
+        for (const id of externalIds) {
+          if (rejectedIds.has(id)) {
+            seen.add(id);
+          }
+        }
+        return seen;
+      },
+    };
   }
 
   #isFull(

@@ -227,6 +227,50 @@ describe('SyncStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'tells what one sync stored, per source, on %p',
+    async databaseId => {
+      const knex = await migrate(await databases.init(databaseId));
+      const store = SyncStore.create(knex);
+      const other = { type: 'servicenow', instance: 'staging' };
+
+      await store.writeBatch(
+        source,
+        'incidents',
+        [incident('a'), incident('b'), incident('c')],
+        'sync-1',
+      );
+      await store.writeBatch(other, 'incidents', [incident('d')], 'sync-2');
+      // Re-read within the same run: still one record each.
+      await store.writeBatch(
+        source,
+        'incidents',
+        [incident('a'), incident('b')],
+        'sync-2',
+      );
+      await store.writeBatch(source, 'incidents', [incident('a')], 'sync-2');
+
+      expect(await store.countSeen(source, 'incidents', 'sync-2')).toBe(2);
+      expect(await store.countSeen(source, 'incidents', 'sync-1')).toBe(1);
+      expect(
+        await store.seenExternalIds(source, 'incidents', 'sync-2', [
+          'a',
+          'c',
+          'd',
+          'x',
+        ]),
+      ).toEqual(new Set(['a']));
+      // More ids than one statement binds.
+      const many = Array.from({ length: 1200 }, (_, i) => `n-${i}`);
+      expect(
+        await store.seenExternalIds(source, 'incidents', 'sync-1', [
+          ...many,
+          'c',
+        ]),
+      ).toEqual(new Set(['c']));
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'keeps sync state across attempts, successes and failures on %p',
     async databaseId => {
       const knex = await migrate(await databases.init(databaseId));

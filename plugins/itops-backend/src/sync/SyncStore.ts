@@ -173,6 +173,49 @@ export class SyncStore {
   }
 
   /**
+   * How many records of a source and capability the sync `syncId` has
+   * stored so far (upserts keep one row per external id, so this counts
+   * distinct records however often the run yielded them).
+   */
+  async countSeen(
+    source: SyncSourceRef,
+    capability: ItopsCapability,
+    syncId: string,
+  ): Promise<number> {
+    return this.#count(capability, {
+      source_type: source.type,
+      source_instance: source.instance,
+      seen_in_sync: syncId,
+    });
+  }
+
+  /** Which of `externalIds` the sync `syncId` has stored for a source and capability. */
+  async seenExternalIds(
+    source: SyncSourceRef,
+    capability: ItopsCapability,
+    syncId: string,
+    externalIds: readonly string[],
+  ): Promise<Set<string>> {
+    const seen = new Set<string>();
+    for (const { table } of tablesOf(capability)) {
+      for (const ids of chunks(externalIds, MAX_ROWS_PER_STATEMENT)) {
+        const rows: Array<{ external_id: string }> = await this.#knex(table)
+          .select('external_id')
+          .where({
+            source_type: source.type,
+            source_instance: source.instance,
+            seen_in_sync: syncId,
+          })
+          .whereIn('external_id', ids);
+        for (const row of rows) {
+          seen.add(row.external_id);
+        }
+      }
+    }
+    return seen;
+  }
+
+  /**
    * Refreshes the planner statistics of a capability's tables after bulk
    * writes, on PostgreSQL; autovacuum does so too, but late, and not at all
    * where it is switched off. SQLite plans these queries well without.
@@ -197,11 +240,20 @@ export class SyncStore {
     source: SyncSourceRef,
     capability: ItopsCapability,
   ): Promise<number> {
+    return this.#count(capability, {
+      source_type: source.type,
+      source_instance: source.instance,
+    });
+  }
+
+  /** Rows of a capability's tables matching `where`. */
+  async #count(
+    capability: ItopsCapability,
+    where: Record<string, string>,
+  ): Promise<number> {
     let count = 0;
     for (const { table } of tablesOf(capability)) {
-      const [row] = await this.#knex(table)
-        .where({ source_type: source.type, source_instance: source.instance })
-        .count({ count: '*' });
+      const [row] = await this.#knex(table).where(where).count({ count: '*' });
       count += Number(row.count);
     }
     return count;
