@@ -16,7 +16,11 @@ import {
   toApiRecord,
 } from '../read/records';
 import type { ChangeRecord } from '@backstage-itops/plugin-itops-common';
-import { type ChangeConflict, findConflicts } from './conflicts';
+import {
+  type ChangeConflict,
+  countConflicts,
+  findConflicts,
+} from './conflicts';
 import { bucketByDay, daysOf } from './days';
 import type { ConfiguredFreezeWindow } from './freezeConfig';
 import {
@@ -106,30 +110,62 @@ export class CalendarService {
       from: Math.min(...windows.map(w => w.start)),
       to: Math.max(...windows.map(w => w.end)),
     };
-    const refs = [...new Set(changes.flatMap(c => c.entityRefs))];
-    const [conflicts, freezeWindows, facts] = await Promise.all([
-      findConflicts(this.#knex, changes),
-      listCalendarFreezeWindows(this.#knex, this.#configured, span),
-      entityFacts(this.#knex, refs),
+    const [conflicts, freezes] = await Promise.all([
+      countConflicts(this.#knex, changes),
+      this.#freezeNames(changes, windows, span),
     ]);
+    return changes.map((change, i) => ({
+      ...change,
+      conflictCount: conflicts.get(change.id) ?? 0,
+      freezes: freezes[i],
+    }));
+  }
+
+  /**
+   * Names of the freeze windows each change is planned in. The entities'
+   * owners, systems and tags (two queries per 400 entities) are read only
+   * for the changes a scoped window overlaps: most pages have none.
+   */
+  async #freezeNames(
+    changes: readonly CalendarChange[],
+    windows: ReadonlyArray<{ start: number; end: number }>,
+    span: TimeRange,
+  ): Promise<string[][]> {
+    const freezeWindows = await listCalendarFreezeWindows(
+      this.#knex,
+      this.#configured,
+      span,
+    );
+    const scoped = freezeWindows
+      .filter(window => !window.global)
+      .map(window => ({
+        start: Date.parse(window.start),
+        end: Date.parse(window.end),
+      }));
+    const refs = new Set<string>();
+    changes.forEach((change, i) => {
+      const { start, end } = windows[i];
+      if (scoped.some(w => w.start < end && w.end > start)) {
+        change.entityRefs.forEach(ref => refs.add(ref));
+      }
+    });
+    const facts = refs.size
+      ? await entityFacts(this.#knex, [...refs])
+      : new Map<string, EntityFacts>();
     return changes.map((change, i) => {
       const entities = change.entityRefs.map(
         ref => facts.get(ref) ?? ({ entityRef: ref, tags: [] } as EntityFacts),
       );
-      return {
-        ...change,
-        conflictCount: conflicts.get(change.id)?.length ?? 0,
-        freezes: [
-          ...new Set(
-            freezesOf(
-              freezeWindows,
-              entities,
-              windows[i].start,
-              windows[i].end,
-            ).map(w => w.name),
-          ),
-        ],
-      };
+      return [
+        ...new Set(
+          freezesOf(
+            freezeWindows,
+            entities,
+            windows[i].start,
+            windows[i].end,
+          ).map(w => w.name),
+        ),
+      ];
     });
   }
 
@@ -155,7 +191,6 @@ export class CalendarService {
         to: days[days.length - 1]?.end ?? query.to,
       },
       ['id', 'planned_start', 'planned_end'],
-      { limit: Number.MAX_SAFE_INTEGER, offset: 0 },
     );
     const buckets = bucketByDay(
       days,

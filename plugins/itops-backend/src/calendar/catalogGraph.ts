@@ -124,23 +124,33 @@ export async function storeCatalogGraph(
   });
 }
 
+/** Orders strings by code unit, the same everywhere (no locale). */
+export function compareCodeUnits(a: string, b: string): number {
+  return Number(a > b) - Number(a < b);
+}
+
 /** The stored relations touching any of the entities, in either direction. */
 export async function relationsOf(
   knex: Knex,
   entityRefs: readonly string[],
 ): Promise<EntityRelation[]> {
   if (entityRefs.length === 0) return [];
+  // Chunks of 400 refs (bound twice), read together.
+  const chunks = Array.from(
+    { length: Math.ceil(entityRefs.length / 400) },
+    (_, i) => entityRefs.slice(i * 400, i * 400 + 400),
+  );
   const rows: Array<{ source_ref: string; type: string; target_ref: string }> =
-    [];
-  for (let i = 0; i < entityRefs.length; i += 400) {
-    const chunk = entityRefs.slice(i, i + 400);
-    rows.push(
-      ...(await knex(RELATIONS_TABLE)
-        .whereIn('source_ref', chunk)
-        .orWhereIn('target_ref', chunk)
-        .select('source_ref', 'type', 'target_ref')),
-    );
-  }
+    (
+      await Promise.all(
+        chunks.map(chunk =>
+          knex(RELATIONS_TABLE)
+            .whereIn('source_ref', chunk)
+            .orWhereIn('target_ref', chunk)
+            .select('source_ref', 'type', 'target_ref'),
+        ),
+      )
+    ).flat();
   const unique = new Map(
     rows.map(row => [
       `${row.source_ref}|${row.type}|${row.target_ref}`,
@@ -151,7 +161,11 @@ export async function relationsOf(
       },
     ]),
   );
-  return [...unique.values()];
+  // In a fixed order, whatever the chunks and the planner: a conflict found
+  // along two relations is explained by the first.
+  return [...unique.entries()]
+    .sort(([a], [b]) => compareCodeUnits(a, b))
+    .map(([, relation]) => relation);
 }
 
 export const CATALOG_GRAPH_TASK_ID = 'itops-calendar-catalog-graph';

@@ -2,13 +2,12 @@ import type { Knex } from 'knex';
 import { changeTable } from '../database/recordTables';
 import { ENTITY_RECORDS } from '../database/entityRecordLinks';
 import type { DbRow } from '../database/recordTables';
-import { fromDbTime } from '../database/time';
+import { type CalendarChange, directEntityRefs } from '../read/changes';
 import {
-  type CalendarChange,
-  LONG_CHANGE,
-  SHORT_CHANGE_MS,
-} from '../read/changes';
-import { type EntityRelation, relationsOf } from './catalogGraph';
+  compareCodeUnits,
+  type EntityRelation,
+  relationsOf,
+} from './catalogGraph';
 
 /** Why two changes conflict. */
 export type ChangeConflict = {
@@ -40,17 +39,49 @@ export type ConflictCandidate = Pick<
   | 'entityRefs'
 >;
 
-function windowOf(change: ConflictCandidate): { start: number; end: number } {
-  const start = Date.parse(change.plannedStart);
-  const end = change.plannedEnd ? Date.parse(change.plannedEnd) : start;
-  // A change without an end (or with an empty window) occupies its start.
-  return { start, end: Math.max(end, start + 1) };
+/**
+ * A change with its planned window in epoch milliseconds. Detection works
+ * on these: a calendar page tests thousands of pairs, and stored times are
+ * numbers already, so ISO strings are made only for the conflicts a detail
+ * shows.
+ */
+type TimedChange = {
+  id: string;
+  number: string;
+  title: string;
+  state: string;
+  /** Planned start and end as stored (the end may be absent). */
+  plannedStart: number;
+  plannedEnd?: number;
+  /** The window: a change without an end (or an empty one) occupies its start. */
+  start: number;
+  end: number;
+  entityRefs: string[];
+};
+
+function timed(change: Omit<TimedChange, 'start' | 'end'>): TimedChange {
+  const start = change.plannedStart;
+  const end = change.plannedEnd ?? start;
+  return { ...change, start, end: Math.max(end, start + 1) };
 }
 
-function overlap(a: ConflictCandidate, b: ConflictCandidate): boolean {
-  const x = windowOf(a);
-  const y = windowOf(b);
-  return x.start < y.end && y.start < x.end;
+function timedCandidate(change: ConflictCandidate): TimedChange {
+  return timed({
+    ...change,
+    plannedStart: Date.parse(change.plannedStart),
+    plannedEnd: change.plannedEnd ? Date.parse(change.plannedEnd) : undefined,
+  });
+}
+
+function overlap(a: TimedChange, b: TimedChange): boolean {
+  return a.start < b.end && b.start < a.end;
+}
+
+/** Appends to the list under `key`, creating it. */
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 const RELATION_WORDS: Record<string, string> = {
@@ -58,13 +89,184 @@ const RELATION_WORDS: Record<string, string> = {
   partOf: 'is part of',
 };
 
-function timeOf(change: ConflictCandidate): string {
-  const { start, end } = windowOf(change);
-  const iso = (ms: number) =>
-    new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
-  return change.plannedEnd
-    ? `${iso(start)}–${iso(end)} UTC`
-    : `${iso(start)} UTC`;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function timeOf(change: TimedChange): string {
+  const minutes = (ms: number) => iso(ms).slice(0, 16).replace('T', ' ');
+  return change.plannedEnd !== undefined
+    ? `${minutes(change.start)}–${minutes(change.end)} UTC`
+    : `${minutes(change.start)} UTC`;
+}
+
+/** The relations of each entity, in either direction, in the given order. */
+function relationsByEntity(relations: readonly EntityRelation[]) {
+  const related = new Map<string, EntityRelation[]>();
+  for (const relation of relations) {
+    push(related, relation.sourceRef, relation);
+    push(related, relation.targetRef, relation);
+  }
+  return related;
+}
+
+const otherEnd = (relation: EntityRelation, entityRef: string) =>
+  relation.sourceRef === entityRef ? relation.targetRef : relation.sourceRef;
+
+/**
+ * The entities whose changes can conflict with a change on `entityRefs`:
+ * themselves and those related to them.
+ */
+function neighboursOf(
+  entityRefs: readonly string[],
+  related: ReadonlyMap<string, EntityRelation[]>,
+): string[] {
+  return [
+    ...entityRefs,
+    ...entityRefs.flatMap(ref =>
+      (related.get(ref) ?? []).map(relation => otherEnd(relation, ref)),
+    ),
+  ];
+}
+
+/**
+ * Calls `visit` for every other change overlapping the target on one of
+ * its entities (`relation` undefined) or on an entity related to one of
+ * them, in a fixed order: the target's entities in turn, the same entity
+ * before its relations in their order. A change can be visited several
+ * times, once per way it conflicts.
+ */
+function visitConflicts(
+  target: TimedChange,
+  byEntity: ReadonlyMap<string, TimedChange[]>,
+  related: ReadonlyMap<string, EntityRelation[]>,
+  visit: (
+    other: TimedChange,
+    entityRef: string,
+    otherEntityRef: string,
+    relation?: EntityRelation,
+  ) => void,
+): void {
+  if (target.state === 'cancelled') return;
+  for (const entityRef of target.entityRefs) {
+    for (const other of byEntity.get(entityRef) ?? []) {
+      if (other.id !== target.id && overlap(target, other)) {
+        visit(other, entityRef, entityRef);
+      }
+    }
+    for (const relation of related.get(entityRef) ?? []) {
+      const otherEntityRef = otherEnd(relation, entityRef);
+      for (const other of byEntity.get(otherEntityRef) ?? []) {
+        if (other.id !== target.id && overlap(target, other)) {
+          visit(other, entityRef, otherEntityRef, relation);
+        }
+      }
+    }
+  }
+}
+
+/** The non-cancelled candidates by the entities they are on. */
+function candidatesByEntity(candidates: Iterable<TimedChange>) {
+  const byEntity = new Map<string, TimedChange[]>();
+  for (const candidate of candidates) {
+    if (candidate.state === 'cancelled') continue;
+    for (const ref of candidate.entityRefs) push(byEntity, ref, candidate);
+  }
+  return byEntity;
+}
+
+/** The conflicts of each target, explained, by planned start. */
+function explainConflicts(
+  targets: readonly TimedChange[],
+  candidates: Iterable<TimedChange>,
+  relations: readonly EntityRelation[],
+): Map<string, ChangeConflict[]> {
+  const related = relationsByEntity(relations);
+  const byEntity = candidatesByEntity(candidates);
+  const result = new Map<string, ChangeConflict[]>();
+  for (const target of targets) {
+    // One explanation per other change: the same entity wins over a
+    // relation, otherwise the first way found. Sentences are written only
+    // for the explanations kept.
+    type Found = {
+      other: TimedChange;
+      entityRef: string;
+      otherEntityRef: string;
+      relation?: EntityRelation;
+    };
+    const found = new Map<string, Found>();
+    visitConflicts(
+      target,
+      byEntity,
+      related,
+      (other, entityRef, otherEntityRef, relation) => {
+        const existing = found.get(other.id);
+        if (!existing || (existing.relation && !relation)) {
+          found.set(other.id, { other, entityRef, otherEntityRef, relation });
+        }
+      },
+    );
+    result.set(
+      target.id,
+      [...found.values()]
+        .sort(
+          (a, b) =>
+            a.other.plannedStart - b.other.plannedStart ||
+            a.other.number.localeCompare(b.other.number) ||
+            // Equal numbers from two sources: in a fixed order all the same.
+            compareCodeUnits(a.other.id, b.other.id),
+        )
+        .map(({ other, entityRef, otherEntityRef, relation }) => ({
+          changeId: other.id,
+          number: other.number,
+          title: other.title,
+          plannedStart: iso(other.plannedStart),
+          plannedEnd:
+            other.plannedEnd === undefined ? undefined : iso(other.plannedEnd),
+          ...(relation
+            ? {
+                kind: 'related-entity' as const,
+                entityRef,
+                otherEntityRef,
+                relation: { ...relation },
+                reason: `${
+                  other.number
+                } changes ${otherEntityRef} in an overlapping window (${timeOf(
+                  other,
+                )}), and ${relation.sourceRef} ${
+                  RELATION_WORDS[relation.type] ?? relation.type
+                } ${relation.targetRef}.`,
+              }
+            : {
+                kind: 'same-entity' as const,
+                entityRef,
+                otherEntityRef,
+                reason: `${
+                  other.number
+                } also changes ${entityRef} in an overlapping window (${timeOf(
+                  other,
+                )}).`,
+              }),
+        })),
+    );
+  }
+  return result;
+}
+
+/** The number of other changes each target conflicts with. */
+function countConflictsAmong(
+  targets: readonly TimedChange[],
+  candidates: Iterable<TimedChange>,
+  relations: readonly EntityRelation[],
+): Map<string, number> {
+  const related = relationsByEntity(relations);
+  const byEntity = candidatesByEntity(candidates);
+  const result = new Map<string, number>();
+  const others = new Set<string>();
+  for (const target of targets) {
+    others.clear();
+    visitConflicts(target, byEntity, related, other => others.add(other.id));
+    result.set(target.id, others.size);
+  }
+  return result;
 }
 
 /**
@@ -79,156 +281,159 @@ export function detectConflicts(
   candidates: readonly ConflictCandidate[],
   relations: readonly EntityRelation[],
 ): Map<string, ChangeConflict[]> {
-  const related = new Map<string, EntityRelation[]>();
-  for (const relation of relations) {
-    for (const ref of [relation.sourceRef, relation.targetRef]) {
-      related.set(ref, [...(related.get(ref) ?? []), relation]);
-    }
-  }
-  const byEntity = new Map<string, ConflictCandidate[]>();
-  for (const candidate of candidates) {
-    if (candidate.state === 'cancelled') continue;
-    for (const ref of candidate.entityRefs) {
-      byEntity.set(ref, [...(byEntity.get(ref) ?? []), candidate]);
-    }
-  }
-
-  const result = new Map<string, ChangeConflict[]>();
-  for (const target of targets) {
-    if (target.state === 'cancelled') {
-      result.set(target.id, []);
-      continue;
-    }
-    // One explanation per other change: the same entity wins over a relation.
-    const found = new Map<string, ChangeConflict>();
-    const add = (conflict: ChangeConflict) => {
-      const existing = found.get(conflict.changeId);
-      if (
-        !existing ||
-        (existing.kind !== 'same-entity' && conflict.kind === 'same-entity')
-      ) {
-        found.set(conflict.changeId, conflict);
-      }
-    };
-    const describe = (other: ConflictCandidate) => ({
-      changeId: other.id,
-      number: other.number,
-      title: other.title,
-      plannedStart: other.plannedStart,
-      plannedEnd: other.plannedEnd,
-    });
-    for (const entityRef of target.entityRefs) {
-      for (const other of byEntity.get(entityRef) ?? []) {
-        if (other.id === target.id || !overlap(target, other)) continue;
-        add({
-          ...describe(other),
-          kind: 'same-entity',
-          entityRef,
-          otherEntityRef: entityRef,
-          reason: `${
-            other.number
-          } also changes ${entityRef} in an overlapping window (${timeOf(
-            other,
-          )}).`,
-        });
-      }
-      for (const relation of related.get(entityRef) ?? []) {
-        const otherEntityRef =
-          relation.sourceRef === entityRef
-            ? relation.targetRef
-            : relation.sourceRef;
-        for (const other of byEntity.get(otherEntityRef) ?? []) {
-          if (other.id === target.id || !overlap(target, other)) continue;
-          add({
-            ...describe(other),
-            kind: 'related-entity',
-            entityRef,
-            otherEntityRef,
-            relation: { ...relation },
-            reason: `${
-              other.number
-            } changes ${otherEntityRef} in an overlapping window (${timeOf(
-              other,
-            )}), and ${relation.sourceRef} ${
-              RELATION_WORDS[relation.type] ?? relation.type
-            } ${relation.targetRef}.`,
-          });
-        }
-      }
-    }
-    result.set(
-      target.id,
-      [...found.values()].sort(
-        (a, b) =>
-          a.plannedStart.localeCompare(b.plannedStart) ||
-          a.number.localeCompare(b.number),
-      ),
-    );
-  }
-  return result;
+  return explainConflicts(
+    targets.map(timedCandidate),
+    candidates.map(timedCandidate),
+    relations,
+  );
 }
 
 /**
- * Conflicts of a set of calendar changes (a page, or one change) against all
- * stored changes: reads only the changes on the targets' entities and their
- * related entities in the time span the targets cover.
+ * Conflicts of a set of calendar changes (a change's detail) against all
+ * stored changes, explained.
  */
 export async function findConflicts(
   knex: Knex,
   targets: readonly ConflictCandidate[],
 ): Promise<Map<string, ChangeConflict[]>> {
-  const placed = targets.filter(
-    t => t.entityRefs.length > 0 && t.state !== 'cancelled',
+  const { timedTargets, candidates, relations } = await loadConflictCandidates(
+    knex,
+    targets,
   );
-  if (placed.length === 0) {
-    return new Map(targets.map(t => [t.id, []]));
-  }
-  const entityRefs = [...new Set(placed.flatMap(t => t.entityRefs))];
-  const relations = await relationsOf(knex, entityRefs);
-  const neighbourhood = [
-    ...new Set([
-      ...entityRefs,
-      ...relations.flatMap(r => [r.sourceRef, r.targetRef]),
-    ]),
-  ];
-  const windows = placed.map(windowOf);
-  const from = Math.min(...windows.map(w => w.start));
-  const to = Math.max(...windows.map(w => w.end));
-
-  const candidates = new Map<string, ConflictCandidate>();
-  const add = (row: DbRow, entityRef: string) => {
-    const id = String(row.id);
-    const candidate = candidates.get(id) ?? {
-      id,
-      number: String(row.number),
-      title: String(row.title),
-      state: row.state as ConflictCandidate['state'],
-      plannedStart: fromDbTime(row.planned_start)!,
-      plannedEnd: fromDbTime(row.planned_end),
-      // Only neighbourhood entities: the only ones a conflict can be on.
-      entityRefs: [],
-    };
-    if (!candidate.entityRefs.includes(entityRef)) {
-      candidate.entityRefs.push(entityRef);
-    }
-    candidates.set(id, candidate);
-  };
-  // Groups and systems aggregate what they own or contain in their links,
-  // so their own changes are found through their own keys; every other
-  // entity's links are its own changes, found by time in the links' index.
-  const aggregating = neighbourhood.filter(ref =>
-    /^(group|system):/i.test(ref),
-  );
-  const plain = neighbourhood.filter(ref => !/^(group|system):/i.test(ref));
-  const span = { from, to };
-  await addByLinks(knex, plain, span, add);
-  await addByOwnKeys(knex, aggregating, span, add);
-  return detectConflicts(targets, [...candidates.values()], relations);
+  return explainConflicts(timedTargets, candidates, relations);
 }
 
-type AddCandidate = (row: DbRow, entityRef: string) => void;
+/**
+ * The number of changes each of a set of calendar changes (a page, a month
+ * view's shown changes) conflicts with: the length of its
+ * {@link findConflicts} list, without writing the explanations.
+ */
+export async function countConflicts(
+  knex: Knex,
+  targets: readonly ConflictCandidate[],
+): Promise<Map<string, number>> {
+  const { timedTargets, candidates, relations } = await loadConflictCandidates(
+    knex,
+    targets,
+  );
+  return countConflictsAmong(timedTargets, candidates, relations);
+}
+
+/**
+ * Changes of at most a day are found through their links by planned start
+ * (`sort_at`), reading a day back from each window; longer ones (rare)
+ * from the partial index of the calendar-conflicts migration, which
+ * repeats the predicate verbatim: partial indexes are only used when the
+ * query states their predicate as literal SQL.
+ */
+const ONE_DAY_MS = 86_400_000;
+const MULTI_DAY_CHANGE = 'planned_end - planned_start > 86400000';
+
+/**
+ * Where to look for an entity's conflicting changes: the windows of the
+ * targets the entity can conflict with, joined where they are less than
+ * {@link MERGE_GAP_MS} apart.
+ */
+type EntityWindow = {
+  entityRef: string;
+  from: number;
+  to: number;
+  /** For a group or system: the own key a change must carry to be on it. */
+  key?: { type: string; value: string };
+};
+
+/**
+ * Each window's read reaches {@link ONE_DAY_MS} back, so two windows closer
+ * than half that read less as one (their look-backs overlap), at the price
+ * of the few changes between them.
+ */
+const MERGE_GAP_MS = ONE_DAY_MS / 2;
+
+function entityWindows(
+  targets: readonly TimedChange[],
+  related: ReadonlyMap<string, EntityRelation[]>,
+): EntityWindow[] {
+  const byEntity = new Map<string, Array<{ from: number; to: number }>>();
+  for (const target of targets) {
+    for (const ref of new Set(neighboursOf(target.entityRefs, related))) {
+      push(byEntity, ref, { from: target.start, to: target.end });
+    }
+  }
+  const windows: EntityWindow[] = [];
+  for (const [entityRef, list] of byEntity) {
+    list.sort((a, b) => a.from - b.from);
+    let current = { ...list[0] };
+    for (const next of list.slice(1)) {
+      if (next.from - current.to < MERGE_GAP_MS) {
+        current.to = Math.max(current.to, next.to);
+      } else {
+        windows.push({ entityRef, ...current });
+        current = { ...next };
+      }
+    }
+    windows.push({ entityRef, ...current });
+  }
+  return windows;
+}
+
+/**
+ * Groups and systems aggregate what they own or contain in their links, so
+ * a change is on one of them only through its own keys (as the calendar
+ * lists a change's entities); every other entity's links are its own
+ * changes.
+ */
+const isAggregating = (ref: string) => /^(group|system):/i.test(ref);
+
+/**
+ * Most bound values per query of windows (one per window, three with a
+ * key; times are written as integer literals), under SQLite's lowest limit
+ * of 999 with room for the query's own.
+ */
+const VALUES_PER_QUERY = 960;
+const valuesOf = (window: EntityWindow) => (window.key ? 3 : 1);
+
+/**
+ * The own keys (those of their own annotations) of groups and systems. One
+ * without any has no changes of its own, and its links are not read.
+ */
+async function ownKeysOf(
+  knex: Knex,
+  entityRefs: readonly string[],
+): Promise<Map<string, Array<{ type: string; value: string }>>> {
+  const keys = new Map<string, Array<{ type: string; value: string }>>();
+  for (let i = 0; i < entityRefs.length; i += 400) {
+    const rows = await knex('itops_entity_keys')
+      .whereIn('entity_ref', entityRefs.slice(i, i + 400))
+      .whereRaw('via_ref = entity_ref')
+      .select('entity_ref', 'key_type', 'key_value');
+    for (const row of rows) {
+      push(keys, String(row.entity_ref), {
+        type: String(row.key_type),
+        value: String(row.key_value),
+      });
+    }
+  }
+  return keys;
+}
+
+/** Consecutive runs of windows that fit one query's bound values. */
+function* queryBatches(windows: readonly EntityWindow[]) {
+  let batch: EntityWindow[] = [];
+  let values = 0;
+  for (const window of windows) {
+    if (values + valuesOf(window) > VALUES_PER_QUERY) {
+      yield batch;
+      batch = [];
+      values = 0;
+    }
+    batch.push(window);
+    values += valuesOf(window);
+  }
+  if (batch.length) yield batch;
+}
 
 const CANDIDATE_COLUMNS = [
+  'er.entity_ref',
   'c.id',
   'c.number',
   'c.title',
@@ -237,104 +442,186 @@ const CANDIDATE_COLUMNS = [
   'c.planned_end',
 ];
 
-/** Changes of the entities overlapping the span, through their links. */
-async function addByLinks(
+/**
+ * The stored changes that can conflict with the targets, each with the
+ * entities of the targets' neighbourhood (their entities and those related
+ * to them) it is on: for each neighbourhood entity, only those overlapping
+ * the windows of the targets that entity matters to. A month view's shown
+ * changes are spread over the month, and one min–max span would read every
+ * change of every team in it.
+ */
+async function loadConflictCandidates(
   knex: Knex,
-  entityRefs: readonly string[],
-  span: { from: number; to: number },
-  add: AddCandidate,
-): Promise<void> {
-  for (let i = 0; i < entityRefs.length; i += 400) {
-    const chunk = entityRefs.slice(i, i + 400);
-    // Short changes start at most SHORT_CHANGE_MS before the span.
-    const rows = await knex(`${ENTITY_RECORDS} as er`)
-      .join(`${changeTable.table} as c`, 'c.id', 'er.record_id')
-      .where('er.record_table', changeTable.kind)
-      .whereIn('er.entity_ref', chunk)
-      .where('er.sort_at', '>=', span.from - SHORT_CHANGE_MS)
-      .where('er.sort_at', '<', span.to)
-      .whereNotNull('c.planned_start')
-      .where('c.planned_start', '<', span.to)
-      .whereRaw('coalesce(c.planned_end, c.planned_start) >= ?', [
-        span.from - 1,
-      ])
-      .whereNot('c.state', 'cancelled')
-      .select('er.entity_ref', ...CANDIDATE_COLUMNS);
-    for (const row of rows) add(row, String(row.entity_ref));
+  targets: readonly ConflictCandidate[],
+): Promise<{
+  timedTargets: TimedChange[];
+  candidates: Iterable<TimedChange>;
+  relations: EntityRelation[];
+}> {
+  const timedTargets = targets.map(timedCandidate);
+  const placed = timedTargets.filter(
+    t => t.entityRefs.length > 0 && t.state !== 'cancelled',
+  );
+  if (placed.length === 0) {
+    return { timedTargets, candidates: [], relations: [] };
   }
-  if (entityRefs.length === 0) return;
-  // The few long changes overlapping the span, from their partial index.
-  const long = await knex(`${changeTable.table} as c`)
-    .whereRaw(LONG_CHANGE)
-    .where('c.planned_end', '>=', span.from)
-    .where('c.planned_start', '<', span.to)
-    .whereNot('c.state', 'cancelled')
-    .select(CANDIDATE_COLUMNS);
-  const byId = new Map(long.map(row => [Number(row.id), row]));
-  const ids = [...byId.keys()];
-  const wanted = new Set(entityRefs);
-  for (let i = 0; i < ids.length; i += 500) {
-    const links = await knex(ENTITY_RECORDS)
-      .where('record_table', changeTable.kind)
-      .whereIn('record_id', ids.slice(i, i + 500))
-      .select('record_id', 'entity_ref');
-    for (const link of links) {
-      if (wanted.has(link.entity_ref)) {
-        add(byId.get(Number(link.record_id))!, String(link.entity_ref));
-      }
+  const relations = await relationsOf(knex, [
+    ...new Set(placed.flatMap(t => t.entityRefs)),
+  ]);
+  const entityWindowList = entityWindows(placed, relationsByEntity(relations));
+  const ownKeys = await ownKeysOf(knex, [
+    ...new Set(entityWindowList.map(w => w.entityRef).filter(isAggregating)),
+  ]);
+  const windows = entityWindowList.flatMap(window =>
+    isAggregating(window.entityRef)
+      ? (ownKeys.get(window.entityRef) ?? []).map(key => ({ ...window, key }))
+      : [window],
+  );
+
+  const candidates = new Map<string, TimedChange>();
+  const add = (row: DbRow) => {
+    const id = String(row.id);
+    let candidate = candidates.get(id);
+    if (!candidate) {
+      candidate = timed({
+        id,
+        number: String(row.number),
+        title: String(row.title),
+        state: String(row.state),
+        plannedStart: Number(row.planned_start),
+        plannedEnd:
+          row.planned_end === null ? undefined : Number(row.planned_end),
+        entityRefs: [],
+      });
+      candidates.set(id, candidate);
     }
+    const entityRef = String(row.entity_ref);
+    if (!candidate.entityRefs.includes(entityRef)) {
+      candidate.entityRefs.push(entityRef);
+    }
+  };
+  if (windows.length === 0) {
+    return { timedTargets, candidates: [], relations };
   }
+  // Independent reads, run together.
+  const wanted = new Set(windows.map(w => w.entityRef));
+  const found = await Promise.all([
+    ...[...queryBatches(windows)].map(batch => shortCandidates(knex, batch)),
+    multiDayCandidates(knex, windows, wanted),
+  ]);
+  found.flat().forEach(add);
+  return { timedTargets, candidates: candidates.values(), relations };
 }
 
 /**
- * Changes overlapping the span that the entities' own annotations map to:
- * keys first, then records per key type, both index lookups.
+ * Changes of at most a day overlapping each entity window, through the
+ * entity's links: one index range per window. A group's or system's link
+ * counts only when the change carries the window's own key (a primary-key
+ * lookup).
  */
-async function addByOwnKeys(
+function shortCandidates(
   knex: Knex,
-  entityRefs: readonly string[],
-  span: { from: number; to: number },
-  add: AddCandidate,
-): Promise<void> {
-  const entitiesOfKey = new Map<string, string[]>();
-  for (let i = 0; i < entityRefs.length; i += 400) {
-    const keys = await knex('itops_entity_keys')
-      .whereIn('entity_ref', entityRefs.slice(i, i + 400))
-      .whereRaw('via_ref = entity_ref')
-      .select('entity_ref', 'key_type', 'key_value');
-    for (const key of keys) {
-      const id = JSON.stringify([key.key_type, key.key_value]);
-      entitiesOfKey.set(id, [
-        ...(entitiesOfKey.get(id) ?? []),
-        String(key.entity_ref),
-      ]);
+  windows: readonly EntityWindow[],
+): Promise<DbRow[]> {
+  // Times are integers of ours, written as literals so that a query takes
+  // hundreds of windows; casts type them alike on PostgreSQL.
+  const int = (value: number) => {
+    if (!Number.isSafeInteger(value)) {
+      throw new TypeError(`Not an integer: ${value}`);
     }
+    return `cast(${value} as bigint)`;
+  };
+  const values = knex.raw(
+    `values ${windows
+      .map(
+        w =>
+          `(?, ${int(w.from - ONE_DAY_MS)}, ${int(w.from - 1)}, ${int(w.to)}, ${
+            w.key ? '?, ?' : 'null, null'
+          })`,
+      )
+      .join(', ')}`,
+    windows.flatMap(w =>
+      w.key ? [w.entityRef, w.key.type, w.key.value] : [w.entityRef],
+    ),
+  );
+  // Per window, the entity's links in it and their changes: a nested loop
+  // over the windows with one index range each. Without statistics on the
+  // windows PostgreSQL prefers hashing both tables whole, so there each
+  // window's read is a LATERAL subquery that OFFSET 0 keeps from being
+  // flattened back into that plan.
+  const perWindow = (builder: Knex.QueryBuilder) =>
+    builder
+      .join(`${changeTable.table} as c`, 'c.id', 'er.record_id')
+      .whereRaw('er.entity_ref = w.entity_ref')
+      .where('er.record_table', changeTable.kind)
+      .whereRaw('er.sort_at >= w.look_back')
+      .whereRaw('er.sort_at < w.to_at')
+      .whereNotNull('c.planned_start')
+      .whereRaw('c.planned_start < w.to_at')
+      .whereRaw('coalesce(c.planned_end, c.planned_start) >= w.end_from')
+      .whereNot('c.state', 'cancelled')
+      // The record's key, unique by primary key: a join, as an EXISTS
+      // would be hashed over every change carrying the key.
+      .leftJoin('itops_record_keys as rk', join =>
+        join
+          .onVal('rk.record_table', '=', changeTable.kind)
+          .andOn('rk.record_id', '=', 'c.id')
+          .andOn('rk.key_type', '=', 'w.key_type')
+          .andOn('rk.key_value', '=', 'w.key_value'),
+      )
+      .where(owner =>
+        owner.whereNull('w.key_type').orWhereNotNull('rk.record_id'),
+      )
+      .select(CANDIDATE_COLUMNS);
+  const query = knex.with(
+    'w',
+    ['entity_ref', 'look_back', 'end_from', 'to_at', 'key_type', 'key_value'],
+    values,
+  );
+  if (knex.client.dialect === 'postgresql') {
+    return query
+      .select('x.*')
+      .from(
+        knex.raw('w cross join lateral (? offset 0) as x', [
+          perWindow(knex(`${ENTITY_RECORDS} as er`)),
+        ]),
+      );
   }
-  const valuesByType = new Map<string, string[]>();
-  for (const id of entitiesOfKey.keys()) {
-    const [type, value] = JSON.parse(id) as [string, string];
-    valuesByType.set(type, [...(valuesByType.get(type) ?? []), value]);
-  }
-  for (const [type, values] of valuesByType) {
-    for (let i = 0; i < values.length; i += 400) {
-      const rows = await knex('itops_record_keys as rk')
-        .join(`${changeTable.table} as c`, 'c.id', 'rk.record_id')
-        .where('rk.key_type', type)
-        .whereIn('rk.key_value', values.slice(i, i + 400))
-        .where('rk.record_table', changeTable.kind)
-        .where('c.planned_start', '<', span.to)
-        .whereRaw('coalesce(c.planned_end, c.planned_start) >= ?', [
-          span.from - 1,
-        ])
-        .whereNot('c.state', 'cancelled')
-        .select('rk.key_value', ...CANDIDATE_COLUMNS);
-      for (const row of rows) {
-        for (const ref of entitiesOfKey.get(
-          JSON.stringify([type, row.key_value]),
-        ) ?? []) {
-          add(row, ref);
-        }
-      }
-    }
-  }
+  // SQLite, left to itself, walks every change link and scans the windows
+  // for each; CROSS JOIN fixes its loop order to windows first.
+  return perWindow(
+    query.from('w').joinRaw(`cross join ${ENTITY_RECORDS} as er`),
+  );
+}
+
+/**
+ * The few changes longer than a day overlapping the windows' span, from
+ * their partial index, each with the entities it is on among `wanted`
+ * (those whose own keys it carries, as the calendar lists them). Their
+ * entities are looked up only when there are any: usually there are none,
+ * and one query finds that.
+ */
+async function multiDayCandidates(
+  knex: Knex,
+  windows: readonly EntityWindow[],
+  wanted: ReadonlySet<string>,
+): Promise<DbRow[]> {
+  const from = Math.min(...windows.map(w => w.from));
+  const to = Math.max(...windows.map(w => w.to));
+  const rows: DbRow[] = await knex(`${changeTable.table} as c`)
+    .whereRaw(MULTI_DAY_CHANGE)
+    .where('c.planned_end', '>=', from)
+    .where('c.planned_start', '<', to)
+    .whereNot('c.state', 'cancelled')
+    .select(CANDIDATE_COLUMNS.filter(column => column.startsWith('c.')));
+  if (rows.length === 0) return [];
+  const entitiesOf = await directEntityRefs(
+    knex,
+    rows.map(row => Number(row.id)),
+  );
+  return rows.flatMap(row =>
+    (entitiesOf.get(Number(row.id)) ?? [])
+      .filter(ref => wanted.has(ref))
+      .map(ref => ({ ...row, entity_ref: ref })),
+  );
 }

@@ -191,13 +191,14 @@ export function applyCalendarFilters(
  * every change starting from there on (from `(planned_start, planned_end)`).
  * Their starts do not overlap, so paging walks the first and then the
  * second; a single OR query lets planners walk the planned-start index from
- * the beginning of time to satisfy the ORDER BY.
+ * the beginning of time to satisfy the ORDER BY. Without `page`, every row
+ * is read and none counted (a month view buckets them all).
  */
 export async function orderedCalendarRows(
   knex: Knex,
   query: TimeRange & CalendarFilters,
   columns: readonly string[],
-  page: { limit: number; offset: number },
+  page?: { limit: number; offset: number },
 ): Promise<{ rows: DbRow[]; totalCount: number }> {
   const edge = query.from - SHORT_CHANGE_MS;
   const long = applyCalendarFilters(
@@ -219,27 +220,42 @@ export async function orderedCalendarRows(
     query,
   );
   const order = [{ column: 'planned_start' }, { column: 'id' }];
-  const [unsortedLong, [{ count }]] = await Promise.all([
-    // Sorted here: an ORDER BY would again steer the planner to planned_start.
+  // Sorted here: an ORDER BY would again steer the planner to planned_start.
+  const sortLong = (rows: DbRow[]) =>
+    rows.sort(
+      (a, b) =>
+        Number(a.planned_start) - Number(b.planned_start) ||
+        Number(a.id) - Number(b.id),
+    );
+  if (!page) {
+    const [longRows, shortRows] = await Promise.all([
+      long.clone().select(columns),
+      short.clone().select(columns).orderBy(order),
+    ]);
+    const rows = [...sortLong(longRows), ...shortRows];
+    return { rows, totalCount: rows.length };
+  }
+  const shortPage = (limit: number, offset: number) =>
+    short.clone().select(columns).orderBy(order).limit(limit).offset(offset);
+  // The first page's short rows start at the first short change whatever
+  // the long ones: read at once with the others, and trimmed after.
+  const [unsortedLong, [{ count }], firstShortRows] = await Promise.all([
     long.clone().select(columns),
     short.clone().count({ count: '*' }),
+    page.offset === 0 ? shortPage(page.limit, 0) : undefined,
   ]);
-  const longRows = (unsortedLong as DbRow[]).sort(
-    (a, b) =>
-      Number(a.planned_start) - Number(b.planned_start) ||
-      Number(a.id) - Number(b.id),
-  );
+  const longRows = sortLong(unsortedLong);
   const fromLong = longRows.slice(page.offset, page.offset + page.limit);
   const remaining = page.limit - fromLong.length;
-  const shortRows =
-    remaining > 0
-      ? await short
-          .clone()
-          .select(columns)
-          .orderBy(order)
-          .limit(remaining)
-          .offset(Math.max(0, page.offset - longRows.length))
-      : [];
+  let shortRows: DbRow[] = [];
+  if (firstShortRows) {
+    shortRows = firstShortRows.slice(0, remaining);
+  } else if (remaining > 0) {
+    shortRows = await shortPage(
+      remaining,
+      Math.max(0, page.offset - longRows.length),
+    );
+  }
   return {
     rows: [...fromLong, ...shortRows],
     totalCount: longRows.length + Number(count),
@@ -290,22 +306,26 @@ export async function directEntityRefs(
       );
     }
   }
-  const entitiesOfKey = new Map<string, string[]>();
-  for (const [type, typeValues] of values) {
+  // One lookup per key type and 500 values, independent: run together.
+  const lookups = [...values].flatMap(([type, typeValues]) => {
     const list = [...typeValues];
-    for (let i = 0; i < list.length; i += 500) {
-      const rows = await knex('itops_entity_keys')
+    return Array.from({ length: Math.ceil(list.length / 500) }, (_, i) =>
+      knex('itops_entity_keys')
         .where('key_type', type)
-        .whereIn('key_value', list.slice(i, i + 500))
+        .whereIn('key_value', list.slice(i * 500, i * 500 + 500))
         .whereRaw('via_ref = entity_ref')
-        .select('entity_ref', 'key_value');
-      for (const row of rows) {
-        const key = JSON.stringify([type, row.key_value]);
-        entitiesOfKey.set(key, [
-          ...(entitiesOfKey.get(key) ?? []),
-          String(row.entity_ref),
-        ]);
-      }
+        .select('entity_ref', 'key_value')
+        .then(rows => ({ type, rows })),
+    );
+  });
+  const entitiesOfKey = new Map<string, string[]>();
+  for (const { type, rows } of await Promise.all(lookups)) {
+    for (const row of rows) {
+      const key = JSON.stringify([type, row.key_value]);
+      entitiesOfKey.set(key, [
+        ...(entitiesOfKey.get(key) ?? []),
+        String(row.entity_ref),
+      ]);
     }
   }
   const refs = new Map<number, string[]>();

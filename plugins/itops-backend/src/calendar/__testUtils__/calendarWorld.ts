@@ -14,7 +14,8 @@ export const PAYMENTS_TEAM = 'group:default/payments-team';
 export const SEARCH_TEAM = 'group:default/search-team';
 export const PAYMENTS_SYSTEM = 'system:default/payments';
 
-function entity(
+/** A catalog entity as the catalog serves it, with its relations. */
+export function catalogEntity(
   ref: string,
   options: {
     annotations?: Record<string, string>;
@@ -51,26 +52,26 @@ function entity(
 
 /** A small catalog: payments (API on a DB, in a system) and search teams. */
 export const CATALOG: Entity[] = [
-  entity(PAYMENTS_TEAM),
-  entity(SEARCH_TEAM),
-  entity(PAYMENTS_SYSTEM, { owner: PAYMENTS_TEAM }),
-  entity(API, {
+  catalogEntity(PAYMENTS_TEAM),
+  catalogEntity(SEARCH_TEAM),
+  catalogEntity(PAYMENTS_SYSTEM, { owner: PAYMENTS_TEAM }),
+  catalogEntity(API, {
     annotations: { 'itops.io/servicenow-service': 'Payments API' },
     owner: PAYMENTS_TEAM,
     system: PAYMENTS_SYSTEM,
     dependsOn: [DB],
     tags: ['pci'],
   }),
-  entity(DB, {
+  catalogEntity(DB, {
     annotations: { 'itops.io/servicenow-ci': 'db-ci' },
     owner: PAYMENTS_TEAM,
     system: PAYMENTS_SYSTEM,
   }),
-  entity(SEARCH, {
+  catalogEntity(SEARCH, {
     annotations: { 'itops.io/jira-project': 'SRCH' },
     owner: SEARCH_TEAM,
   }),
-  entity(CHECKOUT, {
+  catalogEntity(CHECKOUT, {
     annotations: { 'itops.io/servicenow-service': 'Checkout' },
     owner: PAYMENTS_TEAM,
   }),
