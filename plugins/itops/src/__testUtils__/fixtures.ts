@@ -5,6 +5,7 @@ import type {
   ItopsBackupJobDetail,
   ItopsChange,
   ItopsEntityKpis,
+  ItopsEntityKpiTrend,
   ItopsEntitySummary,
   ItopsIncident,
   ItopsOnCallDetail,
@@ -188,6 +189,20 @@ export function kpis(
       lastSuccessAgeMs: 3 * HOUR,
     },
     ...overrides,
+  };
+}
+
+/** A trend of `count` buckets, each with the headline KPIs of {@link kpis}. */
+export function kpiTrend(count = 12): ItopsEntityKpiTrend {
+  const { window, incidents, changes, backups } = kpis();
+  return {
+    window,
+    buckets: Array.from({ length: count }, () => ({
+      window,
+      incidents,
+      changes,
+      backups,
+    })),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   entityUrl,
   incident,
   kpis,
+  kpiTrend,
   onCallDetail,
   shift,
   sourceHandlers,
@@ -49,5 +50,8 @@ export function entityHandlers(entityRef: string): RequestHandler[] {
       HttpResponse.json({ jobs: [backupJob({})] }),
     ),
     http.get(entityUrl(entityRef, 'kpis'), () => HttpResponse.json(kpis())),
+    http.get(`${entityUrl(entityRef, 'kpis')}/trend`, () =>
+      HttpResponse.json(kpiTrend()),
+    ),
   ];
 }
