@@ -22,8 +22,11 @@ import type {
 } from './types';
 
 const BASE = 'http://itops.test/api/itops';
-/** Generous: the machine running the tests may be busy. */
-const WAIT = { timeout: 5000 };
+/**
+ * Generous: the first month render draws a few hundred MUI elements, and on
+ * a busy CI machine it has taken over five seconds.
+ */
+const WAIT = { timeout: 15_000 };
 const server = setupServer();
 
 function change(overrides: Partial<ItopsCalendarChange>): ItopsCalendarChange {
@@ -230,11 +233,7 @@ describe('ChangeCalendarContent', () => {
 
   it('shows the month with type colours, flags, freeze bands, today and overflow, for my teams', async () => {
     const { requests } = render('');
-    const tenth = await screen.findByTestId(
-      'day-2026-12-10',
-      {},
-      { timeout: 5000 },
-    );
+    const tenth = await screen.findByTestId('day-2026-12-10', {}, WAIT);
     expect(screen.getByTestId('period')).toHaveTextContent('December 2026');
     expect(within(tenth).getByText('Today')).toBeInTheDocument();
     expect(within(tenth).getByTestId('change-CHG0001')).toHaveStyle({
@@ -272,7 +271,7 @@ describe('ChangeCalendarContent', () => {
 
   it('switches views and periods, keeping them in the URL', async () => {
     const { requests } = render('?view=month&date=2026-12-10');
-    await screen.findByTestId('day-2026-12-10', {}, { timeout: 5000 });
+    await screen.findByTestId('day-2026-12-10', {}, WAIT);
 
     await userEvent.click(screen.getByRole('button', { name: 'Week' }));
     await waitFor(() => expect(location().get('view')).toBe('week'), WAIT);
@@ -305,9 +304,7 @@ describe('ChangeCalendarContent', () => {
 
   it('opens the agenda from "+N more" and pages through it', async () => {
     const { requests } = render('?view=month&date=2026-12-10&owner=all');
-    await userEvent.click(
-      await screen.findByText('+5 more', {}, { timeout: 5000 }),
-    );
+    await userEvent.click(await screen.findByText('+5 more', {}, WAIT));
     await waitFor(() => expect(location().get('view')).toBe('agenda'), WAIT);
     expect(await screen.findByTestId('agenda-CHG0001')).toHaveTextContent(
       '10 Dec 10:00–12:00',
@@ -325,7 +322,7 @@ describe('ChangeCalendarContent', () => {
 
   it('filters by type and free text through the URL and the request', async () => {
     const { requests } = render('?view=month&date=2026-12-10');
-    await screen.findByTestId('day-2026-12-10', {}, { timeout: 5000 });
+    await screen.findByTestId('day-2026-12-10', {}, WAIT);
 
     fireEvent.mouseDown(screen.getByLabelText('Type'));
     await userEvent.click(
@@ -347,7 +344,7 @@ describe('ChangeCalendarContent', () => {
   it('opens the detail drawer with approval, implementer, entities and conflict reasons', async () => {
     render('?view=month&date=2026-12-10');
     await userEvent.click(
-      await screen.findByTestId('change-CHG0001', {}, { timeout: 5000 }),
+      await screen.findByTestId('change-CHG0001', {}, WAIT),
     );
     await waitFor(() => expect(location().get('change')).toBe('1'), WAIT);
     const drawer = await screen.findByRole('region', { name: 'change detail' });
