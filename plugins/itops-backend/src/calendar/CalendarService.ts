@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { changeTable } from '../database/recordTables';
 import {
+  CALENDAR_COLUMNS,
   type CalendarChange,
   type CalendarFilters,
   type CalendarQuery,
@@ -295,19 +296,10 @@ export class CalendarService {
     const { rows } = await orderedCalendarRows(
       this.#knex,
       query,
+      // An event's description also names the implementer and approval,
+      // and it carries the source's last modification.
       [
-        'id',
-        'source_type',
-        'source_instance',
-        'external_id',
-        'url',
-        'number',
-        'title',
-        'type',
-        'state',
-        'risk',
-        'planned_start',
-        'planned_end',
+        ...CALENDAR_COLUMNS,
         'implementer_group',
         'approval',
         'source_updated_at',
