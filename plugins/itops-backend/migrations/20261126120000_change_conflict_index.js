@@ -6,7 +6,7 @@
  * each window as far as the longest change it finds that way. Most changes
  * last hours, so that reach is one day, and the changes longer than a day
  * come from this partial index, which holds only them. The predicate is
- * repeated verbatim in src/calendar/conflicts.ts (MULTI_DAY_CHANGE): both
+ * repeated verbatim in src/calendar/storedConflicts.ts (MULTI_DAY_CHANGE): both
  * SQLite and PostgreSQL use a partial index only when the query states it.
  */
 

@@ -17,11 +17,8 @@ import {
   toApiRecord,
 } from '../read/records';
 import type { ChangeRecord } from '@backstage-itops/plugin-itops-common';
-import {
-  type ChangeConflict,
-  countConflicts,
-  findConflicts,
-} from './conflicts';
+import type { ChangeConflict } from './conflicts';
+import { countConflicts, findConflicts } from './storedConflicts';
 import { bucketByDay, daysOf } from './days';
 import type { ConfiguredFreezeWindow } from './freezeConfig';
 import {

@@ -13,7 +13,8 @@ import {
   relationsOf,
   storeCatalogGraph,
 } from './catalogGraph';
-import { countConflicts, detectConflicts, findConflicts } from './conflicts';
+import { detectConflicts } from './conflicts';
+import { countConflicts, findConflicts } from './storedConflicts';
 
 jest.setTimeout(60_000);
 

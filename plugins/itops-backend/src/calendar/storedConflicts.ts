@@ -1,0 +1,362 @@
+import type { Knex } from 'knex';
+import { ENTITY_RECORDS } from '../database/entityRecordLinks';
+import { changeTable, type DbRow } from '../database/recordTables';
+import { directEntityRefs } from '../read/changes';
+import { type EntityRelation, relationsOf } from './catalogGraph';
+import {
+  type ChangeConflict,
+  type ConflictCandidate,
+  countConflictsAmong,
+  explainConflicts,
+  neighboursOf,
+  push,
+  relationsByEntity,
+  type TimedChange,
+  timed,
+  timedCandidate,
+} from './conflicts';
+
+/*
+ * Conflicts of calendar changes against the stored changes: which stored
+ * changes can conflict with a set of targets, read with as little as the
+ * targets' entities and windows need, then judged by the pure rules of
+ * conflicts.ts.
+ */
+
+/**
+ * Conflicts of a set of calendar changes (a change's detail) against all
+ * stored changes, explained.
+ */
+export async function findConflicts(
+  knex: Knex,
+  targets: readonly ConflictCandidate[],
+): Promise<Map<string, ChangeConflict[]>> {
+  const { timedTargets, candidates, relations } = await loadConflictCandidates(
+    knex,
+    targets,
+  );
+  return explainConflicts(timedTargets, candidates, relations);
+}
+
+/**
+ * The number of changes each of a set of calendar changes (a page, a month
+ * view's shown changes) conflicts with: the length of its
+ * {@link findConflicts} list, without writing the explanations.
+ */
+export async function countConflicts(
+  knex: Knex,
+  targets: readonly ConflictCandidate[],
+): Promise<Map<string, number>> {
+  const { timedTargets, candidates, relations } = await loadConflictCandidates(
+    knex,
+    targets,
+  );
+  return countConflictsAmong(timedTargets, candidates, relations);
+}
+
+/**
+ * Changes of at most a day are found through their links by planned start
+ * (`sort_at`), reading a day back from each window; longer ones (rare)
+ * from the partial index of the calendar-conflicts migration, which
+ * repeats the predicate verbatim: partial indexes are only used when the
+ * query states their predicate as literal SQL.
+ */
+const ONE_DAY_MS = 86_400_000;
+const MULTI_DAY_CHANGE = 'planned_end - planned_start > 86400000';
+
+/**
+ * Where to look for an entity's conflicting changes: the windows of the
+ * targets the entity can conflict with, joined where they are less than
+ * {@link MERGE_GAP_MS} apart.
+ */
+type EntityWindow = {
+  entityRef: string;
+  from: number;
+  to: number;
+  /** For a group or system: the own key a change must carry to be on it. */
+  key?: { type: string; value: string };
+};
+
+/**
+ * Each window's read reaches {@link ONE_DAY_MS} back, so two windows closer
+ * than half that read less as one (their look-backs overlap), at the price
+ * of the few changes between them.
+ */
+const MERGE_GAP_MS = ONE_DAY_MS / 2;
+
+function entityWindows(
+  targets: readonly TimedChange[],
+  related: ReadonlyMap<string, EntityRelation[]>,
+): EntityWindow[] {
+  const byEntity = new Map<string, Array<{ from: number; to: number }>>();
+  for (const target of targets) {
+    for (const ref of new Set(neighboursOf(target.entityRefs, related))) {
+      push(byEntity, ref, { from: target.start, to: target.end });
+    }
+  }
+  const windows: EntityWindow[] = [];
+  for (const [entityRef, list] of byEntity) {
+    list.sort((a, b) => a.from - b.from);
+    let current = { ...list[0] };
+    for (const next of list.slice(1)) {
+      if (next.from - current.to < MERGE_GAP_MS) {
+        current.to = Math.max(current.to, next.to);
+      } else {
+        windows.push({ entityRef, ...current });
+        current = { ...next };
+      }
+    }
+    windows.push({ entityRef, ...current });
+  }
+  return windows;
+}
+
+/**
+ * Groups and systems aggregate what they own or contain in their links, so
+ * a change is on one of them only through its own keys (as the calendar
+ * lists a change's entities); every other entity's links are its own
+ * changes.
+ */
+const isAggregating = (ref: string) => /^(group|system):/i.test(ref);
+
+/**
+ * Most bound values per query of windows (one per window, three with a
+ * key; times are written as integer literals), under SQLite's lowest limit
+ * of 999 with room for the query's own.
+ */
+const VALUES_PER_QUERY = 960;
+const valuesOf = (window: EntityWindow) => (window.key ? 3 : 1);
+
+/**
+ * The own keys (those of their own annotations) of groups and systems. One
+ * without any has no changes of its own, and its links are not read.
+ */
+async function ownKeysOf(
+  knex: Knex,
+  entityRefs: readonly string[],
+): Promise<Map<string, Array<{ type: string; value: string }>>> {
+  const keys = new Map<string, Array<{ type: string; value: string }>>();
+  for (let i = 0; i < entityRefs.length; i += 400) {
+    const rows = await knex('itops_entity_keys')
+      .whereIn('entity_ref', entityRefs.slice(i, i + 400))
+      .whereRaw('via_ref = entity_ref')
+      .select('entity_ref', 'key_type', 'key_value');
+    for (const row of rows) {
+      push(keys, String(row.entity_ref), {
+        type: String(row.key_type),
+        value: String(row.key_value),
+      });
+    }
+  }
+  return keys;
+}
+
+/** Consecutive runs of windows that fit one query's bound values. */
+function* queryBatches(windows: readonly EntityWindow[]) {
+  let batch: EntityWindow[] = [];
+  let values = 0;
+  for (const window of windows) {
+    if (values + valuesOf(window) > VALUES_PER_QUERY) {
+      yield batch;
+      batch = [];
+      values = 0;
+    }
+    batch.push(window);
+    values += valuesOf(window);
+  }
+  if (batch.length) yield batch;
+}
+
+const CANDIDATE_COLUMNS = [
+  'er.entity_ref',
+  'c.id',
+  'c.number',
+  'c.title',
+  'c.state',
+  'c.planned_start',
+  'c.planned_end',
+];
+
+/**
+ * The stored changes that can conflict with the targets, each with the
+ * entities of the targets' neighbourhood (their entities and those related
+ * to them) it is on: for each neighbourhood entity, only those overlapping
+ * the windows of the targets that entity matters to. A month view's shown
+ * changes are spread over the month, and one min–max span would read every
+ * change of every team in it.
+ */
+async function loadConflictCandidates(
+  knex: Knex,
+  targets: readonly ConflictCandidate[],
+): Promise<{
+  timedTargets: TimedChange[];
+  candidates: Iterable<TimedChange>;
+  relations: EntityRelation[];
+}> {
+  const timedTargets = targets.map(timedCandidate);
+  const placed = timedTargets.filter(
+    t => t.entityRefs.length > 0 && t.state !== 'cancelled',
+  );
+  if (placed.length === 0) {
+    return { timedTargets, candidates: [], relations: [] };
+  }
+  const relations = await relationsOf(knex, [
+    ...new Set(placed.flatMap(t => t.entityRefs)),
+  ]);
+  const entityWindowList = entityWindows(placed, relationsByEntity(relations));
+  const ownKeys = await ownKeysOf(knex, [
+    ...new Set(entityWindowList.map(w => w.entityRef).filter(isAggregating)),
+  ]);
+  const windows = entityWindowList.flatMap(window =>
+    isAggregating(window.entityRef)
+      ? (ownKeys.get(window.entityRef) ?? []).map(key => ({ ...window, key }))
+      : [window],
+  );
+
+  const candidates = new Map<string, TimedChange>();
+  const add = (row: DbRow) => {
+    const id = String(row.id);
+    let candidate = candidates.get(id);
+    if (!candidate) {
+      candidate = timed({
+        id,
+        number: String(row.number),
+        title: String(row.title),
+        state: String(row.state),
+        plannedStart: Number(row.planned_start),
+        plannedEnd:
+          row.planned_end === null ? undefined : Number(row.planned_end),
+        entityRefs: [],
+      });
+      candidates.set(id, candidate);
+    }
+    const entityRef = String(row.entity_ref);
+    if (!candidate.entityRefs.includes(entityRef)) {
+      candidate.entityRefs.push(entityRef);
+    }
+  };
+  if (windows.length === 0) {
+    return { timedTargets, candidates: [], relations };
+  }
+  // Independent reads, run together.
+  const wanted = new Set(windows.map(w => w.entityRef));
+  const found = await Promise.all([
+    ...[...queryBatches(windows)].map(batch => shortCandidates(knex, batch)),
+    multiDayCandidates(knex, windows, wanted),
+  ]);
+  found.flat().forEach(add);
+  return { timedTargets, candidates: candidates.values(), relations };
+}
+
+/**
+ * Changes of at most a day overlapping each entity window, through the
+ * entity's links: one index range per window. A group's or system's link
+ * counts only when the change carries the window's own key (a primary-key
+ * lookup).
+ */
+function shortCandidates(
+  knex: Knex,
+  windows: readonly EntityWindow[],
+): Promise<DbRow[]> {
+  // Times are integers of ours, written as literals so that a query takes
+  // hundreds of windows; casts type them alike on PostgreSQL.
+  const int = (value: number) => {
+    if (!Number.isSafeInteger(value)) {
+      throw new TypeError(`Not an integer: ${value}`);
+    }
+    return `cast(${value} as bigint)`;
+  };
+  const values = knex.raw(
+    `values ${windows
+      .map(
+        w =>
+          `(?, ${int(w.from - ONE_DAY_MS)}, ${int(w.from - 1)}, ${int(w.to)}, ${
+            w.key ? '?, ?' : 'null, null'
+          })`,
+      )
+      .join(', ')}`,
+    windows.flatMap(w =>
+      w.key ? [w.entityRef, w.key.type, w.key.value] : [w.entityRef],
+    ),
+  );
+  // Per window, the entity's links in it and their changes: a nested loop
+  // over the windows with one index range each. Without statistics on the
+  // windows PostgreSQL prefers hashing both tables whole, so there each
+  // window's read is a LATERAL subquery that OFFSET 0 keeps from being
+  // flattened back into that plan.
+  const perWindow = (builder: Knex.QueryBuilder) =>
+    builder
+      .join(`${changeTable.table} as c`, 'c.id', 'er.record_id')
+      .whereRaw('er.entity_ref = w.entity_ref')
+      .where('er.record_table', changeTable.kind)
+      .whereRaw('er.sort_at >= w.look_back')
+      .whereRaw('er.sort_at < w.to_at')
+      .whereNotNull('c.planned_start')
+      .whereRaw('c.planned_start < w.to_at')
+      .whereRaw('coalesce(c.planned_end, c.planned_start) >= w.end_from')
+      .whereNot('c.state', 'cancelled')
+      // The record's key, unique by primary key: a join, as an EXISTS
+      // would be hashed over every change carrying the key.
+      .leftJoin('itops_record_keys as rk', join =>
+        join
+          .onVal('rk.record_table', '=', changeTable.kind)
+          .andOn('rk.record_id', '=', 'c.id')
+          .andOn('rk.key_type', '=', 'w.key_type')
+          .andOn('rk.key_value', '=', 'w.key_value'),
+      )
+      .where(owner =>
+        owner.whereNull('w.key_type').orWhereNotNull('rk.record_id'),
+      )
+      .select(CANDIDATE_COLUMNS);
+  const query = knex.with(
+    'w',
+    ['entity_ref', 'look_back', 'end_from', 'to_at', 'key_type', 'key_value'],
+    values,
+  );
+  if (knex.client.dialect === 'postgresql') {
+    return query
+      .select('x.*')
+      .from(
+        knex.raw('w cross join lateral (? offset 0) as x', [
+          perWindow(knex(`${ENTITY_RECORDS} as er`)),
+        ]),
+      );
+  }
+  // SQLite, left to itself, walks every change link and scans the windows
+  // for each; CROSS JOIN fixes its loop order to windows first.
+  return perWindow(
+    query.from('w').joinRaw(`cross join ${ENTITY_RECORDS} as er`),
+  );
+}
+
+/**
+ * The few changes longer than a day overlapping the windows' span, from
+ * their partial index, each with the entities it is on among `wanted`
+ * (those whose own keys it carries, as the calendar lists them). Their
+ * entities are looked up only when there are any: usually there are none,
+ * and one query finds that.
+ */
+async function multiDayCandidates(
+  knex: Knex,
+  windows: readonly EntityWindow[],
+  wanted: ReadonlySet<string>,
+): Promise<DbRow[]> {
+  const from = Math.min(...windows.map(w => w.from));
+  const to = Math.max(...windows.map(w => w.to));
+  const rows: DbRow[] = await knex(`${changeTable.table} as c`)
+    .whereRaw(MULTI_DAY_CHANGE)
+    .where('c.planned_end', '>=', from)
+    .where('c.planned_start', '<', to)
+    .whereNot('c.state', 'cancelled')
+    .select(CANDIDATE_COLUMNS.filter(column => column.startsWith('c.')));
+  if (rows.length === 0) return [];
+  const entitiesOf = await directEntityRefs(
+    knex,
+    rows.map(row => Number(row.id)),
+  );
+  return rows.flatMap(row =>
+    (entitiesOf.get(Number(row.id)) ?? [])
+      .filter(ref => wanted.has(ref))
+      .map(ref => ({ ...row, entity_ref: ref })),
+  );
+}
