@@ -117,7 +117,12 @@ function LocationProbe() {
   return <span data-testid="location">{useLocation().search}</span>;
 }
 
-function render(search: string) {
+/**
+ * Renders the calendar and waits for the test app to settle: a test that
+ * starts waiting while the render's own act() is still pending overlaps
+ * the two, and React may then never commit the month.
+ */
+async function render(search: string) {
   const requests: URL[] = [];
   server.use(
     http.get(`${BASE}/calendar/days`, ({ request }) => {
@@ -197,24 +202,22 @@ function render(search: string) {
     userEntityRef: 'user:default/guest',
     ownershipEntityRefs: ['user:default/guest', 'group:default/payments-team'],
   });
-  return {
-    requests,
-    rendered: renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [itopsApiRef, client],
-          [identityApiRef, identity],
-        ]}
-      >
-        <ChangeCalendarContent />
-        <LocationProbe />
-      </TestApiProvider>,
-      {
-        routeEntries: [`/itops/changes${search}`],
-        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-      },
-    ),
-  };
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [itopsApiRef, client],
+        [identityApiRef, identity],
+      ]}
+    >
+      <ChangeCalendarContent />
+      <LocationProbe />
+    </TestApiProvider>,
+    {
+      routeEntries: [`/itops/changes${search}`],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
+  );
+  return { requests };
 }
 
 const location = () =>
@@ -232,7 +235,7 @@ describe('ChangeCalendarContent', () => {
   });
 
   it('shows the month with type colours, flags, freeze bands, today and overflow, for my teams', async () => {
-    const { requests } = render('');
+    const { requests } = await render('');
     const tenth = await screen.findByTestId('day-2026-12-10', {}, WAIT);
     expect(screen.getByTestId('period')).toHaveTextContent('December 2026');
     expect(within(tenth).getByText('Today')).toBeInTheDocument();
@@ -270,7 +273,7 @@ describe('ChangeCalendarContent', () => {
   });
 
   it('switches views and periods, keeping them in the URL', async () => {
-    const { requests } = render('?view=month&date=2026-12-10');
+    const { requests } = await render('?view=month&date=2026-12-10');
     await screen.findByTestId('day-2026-12-10', {}, WAIT);
 
     await userEvent.click(screen.getByRole('button', { name: 'Week' }));
@@ -303,7 +306,7 @@ describe('ChangeCalendarContent', () => {
   });
 
   it('opens the agenda from "+N more" and pages through it', async () => {
-    const { requests } = render('?view=month&date=2026-12-10&owner=all');
+    const { requests } = await render('?view=month&date=2026-12-10&owner=all');
     await userEvent.click(await screen.findByText('+5 more', {}, WAIT));
     await waitFor(() => expect(location().get('view')).toBe('agenda'), WAIT);
     expect(await screen.findByTestId('agenda-CHG0001')).toHaveTextContent(
@@ -321,7 +324,7 @@ describe('ChangeCalendarContent', () => {
   });
 
   it('filters by type and free text through the URL and the request', async () => {
-    const { requests } = render('?view=month&date=2026-12-10');
+    const { requests } = await render('?view=month&date=2026-12-10');
     await screen.findByTestId('day-2026-12-10', {}, WAIT);
 
     fireEvent.mouseDown(screen.getByLabelText('Type'));
@@ -342,7 +345,7 @@ describe('ChangeCalendarContent', () => {
   });
 
   it('opens the detail drawer with approval, implementer, entities and conflict reasons', async () => {
-    render('?view=month&date=2026-12-10');
+    await render('?view=month&date=2026-12-10');
     await userEvent.click(
       await screen.findByTestId('change-CHG0001', {}, WAIT),
     );
