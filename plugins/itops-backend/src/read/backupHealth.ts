@@ -65,25 +65,46 @@ const SEVERITY: ReadonlyArray<Exclude<BackupResult, 'running'>> = [
 ];
 
 /**
- * Derives the backup health of an entity with a handful of aggregate
- * queries; nothing proportional to its run history is loaded.
- *
- * - `lastRestorePointAt`: newest `restorePointAt` of a backup run; for runs
- *   whose source does not report restore points, the end of a successful
- *   or warning run stands in for it.
- * - `status`: `failing` when a job's latest finished run failed; else
- *   `stale` when the newest restore point is older than the declared RPO
- *   (or there is none); else `warning` when a latest run warned or the
- *   latest restore test did not succeed; `ok`; `none` without jobs or runs.
+ * What the backup health of an entity is derived from: aggregates of its
+ * jobs and runs as of `at`, free of the time they are read at, so that
+ * they can be stored (in the entity's rollup) and judged later.
  */
-export async function entityBackupHealth(
+export type BackupHealthInputs = {
+  /** When they were read; the 30-day success window ends here. */
+  at: number;
+  jobCount: number;
+  /** Backup runs of any age. */
+  runs: number;
+  finished30d: number;
+  good30d: number;
+  lastPoint?: number;
+  latestPerJob: Array<{
+    result: Exclude<BackupResult, 'running'>;
+    startedAt: number;
+    failedObjects: string[];
+  }>;
+  /** The soonest next run of an enabled job that was still ahead at `at`. */
+  nextRunAt?: number;
+  lastRestoreTest?: {
+    at: number;
+    result: BackupResult;
+    jobName: string;
+    failedObjects: string[];
+  };
+};
+
+/**
+ * Reads the {@link BackupHealthInputs} of an entity with a handful of
+ * aggregate queries; nothing proportional to its run history is loaded.
+ */
+export async function readBackupHealthInputs(
   knex: Knex,
   entityRef: string,
   now: number,
-): Promise<EntityBackupHealth> {
+): Promise<BackupHealthInputs> {
   const runIds = () => entityRunIds(knex, entityRef);
   const since = now - SUCCESS_RATE_WINDOW_MS;
-  const [totals, latestPerJob, restoreTest, jobs, entity] = await Promise.all([
+  const [totals, latestPerJob, restoreTest, jobs] = await Promise.all([
     knex(`${backupRunTable.table} as r`)
       .whereIn('r.id', runIds())
       .where('r.kind', 'backup')
@@ -126,15 +147,56 @@ export async function entityBackupHealth(
           [true, now],
         ),
       ),
-    knex('itops_entities').where('entity_ref', entityRef).first('rpo'),
   ]);
-
   const lastPoint = fromDbNumber(totals?.last_point);
+  const nextRunAt = fromDbNumber(jobs?.next_run_at);
+  return {
+    at: now,
+    jobCount: Number(jobs?.jobs ?? 0),
+    runs: Number(totals?.runs ?? 0),
+    finished30d: Number(totals?.finished ?? 0),
+    good30d: Number(totals?.good ?? 0),
+    ...(lastPoint !== undefined ? { lastPoint } : {}),
+    latestPerJob,
+    ...(nextRunAt !== undefined ? { nextRunAt } : {}),
+    ...(restoreTest
+      ? {
+          lastRestoreTest: {
+            at: Number(restoreTest.ended_at ?? restoreTest.started_at),
+            result: restoreTest.result as BackupResult,
+            jobName: String(restoreTest.job_name),
+            failedObjects: jsonList(restoreTest.failed_objects),
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * Judges the backup health of an entity at `now` from its
+ * {@link BackupHealthInputs} and declared RPO.
+ *
+ * - `lastRestorePointAt`: newest `restorePointAt` of a backup run; for runs
+ *   whose source does not report restore points, the end of a successful
+ *   or warning run stands in for it.
+ * - `status`: `failing` when a job's latest finished run failed; else
+ *   `stale` when the newest restore point is older than the declared RPO
+ *   (or there is none); else `warning` when a latest run warned or the
+ *   latest restore test did not succeed; `ok`; `none` without jobs or runs.
+ * - `nextRunAt`: left out once it has passed, as the run after it is not
+ *   known before the next sync.
+ */
+export function backupHealthOf(
+  inputs: BackupHealthInputs,
+  rpo: string | null | undefined,
+  now: number,
+): EntityBackupHealth {
+  const { lastPoint, latestPerJob, lastRestoreTest } = inputs;
   const lastResult = worst(latestPerJob.map(run => run.result));
   const lastRunAt = max(latestPerJob.map(run => run.startedAt));
   const health: EntityBackupHealth = {
     status: 'none',
-    jobCount: Number(jobs?.jobs ?? 0),
+    jobCount: inputs.jobCount,
     ...(lastPoint !== undefined
       ? {
           lastRestorePointAt: fromDbTime(lastPoint),
@@ -143,9 +205,9 @@ export async function entityBackupHealth(
       : {}),
     ...(lastResult ? { lastResult } : {}),
     ...(lastRunAt !== undefined ? { lastRunAt: fromDbTime(lastRunAt) } : {}),
-    successRate30d: ratio(totals?.good, totals?.finished),
-    ...(jobs?.next_run_at !== null && jobs?.next_run_at !== undefined
-      ? { nextRunAt: fromDbTime(jobs.next_run_at) }
+    successRate30d: ratio(inputs.good30d, inputs.finished30d),
+    ...(inputs.nextRunAt !== undefined && inputs.nextRunAt >= now
+      ? { nextRunAt: fromDbTime(inputs.nextRunAt) }
       : {}),
     failedObjects: [
       ...new Set(
@@ -154,13 +216,32 @@ export async function entityBackupHealth(
           .flatMap(run => run.failedObjects),
       ),
     ].sort(),
-    ...(restoreTest
-      ? { lastRestoreTest: restoreTestSummary(restoreTest, now) }
+    ...(lastRestoreTest
+      ? {
+          lastRestoreTest: {
+            ...lastRestoreTest,
+            at: fromDbTime(lastRestoreTest.at)!,
+            ageMs: Math.max(0, now - lastRestoreTest.at),
+          },
+        }
       : {}),
-    ...(entity?.rpo ? { rpo: rpoCompliance(entity.rpo, lastPoint, now) } : {}),
+    ...(rpo ? { rpo: rpoCompliance(rpo, lastPoint, now) } : {}),
   };
-  health.status = statusOf(health, Number(totals?.runs ?? 0));
+  health.status = statusOf(health, inputs.runs);
   return health;
+}
+
+/** The entity's backup health now, from its stored jobs and runs. */
+export async function entityBackupHealth(
+  knex: Knex,
+  entityRef: string,
+  now: number,
+): Promise<EntityBackupHealth> {
+  const [inputs, entity] = await Promise.all([
+    readBackupHealthInputs(knex, entityRef, now),
+    knex('itops_entities').where('entity_ref', entityRef).first('rpo'),
+  ]);
+  return backupHealthOf(inputs, entity?.rpo, now);
 }
 
 /**
@@ -240,17 +321,6 @@ async function latestFinishedRunPerJob(
     startedAt: Number(row.started_at),
     failedObjects: jsonList(row.failed_objects),
   }));
-}
-
-function restoreTestSummary(row: Record<string, any>, now: number) {
-  const at = Number(row.ended_at ?? row.started_at);
-  return {
-    at: fromDbTime(at)!,
-    ageMs: Math.max(0, now - at),
-    result: row.result as BackupResult,
-    jobName: String(row.job_name),
-    failedObjects: jsonList(row.failed_objects),
-  };
 }
 
 /** Reads an RPO annotation; `met` compares it with the newest restore point's age. */
