@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { RecordKind } from './recordTables';
+import { markEntitiesStale, markStale } from './rollupStaleness';
 
 /** The materialised record → entity relation (see its migration). */
 export const ENTITY_RECORDS = 'itops_entity_records';
@@ -79,10 +80,22 @@ function placeholders(count: number): string {
   return new Array(count).fill('?').join(', ');
 }
 
+/** Refs of the entities linked to these records, for marking their rollups stale. */
+function linkedEntityRefs(
+  trx: Knex.Transaction,
+  kind: RecordKind,
+  recordIds: Knex.QueryBuilder | ReadonlyArray<number | string>,
+): Knex.QueryBuilder {
+  return trx(ENTITY_RECORDS)
+    .where('record_table', kind)
+    .whereIn('record_id', recordIds as any)
+    .select('entity_ref');
+}
+
 /**
  * Rewrites the entity links of records just written, in the caller's
  * transaction, after their keys: a record whose keys or sort columns changed
- * moves with them.
+ * moves with them. The rollups of the entities it leaves and joins go stale.
  */
 export async function relinkRecords(
   trx: Knex.Transaction,
@@ -91,6 +104,7 @@ export async function relinkRecords(
 ): Promise<void> {
   for (let i = 0; i < recordIds.length; i += IDS_PER_STATEMENT) {
     const ids = recordIds.slice(i, i + IDS_PER_STATEMENT);
+    await markStale(trx, linkedEntityRefs(trx, kind, ids));
     await trx(ENTITY_RECORDS)
       .where('record_table', kind)
       .whereIn('record_id', ids)
@@ -99,18 +113,20 @@ export async function relinkRecords(
       insertLinksSql(kind, `rk.record_id in (${placeholders(ids.length)})`),
       [kind, ...ids],
     );
+    await markStale(trx, linkedEntityRefs(trx, kind, ids));
   }
 }
 
 /**
- * Removes the links of records about to be deleted; `recordIds` may be a
- * subquery.
+ * Removes the links of records about to be deleted, whose entities' rollups
+ * go stale; `recordIds` may be a subquery.
  */
 export async function unlinkRecords(
   trx: Knex.Transaction,
   kind: RecordKind,
   recordIds: Knex.QueryBuilder | ReadonlyArray<number | string>,
 ): Promise<void> {
+  await markStale(trx, linkedEntityRefs(trx, kind, recordIds));
   await trx(ENTITY_RECORDS)
     .where('record_table', kind)
     .whereIn('record_id', recordIds as any)
@@ -119,7 +135,7 @@ export async function unlinkRecords(
 
 /**
  * Rewrites all links of the given entities from their current keys, after
- * the mapping changed them.
+ * the mapping changed them; their rollups go stale.
  */
 export async function relinkEntities(
   trx: Knex.Transaction,
@@ -127,6 +143,7 @@ export async function relinkEntities(
 ): Promise<void> {
   for (let i = 0; i < entityRefs.length; i += IDS_PER_STATEMENT) {
     const refs = entityRefs.slice(i, i + IDS_PER_STATEMENT);
+    await markEntitiesStale(trx, refs);
     await trx(ENTITY_RECORDS).whereIn('entity_ref', refs).delete();
     for (const kind of RECORD_KINDS) {
       await trx.raw(
