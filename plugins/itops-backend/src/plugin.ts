@@ -14,7 +14,9 @@ import { ItopsDatabase } from './database/ItopsDatabase';
 import { KpiCalculator } from './kpis/KpiCalculator';
 import { EntityMapper } from './mapping/EntityMapper';
 import { ItopsReadStore } from './read/ItopsReadStore';
+import { EntityRollups } from './rollups/EntityRollups';
 import { AreaAccess } from './service/access';
+import { DAY_MS } from './service/params';
 import { createRouter } from './service/router';
 import { SyncEngine } from './sync/SyncEngine';
 
@@ -101,17 +103,26 @@ export const itopsPlugin = createBackendPlugin({
           scheduler,
           logger: logger.child({ component: 'calendar' }),
         });
+        const kpiWindowDays =
+          config.getOptionalNumber('itops.kpis.windowDays') ??
+          DEFAULT_KPI_WINDOW_DAYS;
+        const kpis = KpiCalculator.create({ knex });
+        const rollups = EntityRollups.create({
+          knex,
+          kpis,
+          kpiWindowMs: kpiWindowDays * DAY_MS,
+          logger: logger.child({ component: 'rollups' }),
+        });
         httpRouter.use(
           await createRouter({
             calendar: calendar.routeOptions,
             database: itopsDatabase,
             sources,
             store: ItopsReadStore.create({ knex }),
-            kpis: KpiCalculator.create({ knex }),
+            kpis,
+            rollups,
             access: AreaAccess.create({ httpAuth, permissions }),
-            kpiWindowDays:
-              config.getOptionalNumber('itops.kpis.windowDays') ??
-              DEFAULT_KPI_WINDOW_DAYS,
+            kpiWindowDays,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
@@ -126,6 +137,7 @@ export const itopsPlugin = createBackendPlugin({
           scheduler,
           config,
           logger: logger.child({ component: 'sync' }),
+          onStoreChanged: () => rollups.nudge(),
         });
         await syncEngine.start();
         await calendar.start();
@@ -136,8 +148,12 @@ export const itopsPlugin = createBackendPlugin({
           scheduler,
           config,
           logger: logger.child({ component: 'mapping' }),
-          onChange: () => syncEngine.triggerSnapshotSyncs(),
+          onChange: () => {
+            rollups.nudge();
+            return syncEngine.triggerSnapshotSyncs();
+          },
         }).start();
+        await rollups.start(scheduler);
         await compliance.start();
       },
     });

@@ -542,6 +542,32 @@ describe('SyncEngine', () => {
     ]);
   });
 
+  it('tells when a scheduled run changed the store, and only then', async () => {
+    const knex = await migrate(await databases.init('SQLITE_3'));
+    const scheduler = mockServices.scheduler.mock();
+    const incidents = new FakeReader<IncidentRecord>();
+    const onStoreChanged = jest.fn();
+    const engine = SyncEngine.create({
+      knex,
+      sources: [fakeSource({ incidents })],
+      scheduler,
+      config: new ConfigReader({}),
+      logger: mockServices.logger.mock(),
+      onStoreChanged,
+    });
+    await engine.start();
+    const [[{ fn }]] = scheduler.scheduleTask.mock.calls;
+
+    incidents.respond(batch([], 'w0'));
+    await fn(new AbortController().signal);
+    expect(onStoreChanged).not.toHaveBeenCalled();
+
+    // A run that fails after writing a batch still changed the store.
+    incidents.respond(batch([incident('INC1')], 'w1'), new Error('HTTP 503'));
+    await fn(new AbortController().signal);
+    expect(onStoreChanged).toHaveBeenCalledTimes(1);
+  });
+
   it('never throws out of a scheduled task, even without a database', async () => {
     const knex = await migrate(await databases.init('SQLITE_3'));
     const { engine, scheduler, logger } = setup(knex);

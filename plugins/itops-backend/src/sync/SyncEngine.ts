@@ -72,6 +72,11 @@ export interface SyncEngineOptions {
   /** The root config; `itops.sync` is read from it. */
   config: Config;
   logger: LoggerService;
+  /**
+   * Called after a scheduled run that wrote or deleted records, failed or
+   * not: what is derived from the store (the entity rollups) catches up.
+   */
+  onStoreChanged?: () => void;
 }
 
 /**
@@ -87,6 +92,7 @@ export class SyncEngine {
   readonly #scheduler: SchedulerService;
   readonly #logger: LoggerService;
   readonly #config: ReadonlyMap<ItopsCapability, CapabilitySyncConfig>;
+  readonly #onStoreChanged?: () => void;
 
   /** Reads the sync config, failing fast on invalid schedules. */
   static create(options: SyncEngineOptions): SyncEngine {
@@ -99,6 +105,7 @@ export class SyncEngine {
     this.#sources = options.sources;
     this.#scheduler = options.scheduler;
     this.#logger = options.logger;
+    this.#onStoreChanged = options.onStoreChanged;
     this.#config = new Map(
       ITOPS_CAPABILITIES.map(c => [
         c,
@@ -183,7 +190,10 @@ export class SyncEngine {
       taskInstanceId: randomUUID(),
     });
     try {
-      await this.#run(source, capability, { signal }, logger);
+      const result = await this.#run(source, capability, { signal }, logger);
+      if (result.written > 0 || result.deleted > 0) {
+        this.#onStoreChanged?.();
+      }
     } catch (error) {
       // Only the bookkeeping itself (e.g. a lost database) gets here; the
       // scheduler must keep the task alive for the next run regardless.
