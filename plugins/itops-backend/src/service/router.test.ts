@@ -7,6 +7,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { Knex } from 'knex';
 import request from 'supertest';
 import {
   backupJobTable,
@@ -16,7 +17,9 @@ import {
   incidentTable,
   onCallTable,
 } from '../database/recordTables';
+import { KpiCalculator } from '../kpis/KpiCalculator';
 import { itopsPlugin } from '../plugin';
+import { EntityRollups } from '../rollups/EntityRollups';
 import { ItopsFixtures } from '../__testUtils__/itopsFixtures';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 
@@ -164,7 +167,25 @@ describe('ITOps read API', () => {
       request(server)
         .get(path)
         .set('Authorization', mockCredentials.user.header());
-    return { get, permissions };
+    return { get, permissions, knex };
+  }
+
+  /** Computes the rollups the plugin's refresher would, for the test's config. */
+  function refreshRollups(knex: Knex) {
+    return EntityRollups.create({
+      knex,
+      kpis: KpiCalculator.create({ knex }),
+      kpiWindowMs: 30 * DAY,
+    }).refresh();
+  }
+
+  /** Drops what depends on the instant of the request: the window and ages. */
+  function withoutAges(body: unknown): unknown {
+    return JSON.parse(JSON.stringify(body), (key, value) =>
+      key === 'window' || key.endsWith('AgeMs') || key === 'ageMs'
+        ? undefined
+        : value,
+    );
   }
 
   it.each(databases.eachSupportedId())(
@@ -216,6 +237,86 @@ describe('ITOps read API', () => {
       });
       const { from, to } = response.body.kpis.window;
       expect(Date.parse(to) - Date.parse(from)).toBe(30 * DAY);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'answers the summary and KPIs from fresh rollups as the live queries do on %p',
+    async databaseId => {
+      const { get, knex } = await start(databaseId);
+      let queries = 0;
+      knex.on('query', () => {
+        queries++;
+      });
+      const measured = async (path: string) => {
+        queries = 0;
+        const response = await get(path);
+        expect(response.status).toBe(200);
+        return { body: response.body, queries };
+      };
+      const live = {
+        summary: await measured(`${BASE}/summary`),
+        kpis: await measured(`${BASE}/kpis`),
+      };
+
+      expect(await refreshRollups(knex)).toBe(1);
+      const rolledUp = {
+        summary: await measured(`${BASE}/summary`),
+        kpis: await measured(`${BASE}/kpis`),
+      };
+
+      expect(withoutAges(rolledUp.summary.body)).toEqual(
+        withoutAges(live.summary.body),
+      );
+      expect(withoutAges(rolledUp.kpis.body)).toEqual(
+        withoutAges(live.kpis.body),
+      );
+      const { from, to } = rolledUp.kpis.body.window;
+      expect(Date.parse(to) - Date.parse(from)).toBe(30 * DAY);
+      expect(rolledUp.summary.body.kpis.window).toEqual(
+        rolledUp.kpis.body.window,
+      );
+      // No aggregate ran: the rollup replaced them.
+      expect(rolledUp.summary.queries).toBeLessThan(live.summary.queries);
+      expect(rolledUp.kpis.queries).toBeLessThan(live.kpis.queries);
+
+      // A record written since makes the answer live again.
+      await (
+        await ItopsFixtures.create(knex)
+      ).record(incidentTable, {
+        externalId: 'incident-6',
+        number: 'INC6',
+        title: 'Incident INC6',
+        state: 'new',
+        priority: 3,
+        openedAt: at(-HOUR),
+        keys: [payments],
+      });
+      const after = await get(`${BASE}/summary`);
+      expect(after.body.incidents.openByPriority['3']).toBe(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'marks denied areas of rolled-up answers too on %p',
+    async databaseId => {
+      const { get, knex } = await start(databaseId, {
+        deny: ['itops.incident.read', 'itops.backup.read'],
+      });
+      await refreshRollups(knex);
+
+      const summary = await get(`${BASE}/summary`);
+      expect(summary.body.incidents).toEqual({ forbidden: true });
+      expect(summary.body.backups).toEqual({ forbidden: true });
+      expect(summary.body.kpis.mttr).toEqual({ forbidden: true });
+      expect(summary.body.kpis.changeSuccessRate.value).toBe(1);
+      const kpis = await get(`${BASE}/kpis`);
+      expect(kpis.body.incidents).toEqual({ forbidden: true });
+      expect(kpis.body.backups).toEqual({ forbidden: true });
+      expect(kpis.body.changes.successRate.value).toBe(1);
+      expect(JSON.stringify([summary.body, kpis.body])).not.toMatch(
+        /INC\d|mttr":\{"valueMs/,
+      );
     },
   );
 

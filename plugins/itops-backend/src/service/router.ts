@@ -9,12 +9,14 @@ import {
   registerCalendarRoutes,
 } from '../calendar/routes';
 import type { ItopsReadStore } from '../read/ItopsReadStore';
+import type { EntityRollups } from '../rollups/EntityRollups';
 import { createOpenApiRouter } from '../schema/openapi';
 import type { AreaAccess } from './access';
 import { DAY_MS, entityRefOf, optionalRangeOf, rangeOf } from './params';
 import {
   DEFAULT_TREND_BUCKETS,
   entityKpis,
+  entityKpisOfRollup,
   entityKpiTrend,
   entitySummary,
   KPI_AREAS,
@@ -29,6 +31,8 @@ export interface RouterOptions {
   sources: readonly ItopsSource[];
   store: ItopsReadStore;
   kpis: KpiCalculator;
+  /** Precomputed summaries and default-window KPIs, used while fresh. */
+  rollups: EntityRollups;
   access: AreaAccess;
   /** Default KPI window, `itops.kpis.windowDays`. */
   kpiWindowDays: number;
@@ -45,7 +49,8 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { database, sources, store, kpis, access, kpiWindowDays } = options;
+  const { database, sources, store, kpis, rollups, access, kpiWindowDays } =
+    options;
   const router = await createOpenApiRouter();
 
   async function entityOf(entityRef: string) {
@@ -83,6 +88,7 @@ export async function createRouter(
       await entitySummary({
         store,
         calendar: options.calendar.calendar,
+        rollups,
         entity,
         allowed,
         kpiWindow: kpiWindow(),
@@ -144,6 +150,13 @@ export async function createRouter(
   router.get('/entities/:kind/:namespace/:name/kpis', async (req, res) => {
     const allowed = await kpiAreas(req);
     const { entityRef } = await entityOf(entityRefOf(req.params));
+    if (req.query.from === undefined && req.query.to === undefined) {
+      const { facts } = await rollups.read(entityRef, { nextChange: false });
+      if (facts) {
+        res.json(entityKpisOfRollup({ facts, allowed, now: store.now() }));
+        return;
+      }
+    }
     const window = rangeOf(req.query, {
       fallback: kpiWindow(),
       maxDays: RANGE_MAX_DAYS,

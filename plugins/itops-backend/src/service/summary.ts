@@ -1,10 +1,17 @@
 import type { CalendarService } from '../calendar/CalendarService';
 import type { RecordKind } from '../database/recordTables';
 import type { KpiCalculator } from '../kpis/KpiCalculator';
-import { backupHealthWithoutRuns } from '../read/backupHealth';
+import {
+  backupHealthOf,
+  backupHealthWithoutRuns,
+  type EntityBackupHealth,
+} from '../read/backupHealth';
 import type { ItopsEntity } from '../read/entities';
 import type { ItopsReadStore } from '../read/ItopsReadStore';
 import type { TimeRange } from '../read/records';
+import type { SummaryFacts } from '../read/summaryFacts';
+import type { EntityRollups, RollupRead } from '../rollups/EntityRollups';
+import type { RollupFacts } from '../rollups/rollupFacts';
 
 /** What a denied area of the summary or KPIs is replaced with. */
 export const FORBIDDEN = { forbidden: true } as const;
@@ -35,29 +42,68 @@ function isoWindow(window: TimeRange) {
   };
 }
 
+/** The summary's facts with the KPI window they cover and the entity's backup health. */
+type SummaryBasis = SummaryFacts & {
+  kpiWindow: TimeRange;
+  /** Called only when backups are allowed and the entity has some. */
+  backupHealth(): Promise<EntityBackupHealth>;
+};
+
+/** The summary's facts from a fresh rollup: no aggregate runs. */
+function basisOfRollup(
+  rollup: RollupRead & { facts: RollupFacts },
+  now: number,
+): SummaryBasis {
+  const { facts, rpo } = rollup;
+  return {
+    kinds: new Set(facts.kinds),
+    openByPriority: facts.openByPriority,
+    mttr: facts.kpis.incidents.mttr,
+    changeSuccessRate: facts.kpis.changes.successRate,
+    ...(rollup.nextChangeId !== undefined
+      ? { nextChangeId: rollup.nextChangeId }
+      : {}),
+    ...(rpo ? { rpo } : {}),
+    kpiWindow: facts.kpis.window,
+    backupHealth: async () =>
+      facts.backupHealth
+        ? backupHealthOf(facts.backupHealth, rpo, now)
+        : backupHealthWithoutRuns(rpo, now),
+  };
+}
+
 /**
  * The entity tab's first view in one response. Counts and KPI headlines
- * come from one query ({@link ItopsReadStore.summaryFacts}); the records
- * behind them (shifts, the next change, freezes, backup jobs) load in
- * parallel. Denied areas are `{ forbidden: true }` instead of failing the
- * whole summary, so the tab can still show what the user may see, and cost
- * no query.
+ * come from the entity's rollup when it is fresh, else from one query
+ * ({@link ItopsReadStore.summaryFacts}); the records behind them (shifts,
+ * the next change, freezes) load in parallel. Denied areas are
+ * `{ forbidden: true }` instead of failing the whole summary, so the tab
+ * can still show what the user may see, and cost no query.
  */
 export async function entitySummary(options: {
   store: ItopsReadStore;
   calendar: CalendarService;
+  rollups: EntityRollups;
   entity: ItopsEntity;
   allowed: Record<(typeof SUMMARY_AREAS)[number], boolean>;
   kpiWindow: TimeRange;
 }) {
-  const { store, calendar, entity, allowed, kpiWindow } = options;
+  const { store, calendar, rollups, entity, allowed, kpiWindow } = options;
   const ref = entity.entityRef;
-  const facts = await store.summaryFacts(ref, {
-    kpiWindow,
-    incidents: allowed.incidents,
-    changes: allowed.changes,
-    backups: allowed.backups,
-  });
+  const now = store.now();
+  const rollup = await rollups.read(ref, { nextChange: allowed.changes });
+  const facts: SummaryBasis = rollup.facts
+    ? basisOfRollup({ ...rollup, facts: rollup.facts }, now)
+    : {
+        ...(await store.summaryFacts(ref, {
+          kpiWindow,
+          incidents: allowed.incidents,
+          changes: allowed.changes,
+          backups: allowed.backups,
+        })),
+        kpiWindow,
+        backupHealth: () => store.backupHealth(ref),
+      };
   const available = (...kinds: RecordKind[]) => ({
     forbidden: false as const,
     available: kinds.some(kind => facts.kinds.has(kind)),
@@ -67,10 +113,10 @@ export async function entitySummary(options: {
     ifAllowed(allowed.oncall, async () => {
       const area = available('oncall');
       // Services rarely have rotas of their own; their teams do.
-      const { now, next } = area.available
+      const shifts = area.available
         ? await store.onCall(ref)
         : { now: [], next: [] };
-      return { ...area, now, next };
+      return { ...area, now: shifts.now, next: shifts.next };
     }),
     ifAllowed(allowed.changes, async () => {
       const [nextChange, freeze] = await Promise.all([
@@ -79,7 +125,7 @@ export async function entitySummary(options: {
           : store.changeById(facts.nextChangeId),
         // The calendar's answer, so windows from config count as well as
         // synced blackout schedules.
-        calendar.freezeStatus(ref, store.now()),
+        calendar.freezeStatus(ref, now),
       ]);
       return {
         ...available('change'),
@@ -97,9 +143,9 @@ export async function entitySummary(options: {
       return {
         ...area,
         health: area.available
-          ? await store.backupHealth(ref)
+          ? await facts.backupHealth()
           : // Nothing to aggregate; only the declared RPO is needed.
-            backupHealthWithoutRuns(facts.rpo, store.now()),
+            backupHealthWithoutRuns(facts.rpo, now),
       };
     }),
   ]);
@@ -118,7 +164,7 @@ export async function entitySummary(options: {
     changes,
     backups,
     kpis: {
-      window: isoWindow(kpiWindow),
+      window: isoWindow(facts.kpiWindow),
       mttr: allowed.incidents ? facts.mttr! : FORBIDDEN,
       changeSuccessRate: allowed.changes ? facts.changeSuccessRate! : FORBIDDEN,
     },
@@ -147,6 +193,37 @@ export async function entityKpis(options: {
     ifAllowed(allowed.backups, () => kpis.backups(entityRef, window, now)),
   ]);
   return { window: isoWindow(window), incidents, changes, backups };
+}
+
+/**
+ * {@link entityKpis} of the default window from a fresh rollup: the
+ * window it was computed for, and the age of the last successful backup
+ * as of now.
+ */
+export function entityKpisOfRollup(options: {
+  facts: RollupFacts;
+  allowed: KpiAccess;
+  now: number;
+}) {
+  const { facts, allowed, now } = options;
+  const { backups } = facts.kpis;
+  const lastSuccess =
+    backups.lastSuccessAt === undefined
+      ? undefined
+      : Date.parse(backups.lastSuccessAt);
+  return {
+    window: isoWindow(facts.kpis.window),
+    incidents: allowed.incidents ? facts.kpis.incidents : FORBIDDEN,
+    changes: allowed.changes ? facts.kpis.changes : FORBIDDEN,
+    backups: allowed.backups
+      ? {
+          ...backups,
+          ...(lastSuccess !== undefined
+            ? { lastSuccessAgeMs: Math.max(0, now - lastSuccess) }
+            : {}),
+        }
+      : FORBIDDEN,
+  };
 }
 
 /** An entity's KPI trend: per bucket, the KPIs of its window, denied areas marked. */

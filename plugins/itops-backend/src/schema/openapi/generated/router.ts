@@ -60,7 +60,7 @@ export const spec = {
         operationId: 'GetEntitySummary',
         summary: 'What the entity tab shows first, in one request.',
         description:
-          'On-call now and next, open incidents by priority, the next upcoming\nchange, the freeze status, backup health and the KPI headline (MTTR\nand change success rate over the default KPI window). Areas the\ncaller may not read are `{ "forbidden": true }`; `available` tells\nwhether the entity has any records of an area.\n',
+          'On-call now and next, open incidents by priority, the next upcoming\nchange, the freeze status, backup health and the KPI headline (MTTR\nand change success rate over the default KPI window). Areas the\ncaller may not read are `{ "forbidden": true }`; `available` tells\nwhether the entity has any records of an area. Counts and the KPI\nheadline come from the entity\'s rollup when it is fresh (no record\nof the entity written since, at most 15 minutes old), in which case\n`kpis.window` is the window the rollup was computed for and ends\nwhen it was computed.\n',
         parameters: [
           {
             $ref: '#/components/parameters/kind',
@@ -343,7 +343,7 @@ export const spec = {
         summary:
           'Incident, change and backup KPIs of the entity over a window.',
         description:
-          'Default window: the last `itops.kpis.windowDays` days (90); at most\n366 days. Each area needs its read permission and is\n`{ "forbidden": true }` without it; 403 when every area is denied.\n',
+          'Default window: the last `itops.kpis.windowDays` days (90); at most\n366 days. Each area needs its read permission and is\n`{ "forbidden": true }` without it; 403 when every area is denied.\nWithout `from` and `to`, the KPIs come from the entity\'s rollup when\nit is fresh (see the summary), and `window` is the rollup\'s.\n',
         parameters: [
           {
             $ref: '#/components/parameters/kind',
