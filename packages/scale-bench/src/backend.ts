@@ -85,6 +85,12 @@ export async function startScaleBackend(options: {
   urls: Partial<Record<SystemName, string>>;
   catalog: Entity[];
   jiraSla: boolean;
+  /**
+   * Run every scheduled task once before returning (the default): the
+   * mapping, the full syncs, the rollups and compliance. Off to serve a
+   * database synced earlier as it is.
+   */
+  runTasksOnStartup?: boolean;
 }): Promise<ScaleBackend> {
   const { urls } = options;
   const backend = await startTestBackend({
@@ -97,9 +103,11 @@ export async function startScaleBackend(options: {
         data: { itops: sourcesConfig(urls, options) },
       }),
       mockServices.database.factory({ knex: options.knex }),
-      mockServices.scheduler.factory({
-        includeInitialDelayedTasksOnStartup: true,
-      }),
+      mockServices.scheduler.factory(
+        options.runTasksOnStartup === false
+          ? { skipTaskRunOnStartup: true }
+          : { includeInitialDelayedTasksOnStartup: true },
+      ),
       catalogServiceMock.factory({ entities: options.catalog }),
     ],
   });

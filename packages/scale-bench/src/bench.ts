@@ -8,10 +8,14 @@
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs packages/scale-bench/src/bench.ts --db sqlite --scale 0.01
  */
-import { mb } from '@backstage-itops/plugin-itops-backend/testUtils';
+import {
+  mb,
+  refreshEntityRollups,
+  waitForFreshRollups,
+} from '@backstage-itops/plugin-itops-backend/testUtils';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { type ScaleRun, startScaleRun } from './pipeline';
+import { reopenScaleRun, type ScaleRun, startScaleRun } from './pipeline';
 import {
   measureCalendarCase,
   measureCompliance,
@@ -38,6 +42,9 @@ const USAGE = `Options:
   --jira-sla              one JSM SLA request per Jira incident, as the module's default config does
   --compliance-runs N     full compliance evaluations (default 3)
   --keep                  keep the SQLite file or PostgreSQL database
+  --reuse NAME            measure the reads again on a database kept by an earlier run with the same sizes
+                          (a SQLite file or PostgreSQL database name): no simulators, no sync; kept unless --drop
+  --drop                  with --reuse: drop the database at the end
 `;
 
 function sizesFrom(values: Record<string, string | boolean | undefined>) {
@@ -116,6 +123,32 @@ async function printSync(run: ScaleRun) {
   }
 }
 
+/**
+ * The entity rollups the summary and KPI routes read: a started backend
+ * refreshes them after its sync runs, so the benchmark waits for that; on a
+ * reused database it computes them itself, and times it.
+ */
+async function printRollups(run: ScaleRun, reused: boolean) {
+  const knex = run.database.knex;
+  const t0 = performance.now();
+  if (reused) {
+    const refreshed = await refreshEntityRollups(knex);
+    console.log(
+      `entity rollups: ${refreshed} computed in ${(
+        (performance.now() - t0) /
+        1000
+      ).toFixed(1)} s`,
+    );
+  } else {
+    await waitForFreshRollups(knex);
+    console.log(
+      `entity rollups: all fresh ${((performance.now() - t0) / 1000).toFixed(
+        1,
+      )} s after the backend started serving`,
+    );
+  }
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -131,6 +164,8 @@ async function main() {
       'jira-sla': { type: 'boolean', default: false },
       'compliance-runs': { type: 'string', default: '3' },
       keep: { type: 'boolean', default: false },
+      reuse: { type: 'string' },
+      drop: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -138,17 +173,32 @@ async function main() {
     console.log(USAGE);
     return;
   }
-  const run = await startScaleRun({
-    sizes: sizesFrom(values),
-    db: values.db!,
-    jiraSla: values['jira-sla'],
-  });
+  const reused = values.reuse !== undefined;
+  const keep = reused ? !values.drop : values.keep;
+  const run = reused
+    ? await reopenScaleRun({
+        sizes: sizesFrom(values),
+        db: values.db!,
+        name: values.reuse!,
+      })
+    : await startScaleRun({
+        sizes: sizesFrom(values),
+        db: values.db!,
+        jiraSla: values['jira-sla'],
+      });
   try {
     printSetup(run);
-    await printSync(run);
+    if (reused) {
+      console.log(`reusing the database ${run.database.name}: no sync`);
+    } else {
+      await printSync(run);
+    }
+    await printRollups(run, reused);
     if (!run.database.isFile) {
-      // As autovacuum would soon after a load: the planner needs statistics.
-      await run.database.knex.raw('analyze');
+      // As autovacuum would soon after a load (PostgreSQL 13 and later also
+      // vacuum after inserts): the planner needs statistics, and index-only
+      // scans need the visibility map that vacuum sets.
+      await run.database.knex.raw('vacuum analyze');
     }
     if (values.calendar) {
       await measureCalendarCase(run);
@@ -157,8 +207,8 @@ async function main() {
       await measureCompliance(run, Number(values['compliance-runs']));
     }
   } finally {
-    if (values.keep) console.log(`kept the database: ${run.database.name}`);
-    await run.close({ keep: values.keep });
+    if (keep) console.log(`kept the database: ${run.database.name}`);
+    await run.close({ keep });
   }
 }
 

@@ -4,6 +4,7 @@ import {
   type MemoryPeak,
   memorySampler,
   openBenchDatabase,
+  reopenBenchDatabase,
 } from '@backstage-itops/plugin-itops-backend/testUtils';
 import { DEFAULT_SEED, type SystemName } from '@backstage-itops/simulator';
 import { type ScaleBackend, startScaleBackend } from './backend';
@@ -126,6 +127,53 @@ export async function startScaleRun(
     await backend?.stop().catch(() => undefined);
     await stopSimulators();
     await database?.drop().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Serves a database an earlier run synced and kept (`--keep`), without
+ * simulators or sync: for measuring reads again after a change to the read
+ * path. The catalog is rebuilt from the same sizes and seed; the scheduled
+ * tasks do not run, so the caller refreshes what it needs (the rollups).
+ */
+export async function reopenScaleRun(options: {
+  sizes: WorldSizes;
+  db: string;
+  name: string;
+  seed?: number;
+}): Promise<ScaleRun> {
+  const { sizes } = options;
+  const seed = options.seed ?? DEFAULT_SEED;
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const scales = simulatorScales(sizes);
+  const database = await reopenBenchDatabase(options.db, options.name);
+  try {
+    const catalog = scaleCatalog({ scale: scales.main, seed, now });
+    const backend = await startScaleBackend({
+      knex: database.knex,
+      urls: {},
+      catalog,
+      jiraSla: false,
+      runTasksOnStartup: false,
+    });
+    return {
+      sizes,
+      scales,
+      now,
+      catalog,
+      database,
+      baseUrl: backend.baseUrl,
+      syncSeconds: 0,
+      peak: { rss: 0, heapUsed: 0, external: 0 },
+      retained: retainedHeapSampler().stop(),
+      close: async ({ keep = false } = {}) => {
+        await backend.stop();
+        await (keep ? database.close() : database.drop());
+      },
+    };
+  } catch (error) {
+    await database.close().catch(() => undefined);
     throw error;
   }
 }

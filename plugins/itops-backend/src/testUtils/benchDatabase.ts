@@ -72,3 +72,58 @@ export async function openBenchDatabase(
     },
   };
 }
+
+/**
+ * Opens a database an earlier run kept (`--keep`): a SQLite file path or a
+ * PostgreSQL database name on `ITOPS_BENCH_PG`. Dropping it deletes it.
+ */
+export async function reopenBenchDatabase(
+  kind: string,
+  name: string,
+): Promise<BenchDatabase> {
+  if (kind === 'sqlite') {
+    if (!fs.existsSync(name)) {
+      throw new Error(`No SQLite file ${name} to reuse`);
+    }
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: name },
+      useNullAsDefault: true,
+    });
+    return {
+      knex,
+      name,
+      isFile: true,
+      close: () => knex.destroy(),
+      drop: async () => {
+        await knex.destroy();
+        fs.rmSync(path.dirname(name), { recursive: true, force: true });
+      },
+    };
+  }
+  if (kind !== 'pg') {
+    throw new Error(`--db must be sqlite or pg, got ${kind}`);
+  }
+  if (!/^itops_[a-z0-9_]+$/.test(name)) {
+    throw new Error(`Not a benchmark database name: ${name}`);
+  }
+  const url =
+    process.env.ITOPS_BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
+  const admin = knexFactory({ client: 'pg', connection: `${url}/postgres` });
+  const knex = knexFactory({ client: 'pg', connection: `${url}/${name}` });
+  await knex.raw('select 1');
+  return {
+    knex,
+    name,
+    isFile: false,
+    close: async () => {
+      await knex.destroy();
+      await admin.destroy();
+    },
+    drop: async () => {
+      await knex.destroy();
+      await admin.raw(`drop database ${name}`);
+      await admin.destroy();
+    },
+  };
+}

@@ -14,7 +14,12 @@ export { ItopsReadStore } from '../read/ItopsReadStore';
 export { computeEntityMapping } from '../mapping/computeEntityMapping';
 export { replaceEntityMappingIfChanged } from '../mapping/entityMappingStore';
 export { exampleCatalog } from './exampleCatalog';
-export { openBenchDatabase, type BenchDatabase } from './benchDatabase';
+export {
+  openBenchDatabase,
+  reopenBenchDatabase,
+  type BenchDatabase,
+} from './benchDatabase';
+export { refreshEntityRollups, waitForFreshRollups } from './rollups';
 export {
   BENCH_CLIENTS,
   REQUESTS_PER_SCENARIO,
