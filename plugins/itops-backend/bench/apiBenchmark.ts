@@ -25,6 +25,7 @@ import {
   measureReadScenario,
   memorySampler,
   openBenchDatabase,
+  waitForFreshRollups,
 } from '../src/testUtils';
 import { benchSourceModule } from './benchSource';
 import {
@@ -94,6 +95,14 @@ async function main() {
     if (Number(count) !== size.incidents) {
       throw new Error(`expected ${size.incidents} incidents, got ${count}`);
     }
+    const rollupsStarted = performance.now();
+    await waitForFreshRollups(database.knex);
+    console.log(
+      `entity rollups: all fresh ${(
+        (performance.now() - rollupsStarted) /
+        1000
+      ).toFixed(1)} s after the backend started serving`,
+    );
 
     const port = (server.address() as AddressInfo).port;
     const baseUrl = `http://127.0.0.1:${port}/api/itops`;
