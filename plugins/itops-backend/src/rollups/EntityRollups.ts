@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import { ENTITY_ROLLUPS, STALE_ROLLUPS } from '../database/rollupStaleness';
 import type { KpiCalculator } from '../kpis/KpiCalculator';
 import { nextChangeIdQuery } from '../read/changes';
+import type { ItopsEntity } from '../read/entities';
 import { computeRollupFacts, type RollupFacts } from './rollupFacts';
 
 const MINUTE_MS = 60 * 1000;
@@ -26,6 +27,8 @@ export const ENTITY_ROLLUPS_TASK_ID = 'itops-entity-rollups';
 
 /** What the summary and KPI routes read for an entity in one query. */
 export type RollupRead = {
+  /** Absent when ITOps does not know the ref exactly. */
+  entity?: ItopsEntity;
   /** The entity's declared RPO (`itops.io/rpo`). */
   rpo?: string;
   /** When asked for: the next open change planned after now. */
@@ -131,9 +134,9 @@ export class EntityRollups {
   }
 
   /**
-   * The entity's rollup, if fresh, with the parts of the summary that
-   * depend on the moment of the request: its RPO and, when asked for, its
-   * next change.
+   * The entity (by its exact ref) and its rollup, if fresh, with the parts
+   * of the summary that depend on the moment of the request: its RPO and,
+   * when asked for, its next change.
    */
   async read(
     entityRef: string,
@@ -142,6 +145,9 @@ export class EntityRollups {
     const knex = this.#knex;
     const now = this.#clock();
     const columns: Array<string | Knex.Raw> = [
+      'e.entity_ref',
+      'e.kind',
+      'e.title',
       'e.rpo',
       'ro.computed_at',
       'ro.kpi_window_ms',
@@ -169,6 +175,11 @@ export class EntityRollups {
       now - Number(row.computed_at) <= ROLLUP_MAX_AGE_MS;
     const nextChangeId = row.next_change_id;
     return {
+      entity: {
+        entityRef: String(row.entity_ref),
+        kind: String(row.kind),
+        ...(row.title ? { title: String(row.title) } : {}),
+      },
       ...(row.rpo ? { rpo: String(row.rpo) } : {}),
       ...(nextChangeId !== null && nextChangeId !== undefined
         ? { nextChangeId: Number(nextChangeId) }

@@ -298,6 +298,26 @@ describe('ITOps read API', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'resolves entity refs case-insensitively for the summary and KPIs on %p',
+    async databaseId => {
+      const { get, knex } = await start(databaseId);
+      await refreshRollups(knex);
+      const path = '/api/itops/entities/Component/default/Payments';
+
+      const summary = await get(`${path}/summary`);
+      expect(summary.status).toBe(200);
+      expect(summary.body.entity.entityRef).toBe(REF);
+      expect(summary.body.incidents.openCount).toBe(3);
+      const kpis = await get(`${path}/kpis`);
+      expect(kpis.status).toBe(200);
+      expect(kpis.body.incidents.mttr.count).toBe(1);
+      expect(
+        (await get('/api/itops/entities/component/default/nope/kpis')).status,
+      ).toBe(404);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'marks denied areas of rolled-up answers too on %p',
     async databaseId => {
       const { get, knex } = await start(databaseId, {

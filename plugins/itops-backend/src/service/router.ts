@@ -61,6 +61,24 @@ export async function createRouter(
     return entity;
   }
 
+  /**
+   * The entity's rollup read (see {@link EntityRollups.read}), which also
+   * tells whether ITOps knows the exact ref; other spellings resolve as in
+   * `entityOf`, 404 included.
+   */
+  async function entityRollup(
+    params: { kind: string; namespace: string; name: string },
+    parts: { nextChange: boolean },
+  ) {
+    const ref = entityRefOf(params);
+    const exact = await rollups.read(ref, parts);
+    if (exact.entity) {
+      return { ...exact, entity: exact.entity };
+    }
+    const entity = await entityOf(ref);
+    return { ...(await rollups.read(entity.entityRef, parts)), entity };
+  }
+
   const kpiWindow = () => {
     const now = store.now();
     return { from: now - kpiWindowDays * DAY_MS, to: now };
@@ -80,16 +98,18 @@ export async function createRouter(
   });
 
   router.get('/entities/:kind/:namespace/:name/summary', async (req, res) => {
-    const [allowed, entity] = await Promise.all([
+    // The next change is read even when changes are denied: one query
+    // for entity, rollup and next change beats waiting for the decision.
+    const [allowed, rollup] = await Promise.all([
       access.decide(req, SUMMARY_AREAS),
-      entityOf(entityRefOf(req.params)),
+      entityRollup(req.params, { nextChange: true }),
     ]);
     res.json(
       await entitySummary({
         store,
         calendar: options.calendar.calendar,
-        rollups,
-        entity,
+        entity: rollup.entity,
+        rollup,
         allowed,
         kpiWindow: kpiWindow(),
       }),
@@ -149,13 +169,18 @@ export async function createRouter(
 
   router.get('/entities/:kind/:namespace/:name/kpis', async (req, res) => {
     const allowed = await kpiAreas(req);
-    const { entityRef } = await entityOf(entityRefOf(req.params));
+    let entityRef: string;
     if (req.query.from === undefined && req.query.to === undefined) {
-      const { facts } = await rollups.read(entityRef, { nextChange: false });
+      const { facts, entity } = await entityRollup(req.params, {
+        nextChange: false,
+      });
       if (facts) {
         res.json(entityKpisOfRollup({ facts, allowed, now: store.now() }));
         return;
       }
+      entityRef = entity.entityRef;
+    } else {
+      entityRef = (await entityOf(entityRefOf(req.params))).entityRef;
     }
     const window = rangeOf(req.query, {
       fallback: kpiWindow(),

@@ -83,15 +83,15 @@ function basisOfRollup(
 export async function entitySummary(options: {
   store: ItopsReadStore;
   calendar: CalendarService;
-  rollups: EntityRollups;
   entity: ItopsEntity;
+  /** The entity's {@link EntityRollups.read}, with its next change. */
+  rollup: RollupRead;
   allowed: Record<(typeof SUMMARY_AREAS)[number], boolean>;
   kpiWindow: TimeRange;
 }) {
-  const { store, calendar, rollups, entity, allowed, kpiWindow } = options;
+  const { store, calendar, entity, rollup, allowed, kpiWindow } = options;
   const ref = entity.entityRef;
   const now = store.now();
-  const rollup = await rollups.read(ref, { nextChange: allowed.changes });
   const facts: SummaryBasis = rollup.facts
     ? basisOfRollup({ ...rollup, facts: rollup.facts }, now)
     : {
