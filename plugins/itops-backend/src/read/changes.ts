@@ -184,15 +184,152 @@ export function applyCalendarFilters(
   return builder;
 }
 
+/** Calendar order: planned start, then id for changes starting together. */
+const CALENDAR_ORDER = [{ column: 'planned_start' }, { column: 'id' }];
+
 /**
- * The calendar's changes in planned-start order, as two index ranges read
- * one after the other: long changes starting more than
- * {@link SHORT_CHANGE_MS} before the range (from their partial index), then
- * every change starting from there on (from `(planned_start, planned_end)`).
- * Their starts do not overlap, so paging walks the first and then the
- * second; a single OR query lets planners walk the planned-start index from
- * the beginning of time to satisfy the ORDER BY. Without `page`, every row
- * is read and none counted (a month view buckets them all).
+ * The three parts of a range's changes, by planned start, which do not
+ * overlap: long changes starting more than {@link SHORT_CHANGE_MS} before
+ * the range (from their partial index), changes starting in the
+ * {@link SHORT_CHANGE_MS} before the range that still run into it, and
+ * changes starting in the range.
+ */
+function calendarParts(knex: Knex, query: TimeRange & CalendarFilters) {
+  const edge = query.from - SHORT_CHANGE_MS;
+  const part = (builder: Knex.QueryBuilder) =>
+    applyCalendarFilters(knex, builder, query);
+  const stillRunning = (builder: Knex.QueryBuilder) =>
+    builder.whereRaw('coalesce(planned_end, planned_start) >= ?', [query.from]);
+  return {
+    long: part(
+      knex(changeTable.table)
+        .whereRaw(LONG_CHANGE)
+        .where('planned_end', '>=', query.from)
+        // `+` keeps SQLite off the planned_start index, which would walk
+        // every change before the range; the partial index holds few rows.
+        .whereRaw('+planned_start < ?', [Math.min(edge, query.to)]),
+    ),
+    // Most changes of the week before the range ended before it: their
+    // ids are tested from the (planned_start, planned_end, id) index alone.
+    straddling: part(
+      knex(changeTable.table)
+        .where('planned_start', '>=', edge)
+        .where('planned_start', '<', Math.min(query.from, query.to))
+        .modify(stillRunning),
+    ),
+    // Starting in the range, nearly all run into it: a page of them is the
+    // first rows of the planned_start index from the range's start. The
+    // test stays for ends stored before their starts.
+    starting: part(
+      knex(changeTable.table)
+        .where('planned_start', '>=', query.from)
+        .where('planned_start', '<', query.to)
+        .modify(stillRunning),
+    ),
+  };
+}
+
+/** Rows of the given ids (with their id), in the ids' order, 500 ids per query. */
+async function rowsByIds(
+  knex: Knex,
+  ids: readonly number[],
+  columns: readonly string[],
+): Promise<DbRow[]> {
+  const selected = columns.includes('id') ? columns : [...columns, 'id'];
+  const chunks = Array.from({ length: Math.ceil(ids.length / 500) }, (_, i) =>
+    ids.slice(i * 500, i * 500 + 500),
+  );
+  const rows = (
+    await Promise.all(
+      chunks.map(chunk =>
+        knex(changeTable.table).whereIn('id', chunk).select(selected),
+      ),
+    )
+  ).flat();
+  const byId = new Map(rows.map((row: DbRow) => [Number(row.id), row]));
+  return ids.flatMap(id => (byId.has(id) ? [byId.get(id)!] : []));
+}
+
+/** Sorts in calendar order; an ORDER BY would steer planners to planned_start. */
+function sortByStart(rows: DbRow[]): DbRow[] {
+  return rows.sort(
+    (a, b) =>
+      Number(a.planned_start) - Number(b.planned_start) ||
+      Number(a.id) - Number(b.id),
+  );
+}
+
+/**
+ * A page of the calendar's changes in planned-start order, read as the
+ * three parts of {@link calendarParts} one after the other, and their
+ * number, still being counted: the count is the slowest read, and callers
+ * have work to do with the page meanwhile. The parts' starts do not
+ * overlap, so paging walks the first, then the second, then the third.
+ */
+async function calendarPage(
+  knex: Knex,
+  query: TimeRange & CalendarFilters,
+  columns: readonly string[],
+  page: { limit: number; offset: number },
+): Promise<{ rows: DbRow[]; counting: Promise<number> }> {
+  const parts = calendarParts(knex, query);
+  const startingCount = parts.starting
+    .clone()
+    .count({ count: '*' })
+    .then(([{ count }]: Array<{ count: unknown }>) => Number(count));
+  // Awaited last, or by the caller: this only keeps a failure of the reads
+  // below from leaving its rejection unhandled. Awaiting it still throws.
+  startingCount.catch(() => undefined);
+  const [longRows, straddlingIds] = await Promise.all([
+    parts.long.clone().select(columns).then(sortByStart),
+    straddlingIdsOf(parts.straddling),
+  ]);
+  const fromLong = longRows.slice(page.offset, page.offset + page.limit);
+  const straddlingOffset = Math.max(0, page.offset - longRows.length);
+  const pageIds = straddlingIds.slice(
+    straddlingOffset,
+    straddlingOffset + page.limit - fromLong.length,
+  );
+  const remaining = page.limit - fromLong.length - pageIds.length;
+  const startingOffset = Math.max(
+    0,
+    page.offset - longRows.length - straddlingIds.length,
+  );
+  const [straddling, starting] = await Promise.all([
+    rowsByIds(knex, pageIds, columns),
+    remaining > 0
+      ? parts.starting
+          .clone()
+          .select(columns)
+          .orderBy(CALENDAR_ORDER)
+          .limit(remaining)
+          .offset(startingOffset)
+      : [],
+  ]);
+  return {
+    rows: [...fromLong, ...straddling, ...starting],
+    counting: startingCount.then(
+      count => longRows.length + straddlingIds.length + count,
+    ),
+  };
+}
+
+/** Ids of the changes still running into the range, in calendar order. */
+async function straddlingIdsOf(straddling: Knex.QueryBuilder) {
+  const rows: DbRow[] = await straddling
+    .clone()
+    .select('id')
+    .orderBy(CALENDAR_ORDER);
+  return rows.map(row => Number(row.id));
+}
+
+/**
+ * The calendar's changes in planned-start order (see {@link calendarParts}):
+ * a single OR query lets planners walk the planned-start index from the
+ * beginning of time to satisfy the ORDER BY, and a single range from a week
+ * before the range would fetch every change of that week to find the few
+ * still running. Without `page`, every row is read and none counted (a
+ * month view buckets them all).
  */
 export async function orderedCalendarRows(
   knex: Knex,
@@ -200,66 +337,21 @@ export async function orderedCalendarRows(
   columns: readonly string[],
   page?: { limit: number; offset: number },
 ): Promise<{ rows: DbRow[]; totalCount: number }> {
-  const edge = query.from - SHORT_CHANGE_MS;
-  const long = applyCalendarFilters(
-    knex,
-    knex(changeTable.table)
-      .whereRaw(LONG_CHANGE)
-      .where('planned_end', '>=', query.from)
-      // `+` keeps SQLite off the planned_start index, which would walk
-      // every change before the range; the partial index holds few rows.
-      .whereRaw('+planned_start < ?', [Math.min(edge, query.to)]),
-    query,
-  );
-  const short = applyCalendarFilters(
-    knex,
-    knex(changeTable.table)
-      .where('planned_start', '>=', edge)
-      .where('planned_start', '<', query.to)
-      .whereRaw('coalesce(planned_end, planned_start) >= ?', [query.from]),
-    query,
-  );
-  const order = [{ column: 'planned_start' }, { column: 'id' }];
-  // Sorted here: an ORDER BY would again steer the planner to planned_start.
-  const sortLong = (rows: DbRow[]) =>
-    rows.sort(
-      (a, b) =>
-        Number(a.planned_start) - Number(b.planned_start) ||
-        Number(a.id) - Number(b.id),
-    );
-  if (!page) {
-    const [longRows, shortRows] = await Promise.all([
-      long.clone().select(columns),
-      short.clone().select(columns).orderBy(order),
-    ]);
-    const rows = [...sortLong(longRows), ...shortRows];
-    return { rows, totalCount: rows.length };
+  if (page) {
+    const { rows, counting } = await calendarPage(knex, query, columns, page);
+    return { rows, totalCount: await counting };
   }
-  const shortPage = (limit: number, offset: number) =>
-    short.clone().select(columns).orderBy(order).limit(limit).offset(offset);
-  // The first page's short rows start at the first short change whatever
-  // the long ones: read at once with the others, and trimmed after.
-  const [unsortedLong, [{ count }], firstShortRows] = await Promise.all([
-    long.clone().select(columns),
-    short.clone().count({ count: '*' }),
-    page.offset === 0 ? shortPage(page.limit, 0) : undefined,
+  const parts = calendarParts(knex, query);
+  const [longRows, straddlingIds] = await Promise.all([
+    parts.long.clone().select(columns).then(sortByStart),
+    straddlingIdsOf(parts.straddling),
   ]);
-  const longRows = sortLong(unsortedLong);
-  const fromLong = longRows.slice(page.offset, page.offset + page.limit);
-  const remaining = page.limit - fromLong.length;
-  let shortRows: DbRow[] = [];
-  if (firstShortRows) {
-    shortRows = firstShortRows.slice(0, remaining);
-  } else if (remaining > 0) {
-    shortRows = await shortPage(
-      remaining,
-      Math.max(0, page.offset - longRows.length),
-    );
-  }
-  return {
-    rows: [...fromLong, ...shortRows],
-    totalCount: longRows.length + Number(count),
-  };
+  const [straddling, starting] = await Promise.all([
+    rowsByIds(knex, straddlingIds, columns),
+    parts.starting.clone().select(columns).orderBy(CALENDAR_ORDER),
+  ]);
+  const rows = [...longRows, ...straddling, ...starting];
+  return { rows, totalCount: rows.length };
 }
 
 /** The columns of the light calendar payload. */
@@ -385,16 +477,20 @@ export async function listCalendarChanges(
   knex: Knex,
   query: CalendarQuery,
 ): Promise<Page<CalendarChange>> {
-  const { rows, totalCount } = await orderedCalendarRows(
+  const { rows, counting } = await calendarPage(
     knex,
     query,
     CALENDAR_COLUMNS,
     query,
   );
-  const refs = await directEntityRefs(
-    knex,
-    rows.map((row: DbRow) => Number(row.id)),
-  );
+  // The page's entities are read while the range is still being counted.
+  const [refs, totalCount] = await Promise.all([
+    directEntityRefs(
+      knex,
+      rows.map((row: DbRow) => Number(row.id)),
+    ),
+    counting,
+  ]);
   return {
     items: rows.map((row: DbRow) =>
       toCalendarChange(row, refs.get(Number(row.id)) ?? []),
