@@ -248,6 +248,66 @@ async function loadConflictCandidates(
   return { timedTargets, candidates: candidates.values(), relations };
 }
 
+/** The columns of the windows' table `w` that candidate reads join. */
+const WINDOW_COLUMNS = [
+  'entity_ref',
+  'look_back',
+  'end_from',
+  'to_at',
+  'key_type',
+  'key_value',
+];
+
+/** A window as a row of `w`: where its reads start, end and what they test. */
+function windowRow(window: EntityWindow) {
+  return {
+    entity_ref: window.entityRef,
+    look_back: window.from - ONE_DAY_MS,
+    end_from: window.from - 1,
+    to_at: window.to,
+    key_type: window.key?.type ?? null,
+    key_value: window.key?.value ?? null,
+  };
+}
+
+/**
+ * The windows as the rows of `w`. PostgreSQL takes them as one JSON
+ * parameter: planning a VALUES list of hundreds of rows, and binding its
+ * parameters, cost more than reading the windows. SQLite gets a VALUES
+ * list, with times written as integer literals (they are integers of ours)
+ * so that a query takes hundreds of windows within its bound-value limit.
+ */
+function windowList(knex: Knex, windows: readonly EntityWindow[]): Knex.Raw {
+  const rows = windows.map(windowRow);
+  if (knex.client.dialect === 'postgresql') {
+    return knex.raw(
+      `select * from json_to_recordset(cast(? as json)) as w(entity_ref text, look_back bigint, end_from bigint, to_at bigint, key_type text, key_value text)`,
+      [JSON.stringify(rows)],
+    );
+  }
+  const int = (value: number) => {
+    if (!Number.isSafeInteger(value)) {
+      throw new TypeError(`Not an integer: ${value}`);
+    }
+    return `cast(${value} as bigint)`;
+  };
+  return knex.raw(
+    `values ${rows
+      .map(
+        row =>
+          `(?, ${int(row.look_back)}, ${int(row.end_from)}, ${int(
+            row.to_at,
+          )}, ${row.key_type === null ? 'null, null' : '?, ?'})`,
+      )
+      .join(', ')}`,
+    rows.flatMap(row =>
+      row.key_type === null
+        ? [row.entity_ref]
+        : [row.entity_ref, row.key_type, row.key_value],
+    ),
+  );
+}
+
 /**
  * Changes of at most a day overlapping each entity window, through the
  * entity's links: one index range per window. A group's or system's link
@@ -258,27 +318,7 @@ function shortCandidates(
   knex: Knex,
   windows: readonly EntityWindow[],
 ): Promise<DbRow[]> {
-  // Times are integers of ours, written as literals so that a query takes
-  // hundreds of windows; casts type them alike on PostgreSQL.
-  const int = (value: number) => {
-    if (!Number.isSafeInteger(value)) {
-      throw new TypeError(`Not an integer: ${value}`);
-    }
-    return `cast(${value} as bigint)`;
-  };
-  const values = knex.raw(
-    `values ${windows
-      .map(
-        w =>
-          `(?, ${int(w.from - ONE_DAY_MS)}, ${int(w.from - 1)}, ${int(w.to)}, ${
-            w.key ? '?, ?' : 'null, null'
-          })`,
-      )
-      .join(', ')}`,
-    windows.flatMap(w =>
-      w.key ? [w.entityRef, w.key.type, w.key.value] : [w.entityRef],
-    ),
-  );
+  const query = knex.with('w', WINDOW_COLUMNS, windowList(knex, windows));
   // Per window, the entity's links in it and their changes: a nested loop
   // over the windows with one index range each. Without statistics on the
   // windows PostgreSQL prefers hashing both tables whole, so there each
@@ -308,11 +348,6 @@ function shortCandidates(
         owner.whereNull('w.key_type').orWhereNotNull('rk.record_id'),
       )
       .select(CANDIDATE_COLUMNS);
-  const query = knex.with(
-    'w',
-    ['entity_ref', 'look_back', 'end_from', 'to_at', 'key_type', 'key_value'],
-    values,
-  );
   if (knex.client.dialect === 'postgresql') {
     return query
       .select('x.*')
@@ -346,7 +381,10 @@ async function multiDayCandidates(
   const rows: DbRow[] = await knex(`${changeTable.table} as c`)
     .whereRaw(MULTI_DAY_CHANGE)
     .where('c.planned_end', '>=', from)
-    .where('c.planned_start', '<', to)
+    // `+` keeps planners off the planned_start index: PostgreSQL, unable
+    // to estimate how few changes the partial index holds, would walk
+    // every change planned before `to` (tens of thousands) instead.
+    .whereRaw('+c.planned_start < ?', [to])
     .whereNot('c.state', 'cancelled')
     .select(CANDIDATE_COLUMNS.filter(column => column.startsWith('c.')));
   if (rows.length === 0) return [];
