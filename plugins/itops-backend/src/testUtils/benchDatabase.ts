@@ -16,46 +16,34 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-/**
- * Opens a fresh SQLite file (optionally a copy of `copyFrom`) or creates a
- * PostgreSQL database on `ITOPS_BENCH_PG` (default
- * postgresql://postgres@127.0.0.1:5432), named after `label`.
- */
-export async function openBenchDatabase(
-  kind: string,
-  label: string,
-  copyFrom?: string,
-): Promise<BenchDatabase> {
-  if (kind === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `itops-${label}-`));
-    const file = path.join(dir, 'itops.sqlite');
-    if (copyFrom) {
-      fs.copyFileSync(copyFrom, file);
-    }
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: file },
-      useNullAsDefault: true,
-    });
-    return {
-      knex,
-      name: file,
-      isFile: true,
-      close: () => knex.destroy(),
-      drop: async () => {
-        await knex.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  if (kind !== 'pg') {
-    throw new Error(`--db must be sqlite or pg, got ${kind}`);
-  }
-  const url =
-    process.env.ITOPS_BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
-  const name = `itops_${label.replace(/-/g, '_')}_${Date.now()}`;
+/** Where benchmark databases live on PostgreSQL. */
+function pgServerUrl(): string {
+  return process.env.ITOPS_BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
+}
+
+/** A SQLite benchmark database in `file`, whose folder `drop` deletes. */
+function sqliteBenchDatabase(file: string): BenchDatabase {
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: file },
+    useNullAsDefault: true,
+  });
+  return {
+    knex,
+    name: file,
+    isFile: true,
+    close: () => knex.destroy(),
+    drop: async () => {
+      await knex.destroy();
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    },
+  };
+}
+
+/** A PostgreSQL benchmark database `name`, which `drop` drops. */
+function pgBenchDatabase(name: string): BenchDatabase {
+  const url = pgServerUrl();
   const admin = knexFactory({ client: 'pg', connection: `${url}/postgres` });
-  await admin.raw(`create database ${name}`);
   const knex = knexFactory({ client: 'pg', connection: `${url}/${name}` });
   return {
     knex,
@@ -74,6 +62,40 @@ export async function openBenchDatabase(
 }
 
 /**
+ * Opens a fresh SQLite file (optionally a copy of `copyFrom`) or creates a
+ * PostgreSQL database on `ITOPS_BENCH_PG` (default
+ * postgresql://postgres@127.0.0.1:5432), named after `label`.
+ */
+export async function openBenchDatabase(
+  kind: string,
+  label: string,
+  copyFrom?: string,
+): Promise<BenchDatabase> {
+  if (kind === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `itops-${label}-`));
+    const file = path.join(dir, 'itops.sqlite');
+    if (copyFrom) {
+      fs.copyFileSync(copyFrom, file);
+    }
+    return sqliteBenchDatabase(file);
+  }
+  if (kind !== 'pg') {
+    throw new Error(`--db must be sqlite or pg, got ${kind}`);
+  }
+  const name = `itops_${label.replace(/-/g, '_')}_${Date.now()}`;
+  const admin = knexFactory({
+    client: 'pg',
+    connection: `${pgServerUrl()}/postgres`,
+  });
+  try {
+    await admin.raw(`create database ${name}`);
+  } finally {
+    await admin.destroy();
+  }
+  return pgBenchDatabase(name);
+}
+
+/**
  * Opens a database an earlier run kept (`--keep`): a SQLite file path or a
  * PostgreSQL database name on `ITOPS_BENCH_PG`. Dropping it deletes it.
  */
@@ -85,21 +107,7 @@ export async function reopenBenchDatabase(
     if (!fs.existsSync(name)) {
       throw new Error(`No SQLite file ${name} to reuse`);
     }
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: name },
-      useNullAsDefault: true,
-    });
-    return {
-      knex,
-      name,
-      isFile: true,
-      close: () => knex.destroy(),
-      drop: async () => {
-        await knex.destroy();
-        fs.rmSync(path.dirname(name), { recursive: true, force: true });
-      },
-    };
+    return sqliteBenchDatabase(name);
   }
   if (kind !== 'pg') {
     throw new Error(`--db must be sqlite or pg, got ${kind}`);
@@ -107,23 +115,7 @@ export async function reopenBenchDatabase(
   if (!/^itops_[a-z0-9_]+$/.test(name)) {
     throw new Error(`Not a benchmark database name: ${name}`);
   }
-  const url =
-    process.env.ITOPS_BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
-  const admin = knexFactory({ client: 'pg', connection: `${url}/postgres` });
-  const knex = knexFactory({ client: 'pg', connection: `${url}/${name}` });
-  await knex.raw('select 1');
-  return {
-    knex,
-    name,
-    isFile: false,
-    close: async () => {
-      await knex.destroy();
-      await admin.destroy();
-    },
-    drop: async () => {
-      await knex.destroy();
-      await admin.raw(`drop database ${name}`);
-      await admin.destroy();
-    },
-  };
+  const database = pgBenchDatabase(name);
+  await database.knex.raw('select 1');
+  return database;
 }
