@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
+import { tuneSqliteConnections } from './sqlitePragmas';
 import { cacheSqliteStatements } from './sqliteStatementCache';
 
 const migrationsDir = resolvePackagePath(
@@ -29,6 +30,7 @@ export class ItopsDatabase {
     database: DatabaseService;
   }): Promise<ItopsDatabase> {
     const knex = await options.database.getClient();
+    tuneSqliteConnections(knex);
     cacheSqliteStatements(knex);
     if (!options.database.migrations?.skip) {
       await knex.migrate.latest({ directory: migrationsDir });
