@@ -1,6 +1,7 @@
 import type { IncidentRecord } from '@backstage-itops/plugin-itops-common';
 import type { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { replaceEntityMappingIfChanged } from '../mapping/entityMappingStore';
 import { SyncStore } from './SyncStore';
 import {
   backupJob,
@@ -25,39 +26,74 @@ async function keysOf(knex: Knex, kind: string) {
     .orderBy(['record_id', 'key_type', 'key_value']);
 }
 
-/** The ITOps tables PostgreSQL has analyzed; none on SQLite. */
+const ANALYZED = [
+  'itops_incidents',
+  'itops_record_keys',
+  'itops_entity_records',
+];
+
+/** Which of {@link ANALYZED} the database holds planner statistics of. */
 async function analyzedTables(knex: Knex): Promise<string[]> {
-  if (knex.client.config.client !== 'pg') {
+  if (knex.client.config.client === 'pg') {
+    const analyzed: string[] = await knex('pg_stat_user_tables')
+      .whereIn('relname', ANALYZED)
+      .whereNotNull('last_analyze')
+      .pluck('relname');
+    return analyzed.sort();
+  }
+  // SQLite creates its statistics table on the first analyze.
+  const hasStatistics = await knex('sqlite_schema')
+    .where('name', 'sqlite_stat1')
+    .first('name');
+  if (!hasStatistics) {
     return [];
   }
-  const rows: string[] = await knex('pg_stat_user_tables')
-    .whereIn('relname', [
-      'itops_incidents',
-      'itops_record_keys',
-      'itops_entity_records',
-    ])
-    .whereNotNull('last_analyze')
-    .pluck('relname');
-  return rows.sort();
+  const analyzed: string[] = await knex('sqlite_stat1')
+    .whereIn('tbl', ANALYZED)
+    .distinct()
+    .pluck('tbl');
+  return analyzed.sort();
 }
 
 describe('SyncStore', () => {
   const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(
-    'refreshes planner statistics of a capability on PostgreSQL, on %p',
+    'refreshes planner statistics of a capability on %p',
     async databaseId => {
       const knex = await migrate(await databases.init(databaseId));
       const store = SyncStore.create(knex);
+      // A linked incident: SQLite keeps no statistics of an empty table.
+      const entityRef = 'component:default/payments';
+      await replaceEntityMappingIfChanged(knex, {
+        entities: [
+          {
+            entityRef,
+            kind: 'component',
+            title: null,
+            ownerRef: null,
+            systemRef: null,
+          },
+        ],
+        keys: [
+          {
+            entityRef,
+            type: 'servicenow-service',
+            value: 'payments',
+            viaRef: entityRef,
+          },
+        ],
+      });
       await store.writeBatch(source, 'incidents', [incident('a')], 'sync-1');
+      expect(await analyzedTables(knex)).toEqual([]);
 
       await store.refreshStatistics('incidents');
 
-      // SQLite keeps no such statistics: there is nothing to refresh.
-      const expected = databaseId.startsWith('POSTGRES')
-        ? ['itops_entity_records', 'itops_incidents', 'itops_record_keys']
-        : [];
-      expect(await analyzedTables(knex)).toEqual(expected);
+      expect(await analyzedTables(knex)).toEqual([
+        'itops_entity_records',
+        'itops_incidents',
+        'itops_record_keys',
+      ]);
     },
   );
 

@@ -32,6 +32,9 @@ const UNIQUE_RECORD = ['source_type', 'source_instance', 'external_id'];
 const MAX_ROWS_PER_STATEMENT = 500;
 const MAX_BINDINGS_PER_STATEMENT = 10_000;
 
+/** Rows SQLite's `analyze` reads per index (its `analysis_limit`). */
+const SQLITE_ANALYSIS_ROWS = 1000;
+
 /** A source instance, as the store identifies it. */
 export interface SyncSourceRef {
   type: string;
@@ -217,22 +220,29 @@ export class SyncStore {
 
   /**
    * Refreshes the planner statistics of a capability's tables after bulk
-   * writes, on PostgreSQL; autovacuum does so too, but late, and not at all
-   * where it is switched off. SQLite plans these queries well without.
+   * writes. PostgreSQL's autovacuum does so too, but late, and not at all
+   * where it is switched off. SQLite keeps none until asked: without them it
+   * walked every backup run of a source to find one job's.
    */
   async refreshStatistics(capability: ItopsCapability): Promise<void> {
-    if (!isPostgres(this.#knex)) {
-      return;
-    }
     const tables = [
       ...tablesOf(capability).map(t => t.table),
       RECORD_KEYS,
       ENTITY_RECORDS,
     ];
-    await this.#knex.raw(
-      `analyze ${tables.map(() => '??').join(', ')}`,
-      tables,
-    );
+    if (isPostgres(this.#knex)) {
+      await this.#knex.raw(
+        `analyze ${tables.map(() => '??').join(', ')}`,
+        tables,
+      );
+      return;
+    }
+    // A sample of rows per index keeps the cost flat as the tables grow;
+    // the planner needs proportions, not exact counts.
+    await this.#knex.raw(`pragma analysis_limit = ${SQLITE_ANALYSIS_ROWS}`);
+    for (const table of tables) {
+      await this.#knex.raw('analyze ??', [table]);
+    }
   }
 
   /** How many records of a source and capability are stored. */
