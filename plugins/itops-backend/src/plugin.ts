@@ -112,6 +112,10 @@ export const itopsPlugin = createBackendPlugin({
           kpis,
           kpiWindowMs: kpiWindowDays * DAY_MS,
           logger: logger.child({ component: 'rollups' }),
+          // The engine below nudges the rollups; this is only asked once
+          // tasks run, after both exist.
+          // eslint-disable-next-line @typescript-eslint/no-use-before-define
+          syncWriting: () => syncEngine.running,
         });
         httpRouter.use(
           await createRouter({

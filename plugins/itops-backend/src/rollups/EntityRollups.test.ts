@@ -320,6 +320,51 @@ describe('EntityRollups', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'defers refreshes while sync runs write, for at most the refresh age, on %p',
+    async databaseId => {
+      const { fixtures, kpis } = await setUp(databaseId);
+      let now = NOW;
+      let syncWriting = true;
+      const rollups = EntityRollups.create({
+        knex: fixtures.knex,
+        kpis,
+        kpiWindowMs: WINDOW_MS,
+        clock: () => now,
+        syncWriting: () => syncWriting,
+      });
+      // Nothing refreshed yet on this instance: the first one goes ahead.
+      expect(await rollups.refreshIfDue()).toBe(2);
+
+      await fixtures
+        .knex('itops_entity_rollup_stale')
+        .insert({ entity_ref: PAYMENTS });
+      now += 60_000;
+      expect(await rollups.refreshIfDue()).toBe(0);
+      expect((await rollups.read(PAYMENTS, { nextChange: false })).facts).toBe(
+        undefined,
+      );
+
+      // The run ended: its nudge refreshes at once.
+      syncWriting = false;
+      expect(await rollups.refreshIfDue()).toBe(1);
+
+      // A sync that keeps writing still gets a refresh per refresh age.
+      syncWriting = true;
+      await fixtures
+        .knex('itops_entity_rollup_stale')
+        .insert({ entity_ref: PAYMENTS });
+      now += 4 * 60_000;
+      expect(await rollups.refreshIfDue()).toBe(0);
+      now += 60_000;
+      // The stale one, and the other, now as old as the refresh age.
+      expect(await rollups.refreshIfDue()).toBe(2);
+      expect(
+        (await rollups.read(PAYMENTS, { nextChange: false })).facts?.at,
+      ).toBe(now);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'joins a refresh that is running rather than starting another on %p',
     async databaseId => {
       const { rollups } = await setUp(databaseId);

@@ -25,6 +25,18 @@ const CONCURRENCY = 4;
 
 export const ENTITY_ROLLUPS_TASK_ID = 'itops-entity-rollups';
 
+/** Options of {@link EntityRollups.create}. */
+export interface EntityRollupsOptions {
+  knex: Knex;
+  kpis: KpiCalculator;
+  kpiWindowMs: number;
+  logger?: LoggerService;
+  /** Current time in epoch ms; defaults to `Date.now`. */
+  clock?: () => number;
+  /** Whether sync runs are writing records on this instance now. */
+  syncWriting?: () => boolean;
+}
+
 /** What the summary and KPI routes read for an entity in one query. */
 export type RollupRead = {
   /** Absent when ITOps does not know the ref exactly. */
@@ -51,32 +63,22 @@ export class EntityRollups {
   readonly #kpiWindowMs: number;
   readonly #clock: () => number;
   readonly #logger?: LoggerService;
+  readonly #syncWriting: () => boolean;
   #running?: Promise<number>;
   #again = false;
+  #lastRefreshStartedAt?: number;
 
-  static create(options: {
-    knex: Knex;
-    kpis: KpiCalculator;
-    kpiWindowMs: number;
-    logger?: LoggerService;
-    /** Current time in epoch ms; defaults to `Date.now`. */
-    clock?: () => number;
-  }): EntityRollups {
+  static create(options: EntityRollupsOptions): EntityRollups {
     return new EntityRollups(options);
   }
 
-  private constructor(options: {
-    knex: Knex;
-    kpis: KpiCalculator;
-    kpiWindowMs: number;
-    logger?: LoggerService;
-    clock?: () => number;
-  }) {
+  private constructor(options: EntityRollupsOptions) {
     this.#knex = options.knex;
     this.#kpis = options.kpis;
     this.#kpiWindowMs = options.kpiWindowMs;
     this.#logger = options.logger;
     this.#clock = options.clock ?? Date.now;
+    this.#syncWriting = options.syncWriting ?? (() => false);
   }
 
   /** Schedules the refresher: every minute, one instance across the cluster. */
@@ -86,7 +88,7 @@ export class EntityRollups {
       frequency: { minutes: 1 },
       timeout: { minutes: 30 },
       fn: async signal => {
-        await this.refresh({ signal }).catch(error =>
+        await this.refreshIfDue({ signal }).catch(error =>
           this.#logger?.error(
             `ITOps entity rollups refresh failed: ${stringifyError(error)}`,
           ),
@@ -100,7 +102,7 @@ export class EntityRollups {
    * change on this instance, so that rollups catch up before the next tick.
    */
   nudge(): void {
-    this.refresh().catch(error =>
+    this.refreshIfDue().catch(error =>
       this.#logger?.error(
         `ITOps entity rollups refresh failed: ${stringifyError(error)}`,
       ),
@@ -117,6 +119,7 @@ export class EntityRollups {
       this.#again = true;
       return this.#running;
     }
+    this.#lastRefreshStartedAt = this.#clock();
     const run = (async () => {
       let refreshed = 0;
       try {
@@ -131,6 +134,27 @@ export class EntityRollups {
     })();
     this.#running = run;
     return run;
+  }
+
+  /**
+   * {@link EntityRollups.refresh}, unless sync runs are writing on this
+   * instance and a refresh started less than the refresh age ago: what a
+   * run writes makes its entities stale again, so recomputing them batch
+   * after batch only doubles the database's load during a long (above all
+   * a first) sync. The run's end nudges the refresher; meanwhile readers
+   * take the live path. Resolves to 0 when it deferred.
+   */
+  refreshIfDue(options?: { signal?: AbortSignal }): Promise<number> {
+    const last = this.#lastRefreshStartedAt;
+    if (
+      !this.#running &&
+      last !== undefined &&
+      this.#clock() - last < REFRESH_AGE_MS &&
+      this.#syncWriting()
+    ) {
+      return Promise.resolve(0);
+    }
+    return this.refresh(options);
   }
 
   /**

@@ -568,6 +568,45 @@ describe('SyncEngine', () => {
     expect(onStoreChanged).toHaveBeenCalledTimes(1);
   });
 
+  it('says whether a run is under way, and no longer when it tells of the change', async () => {
+    const knex = await migrate(await databases.init('SQLITE_3'));
+    const scheduler = mockServices.scheduler.mock();
+    const runningWhenRead: Array<boolean | undefined> = [];
+    let runningWhenChanged: boolean | undefined;
+    // The reader and the callback ask the engine created after them.
+    const created: { engine?: SyncEngine } = {};
+    const source: ItopsSource = {
+      ...fakeSource({}),
+      readers: {
+        incidents: {
+          async *read() {
+            runningWhenRead.push(created.engine?.running);
+            yield batch([incident('INC1')], 'w1');
+          },
+        },
+      },
+    };
+    const engine = SyncEngine.create({
+      knex,
+      sources: [source],
+      scheduler,
+      config: new ConfigReader({}),
+      logger: mockServices.logger.mock(),
+      onStoreChanged: () => {
+        runningWhenChanged = created.engine?.running;
+      },
+    });
+    created.engine = engine;
+    await engine.start();
+    const [[{ fn }]] = scheduler.scheduleTask.mock.calls;
+
+    expect(engine.running).toBe(false);
+    await fn(new AbortController().signal);
+    expect(runningWhenRead).toEqual([true]);
+    expect(runningWhenChanged).toBe(false);
+    expect(engine.running).toBe(false);
+  });
+
   it('never throws out of a scheduled task, even without a database', async () => {
     const knex = await migrate(await databases.init('SQLITE_3'));
     const { engine, scheduler, logger } = setup(knex);

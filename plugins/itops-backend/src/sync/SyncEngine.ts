@@ -93,6 +93,7 @@ export class SyncEngine {
   readonly #logger: LoggerService;
   readonly #config: ReadonlyMap<ItopsCapability, CapabilitySyncConfig>;
   readonly #onStoreChanged?: () => void;
+  #activeRuns = 0;
 
   /** Reads the sync config, failing fast on invalid schedules. */
   static create(options: SyncEngineOptions): SyncEngine {
@@ -112,6 +113,11 @@ export class SyncEngine {
         readCapabilitySyncConfig(options.config, c),
       ]),
     );
+  }
+
+  /** Whether a sync run of this instance is under way (it may be writing). */
+  get running(): boolean {
+    return this.#activeRuns > 0;
   }
 
   /** The store the engine writes to, for reading sync state. */
@@ -202,6 +208,20 @@ export class SyncEngine {
   }
 
   async #run(
+    source: ItopsSource,
+    capability: ItopsCapability,
+    options: SyncRunOptions,
+    logger: LoggerService,
+  ): Promise<SyncRunResult> {
+    this.#activeRuns += 1;
+    try {
+      return await this.#runReader(source, capability, options, logger);
+    } finally {
+      this.#activeRuns -= 1;
+    }
+  }
+
+  async #runReader(
     source: ItopsSource,
     capability: ItopsCapability,
     options: SyncRunOptions,
