@@ -41,6 +41,7 @@ const USAGE = `Options:
   --calendar              the change-calendar case: ${CALENDAR_SIZES.services} services, ${CALENDAR_SIZES.changes} changes (~10,000 in the month measured); calendar requests only
   --jira-sla              one JSM SLA request per Jira incident, as the module's default config does
   --compliance-runs N     full compliance evaluations (default 3)
+  --sync-only             stop after the sync and the rollups: no read measurements
   --keep                  keep the SQLite file or PostgreSQL database
   --reuse NAME            measure the reads again on a database kept by an earlier run with the same sizes
                           (a SQLite file or PostgreSQL database name): no simulators, no sync; kept unless --drop
@@ -163,6 +164,7 @@ async function main() {
       calendar: { type: 'boolean', default: false },
       'jira-sla': { type: 'boolean', default: false },
       'compliance-runs': { type: 'string', default: '3' },
+      'sync-only': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       reuse: { type: 'string' },
       drop: { type: 'boolean', default: false },
@@ -200,7 +202,9 @@ async function main() {
       // scans need the visibility map that vacuum sets.
       await run.database.knex.raw('vacuum analyze');
     }
-    if (values.calendar) {
+    if (values['sync-only']) {
+      console.log('--sync-only: no read measurements');
+    } else if (values.calendar) {
       await measureCalendarCase(run);
     } else {
       await measureReadApi(run);
