@@ -10,7 +10,11 @@ import { KpiCalculator } from '../kpis/KpiCalculator';
 import { backupHealthOf, entityBackupHealth } from '../read/backupHealth';
 import { ItopsFixtures } from '../__testUtils__/itopsFixtures';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
-import { EntityRollups, ROLLUP_MAX_AGE_MS } from './EntityRollups';
+import {
+  EntityRollups,
+  REFRESH_AGE_MS,
+  ROLLUP_MAX_AGE_MS,
+} from './EntityRollups';
 
 jest.setTimeout(60_000);
 
@@ -296,6 +300,47 @@ describe('EntityRollups', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'refreshes aging rollups a share per tick, oldest first, and expired ones at once, on %p',
+    async databaseId => {
+      const { fixtures, rollups, setNow } = await setUp(databaseId);
+      await rollups.refresh();
+      await fixtures
+        .knex('itops_entity_rollups')
+        .where('entity_ref', SEARCH)
+        .update({ computed_at: NOW - 60_000 });
+      const computedAt = async () =>
+        Object.fromEntries(
+          (
+            await fixtures
+              .knex('itops_entity_rollups')
+              .select('entity_ref', 'computed_at')
+          ).map(row => [row.entity_ref, Number(row.computed_at)]),
+        );
+
+      const later = NOW + REFRESH_AGE_MS + 1;
+      setNow(later);
+      // Both aging; of two entities a tenth is one per tick, the oldest first.
+      expect(await rollups.refresh()).toBe(1);
+      expect(await computedAt()).toEqual({ [PAYMENTS]: NOW, [SEARCH]: later });
+      // Aging is not expired: readers still use the older one.
+      expect(
+        (await rollups.read(PAYMENTS, { nextChange: false })).facts?.at,
+      ).toBe(NOW);
+      expect(await rollups.refresh()).toBe(1);
+      expect(await computedAt()).toEqual({
+        [PAYMENTS]: later,
+        [SEARCH]: later,
+      });
+      expect(await rollups.refresh()).toBe(0);
+
+      setNow(NOW + ROLLUP_MAX_AGE_MS + 1);
+      // Expired: refreshed however many there are.
+      await fixtures.knex('itops_entity_rollups').update({ computed_at: NOW });
+      expect(await rollups.refresh()).toBe(2);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'keeps a rollup computed later by another instance on %p',
     async databaseId => {
       const { fixtures, rollups } = await setUp(databaseId);
@@ -320,7 +365,7 @@ describe('EntityRollups', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'defers refreshes while sync runs write, for at most the refresh age, on %p',
+    'defers refreshes while sync runs write, for at most 5 minutes, on %p',
     async databaseId => {
       const { fixtures, kpis } = await setUp(databaseId);
       let now = NOW;
@@ -353,11 +398,11 @@ describe('EntityRollups', () => {
       await fixtures
         .knex('itops_entity_rollup_stale')
         .insert({ entity_ref: PAYMENTS });
-      now += 4 * 60_000;
+      const lastRefresh = now;
+      now = lastRefresh + 5 * 60_000 - 1;
       expect(await rollups.refreshIfDue()).toBe(0);
-      now += 60_000;
-      // The stale one, and the other, now as old as the refresh age.
-      expect(await rollups.refreshIfDue()).toBe(2);
+      now = lastRefresh + 5 * 60_000;
+      expect(await rollups.refreshIfDue()).toBe(1);
       expect(
         (await rollups.read(PAYMENTS, { nextChange: false })).facts?.at,
       ).toBe(now);

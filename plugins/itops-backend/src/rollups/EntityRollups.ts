@@ -12,12 +12,21 @@ import { computeRollupFacts, type RollupFacts } from './rollupFacts';
 
 const MINUTE_MS = 60 * 1000;
 /**
- * Rollups older than this are not used: their KPI windows have slid by at
- * most this much, a few minutes of a 90-day window.
+ * Rollups older than this are not used. Writes make a rollup stale at once,
+ * so age only matters for the KPI windows' far end: a 90-day window an hour
+ * old still counts what left it during that hour, about 0.05 % of it.
  */
-export const ROLLUP_MAX_AGE_MS = 15 * MINUTE_MS;
-/** The refresher recomputes rollups from this age, well before readers drop them. */
-const REFRESH_AGE_MS = 5 * MINUTE_MS;
+export const ROLLUP_MAX_AGE_MS = 60 * MINUTE_MS;
+/**
+ * The refresher recomputes rollups from this age, well before readers drop
+ * them, and at most a tenth of all entities per tick, oldest first: after a
+ * sync computed every rollup at once, the next rounds spread out instead of
+ * recomputing thousands of entities in one burst every half hour.
+ */
+export const REFRESH_AGE_MS = 30 * MINUTE_MS;
+const AGED_SHARE_PER_TICK = 0.1;
+/** While sync runs write, the refresher runs at most this often. */
+const REFRESH_EVERY_WHILE_SYNCING_MS = 5 * MINUTE_MS;
 /** Entities per refresh transaction step. */
 const BATCH_SIZE = 100;
 /** Entities computed at once: a few connections, leaving the pool to requests. */
@@ -110,8 +119,9 @@ export class EntityRollups {
   }
 
   /**
-   * Recomputes the rollups that are missing, stale, aging or of another
-   * window; returns how many. A call while a refresh runs makes that
+   * Recomputes the rollups readers would not use (missing, stale, too old
+   * or of another window) and the oldest tenth of those aging; returns how
+   * many. A call while a refresh runs makes that
    * refresh go round once more, so that what the caller wrote is covered.
    */
   refresh(options?: { signal?: AbortSignal }): Promise<number> {
@@ -138,7 +148,7 @@ export class EntityRollups {
 
   /**
    * {@link EntityRollups.refresh}, unless sync runs are writing on this
-   * instance and a refresh started less than the refresh age ago: what a
+   * instance and a refresh started less than 5 minutes ago: what a
    * run writes makes its entities stale again, so recomputing them batch
    * after batch only doubles the database's load during a long (above all
    * a first) sync. The run's end nudges the refresher; meanwhile readers
@@ -149,7 +159,7 @@ export class EntityRollups {
     if (
       !this.#running &&
       last !== undefined &&
-      this.#clock() - last < REFRESH_AGE_MS &&
+      this.#clock() - last < REFRESH_EVERY_WHILE_SYNCING_MS &&
       this.#syncWriting()
     ) {
       return Promise.resolve(0);
@@ -218,12 +228,13 @@ export class EntityRollups {
     const known = knex('itops_entities').select('entity_ref');
     await knex(ENTITY_ROLLUPS).whereNotIn('entity_ref', known).delete();
     await knex(STALE_ROLLUPS).whereNotIn('entity_ref', known).delete();
-    const due: string[] = await knex('itops_entities as e')
+    // Rollups readers would not use: all of them, now.
+    const unusable: string[] = await knex('itops_entities as e')
       .leftJoin(`${ENTITY_ROLLUPS} as ro`, 'ro.entity_ref', 'e.entity_ref')
       .where(builder =>
         builder
           .whereNull('ro.entity_ref')
-          .orWhere('ro.computed_at', '<', started - REFRESH_AGE_MS)
+          .orWhere('ro.computed_at', '<', started - ROLLUP_MAX_AGE_MS)
           .orWhereNot('ro.kpi_window_ms', this.#kpiWindowMs)
           .orWhereExists(
             knex(`${STALE_ROLLUPS} as s`)
@@ -233,6 +244,26 @@ export class EntityRollups {
       )
       .orderBy('e.entity_ref')
       .pluck('e.entity_ref');
+    // Rollups still used but aging: the oldest share of all entities.
+    const [{ entities }] = await knex('itops_entities').count({
+      entities: '*',
+    });
+    const aged: string[] = await knex(`${ENTITY_ROLLUPS} as ro`)
+      .where('ro.computed_at', '<', started - REFRESH_AGE_MS)
+      .where('ro.computed_at', '>=', started - ROLLUP_MAX_AGE_MS)
+      .where('ro.kpi_window_ms', this.#kpiWindowMs)
+      .whereNotExists(
+        knex(`${STALE_ROLLUPS} as s`)
+          .whereRaw('s.entity_ref = ro.entity_ref')
+          .select(knex.raw('1')),
+      )
+      .orderBy([
+        { column: 'ro.computed_at', order: 'asc' },
+        { column: 'ro.entity_ref', order: 'asc' },
+      ])
+      .limit(Math.ceil(Number(entities) * AGED_SHARE_PER_TICK))
+      .pluck('ro.entity_ref');
+    const due = [...unusable, ...aged];
     for (let i = 0; i < due.length; i += BATCH_SIZE) {
       signal?.throwIfAborted();
       await this.#refreshBatch(due.slice(i, i + BATCH_SIZE));

@@ -60,7 +60,7 @@ export const spec = {
         operationId: 'GetEntitySummary',
         summary: 'What the entity tab shows first, in one request.',
         description:
-          'On-call now and next, open incidents by priority, the next upcoming\nchange, the freeze status, backup health and the KPI headline (MTTR\nand change success rate over the default KPI window). Areas the\ncaller may not read are `{ "forbidden": true }`; `available` tells\nwhether the entity has any records of an area. Counts and the KPI\nheadline come from the entity\'s rollup when it is fresh (no record\nof the entity written since, at most 15 minutes old), in which case\n`kpis.window` is the window the rollup was computed for and ends\nwhen it was computed.\n',
+          'On-call now and next, open incidents by priority, the next upcoming\nchange, the freeze status, backup health and the KPI headline (MTTR\nand change success rate over the default KPI window). Areas the\ncaller may not read are `{ "forbidden": true }`; `available` tells\nwhether the entity has any records of an area. Counts and the KPI\nheadline come from the entity\'s rollup when it is fresh (no record\nof the entity written since, at most an hour old), in which case\n`kpis.window` is the window the rollup was computed for and ends\nwhen it was computed.\n',
         parameters: [
           {
             $ref: '#/components/parameters/kind',
