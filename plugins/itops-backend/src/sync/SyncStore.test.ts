@@ -182,6 +182,87 @@ describe('SyncStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'only marks records stored unchanged as seen, keeping their links and rollups, on %p',
+    async databaseId => {
+      const knex = await migrate(await databases.init(databaseId));
+      const store = SyncStore.create(knex);
+      const payments = 'component:default/payments';
+      const search = 'component:default/search';
+      await replaceEntityMappingIfChanged(knex, {
+        entities: [payments, search].map(entityRef => ({
+          entityRef,
+          kind: 'component',
+          title: null,
+          ownerRef: null,
+          systemRef: null,
+        })),
+        keys: [
+          [payments, 'payments'],
+          [search, 'search'],
+        ].map(([entityRef, value]) => ({
+          entityRef,
+          type: 'servicenow-service' as const,
+          value,
+          viaRef: entityRef,
+        })),
+      });
+      const searchKeys = [
+        { type: 'servicenow-service' as const, value: 'Search' },
+      ];
+      const records = [
+        incident('a'),
+        incident('b', { keys: searchKeys }),
+        incident('c', { keys: searchKeys }),
+      ];
+      await store.writeBatch(source, 'incidents', records, 'sync-1');
+      const links = () =>
+        knex('itops_entity_records')
+          .select('entity_ref', 'record_id', 'sort_at', 'is_open')
+          .orderBy(['entity_ref', 'record_id']);
+      const linksBefore = await links();
+      expect(linksBefore).toHaveLength(3);
+      await knex('itops_entity_rollup_stale').delete();
+
+      // The same records again, as a full reconcile reads them.
+      await store.writeBatch(source, 'incidents', records, 'sync-2');
+
+      expect(await store.countSeen(source, 'incidents', 'sync-2')).toBe(3);
+      expect(await links()).toEqual(linksBefore);
+      expect(
+        await knex('itops_entity_rollup_stale').pluck('entity_ref'),
+      ).toEqual([]);
+
+      // One changed record is rewritten, and only its entity goes stale.
+      await store.writeBatch(
+        source,
+        'incidents',
+        [
+          incident('a'),
+          incident('b', { keys: searchKeys, state: 'resolved' }),
+          incident('c', { keys: searchKeys }),
+        ],
+        'sync-3',
+      );
+      expect(await store.countSeen(source, 'incidents', 'sync-3')).toBe(3);
+      expect(
+        await knex('itops_incidents').where('external_id', 'b').first('state'),
+      ).toEqual({ state: 'resolved' });
+      expect(
+        await knex('itops_entity_rollup_stale').distinct().pluck('entity_ref'),
+      ).toEqual([search]);
+
+      // A record whose keys changed moves to the other entity.
+      await store.writeBatch(source, 'incidents', [incident('c')], 'sync-4');
+      expect(
+        await knex('itops_entity_records as er')
+          .join('itops_incidents as i', 'i.id', 'er.record_id')
+          .where('i.external_id', 'c')
+          .pluck('er.entity_ref'),
+      ).toEqual([payments]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'splits backups into jobs and runs on %p',
     async databaseId => {
       const knex = await migrate(await databases.init(databaseId));

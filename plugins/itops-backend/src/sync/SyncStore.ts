@@ -7,6 +7,7 @@ import {
 } from '@backstage-itops/plugin-itops-common';
 import { stringifyError } from '@backstage/errors';
 import type { Knex } from 'knex';
+import { createHash } from 'node:crypto';
 import {
   ENTITY_RECORDS,
   relinkRecords,
@@ -99,6 +100,8 @@ export class SyncStore {
   /**
    * Upserts a batch of one capability's records, marking them as seen by
    * `syncId`, and replaces their mapping keys, all in one transaction.
+   * Records stored with the same content (columns and keys, by hash) are
+   * only marked as seen: a full reconcile rewrites what changed, not all.
    * Records that cannot be converted (e.g. an unparseable timestamp) are
    * skipped and returned, so that one bad record does not stall a source.
    */
@@ -132,7 +135,9 @@ export class SyncStore {
     }
     await this.#knex.transaction(async trx => {
       for (const [table, prepared] of byTable) {
-        written += await upsertRecords(trx, table, [...prepared.values()]);
+        written += await upsertRecords(trx, table, source, syncId, [
+          ...prepared.values(),
+        ]);
       }
     });
     return { written, rejected };
@@ -336,16 +341,34 @@ function prepareRecord(
   if (typeof record.externalId !== 'string' || record.externalId === '') {
     throw new TypeError('Record has no externalId');
   }
-  const row = {
+  const content = {
     ...table.toRow(record),
     source_type: source.type,
     source_instance: source.instance,
     external_id: record.externalId,
     url: record.url ?? null,
     source_updated_at: toDbTime(record.sourceUpdatedAt),
-    seen_in_sync: syncId,
   };
-  return { row, keys: uniqueKeys((record as { keys?: MappingKey[] }).keys) };
+  const keys = uniqueKeys((record as { keys?: MappingKey[] }).keys);
+  return {
+    row: {
+      ...content,
+      content_hash: contentHash(content, keys),
+      seen_in_sync: syncId,
+    },
+    keys,
+  };
+}
+
+/**
+ * What identifies a record's stored state: its columns and its keys (both
+ * in the order the record table and {@link uniqueKeys} give, which is
+ * stable for the same record).
+ */
+function contentHash(content: DbRow, keys: MappingKey[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify([content, keys]))
+    .digest('base64url');
 }
 
 /** Normalized, de-duplicated keys; values too long to be keys are left out. */
@@ -360,10 +383,17 @@ function uniqueKeys(keys: MappingKey[] | undefined): MappingKey[] {
   return [...unique.values()];
 }
 
-/** Upserts one table's records and replaces their keys; returns the row count. */
+/**
+ * Upserts one table's records of one source and replaces their keys;
+ * returns the row count. Records stored unchanged are only marked as seen
+ * by this sync: their keys and entity links stay, and so do the rollups of
+ * their entities.
+ */
 async function upsertRecords(
   trx: Knex.Transaction,
   table: RecordTable<any>,
+  source: SyncSourceRef,
+  syncId: string,
   records: PreparedRecord[],
 ): Promise<number> {
   const columns = Object.keys(records[0]?.row ?? {}).length || 1;
@@ -371,7 +401,11 @@ async function upsertRecords(
     MAX_ROWS_PER_STATEMENT,
     Math.floor(MAX_BINDINGS_PER_STATEMENT / columns),
   );
-  for (const chunk of chunks(records, rowsPerStatement)) {
+  for (const batch of chunks(records, rowsPerStatement)) {
+    const chunk = await markUnchangedSeen(trx, table, source, syncId, batch);
+    if (chunk.length === 0) {
+      continue;
+    }
     const upserted: Array<{ id: number | string; external_id: string }> =
       await trx(table.table)
         .insert(chunk.map(r => r.row))
@@ -390,6 +424,49 @@ async function upsertRecords(
     await relinkRecords(trx, table.kind, [...idOf.values()]);
   }
   return records.length;
+}
+
+/**
+ * Marks as seen by `syncId` the records stored with the same content hash,
+ * and returns the others, which must be written.
+ */
+async function markUnchangedSeen(
+  trx: Knex.Transaction,
+  table: RecordTable<any>,
+  source: SyncSourceRef,
+  syncId: string,
+  records: PreparedRecord[],
+): Promise<PreparedRecord[]> {
+  const stored: Array<{
+    id: number | string;
+    external_id: string;
+    content_hash: string | null;
+  }> = await trx(table.table)
+    .where({ source_type: source.type, source_instance: source.instance })
+    .whereIn(
+      'external_id',
+      records.map(r => String(r.row.external_id)),
+    )
+    .select('id', 'external_id', 'content_hash');
+  const storedHash = new Map(
+    stored.map(row => [row.external_id, row] as const),
+  );
+  const unchangedIds: Array<number | string> = [];
+  const changed: PreparedRecord[] = [];
+  for (const record of records) {
+    const row = storedHash.get(String(record.row.external_id));
+    if (row && row.content_hash === record.row.content_hash) {
+      unchangedIds.push(row.id);
+    } else {
+      changed.push(record);
+    }
+  }
+  if (unchangedIds.length > 0) {
+    await trx(table.table)
+      .whereIn('id', unchangedIds)
+      .update({ seen_in_sync: syncId });
+  }
+  return changed;
 }
 
 async function replaceKeys(
