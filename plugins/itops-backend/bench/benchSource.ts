@@ -3,21 +3,18 @@ import type {
   ItopsCapability,
   ItopsRecordsByCapability,
 } from '@backstage-itops/plugin-itops-common';
-import { itopsSourcesExtensionPoint } from '@backstage-itops/plugin-itops-node';
+import {
+  type ItopsSource,
+  itopsSourcesExtensionPoint,
+} from '@backstage-itops/plugin-itops-node';
 
 /** Per capability, a generator of record batches. */
 export type BenchGenerators = {
   [C in ItopsCapability]?: () => Generator<ItopsRecordsByCapability[C][]>;
 };
 
-/**
- * A backend module registering one synthetic source whose readers stream
- * the given batches, as a source module would yield pages.
- */
-export function benchSourceModule(
-  moduleId: string,
-  generators: BenchGenerators,
-) {
+/** A synthetic source whose readers stream the given batches, as a source module would yield pages. */
+export function benchSource(generators: BenchGenerators): ItopsSource {
   const readers = Object.fromEntries(
     Object.entries(generators).map(([capability, generate]) => [
       capability,
@@ -30,6 +27,19 @@ export function benchSourceModule(
       },
     ]),
   );
+  return {
+    type: 'bench',
+    instance: 'synthetic',
+    baseUrl: 'http://127.0.0.1',
+    readers,
+  };
+}
+
+/** A backend module registering {@link benchSource}. */
+export function benchSourceModule(
+  moduleId: string,
+  generators: BenchGenerators,
+) {
   return createBackendModule({
     pluginId: 'itops',
     moduleId,
@@ -37,12 +47,7 @@ export function benchSourceModule(
       reg.registerInit({
         deps: { sources: itopsSourcesExtensionPoint },
         async init({ sources }) {
-          sources.addSource({
-            type: 'bench',
-            instance: 'synthetic',
-            baseUrl: 'http://127.0.0.1',
-            readers,
-          });
+          sources.addSource(benchSource(generators));
         },
       });
     },
