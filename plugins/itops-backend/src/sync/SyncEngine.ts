@@ -279,12 +279,16 @@ export class SyncEngine {
       // statistics then scan where they should seek, and each batch gets
       // slower. Statistics are refreshed after 10k, 20k, 40k… records.
       let nextStatisticsAt = STATISTICS_FIRST_REFRESH;
+      // A first sync has nothing to compare with. The count is the last
+      // run's: after a crash it may say 0 too soon, which only costs speed.
+      const nothingStored = (state?.recordCount ?? 0) === 0;
       for await (const batch of batches) {
         const { written, rejected } = await this.#store.writeBatch(
           source,
           capability,
           batch.records,
           syncId,
+          { nothingStored },
         );
         // Stored after the batch commits: a crash in between replays the
         // batch next time, which the upsert makes harmless.

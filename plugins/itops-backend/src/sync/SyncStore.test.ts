@@ -259,6 +259,17 @@ describe('SyncStore', () => {
           .where('i.external_id', 'c')
           .pluck('er.entity_ref'),
       ).toEqual([payments]);
+
+      // A caller that knows nothing was stored skips the comparison: the
+      // records are upserted (and their entities marked) as without hashes.
+      await knex('itops_entity_rollup_stale').delete();
+      await store.writeBatch(source, 'incidents', [incident('a')], 'sync-5', {
+        nothingStored: true,
+      });
+      expect(await store.countSeen(source, 'incidents', 'sync-5')).toBe(1);
+      expect(
+        await knex('itops_entity_rollup_stale').distinct().pluck('entity_ref'),
+      ).toEqual([payments]);
     },
   );
 

@@ -102,6 +102,10 @@ export class SyncStore {
    * `syncId`, and replaces their mapping keys, all in one transaction.
    * Records stored with the same content (columns and keys, by hash) are
    * only marked as seen: a full reconcile rewrites what changed, not all.
+   * With `nothingStored` (the caller's run began with no records of this
+   * source and capability) the stored hashes are not looked up: a first
+   * sync would find none. A record repeated within the run is upserted
+   * again, as it would be without hashes.
    * Records that cannot be converted (e.g. an unparseable timestamp) are
    * skipped and returned, so that one bad record does not stall a source.
    */
@@ -110,6 +114,7 @@ export class SyncStore {
     capability: C,
     records: readonly ItopsRecordsByCapability[C][],
     syncId: string,
+    options: { nothingStored?: boolean } = {},
   ): Promise<WriteBatchResult> {
     const rejected: RejectedRecord[] = [];
     const byTable = new Map<RecordTable<any>, Map<string, PreparedRecord>>();
@@ -135,9 +140,12 @@ export class SyncStore {
     }
     await this.#knex.transaction(async trx => {
       for (const [table, prepared] of byTable) {
-        written += await upsertRecords(trx, table, source, syncId, [
-          ...prepared.values(),
-        ]);
+        written += await upsertRecords(
+          trx,
+          table,
+          { source, syncId, compareStored: !options.nothingStored },
+          [...prepared.values()],
+        );
       }
     });
     return { written, rejected };
@@ -392,8 +400,7 @@ function uniqueKeys(keys: MappingKey[] | undefined): MappingKey[] {
 async function upsertRecords(
   trx: Knex.Transaction,
   table: RecordTable<any>,
-  source: SyncSourceRef,
-  syncId: string,
+  run: { source: SyncSourceRef; syncId: string; compareStored: boolean },
   records: PreparedRecord[],
 ): Promise<number> {
   const columns = Object.keys(records[0]?.row ?? {}).length || 1;
@@ -402,7 +409,9 @@ async function upsertRecords(
     Math.floor(MAX_BINDINGS_PER_STATEMENT / columns),
   );
   for (const batch of chunks(records, rowsPerStatement)) {
-    const chunk = await markUnchangedSeen(trx, table, source, syncId, batch);
+    const chunk = run.compareStored
+      ? await markUnchangedSeen(trx, table, run.source, run.syncId, batch)
+      : batch;
     if (chunk.length === 0) {
       continue;
     }
