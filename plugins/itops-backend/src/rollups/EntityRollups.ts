@@ -121,8 +121,8 @@ export class EntityRollups {
   /**
    * Recomputes the rollups readers would not use (missing, stale, too old
    * or of another window) and the oldest tenth of those aging; returns how
-   * many. A call while a refresh runs makes that
-   * refresh go round once more, so that what the caller wrote is covered.
+   * many. A call while a refresh runs makes that refresh go round once
+   * more, so that what the caller wrote is covered.
    */
   refresh(options?: { signal?: AbortSignal }): Promise<number> {
     if (this.#running) {
