@@ -457,13 +457,13 @@ async function markUnchangedSeen(
       records.map(r => String(r.row.external_id)),
     )
     .select('id', 'external_id', 'content_hash');
-  const storedHash = new Map(
+  const storedByExternalId = new Map(
     stored.map(row => [row.external_id, row] as const),
   );
   const unchangedIds: Array<number | string> = [];
   const changed: PreparedRecord[] = [];
   for (const record of records) {
-    const row = storedHash.get(String(record.row.external_id));
+    const row = storedByExternalId.get(String(record.row.external_id));
     if (row && row.content_hash === record.row.content_hash) {
       unchangedIds.push(row.id);
     } else {
