@@ -371,61 +371,77 @@ export const CALENDAR_COLUMNS = [
 ] as const;
 
 /**
+ * Query of the entities the changes of `changeIds` are on, one row per
+ * change and entity (see {@link directEntityRefs}): per key of a change, the
+ * entities whose own annotations gave that key, found through the
+ * (key_type, key_value) index of itops_entity_keys. Planners misjudge how
+ * many keys are an entity's own (`via_ref = entity_ref`): PostgreSQL then
+ * scans every entity key and probes each against all changes carrying it.
+ * The loop order is fixed instead, the changes' keys outside: by a LATERAL
+ * subquery, which OFFSET 0 keeps from being flattened, on PostgreSQL, and
+ * by CROSS JOIN, which SQLite never reorders.
+ */
+function directEntitiesQuery(
+  knex: Knex,
+  changeIds: readonly number[],
+): Knex.QueryBuilder {
+  const keysOfChanges = (builder: Knex.QueryBuilder) =>
+    builder
+      .where('rk.record_table', changeTable.kind)
+      .whereIn('rk.record_id', changeIds)
+      .select('rk.record_id', 'ek.entity_ref');
+  if (knex.client.dialect === 'postgresql') {
+    const ownEntitiesOfKey = knex('itops_entity_keys as ek')
+      .whereRaw('ek.key_type = rk.key_type')
+      .whereRaw('ek.key_value = rk.key_value')
+      .whereRaw('ek.via_ref = ek.entity_ref')
+      .select('ek.entity_ref');
+    return keysOfChanges(
+      knex.from(
+        knex.raw(
+          'itops_record_keys as rk cross join lateral (? offset 0) as ek',
+          [ownEntitiesOfKey],
+        ),
+      ),
+    );
+  }
+  return keysOfChanges(
+    knex
+      .from('itops_record_keys as rk')
+      .joinRaw(
+        'cross join itops_entity_keys as ek on ek.key_type = rk.key_type and ek.key_value = rk.key_value',
+      )
+      .whereRaw('ek.via_ref = ek.entity_ref'),
+  );
+}
+
+/**
  * The entities each change is on: those whose own annotations gave a
  * matching key (`via_ref = entity_ref`), not the groups and systems that
  * aggregate them, which would make every change of a team "affect" the team.
+ * One query per 500 changes, run together: a calendar page's entities are
+ * read in a single round trip.
  */
 export async function directEntityRefs(
   knex: Knex,
   changeIds: readonly number[],
 ): Promise<Map<number, string[]>> {
-  // Two index lookups (the records' keys, then the entities holding them)
-  // instead of a join, which planners without statistics turn into scans.
-  const keysOf = new Map<number, string[]>();
-  const values = new Map<string, Set<string>>();
-  for (let i = 0; i < changeIds.length; i += 500) {
-    const rows = await knex('itops_record_keys')
-      .where('record_table', changeTable.kind)
-      .whereIn('record_id', changeIds.slice(i, i + 500))
-      .select('record_id', 'key_type', 'key_value');
-    for (const row of rows) {
-      const id = Number(row.record_id);
-      const key = JSON.stringify([row.key_type, row.key_value]);
-      keysOf.set(id, [...(keysOf.get(id) ?? []), key]);
-      values.set(
-        row.key_type,
-        (values.get(row.key_type) ?? new Set()).add(row.key_value),
-      );
-    }
+  const chunks = Array.from(
+    { length: Math.ceil(changeIds.length / 500) },
+    (_, i) => changeIds.slice(i * 500, i * 500 + 500),
+  );
+  const rows: DbRow[] = (
+    await Promise.all(chunks.map(chunk => directEntitiesQuery(knex, chunk)))
+  ).flat();
+  const entitiesOf = new Map<number, Set<string>>();
+  for (const row of rows) {
+    const id = Number(row.record_id);
+    const entities = entitiesOf.get(id) ?? new Set<string>();
+    entitiesOf.set(id, entities.add(String(row.entity_ref)));
   }
-  // One lookup per key type and 500 values, independent: run together.
-  const lookups = [...values].flatMap(([type, typeValues]) => {
-    const list = [...typeValues];
-    return Array.from({ length: Math.ceil(list.length / 500) }, (_, i) =>
-      knex('itops_entity_keys')
-        .where('key_type', type)
-        .whereIn('key_value', list.slice(i * 500, i * 500 + 500))
-        .whereRaw('via_ref = entity_ref')
-        .select('entity_ref', 'key_value')
-        .then(rows => ({ type, rows })),
-    );
-  });
-  const entitiesOfKey = new Map<string, string[]>();
-  for (const { type, rows } of await Promise.all(lookups)) {
-    for (const row of rows) {
-      const key = JSON.stringify([type, row.key_value]);
-      entitiesOfKey.set(key, [
-        ...(entitiesOfKey.get(key) ?? []),
-        String(row.entity_ref),
-      ]);
-    }
-  }
-  const refs = new Map<number, string[]>();
-  for (const [id, keys] of keysOf) {
-    const entities = new Set(keys.flatMap(key => entitiesOfKey.get(key) ?? []));
-    if (entities.size) refs.set(id, [...entities].sort());
-  }
-  return refs;
+  return new Map(
+    [...entitiesOf].map(([id, entities]) => [id, [...entities].sort()]),
+  );
 }
 
 /** A light calendar row with its entities. */
