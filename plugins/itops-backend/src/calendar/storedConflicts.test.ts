@@ -6,7 +6,11 @@ import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { changeTable } from '../database/recordTables';
 import { computeEntityMapping } from '../mapping/computeEntityMapping';
 import { replaceEntityMappingIfChanged } from '../mapping/entityMappingStore';
-import { type CalendarChange, calendarChangesByIds } from '../read/changes';
+import {
+  type CalendarChange,
+  calendarChangesByIds,
+  directEntityRefs,
+} from '../read/changes';
 import { catalogEntity } from './__testUtils__/calendarWorld';
 import {
   computeCatalogGraph,
@@ -175,6 +179,57 @@ describe('conflicts from the database', () => {
         [...expected(placed).values()].flat().map(c => c.kind),
       );
       expect(kinds).toEqual(new Set(['same-entity', 'related-entity']));
+    },
+  );
+});
+
+describe('the entities of stored changes', () => {
+  it.each(databases.eachSupportedId())(
+    'are those whose own keys the changes carry, as a join of the keys says, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { ids } = await seedWorld(await ItopsFixtures.create(knex));
+      // The reference: every change's keys against every entity's own keys.
+      const recordKeys = await knex('itops_record_keys')
+        .where('record_table', changeTable.kind)
+        .select('record_id', 'key_type', 'key_value');
+      const entityKeys = await knex('itops_entity_keys').select(
+        'entity_ref',
+        'key_type',
+        'key_value',
+        'via_ref',
+      );
+      const expected = new Map<number, Set<string>>();
+      for (const key of recordKeys) {
+        for (const entity of entityKeys) {
+          if (
+            entity.via_ref === entity.entity_ref &&
+            entity.key_type === key.key_type &&
+            entity.key_value === key.key_value
+          ) {
+            const id = Number(key.record_id);
+            expected.set(
+              id,
+              (expected.get(id) ?? new Set()).add(entity.entity_ref),
+            );
+          }
+        }
+      }
+      // Ids of no change and a change twice change nothing; more than 500
+      // ids are read in several queries.
+      const unknown = Array.from({ length: 400 }, (_, i) => -1 - i);
+      const found = await directEntityRefs(knex, [...ids, ids[0], ...unknown]);
+      expect(Object.fromEntries(found)).toEqual(
+        Object.fromEntries(
+          [...expected].map(([id, refs]) => [id, [...refs].sort()]),
+        ),
+      );
+      // Groups and systems aggregate their components' keys, which do not
+      // put the components' changes on them.
+      expect(entityKeys.some(key => key.via_ref !== key.entity_ref)).toBe(true);
+      expect(
+        [...found.values()].some(refs => refs.some(ref => /^group:/.test(ref))),
+      ).toBe(true);
     },
   );
 });

@@ -65,6 +65,14 @@ const ONE_DAY_MS = 86_400_000;
 const MULTI_DAY_CHANGE = 'planned_end - planned_start > 86400000';
 
 /**
+ * Groups and systems aggregate what they own or contain in their links, so
+ * a change is on one of them only through its own keys (as the calendar
+ * lists a change's entities); every other entity's links are its own
+ * changes.
+ */
+const isAggregating = (ref: string) => /^(group|system):/i.test(ref);
+
+/**
  * Where to look for an entity's conflicting changes: the windows of the
  * targets the entity can conflict with, joined where they are less than
  * {@link MERGE_GAP_MS} apart.
@@ -73,8 +81,11 @@ type EntityWindow = {
   entityRef: string;
   from: number;
   to: number;
-  /** For a group or system: the own key a change must carry to be on it. */
-  key?: { type: string; value: string };
+  /**
+   * A group or system: a change is on it only if it carries one of its own
+   * keys (see {@link isAggregating}).
+   */
+  aggregating: boolean;
 };
 
 /**
@@ -96,75 +107,39 @@ function entityWindows(
   }
   const windows: EntityWindow[] = [];
   for (const [entityRef, list] of byEntity) {
+    const aggregating = isAggregating(entityRef);
     list.sort((a, b) => a.from - b.from);
     let current = { ...list[0] };
     for (const next of list.slice(1)) {
       if (next.from - current.to < MERGE_GAP_MS) {
         current.to = Math.max(current.to, next.to);
       } else {
-        windows.push({ entityRef, ...current });
+        windows.push({ entityRef, ...current, aggregating });
         current = { ...next };
       }
     }
-    windows.push({ entityRef, ...current });
+    windows.push({ entityRef, ...current, aggregating });
   }
   return windows;
 }
 
 /**
- * Groups and systems aggregate what they own or contain in their links, so
- * a change is on one of them only through its own keys (as the calendar
- * lists a change's entities); every other entity's links are its own
- * changes.
+ * Most windows per query (one bound value each; times and flags are
+ * written as literals), under SQLite's lowest limit of 999 bound values
+ * with room for the query's own.
  */
-const isAggregating = (ref: string) => /^(group|system):/i.test(ref);
+const WINDOWS_PER_QUERY = 960;
 
 /**
- * Most bound values per query of windows (one per window, three with a
- * key; times are written as integer literals), under SQLite's lowest limit
- * of 999 with room for the query's own.
+ * Consecutive runs of windows that fit one query's bound values, of even
+ * lengths: they are read in parallel, and the slowest decides.
  */
-const VALUES_PER_QUERY = 960;
-const valuesOf = (window: EntityWindow) => (window.key ? 3 : 1);
-
-/**
- * The own keys (those of their own annotations) of groups and systems. One
- * without any has no changes of its own, and its links are not read.
- */
-async function ownKeysOf(
-  knex: Knex,
-  entityRefs: readonly string[],
-): Promise<Map<string, Array<{ type: string; value: string }>>> {
-  const keys = new Map<string, Array<{ type: string; value: string }>>();
-  for (let i = 0; i < entityRefs.length; i += 400) {
-    const rows = await knex('itops_entity_keys')
-      .whereIn('entity_ref', entityRefs.slice(i, i + 400))
-      .whereRaw('via_ref = entity_ref')
-      .select('entity_ref', 'key_type', 'key_value');
-    for (const row of rows) {
-      push(keys, String(row.entity_ref), {
-        type: String(row.key_type),
-        value: String(row.key_value),
-      });
-    }
-  }
-  return keys;
-}
-
-/** Consecutive runs of windows that fit one query's bound values. */
-function* queryBatches(windows: readonly EntityWindow[]) {
-  let batch: EntityWindow[] = [];
-  let values = 0;
-  for (const window of windows) {
-    if (values + valuesOf(window) > VALUES_PER_QUERY) {
-      yield batch;
-      batch = [];
-      values = 0;
-    }
-    batch.push(window);
-    values += valuesOf(window);
-  }
-  if (batch.length) yield batch;
+function queryBatches(windows: readonly EntityWindow[]): EntityWindow[][] {
+  const count = Math.ceil(windows.length / WINDOWS_PER_QUERY);
+  const size = Math.ceil(windows.length / count);
+  return Array.from({ length: count }, (_, i) =>
+    windows.slice(i * size, (i + 1) * size),
+  );
 }
 
 const CANDIDATE_COLUMNS = [
@@ -203,15 +178,7 @@ async function loadConflictCandidates(
   const relations = await relationsOf(knex, [
     ...new Set(placed.flatMap(t => t.entityRefs)),
   ]);
-  const entityWindowList = entityWindows(placed, relationsByEntity(relations));
-  const ownKeys = await ownKeysOf(knex, [
-    ...new Set(entityWindowList.map(w => w.entityRef).filter(isAggregating)),
-  ]);
-  const windows = entityWindowList.flatMap(window =>
-    isAggregating(window.entityRef)
-      ? (ownKeys.get(window.entityRef) ?? []).map(key => ({ ...window, key }))
-      : [window],
-  );
+  const windows = entityWindows(placed, relationsByEntity(relations));
 
   const candidates = new Map<string, TimedChange>();
   const add = (row: DbRow) => {
@@ -241,12 +208,21 @@ async function loadConflictCandidates(
   // Independent reads, run together.
   const wanted = new Set(windows.map(w => w.entityRef));
   const found = await Promise.all([
-    ...[...queryBatches(windows)].map(batch => shortCandidates(knex, batch)),
+    ...queryBatches(windows).map(batch => shortCandidates(knex, batch)),
     multiDayCandidates(knex, windows, wanted),
   ]);
   found.flat().forEach(add);
   return { timedTargets, candidates: candidates.values(), relations };
 }
+
+/** The columns of the windows as given, `w0`. */
+const GIVEN_WINDOW_COLUMNS = [
+  'entity_ref',
+  'look_back',
+  'end_from',
+  'to_at',
+  'aggregating',
+];
 
 /** The columns of the windows' table `w` that candidate reads join. */
 const WINDOW_COLUMNS = [
@@ -258,30 +234,30 @@ const WINDOW_COLUMNS = [
   'key_value',
 ];
 
-/** A window as a row of `w`: where its reads start, end and what they test. */
+/** A window as a row of `w0`: where its reads start, end and what they test. */
 function windowRow(window: EntityWindow) {
   return {
     entity_ref: window.entityRef,
     look_back: window.from - ONE_DAY_MS,
     end_from: window.from - 1,
     to_at: window.to,
-    key_type: window.key?.type ?? null,
-    key_value: window.key?.value ?? null,
+    aggregating: window.aggregating ? 1 : 0,
   };
 }
 
 /**
- * The windows as the rows of `w`. PostgreSQL takes them as one JSON
+ * The windows as the rows of `w0`. PostgreSQL takes them as one JSON
  * parameter: planning a VALUES list of hundreds of rows, and binding its
  * parameters, cost more than reading the windows. SQLite gets a VALUES
- * list, with times written as integer literals (they are integers of ours)
- * so that a query takes hundreds of windows within its bound-value limit.
+ * list, with times and flags written as integer literals (they are
+ * integers of ours) so that a query takes hundreds of windows within its
+ * bound-value limit.
  */
 function windowList(knex: Knex, windows: readonly EntityWindow[]): Knex.Raw {
   const rows = windows.map(windowRow);
   if (knex.client.dialect === 'postgresql') {
     return knex.raw(
-      `select * from json_to_recordset(cast(? as json)) as w(entity_ref text, look_back bigint, end_from bigint, to_at bigint, key_type text, key_value text)`,
+      `select * from json_to_recordset(cast(? as json)) as w(entity_ref text, look_back bigint, end_from bigint, to_at bigint, aggregating integer)`,
       [JSON.stringify(rows)],
     );
   }
@@ -297,16 +273,25 @@ function windowList(knex: Knex, windows: readonly EntityWindow[]): Knex.Raw {
         row =>
           `(?, ${int(row.look_back)}, ${int(row.end_from)}, ${int(
             row.to_at,
-          )}, ${row.key_type === null ? 'null, null' : '?, ?'})`,
+          )}, ${row.aggregating})`,
       )
       .join(', ')}`,
-    rows.flatMap(row =>
-      row.key_type === null
-        ? [row.entity_ref]
-        : [row.entity_ref, row.key_type, row.key_value],
-    ),
+    rows.map(row => row.entity_ref),
   );
 }
+
+/**
+ * The windows of `w0` as read: a group's or system's once per own key (a
+ * key of its own annotations), which a change must carry to be on it, and
+ * not at all without one (it has no changes of its own); every other
+ * entity's as given. Joined here rather than read first: a round trip
+ * less, and an entity's keys are a range of the primary key.
+ */
+const KEYED_WINDOWS = `select entity_ref, look_back, end_from, to_at, null, null from w0 where aggregating = 0
+  union all
+  select w0.entity_ref, w0.look_back, w0.end_from, w0.to_at, ek.key_type, ek.key_value
+  from w0 join itops_entity_keys ek on ek.entity_ref = w0.entity_ref
+  where w0.aggregating = 1 and ek.via_ref = ek.entity_ref`;
 
 /**
  * Changes of at most a day overlapping each entity window, through the
@@ -318,7 +303,9 @@ function shortCandidates(
   knex: Knex,
   windows: readonly EntityWindow[],
 ): Promise<DbRow[]> {
-  const query = knex.with('w', WINDOW_COLUMNS, windowList(knex, windows));
+  const query = knex
+    .with('w0', GIVEN_WINDOW_COLUMNS, windowList(knex, windows))
+    .with('w', WINDOW_COLUMNS, knex.raw(KEYED_WINDOWS));
   // Per window, the entity's links in it and their changes: a nested loop
   // over the windows with one index range each. Without statistics on the
   // windows PostgreSQL prefers hashing both tables whole, so there each
