@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
+import { setUpSqliteConnections } from './sqliteConnections';
 
 /** Marks a connection the pragmas below were applied to. */
 const TUNED = Symbol.for('backstage-itops.sqlite-pragmas');
 
 interface BetterSqliteConnection {
   pragma(source: string): unknown;
-  [TUNED]?: true;
 }
 
 /**
@@ -36,22 +36,9 @@ export const SQLITE_PRAGMAS = [
  * `journal_mode` stays `memory` on an in-memory database.
  */
 export function tuneSqliteConnections(knex: Knex): void {
-  const client = knex.client as {
-    driverName?: string;
-    acquireConnection(): Promise<unknown>;
-  };
-  if (client.driverName !== 'better-sqlite3') {
-    return;
-  }
-  const acquire = client.acquireConnection.bind(client);
-  client.acquireConnection = async () => {
-    const connection = (await acquire()) as BetterSqliteConnection;
-    if (!connection[TUNED]) {
-      for (const pragma of SQLITE_PRAGMAS) {
-        connection.pragma(pragma);
-      }
-      connection[TUNED] = true;
+  setUpSqliteConnections<BetterSqliteConnection>(knex, TUNED, connection => {
+    for (const pragma of SQLITE_PRAGMAS) {
+      connection.pragma(pragma);
     }
-    return connection;
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { setUpSqliteConnections } from './sqliteConnections';
 
 /** Marks a connection whose `prepare` already goes through the cache. */
 const CACHED = Symbol.for('backstage-itops.sqlite-statement-cache');
@@ -10,7 +11,6 @@ interface Statement {
 
 interface BetterSqliteConnection {
   prepare(sql: string): Statement;
-  [CACHED]?: true;
 }
 
 /**
@@ -26,21 +26,7 @@ interface BetterSqliteConnection {
  * Does nothing on other databases.
  */
 export function cacheSqliteStatements(knex: Knex): void {
-  const client = knex.client as {
-    driverName?: string;
-    acquireConnection(): Promise<unknown>;
-  };
-  if (client.driverName !== 'better-sqlite3') {
-    return;
-  }
-  const acquire = client.acquireConnection.bind(client);
-  client.acquireConnection = async () => {
-    const connection = (await acquire()) as BetterSqliteConnection;
-    if (!connection[CACHED]) {
-      useStatementCache(connection);
-    }
-    return connection;
-  };
+  setUpSqliteConnections(knex, CACHED, useStatementCache);
 }
 
 function useStatementCache(connection: BetterSqliteConnection): void {
@@ -59,5 +45,4 @@ function useStatementCache(connection: BetterSqliteConnection): void {
     }
     return statement;
   };
-  connection[CACHED] = true;
 }
