@@ -55,6 +55,26 @@ async function analyzedTables(knex: Knex): Promise<string[]> {
   return analyzed.sort();
 }
 
+/** Maps components to ServiceNow business services, as the entity mapper would. */
+function mapServices(knex: Knex, serviceOf: Record<string, string>) {
+  const refs = Object.keys(serviceOf);
+  return replaceEntityMappingIfChanged(knex, {
+    entities: refs.map(entityRef => ({
+      entityRef,
+      kind: 'component',
+      title: null,
+      ownerRef: null,
+      systemRef: null,
+    })),
+    keys: refs.map(entityRef => ({
+      entityRef,
+      type: 'servicenow-service' as const,
+      value: serviceOf[entityRef],
+      viaRef: entityRef,
+    })),
+  });
+}
+
 describe('SyncStore', () => {
   const databases = createTestDatabases();
 
@@ -64,26 +84,7 @@ describe('SyncStore', () => {
       const knex = await migrate(await databases.init(databaseId));
       const store = SyncStore.create(knex);
       // A linked incident: SQLite keeps no statistics of an empty table.
-      const entityRef = 'component:default/payments';
-      await replaceEntityMappingIfChanged(knex, {
-        entities: [
-          {
-            entityRef,
-            kind: 'component',
-            title: null,
-            ownerRef: null,
-            systemRef: null,
-          },
-        ],
-        keys: [
-          {
-            entityRef,
-            type: 'servicenow-service',
-            value: 'payments',
-            viaRef: entityRef,
-          },
-        ],
-      });
+      await mapServices(knex, { 'component:default/payments': 'payments' });
       await store.writeBatch(source, 'incidents', [incident('a')], 'sync-1');
       expect(await analyzedTables(knex)).toEqual([]);
 
@@ -188,24 +189,7 @@ describe('SyncStore', () => {
       const store = SyncStore.create(knex);
       const payments = 'component:default/payments';
       const search = 'component:default/search';
-      await replaceEntityMappingIfChanged(knex, {
-        entities: [payments, search].map(entityRef => ({
-          entityRef,
-          kind: 'component',
-          title: null,
-          ownerRef: null,
-          systemRef: null,
-        })),
-        keys: [
-          [payments, 'payments'],
-          [search, 'search'],
-        ].map(([entityRef, value]) => ({
-          entityRef,
-          type: 'servicenow-service' as const,
-          value,
-          viaRef: entityRef,
-        })),
-      });
+      await mapServices(knex, { [payments]: 'payments', [search]: 'search' });
       const searchKeys = [
         { type: 'servicenow-service' as const, value: 'Search' },
       ];
