@@ -1,8 +1,7 @@
-import type { MappingKeyType } from '@backstage-itops/plugin-itops-common';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
+import { componentMapping } from '../__testUtils__/componentMapping';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
-import type { EntityMapping } from '../mapping/computeEntityMapping';
 import { replaceEntityMappingIfChanged } from '../mapping/entityMappingStore';
 import { SyncStore } from '../sync/SyncStore';
 import { change, incident, migrate } from '../sync/__testUtils__/fakeSource';
@@ -10,27 +9,6 @@ import { change, incident, migrate } from '../sync/__testUtils__/fakeSource';
 jest.setTimeout(60_000);
 
 const source = { type: 'servicenow', instance: 'production' };
-
-function mapping(
-  keys: Array<[entityRef: string, type: MappingKeyType, value: string]>,
-): EntityMapping {
-  const refs = [...new Set(keys.map(([ref]) => ref))];
-  return {
-    entities: refs.map(entityRef => ({
-      entityRef,
-      kind: 'component',
-      title: null,
-      ownerRef: null,
-      systemRef: null,
-    })),
-    keys: keys.map(([entityRef, type, value]) => ({
-      entityRef,
-      type,
-      value,
-      viaRef: entityRef,
-    })),
-  };
-}
 
 /** Links as `entity external_id sort_at end_at is_open priority` lines. */
 async function links(knex: Knex, kind = 'incident'): Promise<string[]> {
@@ -64,7 +42,7 @@ describe('entity record links', () => {
       const knex = await migrate(await databases.init(databaseId));
       await replaceEntityMappingIfChanged(
         knex,
-        mapping([
+        componentMapping([
           ['component:default/pay', 'servicenow-service', 'payments'],
           ['component:default/shop', 'servicenow-service', 'storefront'],
           ['component:default/both', 'servicenow-service', 'payments'],
@@ -164,7 +142,7 @@ describe('entity record links', () => {
 
       await replaceEntityMappingIfChanged(
         knex,
-        mapping([
+        componentMapping([
           ['component:default/pay', 'jira-project', 'pay'],
           ['component:default/shop', 'jira-project', 'shop'],
         ]),
@@ -178,7 +156,7 @@ describe('entity record links', () => {
       // `pay` loses its annotation and `shop` takes over PAY as well.
       await replaceEntityMappingIfChanged(
         knex,
-        mapping([
+        componentMapping([
           ['component:default/shop', 'jira-project', 'shop'],
           ['component:default/shop', 'jira-project', 'pay'],
         ]),

@@ -1,5 +1,6 @@
 import type { IncidentRecord } from '@backstage-itops/plugin-itops-common';
 import type { Knex } from 'knex';
+import { componentMapping } from '../__testUtils__/componentMapping';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { replaceEntityMappingIfChanged } from '../mapping/entityMappingStore';
 import { SyncStore } from './SyncStore';
@@ -57,22 +58,16 @@ async function analyzedTables(knex: Knex): Promise<string[]> {
 
 /** Maps components to ServiceNow business services, as the entity mapper would. */
 function mapServices(knex: Knex, serviceOf: Record<string, string>) {
-  const refs = Object.keys(serviceOf);
-  return replaceEntityMappingIfChanged(knex, {
-    entities: refs.map(entityRef => ({
-      entityRef,
-      kind: 'component',
-      title: null,
-      ownerRef: null,
-      systemRef: null,
-    })),
-    keys: refs.map(entityRef => ({
-      entityRef,
-      type: 'servicenow-service' as const,
-      value: serviceOf[entityRef],
-      viaRef: entityRef,
-    })),
-  });
+  return replaceEntityMappingIfChanged(
+    knex,
+    componentMapping(
+      Object.entries(serviceOf).map(([entityRef, service]) => [
+        entityRef,
+        'servicenow-service',
+        service,
+      ]),
+    ),
+  );
 }
 
 describe('SyncStore', () => {
