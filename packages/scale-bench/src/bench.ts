@@ -15,7 +15,12 @@ import {
 } from '@backstage-itops/plugin-itops-backend/testUtils';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { reopenScaleRun, type ScaleRun, startScaleRun } from './pipeline';
+import {
+  reopenScaleRun,
+  type ScaleRun,
+  type ScaleSync,
+  startScaleRun,
+} from './pipeline';
 import {
   measureCalendarCase,
   measureCompliance,
@@ -87,19 +92,19 @@ function printSetup(run: ScaleRun) {
   );
 }
 
-async function printSync(run: ScaleRun) {
+async function printSync(run: ScaleRun, sync: ScaleSync) {
   const rows = await readSyncReport(run.database.knex);
   const records = rows.reduce((n, row) => n + row.records, 0);
+  const { seconds, peak, retained } = sync;
   console.log(
-    `sync + mapping: ${run.syncSeconds.toFixed(1)} s for ${records} records (${(
-      records / run.syncSeconds
-    ).toFixed(0)} records/s overall), peak RSS ${mb(
-      run.peak.rss,
-    )} MB (heap ${mb(run.peak.heapUsed)} MB, external ${mb(
-      run.peak.external,
+    `sync + mapping: ${seconds.toFixed(1)} s for ${records} records (${(
+      records / seconds
+    ).toFixed(0)} records/s overall), peak RSS ${mb(peak.rss)} MB (heap ${mb(
+      peak.heapUsed,
+    )} MB, external ${mb(
+      peak.external,
     )} MB; simulators in their own processes)`,
   );
-  const { retained } = run;
   console.log(
     `  retained heap: ${
       retained.fullGcs > 0
@@ -190,10 +195,10 @@ async function main() {
       });
   try {
     printSetup(run);
-    if (reused) {
-      console.log(`reusing the database ${run.database.name}: no sync`);
+    if (run.sync) {
+      await printSync(run, run.sync);
     } else {
-      await printSync(run);
+      console.log(`reusing the database ${run.database.name}: no sync`);
     }
     await printRollups(run, reused);
     if (!run.database.isFile) {

@@ -30,14 +30,20 @@ export interface ScaleRun {
   database: BenchDatabase;
   /** Base URL of the ITOps API. */
   baseUrl: string;
+  /** How the sync went; absent on a reopened database, which was not synced. */
+  sync?: ScaleSync;
+  /** Stops backend and simulators; drops the database unless `keep`. */
+  close(options?: { keep?: boolean }): Promise<void>;
+}
+
+/** What a run measured while its backend started and synced. */
+export interface ScaleSync {
   /** Backend start-up, which includes the mapping and the full sync of every source. */
-  syncSeconds: number;
+  seconds: number;
   /** Of this process (the simulators run in their own) during the sync. */
   peak: MemoryPeak;
   /** What survived the full collections during the sync: the data held, not garbage. */
   retained: RetainedHeap;
-  /** Stops backend and simulators; drops the database unless `keep`. */
-  close(options?: { keep?: boolean }): Promise<void>;
 }
 
 export interface ScaleRunOptions {
@@ -102,9 +108,11 @@ export async function startScaleRun(
       catalog,
       jiraSla: options.jiraSla ?? false,
     });
-    const syncSeconds = (performance.now() - started) / 1000;
-    const peak = memory.stop();
-    const retained = retainedHeap.stop();
+    const sync: ScaleSync = {
+      seconds: (performance.now() - started) / 1000,
+      peak: memory.stop(),
+      retained: retainedHeap.stop(),
+    };
 
     const run = { backend, database };
     return {
@@ -114,9 +122,7 @@ export async function startScaleRun(
       catalog,
       database,
       baseUrl: backend.baseUrl,
-      syncSeconds,
-      peak,
-      retained,
+      sync,
       close: async ({ keep = false } = {}) => {
         await run.backend.stop();
         await stopSimulators();
@@ -164,9 +170,6 @@ export async function reopenScaleRun(options: {
       catalog,
       database,
       baseUrl: backend.baseUrl,
-      syncSeconds: 0,
-      peak: { rss: 0, heapUsed: 0, external: 0 },
-      retained: retainedHeapSampler().stop(),
       close: async ({ keep = false } = {}) => {
         await backend.stop();
         await (keep ? database.close() : database.drop());
