@@ -12,6 +12,7 @@ import {
 import { stringifyError } from '@backstage/errors';
 import type { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import type { Knex } from 'knex';
+import { chunks } from '../database/chunks';
 import { MAPPED_KINDS } from '../mapping/computeEntityMapping';
 
 /** The relations along which two changes can conflict. */
@@ -136,14 +137,10 @@ export async function relationsOf(
 ): Promise<EntityRelation[]> {
   if (entityRefs.length === 0) return [];
   // Chunks of 400 refs (bound twice), read together.
-  const chunks = Array.from(
-    { length: Math.ceil(entityRefs.length / 400) },
-    (_, i) => entityRefs.slice(i * 400, i * 400 + 400),
-  );
   const rows: Array<{ source_ref: string; type: string; target_ref: string }> =
     (
       await Promise.all(
-        chunks.map(chunk =>
+        chunks(entityRefs, 400).map(chunk =>
           knex(RELATIONS_TABLE)
             .whereIn('source_ref', chunk)
             .orWhereIn('target_ref', chunk)

@@ -4,6 +4,7 @@ import type {
   ChangeType,
 } from '@backstage-itops/plugin-itops-common';
 import type { Knex } from 'knex';
+import { chunks } from '../database/chunks';
 import { changeTable, type DbRow } from '../database/recordTables';
 import { ENTITY_RECORDS } from '../database/entityRecordLinks';
 import { fromDbTime } from '../database/time';
@@ -236,12 +237,9 @@ async function rowsByIds(
   columns: readonly string[],
 ): Promise<DbRow[]> {
   const selected = columns.includes('id') ? columns : [...columns, 'id'];
-  const chunks = Array.from({ length: Math.ceil(ids.length / 500) }, (_, i) =>
-    ids.slice(i * 500, i * 500 + 500),
-  );
   const rows = (
     await Promise.all(
-      chunks.map(chunk =>
+      chunks(ids, 500).map(chunk =>
         knex(changeTable.table).whereIn('id', chunk).select(selected),
       ),
     )
@@ -426,12 +424,10 @@ export async function directEntityRefs(
   knex: Knex,
   changeIds: readonly number[],
 ): Promise<Map<number, string[]>> {
-  const chunks = Array.from(
-    { length: Math.ceil(changeIds.length / 500) },
-    (_, i) => changeIds.slice(i * 500, i * 500 + 500),
-  );
   const rows: DbRow[] = (
-    await Promise.all(chunks.map(chunk => directEntitiesQuery(knex, chunk)))
+    await Promise.all(
+      chunks(changeIds, 500).map(chunk => directEntitiesQuery(knex, chunk)),
+    )
   ).flat();
   const entitiesOf = new Map<number, Set<string>>();
   for (const row of rows) {

@@ -8,6 +8,7 @@ import {
 import { stringifyError } from '@backstage/errors';
 import type { Knex } from 'knex';
 import { createHash } from 'node:crypto';
+import { chunks } from '../database/chunks';
 import {
   ENTITY_RECORDS,
   relinkRecords,
@@ -500,12 +501,6 @@ async function replaceKeys(
   );
   for (const chunk of chunks(keyRows, MAX_ROWS_PER_STATEMENT)) {
     await trx(RECORD_KEYS).insert(chunk);
-  }
-}
-
-function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) {
-    yield items.slice(i, i + size);
   }
 }
 
