@@ -15,10 +15,7 @@
  */
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type {
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import type { SchedulerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import type { Knex } from 'knex';
 import { parseArgs } from 'node:util';
@@ -55,20 +52,13 @@ const DAY = 86_400_000;
  */
 async function measureReconcile(knex: Knex, size: WorldSize, now: number) {
   const source = benchSource({ incidents: () => incidentBatches(size, now) });
-  // runOnce needs neither a scheduler nor log output.
-  const quiet: LoggerService = {
-    error() {},
-    warn() {},
-    info() {},
-    debug() {},
-    child: () => quiet,
-  };
   const engine = SyncEngine.create({
     knex,
     sources: [source],
+    // runOnce uses no scheduler; the mock root logger logs nothing.
     scheduler: {} as SchedulerService,
     config: new ConfigReader({}),
-    logger: quiet,
+    logger: mockServices.rootLogger(),
   });
   await knex('itops_entity_rollup_stale').delete();
   const t0 = performance.now();
