@@ -63,6 +63,29 @@ export interface SyncBatch<T> {
   records: T[];
   /** Resume point after this batch, e.g. the newest `sys_updated_on` seen. */
   watermark?: string;
+  /**
+   * Optional upstream calls that failed while this batch was read. The
+   * batch's records are stored without what those calls provide, and the
+   * run reports itself partial in the sync status, naming each call. A full
+   * run that reports anything partial deletes nothing: what a failed call
+   * would have confirmed stays stored rather than being taken as gone.
+   */
+  partial?: SyncPartial[];
+}
+
+/**
+ * An optional upstream call that failed without failing the run: a missing
+ * endpoint (404/501) of an older revision, a role without access (403).
+ *
+ * @public
+ */
+export interface SyncPartial {
+  /** The call, as method and path template, e.g. `GET /api/v1/sessions/{id}/taskSessions`. */
+  call: string;
+  /** Why it failed, short and free of record data, e.g. `404 Not Found`. */
+  reason: string;
+  /** What is missing because of it, for people, e.g. `per-object results of backup runs`. */
+  lost: string;
 }
 
 /**
