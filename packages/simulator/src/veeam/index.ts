@@ -17,6 +17,12 @@ import {
   revisionProfile,
   unsupportedRevisionMessage,
 } from './revision';
+import {
+  TokenThrottle,
+  type VeeamQuirks,
+  refusalFor,
+  validateQuirks,
+} from './quirks';
 import { dispatch } from './routes';
 import { createScaleWorld } from './scale';
 import { TokenStore, type Credentials } from './tokens';
@@ -26,7 +32,24 @@ export interface VeeamSimulatorOptions extends SimulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Accepted login; defaults to itops / veeam-password. */
   credentials?: Credentials;
+  /** Behaviour of particular servers (refused endpoints, throttled tokens…). */
+  quirks?: VeeamQuirks;
 }
+
+/** The Veeam simulator with its own switches beside the generic faults. */
+export interface VeeamSimulator extends SystemSimulator {
+  /** Replaces the quirks; the token rate limit's `after` counts restart. */
+  setQuirks(quirks: VeeamQuirks): void;
+  /** Removes sessions (history retention, a deleted job); unknown ids are ignored. Returns how many went. */
+  deleteSessions(ids: readonly string[]): number;
+  /** Removes restore points (retention, a deleted backup). Returns how many went. */
+  deleteRestorePoints(ids: readonly string[]): number;
+}
+
+export type { VeeamQuirks, RefusalStatus, SessionCorruption } from './quirks';
+
+/** Session types whose details `sureBackupSessions` refuses. */
+const RESTORE_TEST_TYPES = new Set(['SureBackup', 'InstantRecovery']);
 
 /**
  * A Veeam Backup & Replication REST API (port 9419 dialect): OAuth2 token
@@ -35,7 +58,7 @@ export interface VeeamSimulatorOptions extends SimulatorOptions {
  */
 export function createVeeamSimulator(
   options: VeeamSimulatorOptions,
-): SystemSimulator {
+): VeeamSimulator {
   const now = () => options.clock.now().getTime();
   const world = options.scale
     ? createScaleWorld(options.seed, now(), options.scale)
@@ -47,6 +70,15 @@ export function createVeeamSimulator(
     accessSeconds: options.tokenLifetimeSeconds,
   });
   let requests = 0;
+  let quirks = validateQuirks(options.quirks ?? {});
+  const tokenThrottle = new TokenThrottle();
+  const isRestoreTest = (sessionId: string) => {
+    const index = world.sessions.indexOfId(sessionId);
+    return (
+      index !== undefined &&
+      RESTORE_TEST_TYPES.has(world.sessions.at(index).sessionType)
+    );
+  };
 
   function handleOrThrow(request: SimRequest): SimResponse {
     const path = request.url.pathname.replace(/\/+$/, '');
@@ -70,6 +102,10 @@ export function createVeeamSimulator(
           `The requested resource does not support http method '${request.method}'.`,
         );
       }
+      const throttled = tokenThrottle.check(quirks.tokenRateLimit);
+      if (throttled) {
+        return throttled;
+      }
       return jsonResponse(200, tokens.grant(new URLSearchParams(request.body)));
     }
     const grant = tokens.authenticate(request.headers.authorization);
@@ -77,11 +113,19 @@ export function createVeeamSimulator(
       tokens.logout(grant);
       return jsonResponse(200, {});
     }
+    const refused =
+      request.method === 'GET'
+        ? refusalFor(quirks, path, isRestoreTest)
+        : undefined;
+    if (refused) {
+      throw refused;
+    }
     return dispatch(request.method, path, {
       world,
       live,
       render: { profile: revisionProfile(revision), now: now() },
       query: request.url.searchParams,
+      corruptions: quirks.corruptSessions ?? {},
     });
   }
 
@@ -105,6 +149,19 @@ export function createVeeamSimulator(
     expireAllTokens() {
       tokens.expireAll();
     },
+    setQuirks(next) {
+      quirks = validateQuirks(next);
+      tokenThrottle.reset();
+    },
+    deleteSessions(ids) {
+      return ids.filter(id => world.sessions.delete(id)).length;
+    },
+    deleteRestorePoints(ids) {
+      const gone = new Set(ids);
+      const before = world.restorePoints.length;
+      world.restorePoints = world.restorePoints.filter(p => !gone.has(p.id));
+      return before - world.restorePoints.length;
+    },
     insertShiftingRecord() {
       live.insertShiftingSession(now());
     },
@@ -116,6 +173,8 @@ export function createVeeamSimulator(
         backupObjects: world.backupObjects.length,
         restorePoints: world.restorePoints.length,
         tokensIssued: tokens.issuedCount,
+        tokenRequestsThrottled: tokenThrottle.limitedCount,
+        sessionsDeleted: world.sessions.deletedCount,
         requests,
       };
     },

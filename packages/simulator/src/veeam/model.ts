@@ -110,6 +110,14 @@ export interface SessionStore {
   append(record: Omit<SessionRecord, 'usn'>): SessionRecord;
   /** Marks a record as changed (new usn). */
   touch(record: SessionRecord): void;
+  /**
+   * Removes a session, as VBR's session history retention or a deleted job
+   * does: listings skip it and look-ups by id miss it. False if unknown.
+   */
+  delete(id: string): boolean;
+  isDeleted(id: string): boolean;
+  /** How many sessions were deleted; listings only filter when some were. */
+  readonly deletedCount: number;
 }
 
 export interface VeeamWorld {

@@ -7,6 +7,7 @@ import type { LiveWorld } from './live';
 import type {
   BackupObjectRecord,
   RestorePointRecord,
+  SessionRecord,
   VeeamWorld,
 } from './model';
 import {
@@ -21,6 +22,7 @@ import {
   tasksOf,
   type RenderContext,
 } from './render';
+import { corruptSession, type SessionCorruption } from './quirks';
 import { SERVER_BUILD } from './revision';
 import { querySessions } from './sessionQuery';
 
@@ -30,6 +32,8 @@ export interface RouteContext {
   live: LiveWorld;
   render: RenderContext;
   query: URLSearchParams;
+  /** Sessions to send with a spoiled field (quirk `corruptSessions`). */
+  corruptions: Readonly<Record<string, SessionCorruption>>;
   /** Captured path segments, e.g. the id in `/jobs/{id}`. */
   params: string[];
 }
@@ -80,13 +84,17 @@ const ROUTES: Route[] = [
   {
     method: 'GET',
     pattern: /^\/api\/v1\/sessions$/,
-    handle: ({ world, query, render }) =>
-      ok(querySessions(world.sessions, query, s => renderSession(s, render))),
+    handle: context =>
+      ok(
+        querySessions(context.world.sessions, context.query, s =>
+          sessionView(s, context),
+        ),
+      ),
   },
   {
     method: 'GET',
     pattern: new RegExp(`^/api/v1/sessions/${ID}$`),
-    handle: context => ok(renderSession(findSession(context), context.render)),
+    handle: context => ok(sessionView(findSession(context), context)),
   },
   {
     method: 'GET',
@@ -215,6 +223,14 @@ export function dispatch(
     404,
     'InvalidURI',
     `The requested URI '${path}' was not found.`,
+  );
+}
+
+/** A session as sent, spoiled when the quirks say so. */
+function sessionView(session: SessionRecord, context: RouteContext) {
+  return corruptSession(
+    renderSession(session, context.render),
+    context.corruptions[session.id],
   );
 }
 

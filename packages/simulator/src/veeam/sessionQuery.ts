@@ -48,7 +48,7 @@ export function querySessions<R>(
   const params = readPageParams(query, SESSION_COLUMNS);
   const createdAfter = readDate(query, 'createdAfterFilter');
   const createdBefore = readDate(query, 'createdBeforeFilter');
-  const predicate = sessionPredicate(query);
+  const predicate = withoutDeleted(store, sessionPredicate(query));
 
   const from = createdAfter === undefined ? 0 : store.lowerBound(createdAfter);
   const to = Math.max(
@@ -121,6 +121,21 @@ function walkInCreationOrder<R>(
     }
   }
   return envelope(data, total, params);
+}
+
+/**
+ * Deleted sessions are filtered like any other condition: the fast paths
+ * without a predicate stay exact only while nothing was deleted.
+ */
+function withoutDeleted(
+  store: SessionStore,
+  predicate: ((session: SessionRecord) => boolean) | undefined,
+): ((session: SessionRecord) => boolean) | undefined {
+  if (store.deletedCount === 0) {
+    return predicate;
+  }
+  return session =>
+    !store.isDeleted(session.id) && (!predicate || predicate(session));
 }
 
 /** The remaining typed filters, or undefined when none is given. */

@@ -26,6 +26,7 @@ export class LayeredSessionStore implements SessionStore {
   readonly #appended: SessionRecord[] = [];
   readonly #appendedIndex = new Map<string, number>();
   readonly #appendedBackupsByJob = new Map<string, SessionRecord[]>();
+  readonly #deleted = new Set<string>();
   #usn: number;
 
   constructor(base: SessionBase) {
@@ -44,6 +45,9 @@ export class LayeredSessionStore implements SessionStore {
   }
 
   indexOfId(id: string): number | undefined {
+    if (this.#deleted.has(id)) {
+      return undefined;
+    }
     const appended = this.#appendedIndex.get(id);
     return appended !== undefined
       ? this.#base.size + appended
@@ -119,13 +123,29 @@ export class LayeredSessionStore implements SessionStore {
     record.usn = ++this.#usn;
   }
 
+  delete(id: string): boolean {
+    if (this.indexOfId(id) === undefined) {
+      return false;
+    }
+    this.#deleted.add(id);
+    return true;
+  }
+
+  isDeleted(id: string): boolean {
+    return this.#deleted.has(id);
+  }
+
+  get deletedCount(): number {
+    return this.#deleted.size;
+  }
+
   #findLast(
     jobId: string,
     accept: (session: SessionRecord) => boolean,
   ): SessionRecord | undefined {
     const appended = this.#appendedBackupsByJob.get(jobId) ?? [];
     for (let i = appended.length - 1; i >= 0; i--) {
-      if (accept(appended[i])) {
+      if (!this.#deleted.has(appended[i].id) && accept(appended[i])) {
         return appended[i];
       }
     }
@@ -135,7 +155,7 @@ export class LayeredSessionStore implements SessionStore {
       index = this.#base.lastBackupIndexBefore(jobId, index)
     ) {
       const session = this.#base.at(index);
-      if (accept(session)) {
+      if (!this.#deleted.has(session.id) && accept(session)) {
         return session;
       }
     }

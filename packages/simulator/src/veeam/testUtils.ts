@@ -1,11 +1,14 @@
 import { serveSystem, type RunningServer } from '../server/http';
-import type { SystemSimulator } from '../types';
 import { FixedClock } from '../world/clock';
-import { createVeeamSimulator, type VeeamSimulatorOptions } from './index';
+import {
+  createVeeamSimulator,
+  type VeeamSimulator,
+  type VeeamSimulatorOptions,
+} from './index';
 
 /** A simulator on a loopback port and a client that speaks VBR's dialect with plain fetch. */
 export interface VeeamHarness {
-  simulator: SystemSimulator;
+  simulator: VeeamSimulator;
   clock: FixedClock;
   server: RunningServer;
   /** Form-encoded POST to /api/oauth2/token. */
