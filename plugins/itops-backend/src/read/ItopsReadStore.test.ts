@@ -105,6 +105,49 @@ describe('ItopsReadStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'gives a system the on-call of the teams owning it and its parts on %p',
+    async databaseId => {
+      const { fixtures, store } = await setUp(databaseId);
+      const team = (name: string) => ({
+        type: 'servicenow-group' as const,
+        value: name,
+      });
+      await fixtures.entity('group:default/payments-team', [team('Payments')]);
+      await fixtures.entity('group:default/data-team', [team('Data')]);
+      await fixtures.entity('group:default/unrelated', [team('Unrelated')]);
+      await fixtures.entity('system:default/payments', []);
+      await fixtures.knex('itops_entities').where('entity_ref', REF).update({
+        owner_ref: 'group:default/data-team',
+        system_ref: 'system:default/payments',
+      });
+      await fixtures
+        .knex('itops_entities')
+        .where('entity_ref', 'system:default/payments')
+        .update({ owner_ref: 'group:default/payments-team' });
+      for (const [personName, group] of [
+        ['Ada', 'Payments'],
+        ['Dee', 'Data'],
+        ['Nobody of ours', 'Unrelated'],
+      ]) {
+        await fixtures.record(onCallTable, {
+          scheduleName: `${group}-primary`,
+          groupName: group,
+          personName,
+          start: at(-HOUR),
+          end: at(HOUR),
+          escalationLevel: 1,
+          keys: [team(group)],
+        });
+      }
+
+      const oncall = await store.onCall('system:default/payments');
+      expect(oncall.now.map(s => s.personName).sort()).toEqual(['Ada', 'Dee']);
+      // A component keeps its own rotas only; the UI shows its owner's.
+      expect((await store.onCall(REF)).now).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'scopes freeze windows: global unless mapped, on %p',
     async databaseId => {
       const { fixtures, store } = await setUp(databaseId);

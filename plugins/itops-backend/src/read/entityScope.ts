@@ -31,6 +31,35 @@ export function entityRecordIds(
 }
 
 /**
+ * The entities whose on-call an entity's on-call page shows. Rotas belong to
+ * teams (assignment groups, JSM Operations teams), which a system owns and
+ * is made of but does not contain: its on-call is that of the groups owning
+ * the system or one of its parts, besides any rota mapped to it directly.
+ * Other kinds answer with their own rotas (a group's include its own keys).
+ */
+export async function onCallScope(
+  knex: Knex,
+  entityRef: string,
+): Promise<string[]> {
+  if (!entityRef.toLocaleLowerCase('en-US').startsWith('system:')) {
+    return [entityRef];
+  }
+  // itops_entities has no index on system_ref; a scan of a row per catalog
+  // entity stays in the milliseconds at the scale world's 5,000.
+  const rows = await knex('itops_entities')
+    .where(q =>
+      q.where('system_ref', entityRef).orWhere('entity_ref', entityRef),
+    )
+    .whereNotNull('owner_ref')
+    .distinct('owner_ref');
+  const owners = rows
+    .map(row => String(row.owner_ref))
+    .filter(ref => ref.startsWith('group:'))
+    .sort();
+  return [entityRef, ...owners];
+}
+
+/**
  * Entity refs per record for a page of records, so that cross-entity lists
  * (the change calendar, freeze windows) can say whom each record concerns
  * without a join that would repeat the record.

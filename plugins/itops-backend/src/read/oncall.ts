@@ -2,7 +2,8 @@ import type { OnCallShiftRecord } from '@backstage-itops/plugin-itops-common';
 import type { Knex } from 'knex';
 import { onCallTable } from '../database/recordTables';
 import { fromDbNumber } from '../database/time';
-import { entityRecordIds } from './entityScope';
+import { ENTITY_RECORDS } from '../database/entityRecordLinks';
+import { onCallScope } from './entityScope';
 import { type ApiRecord, toApiRecord } from './records';
 
 /** How far ahead "next" looks; schedules are rarely published further. */
@@ -25,14 +26,22 @@ export type OnCallDetail = OnCall & {
  * The entity's on-call now and next. "Next" is worked out per schedule and
  * escalation level, because each is its own rota: the first shift of the
  * rota that starts after now, i.e. the hand-over when the current shift ends.
+ * A system's on-call is its teams' ({@link onCallScope}).
  */
 export async function entityOnCall(
   knex: Knex,
   entityRef: string,
   now: number,
 ): Promise<OnCallDetail> {
+  const scope = await onCallScope(knex, entityRef);
   const rows = await knex(onCallTable.table)
-    .whereIn('id', entityRecordIds(knex, onCallTable.kind, entityRef))
+    .whereIn(
+      'id',
+      knex(ENTITY_RECORDS)
+        .whereIn('entity_ref', scope)
+        .andWhere('record_table', onCallTable.kind)
+        .select('record_id'),
+    )
     .where('end_at', '>', now)
     .where('start_at', '<', now + HORIZON_MS)
     .orderBy([

@@ -112,11 +112,20 @@ export async function entitySummary(options: {
   const [oncall, changes, backups] = await Promise.all([
     ifAllowed(allowed.oncall, async () => {
       const area = available('oncall');
-      // Services rarely have rotas of their own; their teams do.
-      const shifts = area.available
-        ? await store.onCall(ref)
-        : { now: [], next: [] };
-      return { ...area, now: shifts.now, next: shifts.next };
+      // Services rarely have rotas of their own; their teams do. A system's
+      // on-call is that of the teams owning it and its parts, which its own
+      // links do not show.
+      const rolledUp = entity.kind === 'system';
+      const shifts =
+        area.available || rolledUp
+          ? await store.onCall(ref)
+          : { now: [], next: [] };
+      return {
+        ...area,
+        available: area.available || shifts.now.length + shifts.next.length > 0,
+        now: shifts.now,
+        next: shifts.next,
+      };
     }),
     ifAllowed(allowed.changes, async () => {
       const [nextChange, freeze] = await Promise.all([
