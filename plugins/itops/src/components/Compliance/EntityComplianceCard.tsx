@@ -143,7 +143,7 @@ function RollUpCompliance(props: {
         : undefined,
     [api, props.kind, props.entityRef, read.allowed],
   );
-  if (read.loading || overview.loading) return <Progress />;
+  if (read.loading) return <Progress />;
   if (!read.allowed || (overview.error && isForbiddenError(overview.error))) {
     return (
       <WarningPanel
@@ -154,7 +154,10 @@ function RollUpCompliance(props: {
     );
   }
   if (overview.error) return <ResponseErrorPanel error={overview.error} />;
-  const value = overview.value!;
+  // The render on which the permission arrives comes before the request
+  // starts: no value yet is loading, not an empty roll-up.
+  const value = overview.value;
+  if (overview.loading || !value) return <Progress />;
   if (value.entityCount === 0) {
     return (
       <EmptyState
@@ -301,7 +304,10 @@ function ServiceComplianceCard(props: { entityRef: string }) {
     );
   } else if (card.error) {
     content = <ResponseErrorPanel error={card.error} />;
-  } else if (card.value) {
+  } else if (!card.value) {
+    // Permission decided, request not started yet (see RollUpCompliance).
+    content = <Progress />;
+  } else {
     const value = card.value;
     const findings = value.results
       .filter(r => FINDINGS.includes(r.status))
