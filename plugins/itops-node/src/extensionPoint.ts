@@ -77,16 +77,19 @@ export interface SyncBatch<T> {
  * An optional upstream call that failed without failing the run: a missing
  * endpoint (404/501) of an older revision, a role without access (403).
  *
+ * A type rather than an interface: the sync status serves it as it is, and
+ * the OpenAPI router's response types accept only index-compatible types.
+ *
  * @public
  */
-export interface SyncPartial {
+export type SyncPartial = {
   /** The call, as method and path template, e.g. `GET /api/v1/sessions/{id}/taskSessions`. */
   call: string;
   /** Why it failed, short and free of record data, e.g. `404 Not Found`. */
   reason: string;
   /** What is missing because of it, for people, e.g. `per-object results of backup runs`. */
   lost: string;
-}
+};
 
 /**
  * Streams one capability's records from a source instance, page by page, so

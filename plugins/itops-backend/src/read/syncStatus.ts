@@ -1,4 +1,6 @@
+import type { SyncPartial } from '@backstage-itops/plugin-itops-node';
 import type { Knex } from 'knex';
+import { parsePartial } from '../sync/SyncStore';
 
 /** Freshness of one source instance and capability. */
 export type SyncStatus = {
@@ -12,6 +14,10 @@ export type SyncStatus = {
   lastError?: string;
   lastErrorAt?: string;
   recordCount: number;
+  /** Optional calls the last completed run could not make; empty when whole. */
+  partial: SyncPartial[];
+  /** Records the last completed run skipped as malformed. */
+  lastRunRejected: number;
 };
 
 /**
@@ -66,6 +72,8 @@ export async function listSyncStatus(
       lastError: row.last_error ?? undefined,
       lastErrorAt: iso(fromDbTimestamp(row.last_error_at)),
       recordCount: Number(row.record_count),
+      partial: parsePartial(row.partial),
+      lastRunRejected: Number(row.last_rejected ?? 0),
     };
   });
 }

@@ -16,6 +16,7 @@ import type {
 import type { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { replaceEntityMappingIfChanged } from '../mapping/entityMappingStore';
+import { listSyncStatus } from '../read/syncStatus';
 import { SyncEngine, syncTaskId } from './SyncEngine';
 import {
   backupJob,
@@ -161,6 +162,56 @@ describe('SyncEngine', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'stores a partial run, names its failed calls once, and deletes nothing, on %p',
+    async databaseId => {
+      const knex = await migrate(await databases.init(databaseId));
+      const { engine, source, incidents, logger } = setup(knex);
+      incidents.respond(batch([incident('a'), incident('b')]));
+      await engine.runOnce(source, 'incidents', { full: true });
+
+      const gap = {
+        call: 'GET /api/now/table/task_sla',
+        reason: '403 Forbidden',
+        lost: 'SLA state of incidents',
+      };
+      // 'b' is not yielded: only because the run was partial may it stay.
+      incidents.respond(
+        { records: [incident('a')], partial: [gap] },
+        { records: [incident('c')], partial: [gap] },
+        batch([incident('bad', { openedAt: 'yesterday' })]),
+      );
+      const partialRun = await engine.runOnce(source, 'incidents', {
+        full: true,
+      });
+
+      expect(partialRun).toMatchObject({
+        status: 'succeeded',
+        written: 2,
+        rejected: 1,
+        deleted: 0,
+        partial: [gap],
+      });
+      expect(await count(knex, 'itops_incidents')).toBe(3);
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining('was partial, so it deleted nothing'),
+      );
+      const [status] = await listSyncStatus(knex, Date.now());
+      expect(status).toMatchObject({ partial: [gap], lastRunRejected: 1 });
+
+      // A whole full run clears the gap and deletes what is really gone.
+      incidents.respond(batch([incident('a'), incident('c')]));
+      const wholeRun = await engine.runOnce(source, 'incidents', {
+        full: true,
+      });
+      expect(wholeRun).toMatchObject({ deleted: 1, partial: [] });
+      expect(await incidentsState(engine, source)).toMatchObject({
+        partial: [],
+        lastRejected: 0,
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'populates the store and sync state, idempotently, on %p',
     async databaseId => {
       const knex = await migrate(await databases.init(databaseId));
@@ -205,6 +256,8 @@ describe('SyncEngine', () => {
         lastError: undefined,
         lastErrorAt: undefined,
         recordCount: 3,
+        partial: [],
+        lastRejected: 0,
       });
 
       const before = await snapshot(knex);
@@ -236,6 +289,7 @@ describe('SyncEngine', () => {
         written: 2,
         rejected: 0,
         deleted: 0,
+        partial: [],
       });
       expect(incidents.requests[1]).toMatchObject({
         full: false,

@@ -11,6 +11,7 @@ import {
 import type {
   ItopsRecordReader,
   ItopsSource,
+  SyncPartial,
   SyncRunDelivered,
 } from '@backstage-itops/plugin-itops-node';
 import { randomUUID } from 'node:crypto';
@@ -59,6 +60,11 @@ export interface SyncRunResult {
   rejected: number;
   /** Records removed because a full run no longer saw them. */
   deleted: number;
+  /**
+   * Optional calls that failed during the run, once each: the run stored
+   * what the rest gave, and deleted nothing if it was full.
+   */
+  partial: SyncPartial[];
   /** The stored (credential-free) error message of a failed run. */
   error?: string;
 }
@@ -239,6 +245,7 @@ export class SyncEngine {
         written: 0,
         rejected: 0,
         deleted: 0,
+        partial: [],
       };
     }
     const key: SyncStateKey = {
@@ -256,7 +263,10 @@ export class SyncEngine {
       written: 0,
       rejected: 0,
       deleted: 0,
+      partial: [],
     };
+    // The same call failing on every page is one gap, not one per page.
+    const partial = new Map<string, SyncPartial>();
 
     // External ids of the invalid records a full run read: they are not
     // stored, yet were delivered. Only invalid records, so this stays small.
@@ -297,6 +307,9 @@ export class SyncEngine {
         }
         result.written += written;
         result.rejected += rejected.length;
+        for (const gap of batch.partial ?? []) {
+          partial.set(`${gap.call}\u0000${gap.reason}`, gap);
+        }
         if (full) {
           for (const { externalId } of rejected) {
             rejectedIds.add(externalId);
@@ -318,14 +331,30 @@ export class SyncEngine {
         }
         signal.throwIfAborted();
       }
-      if (full) {
+      result.partial = [...partial.values()];
+      if (full && result.partial.length === 0) {
         result.deleted = await this.#store.deleteUnseen(
           source,
           capability,
           syncId,
         );
+      } else if (full) {
+        // A record the failed call would have confirmed is not gone; the
+        // next whole full run deletes what really is.
+        logger.warn(
+          `ITOps full sync of ${describe(
+            key,
+          )} was partial, so it deleted nothing: ${result.partial
+            .map(p => `${p.call} (${p.reason}): ${p.lost} missing`)
+            .join('; ')}`,
+        );
       }
-      await this.#store.recordSuccess(key, { at: new Date(), full });
+      await this.#store.recordSuccess(key, {
+        at: new Date(),
+        full,
+        partial: result.partial,
+        rejected: result.rejected,
+      });
       logger.info(
         `ITOps ${full ? 'full' : 'incremental'} sync of ${describe(
           key,

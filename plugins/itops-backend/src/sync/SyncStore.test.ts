@@ -403,6 +403,8 @@ describe('SyncStore', () => {
         lastError: 'Error: boom',
         lastErrorAt: t2,
         recordCount: 1,
+        partial: [],
+        lastRejected: 0,
       });
 
       await store.recordAttempt(key, t3);
@@ -415,6 +417,8 @@ describe('SyncStore', () => {
         lastError: undefined,
         lastErrorAt: t2,
         recordCount: 1,
+        partial: [],
+        lastRejected: 0,
       });
     },
   );

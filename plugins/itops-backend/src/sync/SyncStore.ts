@@ -5,6 +5,7 @@ import {
   type MappingKey,
   normalizeMappingValue,
 } from '@backstage-itops/plugin-itops-common';
+import type { SyncPartial } from '@backstage-itops/plugin-itops-node';
 import { stringifyError } from '@backstage/errors';
 import type { Knex } from 'knex';
 import { createHash } from 'node:crypto';
@@ -63,6 +64,10 @@ export interface SyncState {
   lastErrorAt?: Date;
   /** Records currently stored for this source and capability. */
   recordCount: number;
+  /** Optional calls the last completed run could not make; empty when whole. */
+  partial: SyncPartial[];
+  /** Records the last completed run skipped as malformed. */
+  lastRejected: number;
 }
 
 /** A record that could not be stored, and why; the rest of its batch is. */
@@ -305,7 +310,12 @@ export class SyncStore {
   /** Notes a completed run: clears the last error and refreshes the count. */
   async recordSuccess(
     key: SyncStateKey,
-    run: { at: Date; full: boolean },
+    run: {
+      at: Date;
+      full: boolean;
+      partial?: readonly SyncPartial[];
+      rejected?: number;
+    },
   ): Promise<void> {
     const recordCount = await this.countRecords(keySource(key), key.capability);
     await this.#knex(SYNC_STATE)
@@ -314,6 +324,8 @@ export class SyncStore {
         last_success_at: run.at,
         last_error: null,
         record_count: recordCount,
+        partial: run.partial?.length ? JSON.stringify(run.partial) : null,
+        last_rejected: run.rejected ?? 0,
         ...(run.full ? { last_full_sync_at: run.at } : {}),
       });
   }
@@ -533,5 +545,30 @@ function stateFromRow(row: DbRow): SyncState {
     lastError: (row.last_error as string | null) ?? undefined,
     lastErrorAt: optionalDate(row.last_error_at),
     recordCount: Number(row.record_count),
+    partial: parsePartial(row.partial),
+    lastRejected: Number(row.last_rejected ?? 0),
   };
+}
+
+/**
+ * The stored partial list; a value this code did not write (hand-edited,
+ * truncated) reads as whole rather than failing every status read.
+ */
+export function parsePartial(value: unknown): SyncPartial[] {
+  if (typeof value !== 'string' || value === '') {
+    return [];
+  }
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed)
+      ? parsed.filter(
+          (p): p is SyncPartial =>
+            typeof p?.call === 'string' &&
+            typeof p?.reason === 'string' &&
+            typeof p?.lost === 'string',
+        )
+      : [];
+  } catch {
+    return [];
+  }
 }

@@ -3535,7 +3535,14 @@ export const spec = {
       },
       SyncStatus: {
         type: 'object',
-        required: ['sourceType', 'sourceInstance', 'capability', 'recordCount'],
+        required: [
+          'sourceType',
+          'sourceInstance',
+          'capability',
+          'recordCount',
+          'partial',
+          'lastRunRejected',
+        ],
         properties: {
           sourceType: {
             type: 'string',
@@ -3571,6 +3578,38 @@ export const spec = {
           },
           recordCount: {
             type: 'integer',
+          },
+          partial: {
+            description:
+              'Optional upstream calls the last completed run could not make (a missing endpoint of an older version, a role without access). The run stored what the other calls gave; what these calls provide is missing, and a full run that was partial deleted nothing. Empty when the capability is whole.',
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/SyncPartial',
+            },
+          },
+          lastRunRejected: {
+            description:
+              'Records the last completed run skipped as malformed (each named in the backend log).',
+            type: 'integer',
+          },
+        },
+      },
+      SyncPartial: {
+        type: 'object',
+        required: ['call', 'reason', 'lost'],
+        properties: {
+          call: {
+            description:
+              'Method and path template, e.g. `GET /api/v1/sessions/{id}/taskSessions`.',
+            type: 'string',
+          },
+          reason: {
+            description: 'Why it failed, e.g. `404 Not Found`.',
+            type: 'string',
+          },
+          lost: {
+            description: 'What is missing because of it.',
+            type: 'string',
           },
         },
       },
