@@ -214,6 +214,7 @@ export function createJiraSource(
               jira: client,
               horizonDays: site.oncall.horizonDays,
               now: deps.now,
+              logger: deps.logger,
               ops: async signal =>
                 new JsmOpsClient(
                   http,

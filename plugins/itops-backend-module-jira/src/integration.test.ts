@@ -19,7 +19,11 @@ import type {
   ItopsRecordReader,
   ItopsSource,
 } from '@backstage-itops/plugin-itops-node';
-import { FixedClock, startSimulators } from '@backstage-itops/simulator';
+import {
+  FixedClock,
+  type StartOptions,
+  startSimulators,
+} from '@backstage-itops/simulator';
 import type { Knex } from 'knex';
 import { readJiraSiteConfig } from './config';
 import { createJiraSource } from './createJiraSource';
@@ -34,14 +38,17 @@ const databases = createTestDatabases();
 type RawIssue = { id: string; key: string; fields: Record<string, any> };
 
 /** A Jira simulator on a free port, with the clock the readers share. */
-async function startJira(deployment: 'cloud' | 'datacenter' = 'cloud') {
+async function startJira(
+  deployment: 'cloud' | 'datacenter' = 'cloud',
+  simulator: Omit<NonNullable<StartOptions['jira']>, 'deployment'> = {},
+) {
   const clock = new FixedClock(NOW);
   const sims = await startSimulators({
     systems: ['jira'],
     ports: { jira: 0 },
     clock,
     seed: 42,
-    jira: { deployment },
+    jira: { deployment, ...simulator },
   });
   const url = sims.urls.jira;
   const authorization =
@@ -195,6 +202,35 @@ function expectIncidentsMatch(stored: Map<string, any>, issues: RawIssue[]) {
       resolvedAt: epoch(issue.fields.resolutiondate),
     });
   }
+}
+
+/**
+ * Payments' on-call as the simulator's rota has it: a weekly handover, the
+ * escalation reaching next week's person at level 2.
+ */
+async function expectPaymentsOnCall(read: ItopsReadStore, now: number) {
+  const onCall = await read.onCall('group:default/payments-team');
+  const level = (n: number) =>
+    onCall.escalationLevels.find(l => l.escalationLevel === n)!;
+  expect(level(1).now).toHaveLength(1);
+  expect(level(1).next).toHaveLength(1);
+  const [current] = level(1).now;
+  const [next] = level(1).next;
+  expect(['Carla Diaz', 'Dev Patel']).toContain(current.personName);
+  expect(current.personEmail).toMatch(/@acme\.example$/);
+  expect(current.groupName).toBe('Payments');
+  // The handover: the next shift starts when the current one ends, and
+  // the current one shows its real start, a week before (weekly rota).
+  expect(next.start).toBe(current.end);
+  expect(Date.parse(current.end) - Date.parse(current.start)).toBe(
+    7 * 86_400_000,
+  );
+  expect(Date.parse(current.start)).toBeLessThan(now - 2 * 86_400_000);
+  expect(next.personName).not.toBe(current.personName);
+  // The escalation reaches the other member now, with the same handovers.
+  expect(level(2).now.map(s => [s.personName, s.start, s.end])).toEqual([
+    [next.personName, current.start, current.end],
+  ]);
 }
 
 describe.each(databases.eachSupportedId())('Jira source on %p', databaseId => {
@@ -375,22 +411,7 @@ describe.each(databases.eachSupportedId())('Jira source on %p', databaseId => {
     expect(changes.length).toBeGreaterThan(0);
     expect(changes.every(c => c.number.startsWith('SHOP-'))).toBe(true);
 
-    const onCall = await read.onCall('group:default/payments-team');
-    expect(onCall.now).toHaveLength(1);
-    expect(onCall.next).toHaveLength(1);
-    const [current] = onCall.now;
-    const [next] = onCall.next;
-    expect(['Carla Diaz', 'Dev Patel']).toContain(current.personName);
-    expect(current.personEmail).toMatch(/@acme\.example$/);
-    expect(current.groupName).toBe('Payments');
-    // The handover: the next shift starts when the current one ends, and
-    // the current one shows its real start, a week before (weekly rota).
-    expect(next.start).toBe(current.end);
-    expect(Date.parse(current.end) - Date.parse(current.start)).toBe(
-      7 * 86_400_000,
-    );
-    expect(Date.parse(current.start)).toBeLessThan(now - 2 * 86_400_000);
-    expect(next.personName).not.toBe(current.personName);
+    await expectPaymentsOnCall(read, now);
     // Data Platform runs no JSM on-call and no other group maps a team.
     const teams = await knex('itops_oncall_shifts').distinct('group_name');
     expect(teams.map(t => t.group_name).sort()).toEqual([
@@ -400,6 +421,40 @@ describe.each(databases.eachSupportedId())('Jira source on %p', databaseId => {
     ]);
   });
 });
+
+describe.each(databases.eachSupportedId())(
+  'JSM Operations without /timeline on %p',
+  databaseId => {
+    it('takes now and next from /on-calls and finds the handovers there', async () => {
+      const jira = await startJira('cloud', { ops: { timeline: false } });
+      try {
+        const knex = await migrateItopsDatabase(
+          await databases.init(databaseId),
+        );
+        await replaceEntityMappingIfChanged(
+          knex,
+          computeEntityMapping(exampleCatalog()),
+        );
+        const source = jiraSource(jira);
+        jira.clock.advance(3 * 86_400_000);
+        const before = jira.sims.faults.stats('jira').requests;
+        expect(
+          await engine(knex, [source]).runOnce(source, 'oncall'),
+        ).toMatchObject({ status: 'succeeded', rejected: 0 });
+        const requests = jira.sims.faults.stats('jira').requests - before;
+        const now = jira.clock.now().getTime();
+        await expectPaymentsOnCall(
+          ItopsReadStore.create({ knex, clock: () => now }),
+          now,
+        );
+        // Three mapped teams: a bounded number of questions per team.
+        expect(requests).toBeLessThan(3 * 80);
+      } finally {
+        await jira.sims.close();
+      }
+    });
+  },
+);
 
 describe('Jira source on Data Center', () => {
   it('syncs incidents through /rest/api/2/search with a PAT', async () => {

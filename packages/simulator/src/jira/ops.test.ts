@@ -83,9 +83,10 @@ describe('JSM Operations on-call', () => {
       const next = await jira.get(
         `${base}/schedules/${schedule.id}/next-on-calls`,
       );
-      expect(next.body.nextOnCallParticipants).toEqual([
-        { id: periods[1].responder.id, type: 'user' },
-      ]);
+      expect(next.body.nextOnCallParticipants[0]).toMatchObject({
+        id: periods[1].responder.id,
+        type: 'user',
+      });
       const atHandover = await jira.get(
         `${base}/schedules/${schedule.id}/on-calls?date=${encodeURIComponent(
           handover,
@@ -105,6 +106,58 @@ describe('JSM Operations on-call', () => {
       expect(rotations.body.values[0].participants).toHaveLength(
         team.members.length,
       );
+    }
+  });
+
+  it('nests the people of escalations, or names everyone with flat=true', async () => {
+    const [schedule] = (await jira.get(`${base}/schedules`)).body.values;
+    const path = `${base}/schedules/${schedule.id}`;
+    const [primary, escalation] = (
+      await jira.get(`${path}/on-calls?flat=false`)
+    ).body.onCallParticipants;
+    expect(escalation).toMatchObject({
+      type: 'escalation',
+      onCallParticipants: [
+        { type: 'user', escalationTime: 15, id: expect.any(String) },
+      ],
+    });
+    const backup = escalation.onCallParticipants[0].id;
+    expect(backup).not.toBe(primary.id);
+    // The escalation reaches whoever is on call next week.
+    const [nextPrimary] = (await jira.get(`${path}/next-on-calls`)).body
+      .nextOnCallParticipants;
+    expect(nextPrimary.id).toBe(backup);
+    const flat = await jira.get(`${path}/on-calls?flat=true`);
+    expect(flat.body).toEqual({
+      onCallRecipients: [primary.name, escalation.onCallParticipants[0].name],
+    });
+    expect((await jira.get(`${path}/on-calls?flat=maybe`)).status).toBe(400);
+    // The timeline names the policy, not the person.
+    const rotations = (await jira.get(`${path}/timeline`)).body.finalTimeline
+      .rotations;
+    expect(rotations[1].periods[0].responder).toMatchObject({
+      type: 'escalation',
+      id: escalation.id,
+    });
+  });
+
+  it('answers /timeline 404 when switched off, the documented calls still', async () => {
+    const bare = await startJira({ ops: { timeline: false } });
+    try {
+      const tenant = await bare.get('/_edge/tenant_info');
+      const path = `/jsm/ops/api/${tenant.body.cloudId}/v1/schedules`;
+      const [schedule] = (await bare.get(path)).body.values;
+      expect((await bare.get(`${path}/${schedule.id}/timeline`)).status).toBe(
+        404,
+      );
+      expect((await bare.get(`${path}/${schedule.id}/on-calls`)).status).toBe(
+        200,
+      );
+      expect(
+        (await bare.get(`${path}/${schedule.id}/next-on-calls`)).status,
+      ).toBe(200);
+    } finally {
+      await bare.close();
     }
   });
 

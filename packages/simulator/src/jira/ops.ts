@@ -9,8 +9,23 @@ import { HOUR, WEEK } from './time';
  * JSM Operations on-call (`/jsm/ops/api/{cloudId}/v1`) for the org teams
  * that run their on-call there: one schedule per team with one weekly
  * rotation through the team's members, handing over on Mondays at a
- * seeded hour (UTC).
+ * seeded hour (UTC), and a second rotation whose participant is the
+ * team's escalation policy: it reaches the member after the current one
+ * 15 minutes into an alert. `/on-calls` with `flat=false` (the default)
+ * nests the escalation's people; `flat=true` answers names only.
  */
+
+/** Switches of the JSM Ops simulation. */
+export interface OpsOptions {
+  /**
+   * `GET …/schedules/{id}/timeline`, a path Atlassian's reference does not
+   * list: served by default; `false` answers it 404 as an unknown path.
+   */
+  timeline?: boolean;
+}
+
+/** Minutes into an alert at which the escalation reaches its person. */
+const ESCALATION_MINUTES = 15;
 
 export interface OpsSchedule {
   id: string;
@@ -18,6 +33,8 @@ export interface OpsSchedule {
   teamId: string;
   teamName: string;
   rotationId: string;
+  escalationId: string;
+  escalationRotationId: string;
   /** First handover of the rotation; later ones follow weekly. */
   rotationStart: number;
   participants: SiteUser[];
@@ -40,22 +57,58 @@ export function createSchedules(seed: number, site: Site): OpsSchedule[] {
       teamId: random.uuid(),
       teamName: team.name,
       rotationId: random.uuid(),
+      escalationId: random.uuid(),
+      escalationRotationId: random.uuid(),
       rotationStart: ROTATION_EPOCH + random.int(8, 10) * HOUR,
       participants,
     };
   });
 }
 
-/** The shift containing `at`: who is on call and from when to when. */
+/**
+ * The shift containing `at`: who is on call, who the escalation reaches
+ * (the member after them; themselves in a team of one) and from when to when.
+ */
 function shiftAt(schedule: OpsSchedule, at: number) {
   const index = Math.floor((at - schedule.rotationStart) / WEEK);
   const start = schedule.rotationStart + index * WEEK;
   const count = schedule.participants.length;
+  const member = (i: number) =>
+    schedule.participants[((i % count) + count) % count];
   return {
     start,
     end: start + WEEK,
-    user: schedule.participants[((index % count) + count) % count],
+    user: member(index),
+    backup: member(index + 1),
   };
+}
+
+/** `/on-calls` participants at a shift: `flat=false` nests, `flat=true` names. */
+function participantsOf(
+  schedule: OpsSchedule,
+  shift: ReturnType<typeof shiftAt>,
+  flat: boolean,
+) {
+  if (flat) {
+    return [...new Set([shift.user.email, shift.backup.email])];
+  }
+  return [
+    { id: shift.user.accountId, name: shift.user.email, type: 'user' },
+    {
+      id: schedule.escalationId,
+      name: `${schedule.teamName}_escalation`,
+      type: 'escalation',
+      onCallParticipants: [
+        {
+          id: shift.backup.accountId,
+          name: shift.backup.email,
+          type: 'user',
+          escalationTime: ESCALATION_MINUTES,
+          notifyType: 'default',
+        },
+      ],
+    },
+  ];
 }
 
 const iso = (time: number) => new Date(time).toISOString();
@@ -99,6 +152,7 @@ export function handleOps(
   url: URL,
   schedules: OpsSchedule[],
   now: number,
+  options: OpsOptions = {},
 ): SimResponse | undefined {
   if (path.length === 1 && path[0] === 'teams') {
     return json(
@@ -133,28 +187,66 @@ export function handleOps(
   if (Number.isNaN(at)) {
     return opsError(400, `Invalid date [${dateParam}].`);
   }
+  const flatParam = url.searchParams.get('flat');
+  if (flatParam !== null && flatParam !== 'true' && flatParam !== 'false') {
+    return opsError(400, `Invalid flat [${flatParam}].`);
+  }
+  const flat = flatParam === 'true';
   switch (path.slice(2).join('/')) {
     case '':
       return json(200, renderSchedule(schedule));
     case 'rotations':
       return json(200, {
-        values: [renderRotation(schedule)],
+        values: [
+          renderRotation(schedule),
+          {
+            ...renderRotation(schedule),
+            id: schedule.escalationRotationId,
+            name: 'Escalation',
+            order: 1,
+            participants: [
+              {
+                id: schedule.escalationId,
+                name: `${schedule.teamName}_escalation`,
+                type: 'escalation',
+              },
+            ],
+          },
+        ],
         links: { next: null },
       });
     case 'on-calls':
-      return json(200, {
-        onCallParticipants: [
-          { id: shiftAt(schedule, at).user.accountId, type: 'user' },
-        ],
-      });
+      return json(
+        200,
+        flat
+          ? {
+              onCallRecipients: participantsOf(
+                schedule,
+                shiftAt(schedule, at),
+                true,
+              ),
+            }
+          : {
+              onCallParticipants: participantsOf(
+                schedule,
+                shiftAt(schedule, at),
+                false,
+              ),
+            },
+      );
     case 'next-on-calls': {
       const next = shiftAt(schedule, shiftAt(schedule, at).end);
-      return json(200, {
-        nextOnCallParticipants: [{ id: next.user.accountId, type: 'user' }],
-      });
+      return json(
+        200,
+        flat
+          ? { nextOnCallRecipients: participantsOf(schedule, next, true) }
+          : { nextOnCallParticipants: participantsOf(schedule, next, false) },
+      );
     }
     case 'timeline':
-      return json(200, timeline(schedule, at, url));
+      return options.timeline === false
+        ? undefined
+        : json(200, timeline(schedule, at, url));
     default:
       return undefined;
   }
@@ -173,16 +265,29 @@ function timeline(schedule: OpsSchedule, from: number, url: URL) {
   const days = unitDays[url.searchParams.get('intervalUnit') ?? 'weeks'] ?? 7;
   const to = from + interval * days * 24 * HOUR;
   const periods = [];
+  const escalationPeriods = [];
   for (
     let shift = shiftAt(schedule, from);
     shift.start < to;
     shift = shiftAt(schedule, shift.end)
   ) {
-    periods.push({
+    const span = {
       startDate: iso(Math.max(shift.start, from)),
       endDate: iso(Math.min(shift.end, to)),
       type: 'default',
+    };
+    periods.push({
+      ...span,
       responder: { id: shift.user.accountId, type: 'user' },
+    });
+    // The timeline names the escalation policy, not whom it reaches.
+    escalationPeriods.push({
+      ...span,
+      responder: {
+        id: schedule.escalationId,
+        name: `${schedule.teamName}_escalation`,
+        type: 'escalation',
+      },
     });
   }
   return {
@@ -191,6 +296,12 @@ function timeline(schedule: OpsSchedule, from: number, url: URL) {
     finalTimeline: {
       rotations: [
         { id: schedule.rotationId, name: 'Weekly', order: 0, periods },
+        {
+          id: schedule.escalationRotationId,
+          name: 'Escalation',
+          order: 1,
+          periods: escalationPeriods,
+        },
       ],
     },
   };

@@ -7,7 +7,7 @@ import type {
 import { Authenticator, type JiraCredentials } from './auth';
 import { generateDemoIssues } from './generate';
 import { LiveWorld } from './live';
-import { createSchedules, handleOps } from './ops';
+import { createSchedules, handleOps, type OpsOptions } from './ops';
 import {
   createIssueRenderer,
   type Deployment,
@@ -38,6 +38,8 @@ export interface JiraSimulatorOptions extends SimulatorOptions {
   /** Cloud (default): `/rest/api/3/search/jql`, Basic email + API token, JSM Ops. Data Center: `/rest/api/2/search`, PAT. */
   deployment?: Deployment;
   credentials?: Partial<JiraCredentials>;
+  /** JSM Operations switches, e.g. `{ timeline: false }` for a service without `/timeline`. */
+  ops?: OpsOptions;
 }
 
 export interface JiraSimulator extends SystemSimulator {
@@ -303,6 +305,7 @@ export function createJiraSimulator(
         request.url,
         schedules,
         clock.now().getTime(),
+        options.ops,
       );
       return response ?? notFound(request.url.pathname);
     }

@@ -14,8 +14,13 @@ export interface OpsSchedule {
 
 export interface OpsParticipant {
   id?: string;
+  /** `user`, `team`, `escalation` (or `schedule`). */
   type?: string;
   name?: string;
+  /** Teams and escalations, with `flat=false`: who they resolve to now. */
+  onCallParticipants?: OpsParticipant[];
+  /** Within an escalation: minutes after the alert that this one is notified. */
+  escalationTime?: number;
 }
 
 export interface OpsPeriod {
@@ -36,6 +41,16 @@ export interface OpsRotation {
 interface OpsPage<T> {
   values?: T[];
   links?: { next?: string | null };
+}
+
+/** `/on-calls` and `/next-on-calls`, bare or in Opsgenie's `data` envelope. */
+interface OnCallsAnswer {
+  onCallParticipants?: OpsParticipant[];
+  nextOnCallParticipants?: OpsParticipant[];
+  data?: {
+    onCallParticipants?: OpsParticipant[];
+    nextOnCallParticipants?: OpsParticipant[];
+  };
 }
 
 interface TimelineAnswer {
@@ -85,14 +100,58 @@ export class JsmOpsClient {
     return this.#list<OpsSchedule>(`${this.#base}/schedules`, signal);
   }
 
-  /** The rotations' shifts overlapping [from, from + days). */
+  /**
+   * Who is on call at `date` (documented `GET …/on-calls`). `flat=false`
+   * keeps the participants' types, so that teams and escalations come with
+   * the people they resolve to instead of as bare names.
+   */
+  async onCalls(
+    scheduleId: string,
+    date: Date,
+    signal?: AbortSignal,
+  ): Promise<OpsParticipant[]> {
+    const body = await this.#onCalls(scheduleId, 'on-calls', date, signal);
+    return body?.onCallParticipants ?? body?.data?.onCallParticipants ?? [];
+  }
+
+  /** Who takes over after the shift running at `date` (documented `GET …/next-on-calls`). */
+  async nextOnCalls(
+    scheduleId: string,
+    date: Date,
+    signal?: AbortSignal,
+  ): Promise<OpsParticipant[]> {
+    const body = await this.#onCalls(scheduleId, 'next-on-calls', date, signal);
+    return (
+      body?.nextOnCallParticipants ?? body?.data?.nextOnCallParticipants ?? []
+    );
+  }
+
+  async #onCalls(
+    scheduleId: string,
+    endpoint: 'on-calls' | 'next-on-calls',
+    date: Date,
+    signal?: AbortSignal,
+  ): Promise<OnCallsAnswer | undefined> {
+    const { body } = await this.#http.json<OnCallsAnswer>(
+      `${this.#base}/schedules/${encodeURIComponent(scheduleId)}/${endpoint}`,
+      { query: { flat: false, date: date.toISOString() }, signal },
+    );
+    return body;
+  }
+
+  /**
+   * The rotations' shifts overlapping [from, from + days), from
+   * `GET …/timeline`, a path Atlassian's reference does not confirm:
+   * undefined when the service answers 404 (or 405/501), so that callers
+   * fall back to the documented calls.
+   */
   async timeline(
     scheduleId: string,
     from: Date,
     days: number,
     signal?: AbortSignal,
-  ): Promise<OpsRotation[]> {
-    const { body } = await this.#http.json<TimelineAnswer>(
+  ): Promise<OpsRotation[] | undefined> {
+    const response = await this.#http.json<TimelineAnswer>(
       `${this.#base}/schedules/${encodeURIComponent(scheduleId)}/timeline`,
       {
         query: {
@@ -100,14 +159,18 @@ export class JsmOpsClient {
           interval: days,
           intervalUnit: 'days',
         },
+        acceptStatuses: [404, 405, 501],
         signal,
       },
     );
-    return (
-      body?.finalTimeline?.rotations ??
-      body?.data?.finalTimeline?.rotations ??
-      []
-    );
+    if (response.status !== 200) {
+      return undefined;
+    }
+    const rotations =
+      response.body?.finalTimeline?.rotations ??
+      response.body?.data?.finalTimeline?.rotations;
+    // An answer without rotations is not a timeline: fall back as for 404.
+    return Array.isArray(rotations) ? rotations : undefined;
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   normalizeMappingValue,
   type OnCallShiftRecord,
@@ -10,17 +11,24 @@ import type {
 import type { JiraClient } from '../client/JiraClient';
 import type {
   JsmOpsClient,
-  OpsParticipant,
+  OpsRotation,
   OpsSchedule,
   OpsTeam,
 } from '../client/JsmOpsClient';
 import type { JiraUser } from '../client/types';
+import { findHandover } from './handover';
+import {
+  type OnCallPerson,
+  onCallSignature,
+  resolveOnCallPeople,
+} from './onCallParticipants';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * The timeline clips shifts to the requested start, so the current shift's
  * real start (the last handover) shows only when the window begins before
- * it; a week back covers weekly rotations, the most common kind.
+ * it; a week back covers weekly rotations, the most common kind. Without a
+ * timeline, the search for the last handover looks back as far.
  */
 const LOOKBACK_DAYS = 7;
 
@@ -29,15 +37,26 @@ export interface OnCallReaderOptions {
   jira: JiraClient;
   horizonDays: number;
   now?: () => number;
+  logger?: LoggerService;
+}
+
+interface Shift {
+  start: number;
+  end: number;
+  people: OnCallPerson[];
 }
 
 /**
  * On-call from JSM Operations: for the teams the catalog maps (by name or
- * id, `itops.io/jsm-ops-team`), the shifts of their schedules from a week
- * ago to the horizon, as the schedule's final timeline (rotations with
- * overrides applied) gives them, so that both "now" and "next" come with
- * their handover times. Responders are Atlassian accounts, resolved to
- * names through Jira.
+ * id, `itops.io/jsm-ops-team`), who is on call now and next from the
+ * documented `/on-calls` and `/next-on-calls` (`flat=false`, so that teams
+ * and escalations resolve to people with their escalation level), with
+ * the handover times and the later shifts up to the horizon from the
+ * schedule's `/timeline` (rotations with overrides applied). `/timeline`
+ * is not in Atlassian's reference: where it answers 404, the handovers are
+ * found by asking `/on-calls` at other dates ({@link findHandover}) and
+ * only now and next are stored. Responders are Atlassian accounts,
+ * resolved to names through Jira.
  */
 export class OnCallReader implements ItopsRecordReader<OnCallShiftRecord> {
   readonly #options: OnCallReaderOptions;
@@ -78,87 +97,213 @@ export class OnCallReader implements ItopsRecordReader<OnCallShiftRecord> {
         teams.has(schedule.teamId),
     );
     const now = (this.#options.now ?? Date.now)();
-    const from = new Date(now - LOOKBACK_DAYS * DAY_MS);
     const users = new Map<string, Promise<JiraUser | undefined>>();
     for (const schedule of schedules) {
-      const records = await this.#shifts(
-        ops,
-        schedule,
-        teams.get(schedule.teamId!)!,
-        from,
-        users,
-        signal,
-      );
+      const team = teams.get(schedule.teamId!)!;
+      const shifts = await this.#shifts(ops, schedule, now, signal);
+      const records: OnCallShiftRecord[] = [];
+      for (const shift of shifts) {
+        for (const person of shift.people) {
+          records.push(
+            await this.#record(schedule, team, shift, person, users, signal),
+          );
+        }
+      }
       yield { records };
     }
   }
 
+  /** The current and next shift, then the timeline's later ones. */
   async #shifts(
     ops: JsmOpsClient,
     schedule: OpsSchedule,
-    team: OpsTeam,
-    from: Date,
-    users: Map<string, Promise<JiraUser | undefined>>,
+    now: number,
     signal: AbortSignal,
-  ): Promise<OnCallShiftRecord[]> {
-    const rotations = await ops.timeline(
-      schedule.id,
-      from,
-      LOOKBACK_DAYS + this.#options.horizonDays,
-      signal,
-    );
-    const records: OnCallShiftRecord[] = [];
-    for (const rotation of rotations) {
-      for (const period of rotation.periods ?? []) {
-        const responder = period.responder ?? period.recipient;
-        const start = toIso(period.startDate);
-        const end = toIso(period.endDate);
-        if (!responder?.id || !start || !end) {
-          continue;
-        }
-        const person = await this.#person(responder, users, signal);
-        records.push({
-          externalId: `${schedule.id}/${
-            rotation.id ?? rotation.order ?? 0
-          }/${start}`,
-          scheduleName: schedule.name,
-          groupName: team.name,
-          personName: person.displayName ?? responder.name ?? responder.id,
-          ...(person.emailAddress ? { personEmail: person.emailAddress } : {}),
-          start,
-          end,
-          // A schedule is the first line; escalation levels come from
-          // escalation policies, which map no schedule to a level here.
-          escalationLevel: 1,
-          keys: [
-            { type: 'jsm-team', value: team.name },
-            { type: 'jsm-team', value: team.id },
-          ],
+  ): Promise<Shift[]> {
+    const { horizonDays } = this.#options;
+    const [current, next, rotations] = [
+      resolveOnCallPeople(
+        await ops.onCalls(schedule.id, new Date(now), signal),
+      ),
+      resolveOnCallPeople(
+        await ops.nextOnCalls(schedule.id, new Date(now), signal),
+      ),
+      await ops.timeline(
+        schedule.id,
+        new Date(now - LOOKBACK_DAYS * DAY_MS),
+        LOOKBACK_DAYS + horizonDays,
+        signal,
+      ),
+    ];
+    const periods = rotations ? timelinePeriods(rotations) : undefined;
+    let currentSpan = periods && spanAt(periods, now, current);
+    let nextSpan =
+      currentSpan && periods && spanAt(periods, currentSpan.end, next);
+    if (!currentSpan || !nextSpan) {
+      if (rotations) {
+        this.#options.logger?.warn(
+          `JSM Ops schedule ${schedule.name}: the timeline does not agree with /on-calls; handovers are looked up through /on-calls`,
+        );
+      }
+      const probed = await this.#probeSpans(ops, schedule.id, now, signal);
+      currentSpan = probed.current;
+      nextSpan = probed.next;
+    }
+    const shifts: Shift[] = [];
+    if (currentSpan && current.length > 0) {
+      shifts.push({ ...currentSpan, people: current });
+    }
+    if (nextSpan && next.length > 0) {
+      shifts.push({ ...nextSpan, people: next });
+    }
+    const horizon = now + horizonDays * DAY_MS;
+    const after = nextSpan?.end ?? currentSpan?.end ?? now;
+    // Later shifts: first responders of the timeline only, as escalations
+    // in it name a policy, not the person it will reach then.
+    for (const period of periods ?? []) {
+      if (period.start >= after && period.start < horizon) {
+        shifts.push({
+          start: period.start,
+          end: period.end,
+          people: [{ id: period.responderId, escalationLevel: 1 }],
         });
       }
     }
-    return records;
+    return shifts;
+  }
+
+  /**
+   * Handovers from `/on-calls` alone: the current shift from the last
+   * change before now (at most a week back, else it is shown as starting
+   * then) to the next change, and the next shift to the change after.
+   */
+  async #probeSpans(
+    ops: JsmOpsClient,
+    scheduleId: string,
+    now: number,
+    signal: AbortSignal,
+  ): Promise<{ current?: Span; next?: Span }> {
+    const answers = new Map<number, Promise<string>>();
+    const whoAt = (at: number) => {
+      let answer = answers.get(at);
+      if (!answer) {
+        answer = ops
+          .onCalls(scheduleId, new Date(at), signal)
+          .then(participants =>
+            onCallSignature(resolveOnCallPeople(participants)),
+          );
+        answers.set(at, answer);
+      }
+      return answer;
+    };
+    const horizonMs = this.#options.horizonDays * DAY_MS;
+    const lookbackMs = LOOKBACK_DAYS * DAY_MS;
+    const end = await findHandover(whoAt, now, 1, horizonMs);
+    if (end === undefined) {
+      // Nobody hands over within the horizon: one shift to its end.
+      const start =
+        (await findHandover(whoAt, now, -1, lookbackMs)) ?? now - lookbackMs;
+      return { current: { start, end: now + horizonMs } };
+    }
+    const start =
+      (await findHandover(whoAt, now, -1, lookbackMs)) ?? now - lookbackMs;
+    const nextEnd =
+      (await findHandover(whoAt, end, 1, Math.max(0, now + horizonMs - end))) ??
+      now + horizonMs;
+    return { current: { start, end }, next: { start: end, end: nextEnd } };
+  }
+
+  async #record(
+    schedule: OpsSchedule,
+    team: OpsTeam,
+    shift: Shift,
+    person: OnCallPerson,
+    users: Map<string, Promise<JiraUser | undefined>>,
+    signal: AbortSignal,
+  ): Promise<OnCallShiftRecord> {
+    const user = await this.#person(person.id, users, signal);
+    const start = new Date(shift.start).toISOString();
+    return {
+      externalId: `${schedule.id}/${person.escalationLevel}/${start}/${person.id}`,
+      scheduleName: schedule.name,
+      groupName: team.name,
+      personName: user.displayName ?? person.name ?? person.id,
+      ...(user.emailAddress ? { personEmail: user.emailAddress } : {}),
+      start,
+      end: new Date(shift.end).toISOString(),
+      escalationLevel: person.escalationLevel,
+      keys: [
+        { type: 'jsm-team', value: team.name },
+        { type: 'jsm-team', value: team.id },
+      ],
+    };
   }
 
   async #person(
-    participant: OpsParticipant,
+    accountId: string,
     users: Map<string, Promise<JiraUser | undefined>>,
     signal: AbortSignal,
   ): Promise<JiraUser> {
-    if (participant.type && participant.type !== 'user') {
-      return { displayName: participant.name ?? participant.id };
-    }
-    const id = participant.id!;
-    let user = users.get(id);
+    let user = users.get(accountId);
     if (!user) {
-      user = this.#options.jira.user(id, signal);
-      users.set(id, user);
+      user = this.#options.jira.user(accountId, signal);
+      users.set(accountId, user);
     }
     return (await user) ?? {};
   }
 }
 
-function toIso(value: string | undefined): string | undefined {
+interface Span {
+  start: number;
+  end: number;
+}
+
+interface TimelinePeriod extends Span {
+  responderId: string;
+}
+
+/** The timeline's shifts of people (escalation and team periods left out), by start. */
+function timelinePeriods(rotations: readonly OpsRotation[]): TimelinePeriod[] {
+  const periods: TimelinePeriod[] = [];
+  for (const rotation of rotations) {
+    for (const period of rotation.periods ?? []) {
+      const responder = period.responder ?? period.recipient;
+      const start = toEpoch(period.startDate);
+      const end = toEpoch(period.endDate);
+      if (
+        responder?.id &&
+        (responder.type ?? 'user') === 'user' &&
+        start !== undefined &&
+        end !== undefined &&
+        start < end
+      ) {
+        periods.push({ start, end, responderId: responder.id });
+      }
+    }
+  }
+  return periods.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * The span of the shift running at `at` whose first responder `/on-calls`
+ * names: the timeline's period of that person containing `at`. Undefined
+ * when the timeline shows none (an override it does not reflect).
+ */
+function spanAt(
+  periods: readonly TimelinePeriod[],
+  at: number,
+  people: readonly OnCallPerson[],
+): Span | undefined {
+  const first = new Set(
+    people.filter(p => p.escalationLevel === 1).map(p => p.id),
+  );
+  const period = periods.find(
+    p => p.start <= at && at < p.end && first.has(p.responderId),
+  );
+  return period ? { start: period.start, end: period.end } : undefined;
+}
+
+function toEpoch(value: string | undefined): number | undefined {
   const epoch = value ? Date.parse(value) : NaN;
-  return Number.isNaN(epoch) ? undefined : new Date(epoch).toISOString();
+  return Number.isNaN(epoch) ? undefined : epoch;
 }

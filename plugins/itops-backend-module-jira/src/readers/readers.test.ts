@@ -297,9 +297,47 @@ describe('change reader', () => {
 describe('on-call reader', () => {
   const OPS = `${GATEWAY}/jsm/ops/api/cloud-1/v1`;
 
-  function opsApi() {
+  function opsApi(options: { timeline?: boolean } = {}) {
     const timelines: URLSearchParams[] = [];
+    const onCalls: URLSearchParams[] = [];
+    // Carla until the 16th 09:00, then Dev; the escalation reaches the other.
+    const handover = Date.parse('2026-03-16T09:00:00Z');
+    const previous = Date.parse('2026-03-09T09:00:00Z');
+    const following = Date.parse('2026-03-23T09:00:00Z');
+    const onCallAt = (at: number) => {
+      if (at < previous || at >= following) {
+        return ['712020:erin', '712020:carla'];
+      }
+      return at < handover
+        ? ['712020:carla', '712020:gone']
+        : ['712020:gone', '712020:carla'];
+    };
+    const participants = ([primary, backup]: string[]) => [
+      { id: primary, type: 'user' },
+      {
+        id: 'esc-1',
+        type: 'escalation',
+        name: 'Payments_escalation',
+        onCallParticipants: [{ id: backup, type: 'user', escalationTime: 15 }],
+      },
+    ];
     server.use(
+      http.get(`${OPS}/schedules/:id/on-calls`, ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        onCalls.push(params);
+        return HttpResponse.json({
+          onCallParticipants: participants(
+            onCallAt(Date.parse(params.get('date')!)),
+          ),
+        });
+      }),
+      http.get(`${OPS}/schedules/:id/next-on-calls`, ({ request }) => {
+        const at = Date.parse(new URL(request.url).searchParams.get('date')!);
+        const next = at < handover ? handover : following;
+        return HttpResponse.json({
+          nextOnCallParticipants: participants(onCallAt(next)),
+        });
+      }),
       http.get(`${SITE}/_edge/tenant_info`, ({ request }) =>
         request.headers.has('authorization')
           ? HttpResponse.json({}, { status: 400 })
@@ -353,6 +391,12 @@ describe('on-call reader', () => {
       }),
       http.get(`${OPS}/schedules/:id/timeline`, ({ params, request }) => {
         timelines.push(new URL(request.url).searchParams);
+        if (options.timeline === false) {
+          return HttpResponse.json(
+            { message: 'Not found', code: 404 },
+            { status: 404 },
+          );
+        }
         return HttpResponse.json({
           finalTimeline: {
             rotations: [
@@ -370,6 +414,22 @@ describe('on-call reader', () => {
                     endDate: '2026-03-23T09:00:00Z',
                     responder: { id: '712020:gone', type: 'user' },
                   },
+                  {
+                    startDate: '2026-03-23T09:00:00Z',
+                    endDate: '2026-03-24T12:00:00Z',
+                    responder: { id: '712020:erin', type: 'user' },
+                  },
+                ],
+              },
+              {
+                id: `${params.id}-escalation`,
+                order: 1,
+                periods: [
+                  {
+                    startDate: '2026-03-09T09:00:00Z',
+                    endDate: '2026-03-24T12:00:00Z',
+                    responder: { id: 'esc-1', type: 'escalation' },
+                  },
                 ],
               },
             ],
@@ -386,11 +446,11 @@ describe('on-call reader', () => {
           : HttpResponse.json({ errorMessages: ['gone'] }, { status: 404 }),
       ),
     );
-    return timelines;
+    return { timelines, onCalls };
   }
 
-  it('reads the timelines of the mapped teams only, by name or id', async () => {
-    const timelines = opsApi();
+  it('reads now and next from /on-calls, later shifts from the timeline, for mapped teams only', async () => {
+    const { timelines, onCalls } = opsApi();
     const batches = await readAll<OnCallShiftRecord>(source().readers.oncall, {
       full: true,
       mapped: ['payments', 't-sre'],
@@ -401,7 +461,7 @@ describe('on-call reader', () => {
     );
     expect(shifts.filter(s => s.groupName === 'Payments')).toEqual([
       {
-        externalId: 's-pay/s-pay-weekly/2026-03-09T09:00:00.000Z',
+        externalId: 's-pay/1/2026-03-09T09:00:00.000Z/712020:carla',
         scheduleName: 'Payments_schedule',
         groupName: 'Payments',
         personName: 'Carla Diaz',
@@ -414,16 +474,69 @@ describe('on-call reader', () => {
           { type: 'jsm-team', value: 't-pay' },
         ],
       },
+      // The escalation resolved to its person, one level down.
       expect.objectContaining({
         // An account Jira no longer shows keeps its id as the name.
         personName: '712020:gone',
+        start: '2026-03-09T09:00:00.000Z',
+        escalationLevel: 2,
+      }),
+      expect.objectContaining({
+        personName: '712020:gone',
         start: '2026-03-16T09:00:00.000Z',
+        end: '2026-03-23T09:00:00.000Z',
+        escalationLevel: 1,
+      }),
+      expect.objectContaining({
+        personName: 'Carla Diaz',
+        start: '2026-03-16T09:00:00.000Z',
+        escalationLevel: 2,
+      }),
+      // After next: the timeline's first responders only.
+      expect.objectContaining({
+        personName: '712020:erin',
+        start: '2026-03-23T09:00:00.000Z',
+        end: '2026-03-24T12:00:00.000Z',
+        escalationLevel: 1,
       }),
     ]);
+    expect(onCalls[0].get('flat')).toBe('false');
+    expect(onCalls[0].get('date')).toBe('2026-03-10T12:00:00.000Z');
+    // Two schedules, one question each: the timeline gave the handovers.
+    expect(onCalls).toHaveLength(2);
     // From a week ago, to see the last handover, over the 14-day horizon.
     expect(timelines[0].get('date')).toBe('2026-03-03T12:00:00.000Z');
     expect(timelines[0].get('interval')).toBe('21');
     expect(timelines[0].get('intervalUnit')).toBe('days');
+  });
+
+  it('finds the handovers through /on-calls where /timeline answers 404', async () => {
+    const { onCalls } = opsApi({ timeline: false });
+    const batches = await readAll<OnCallShiftRecord>(source().readers.oncall, {
+      full: true,
+      mapped: ['payments'],
+    });
+    const shifts = batches.flatMap(b => b.records);
+    expect(
+      shifts.map(s => [s.personName, s.escalationLevel, s.start, s.end]),
+    ).toEqual([
+      ['Carla Diaz', 1, '2026-03-09T09:00:00.000Z', '2026-03-16T09:00:00.000Z'],
+      [
+        '712020:gone',
+        2,
+        '2026-03-09T09:00:00.000Z',
+        '2026-03-16T09:00:00.000Z',
+      ],
+      [
+        '712020:gone',
+        1,
+        '2026-03-16T09:00:00.000Z',
+        '2026-03-23T09:00:00.000Z',
+      ],
+      ['Carla Diaz', 2, '2026-03-16T09:00:00.000Z', '2026-03-23T09:00:00.000Z'],
+    ]);
+    // Bounded: a few dozen questions for three handovers, not one per hour.
+    expect(onCalls.length).toBeLessThan(80);
   });
 
   it('asks JSM Operations nothing when the catalog maps no team', async () => {
