@@ -4,14 +4,19 @@
  * (1,000,000 incidents, 200,000 changes): the module's readers over HTTP
  * feed the real sync engine, which stores into SQLite or PostgreSQL. Prints
  * records per second and the peak memory of this process (the simulator
- * runs in a child process of its own).
+ * runs in a child process of its own) and the upstream requests of each run:
+ * in all, token requests (`/oauth_token.do`) and on-call requests
+ * (`/api/now/on_call_rota/…`) separately.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/syncBenchmark.ts --db sqlite
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/syncBenchmark.ts --db pg --scale 0.1
  *
  * Options: --scale F (fraction of the full size, default 1), --page-size N
  * (default 1000, the module's default), --rps N (request budget, default
- * 10, the module's default), --capabilities incidents,changes,
+ * 10, the module's default), --capabilities incidents,changes,oncall
+ * (on-call for the first --teams N of the simulator's teams, default 2),
+ * --auth basic|oauth (oauth: client_credentials with tokens living
+ * --token-lifetime SECONDS, default 1800 as on an instance),
  * --analyze-every SECONDS (PostgreSQL: run ANALYZE on the record tables this
  * often during the sync, as autovacuum's autoanalyze would on a server that
  * has it on; 0 = never, the default).
@@ -27,9 +32,12 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import {
+  computeEntityMapping,
   migrateItopsDatabase,
+  replaceEntityMappingIfChanged,
   SyncEngine,
 } from '@backstage-itops/plugin-itops-backend/testUtils';
+import { ORG_TEAMS } from '@backstage-itops/simulator';
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -81,7 +89,10 @@ async function openDatabase(kind: string): Promise<Database> {
 }
 
 /** Starts bench/simulatorProcess.ts and waits for its URL. */
-async function startSimulator(scale: string): Promise<{
+async function startSimulator(
+  scale: string,
+  tokenLifetime: string,
+): Promise<{
   url: string;
   child: ChildProcess;
   incidents: number;
@@ -95,6 +106,8 @@ async function startSimulator(scale: string): Promise<{
       path.join(__dirname, 'simulatorProcess.ts'),
       '--scale',
       scale,
+      '--token-lifetime',
+      tokenLifetime,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -143,6 +156,35 @@ function consoleLogger(): LoggerService {
 
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
+/** Upstream requests by kind, counted at the module's fetch. */
+type RequestCounts = { all: number; token: number; oncall: number };
+
+function countingFetch(counts: RequestCounts): typeof fetch {
+  return (input, init) => {
+    const { pathname } = new URL(String(input));
+    counts.all++;
+    if (pathname === '/oauth_token.do') {
+      counts.token++;
+    } else if (pathname.startsWith('/api/now/on_call_rota/')) {
+      counts.oncall++;
+    }
+    return fetch(input, init);
+  };
+}
+
+/** Groups annotated with the first `teams` of the simulator's assignment groups. */
+function teamEntities(teams: number) {
+  return ORG_TEAMS.slice(0, teams).map(team => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: {
+      name: team.catalogName,
+      annotations: { 'itops.io/servicenow-assignment-group': team.name },
+    },
+    spec: { type: 'team', children: [] },
+  }));
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -150,28 +192,45 @@ async function main() {
       scale: { type: 'string', default: '1' },
       'page-size': { type: 'string', default: '1000' },
       rps: { type: 'string', default: '10' },
-      capabilities: { type: 'string', default: 'incidents,changes' },
+      capabilities: { type: 'string', default: 'incidents,changes,oncall' },
       'analyze-every': { type: 'string', default: '0' },
+      auth: { type: 'string', default: 'basic' },
+      'token-lifetime': { type: 'string', default: '1800' },
+      teams: { type: 'string', default: '2' },
     },
   });
   const capabilities = values.capabilities!.split(',') as Array<
-    'incidents' | 'changes'
+    'incidents' | 'changes' | 'oncall'
   >;
-  const sim = await startSimulator(values.scale!);
+  if (values.auth !== 'basic' && values.auth !== 'oauth') {
+    throw new Error(`--auth must be basic or oauth, got ${values.auth}`);
+  }
+  const sim = await startSimulator(values.scale!, values['token-lifetime']!);
   const database = await openDatabase(values.db!);
   try {
     await migrateItopsDatabase(database.knex);
+    await replaceEntityMappingIfChanged(
+      database.knex,
+      computeEntityMapping(teamEntities(Number(values.teams))),
+    );
     const logger = consoleLogger();
     const options = readInstanceOptions(
       'bench',
       new ConfigReader({
         baseUrl: sim.url,
-        auth: { username: 'itops.integration', password: 'itops' },
+        auth:
+          values.auth === 'oauth'
+            ? { clientId: 'itops-backstage', clientSecret: 'itops-secret' }
+            : { username: 'itops.integration', password: 'itops' },
         pageSize: Number(values['page-size']),
         http: { requestsPerSecond: Number(values.rps) },
       }),
     );
-    const source = createServiceNowSource(options, { logger });
+    const counts: RequestCounts = { all: 0, token: 0, oncall: 0 };
+    const source = createServiceNowSource(options, {
+      logger,
+      fetch: countingFetch(counts),
+    });
     const engine = SyncEngine.create({
       knex: database.knex,
       sources: [source],
@@ -194,14 +253,20 @@ async function main() {
         sim.changes
       } changes, page size ${options.pageSize}, ${
         values.rps
-      } requests/s budget, ANALYZE ${
+      } requests/s budget, ${values.auth} auth${
+        values.auth === 'oauth'
+          ? ` (tokens live ${values['token-lifetime']} s)`
+          : ''
+      }, on-call for ${values.teams} team(s), ANALYZE ${
         analyzer ? `every ${analyzeEvery / 1000} s` : 'never'
       }, Node ${process.version}, ${os.cpus().length} CPUs`,
     );
     const baseline = process.memoryUsage().rss;
     const results = [];
     for (const capability of capabilities) {
-      for (const full of [true, false]) {
+      // On-call is a snapshot: every run reads it whole.
+      for (const full of capability === 'oncall' ? [true] : [true, false]) {
+        const before = { ...counts };
         const memory = memorySampler();
         const started = process.hrtime.bigint();
         const result = await engine.runOnce(source, capability, { full });
@@ -216,6 +281,9 @@ async function main() {
           records: result.written,
           seconds: Number(seconds.toFixed(1)),
           recordsPerSecond: Math.round(result.written / seconds),
+          requests: counts.all - before.all,
+          tokenRequests: counts.token - before.token,
+          onCallRequests: counts.oncall - before.oncall,
           peakRss: mb(peak.rss),
           peakHeap: mb(peak.heapUsed),
         };
