@@ -137,10 +137,21 @@ export interface Config {
             affectedServices?: string;
             approvals?: string;
           };
-          /** JSM SLAs of incidents, for SLA attainment and acknowledgement time. */
+          /**
+           * JSM SLAs of incidents, for SLA attainment and acknowledgement
+           * time, read from the SLA custom fields in the issue search.
+           */
           sla?: {
-            /** Default true. One request per synced incident. */
+            /** Default true. */
             enabled?: boolean;
+            /**
+             * Per-issue requests to `/rest/servicedeskapi/request/{key}/sla`
+             * allowed per run, for incidents whose SLAs the search cannot
+             * return (a site without SLA fields). Incidents past the cap
+             * keep no SLA facts that run, which the sync status reports as
+             * partial. Default 500; 0 never asks per issue.
+             */
+            maxRequestsPerRun?: number;
             /** Default `Time to resolution`. */
             resolutionMetric?: string;
             /** Default `Time to first response`. */

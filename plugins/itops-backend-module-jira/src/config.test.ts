@@ -20,7 +20,11 @@ describe('readJiraSiteConfig', () => {
       projects: [],
       incidents: { enabled: true, issueTypes: ['Incident'] },
       changes: { enabled: true, issueTypes: ['Change'] },
-      sla: { enabled: true, resolutionMetric: 'Time to resolution' },
+      sla: {
+        enabled: true,
+        resolutionMetric: 'Time to resolution',
+        maxRequestsPerRun: 500,
+      },
       oncall: { enabled: true, horizonDays: 14 },
       overlapMs: 60_000,
       pageSize: 100,
@@ -132,6 +136,14 @@ describe('readJiraSiteConfig', () => {
         oncall: { enabled: true },
       },
       /JSM Operations on-call exists on Jira Cloud only/,
+    ],
+    [
+      {
+        baseUrl: 'https://a.example',
+        auth: { email: 'e', apiToken: 't' },
+        sla: { maxRequestsPerRun: -1 },
+      },
+      /sla\.maxRequestsPerRun: must be a whole number of zero or more, got -1/,
     ],
     [
       { baseUrl: 'a.example', auth: { email: 'e', apiToken: 't' } },

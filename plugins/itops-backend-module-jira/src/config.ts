@@ -73,7 +73,13 @@ export interface JiraSiteConfig {
   componentLabelPrefix?: string;
   /** Custom field ids set in config, winning over discovery by name. */
   fields: Partial<Record<ChangeFieldRole, string>>;
-  sla: { enabled: boolean; resolutionMetric: string; responseMetric: string };
+  sla: {
+    enabled: boolean;
+    resolutionMetric: string;
+    responseMetric: string;
+    /** Per-issue SLA requests allowed per run, for what search cannot return. */
+    maxRequestsPerRun: number;
+  };
   oncall: { enabled: boolean; horizonDays: number };
   /** Re-read this far before the watermark: Jira's search index can lag. */
   overlapMs: number;
@@ -317,6 +323,25 @@ function positiveNumber(
   return value;
 }
 
+function nonNegativeInteger(
+  config: Config | undefined,
+  key: string,
+  path: string,
+  fallback: number,
+): number {
+  const value = config?.getOptionalNumber(key);
+  if (value === undefined) {
+    return fallback;
+  }
+  if (!Number.isInteger(value) || value < 0) {
+    throw invalid(
+      `${path}.${key}`,
+      `must be a whole number of zero or more, got ${value}`,
+    );
+  }
+  return value;
+}
+
 /** Reads and checks `itops.jira.sites.<name>`. */
 export function readJiraSiteConfig(
   name: string,
@@ -418,6 +443,12 @@ export function readJiraSiteConfig(
         sla?.getOptionalString('resolutionMetric') ?? 'Time to resolution',
       responseMetric:
         sla?.getOptionalString('responseMetric') ?? 'Time to first response',
+      maxRequestsPerRun: nonNegativeInteger(
+        sla,
+        'maxRequestsPerRun',
+        `${path}.sla`,
+        500,
+      ),
     },
     oncall: {
       enabled: oncallEnabled ?? deployment === 'cloud',

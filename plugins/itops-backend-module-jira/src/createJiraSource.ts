@@ -19,10 +19,10 @@ import { resolveChangeFields } from './fields';
 import {
   ISSUE_FIELDS,
   REVIEW_LINK_FIELD,
-  slaFacts,
   toChange,
   toIncident,
 } from './mapping';
+import { resolveSlaFields, SlaReader, slaSearchFields } from './sla';
 import { IssueReader } from './readers/IssueReader';
 import { OnCallReader } from './readers/OnCallReader';
 
@@ -130,7 +130,13 @@ export function createJiraSource(
     selection: site.incidents,
     timeZone,
     prepare: async signal => {
-      const { affectedServices } = await changeFields(signal);
+      const siteFields = await client.fields(signal);
+      const { affectedServices } = resolveChangeFields(siteFields, site.fields);
+      const slaIds = resolveSlaFields(siteFields, site.sla);
+      // One per run: the cap on per-issue SLA requests counts per run.
+      const slas = site.sla.enabled
+        ? new SlaReader(client, site.sla, slaIds)
+        : undefined;
       return {
         fields: [
           ...ISSUE_FIELDS,
@@ -139,9 +145,12 @@ export function createJiraSource(
           ...(site.incidents.reviewIssueTypes.length > 0
             ? [REVIEW_LINK_FIELD]
             : []),
+          // SLAs too, where the site has SLA fields.
+          ...(slas ? slaSearchFields(slaIds) : []),
         ],
-        convert: async (issues, convertSignal) =>
-          Promise.all(
+        convert: async (issues, convertSignal) => {
+          const skippedBefore = slas?.skipped ?? 0;
+          const records = await Promise.all(
             issues.map(async issue =>
               toIncident(issue, {
                 siteUrl: site.baseUrl,
@@ -150,15 +159,15 @@ export function createJiraSource(
                   affectedServicesField: affectedServices,
                   componentLabelPrefix: site.componentLabelPrefix,
                 },
-                sla: site.sla.enabled
-                  ? slaFacts(
-                      await client.slas(issue.key, convertSignal),
-                      site.sla,
-                    )
-                  : undefined,
+                sla: await slas?.facts(issue, convertSignal),
               }),
             ),
-          ),
+          );
+          return {
+            records,
+            partial: slas && slas.skipped > skippedBefore ? slas.partial() : [],
+          };
+        },
       };
     },
   });
@@ -172,8 +181,8 @@ export function createJiraSource(
       const fields = await changeFields(signal);
       return {
         fields: [...ISSUE_FIELDS, ...Object.values(fields)],
-        convert: async issues =>
-          issues.map(issue =>
+        convert: async issues => ({
+          records: issues.map(issue =>
             toChange(issue, {
               siteUrl: site.baseUrl,
               config: site.changes,
@@ -181,6 +190,7 @@ export function createJiraSource(
               componentLabelPrefix: site.componentLabelPrefix,
             }),
           ),
+        }),
       };
     },
   });

@@ -37,6 +37,8 @@ export interface JiraField {
   id: string;
   name: string;
   custom?: boolean;
+  /** `custom` is the field type's key, e.g. `com.atlassian.servicedesk:sd-sla-field`. */
+  schema?: { type?: string; custom?: string };
 }
 
 export type ChangeFieldIds = Partial<Record<ChangeFieldRole, string>>;

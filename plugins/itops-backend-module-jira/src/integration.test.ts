@@ -273,6 +273,8 @@ describe.each(databases.eachSupportedId())('Jira source on %p', databaseId => {
     expect(Number(row.acknowledged_at)).toBe(
       response.completedCycles[0].stopTime.epochMillis,
     );
+    // Read from the search page's SLA fields: not one request per incident.
+    expect(jira.sims.simulators.jira.stats().slaRequests).toBe(1);
 
     // The site moves on: new and progressed incidents.
     const before = new Map(incidents.map(i => [i.id, i.fields.updated]));
@@ -419,6 +421,70 @@ describe.each(databases.eachSupportedId())('Jira source on %p', databaseId => {
       'Platform SRE',
       'Storefront',
     ]);
+  });
+});
+
+/** slaMet and acknowledgedAt of stored incidents, by external id. */
+async function storedSlaFacts(knex: Knex) {
+  return new Map(
+    [...(await storedIncidents(knex)).values()].map(row => [
+      row.external_id,
+      {
+        slaMet: row.sla_met === null ? null : Boolean(row.sla_met),
+        acknowledgedAt:
+          row.acknowledged_at === null ? null : Number(row.acknowledged_at),
+      },
+    ]),
+  );
+}
+
+describe.each(databases.eachSupportedId())('JSM SLAs on %p', databaseId => {
+  it('asks per issue, up to the cap, only where search cannot return SLAs', async () => {
+    // The same world twice: with SLA fields in search, and without.
+    const withFields = await startJira();
+    const without = await startJira('cloud', { slaFields: false });
+    try {
+      const knex = await migrateItopsDatabase(await databases.init(databaseId));
+      const reference = jiraSource(withFields);
+      expect(
+        await engine(knex, [reference]).runOnce(reference, 'incidents', {
+          full: true,
+        }),
+      ).toMatchObject({ status: 'succeeded', partial: [] });
+      expect(withFields.sims.simulators.jira.stats().slaRequests).toBe(0);
+      const fromSearch = await storedSlaFacts(knex);
+      expect(
+        [...fromSearch.values()].filter(f => f.slaMet === false).length,
+      ).toBeGreaterThan(0);
+
+      const knex2 = await migrateItopsDatabase(
+        await databases.init(databaseId),
+      );
+      const capped = jiraSource(without, {
+        site: { sla: { maxRequestsPerRun: 10 } },
+      });
+      const run = await engine(knex2, [capped]).runOnce(capped, 'incidents', {
+        full: true,
+      });
+      expect(run.status).toBe('succeeded');
+      expect(run.partial).toEqual([
+        expect.objectContaining({
+          call: 'GET /rest/servicedeskapi/request/{issueKey}/sla',
+          reason: 'per-run cap of 10 requests reached',
+        }),
+      ]);
+      expect(without.sims.simulators.jira.stats().slaRequests).toBe(10);
+
+      const uncapped = jiraSource(without);
+      await engine(knex2, [uncapped]).runOnce(uncapped, 'incidents', {
+        full: true,
+      });
+      // Per issue, the same facts as from the search fields.
+      expect(await storedSlaFacts(knex2)).toEqual(fromSearch);
+    } finally {
+      await withFields.sims.close();
+      await without.sims.close();
+    }
   });
 });
 

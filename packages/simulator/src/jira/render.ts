@@ -9,6 +9,7 @@ import {
   type Site,
   type SiteUser,
 } from './site';
+import { renderSla } from './sla';
 import { jiraTime } from './time';
 
 /** Jira's JSON shapes of issues and of the objects inside them. */
@@ -21,6 +22,8 @@ export interface RenderContext {
   deployment: Deployment;
   /** REST API version of the request: v3 writes rich text as ADF, v2 as plain text. */
   apiVersion: '2' | '3';
+  /** The site's clock, for SLA fields (ongoing cycles, friendly dates). */
+  now: number;
 }
 
 function avatarUrls(baseUrl: string, seed: string) {
@@ -270,7 +273,13 @@ function customRenderers(
     };
     return [def.id, { name: def.name, render }] as const;
   });
-  return Object.fromEntries(entries);
+  const sla = site.slaFields.map(def => {
+    // Null on issues without that SLA (changes), as Jira renders it.
+    const render: FieldRenderer = (issue, { baseUrl, now }) =>
+      renderSla(issue, def.metricId, now, baseUrl) ?? null;
+    return [def.id, { name: def.name, render }] as const;
+  });
+  return Object.fromEntries([...entries, ...sla]);
 }
 
 /** Which fields a search returns, from its `fields` parameter. */
@@ -286,6 +295,7 @@ export function selectFields(
   const all = [
     ...Object.keys(SYSTEM_FIELDS),
     ...site.customFields.map(f => f.id),
+    ...site.slaFields.map(f => f.id),
   ];
   const tokens = (requested && requested.length > 0 ? requested : [fallback])
     .flatMap(entry => entry.split(','))
@@ -412,5 +422,21 @@ export function renderFieldList(site: Site) {
             customId: def.numericId,
           },
   }));
-  return [...system, ...custom];
+  const sla = site.slaFields.map(def => ({
+    id: def.id,
+    key: def.id,
+    name: def.name,
+    untranslatedName: def.name,
+    custom: true,
+    orderable: true,
+    navigable: true,
+    searchable: true,
+    clauseNames: [`cf[${def.numericId}]`, def.name],
+    schema: {
+      type: 'sd-servicelevelagreement',
+      custom: 'com.atlassian.servicedesk:sd-sla-field',
+      customId: def.numericId,
+    },
+  }));
+  return [...system, ...custom, ...sla];
 }

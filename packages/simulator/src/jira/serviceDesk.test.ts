@@ -167,3 +167,65 @@ describe('JSM servicedeskapi', () => {
     });
   });
 });
+
+describe('JSM SLA fields in issue search', () => {
+  it('returns the same SLA objects as the request SLA endpoint', async () => {
+    const jira = await startJira();
+    try {
+      const fields: any[] = (await jira.get('/rest/api/3/field')).body;
+      const slaFields = fields.filter(
+        f => f.schema?.custom === 'com.atlassian.servicedesk:sd-sla-field',
+      );
+      expect(slaFields.map(f => f.name).sort()).toEqual([
+        'Time to first response',
+        'Time to resolution',
+      ]);
+      const page = await jira.post('/rest/api/3/search/jql', {
+        jql: 'issuetype in (Incident, Change) ORDER BY updated DESC',
+        fields: ['issuetype', ...slaFields.map(f => f.id)],
+        maxResults: 100,
+      });
+      const incident = page.body.issues.find(
+        (i: any) => i.fields.issuetype.name === 'Incident',
+      );
+      const change = page.body.issues.find(
+        (i: any) => i.fields.issuetype.name === 'Change',
+      );
+      const slas = await jira.get(
+        `/rest/servicedeskapi/request/${incident.key}/sla`,
+      );
+      for (const field of slaFields) {
+        expect(incident.fields[field.id]).toEqual(
+          slas.body.values.find((v: any) => v.name === field.name),
+        );
+        // Changes carry no SLA: the field is there, empty.
+        expect(change.fields[field.id]).toBeNull();
+      }
+      expect(jira.simulator.stats().slaRequests).toBe(1);
+    } finally {
+      await jira.close();
+    }
+  });
+
+  it('has no SLA fields when switched off, the SLA endpoint still', async () => {
+    const jira = await startJira({ slaFields: false });
+    try {
+      const fields: any[] = (await jira.get('/rest/api/3/field')).body;
+      expect(
+        fields.filter(f => f.schema?.type === 'sd-servicelevelagreement'),
+      ).toEqual([]);
+      const page = await jira.post('/rest/api/3/search/jql', {
+        jql: 'issuetype = Incident',
+        fields: ['*all'],
+        maxResults: 1,
+      });
+      const [issue] = page.body.issues;
+      expect(
+        (await jira.get(`/rest/servicedeskapi/request/${issue.key}/sla`)).body
+          .values,
+      ).toHaveLength(2);
+    } finally {
+      await jira.close();
+    }
+  });
+});

@@ -38,6 +38,12 @@ export interface JiraSimulatorOptions extends SimulatorOptions {
   /** Cloud (default): `/rest/api/3/search/jql`, Basic email + API token, JSM Ops. Data Center: `/rest/api/2/search`, PAT. */
   deployment?: Deployment;
   credentials?: Partial<JiraCredentials>;
+  /**
+   * false: the site has no SLA custom fields, so searches cannot return
+   * SLAs and clients must ask `/rest/servicedeskapi/request/{key}/sla`.
+   * Default true.
+   */
+  slaFields?: boolean;
   /** JSM Operations switches, e.g. `{ timeline: false }` for a service without `/timeline`. */
   ops?: OpsOptions;
 }
@@ -60,7 +66,11 @@ export function createJiraSimulator(
   const { seed, clock, scale } = options;
   const deployment = options.deployment ?? 'cloud';
   const origin = clock.now().getTime();
-  const site = createSite({ seed, syntheticServices: scale?.services });
+  const site = createSite({
+    seed,
+    syntheticServices: scale?.services,
+    slaFields: options.slaFields,
+  });
   const store = new IssueStore(
     scale
       ? scaleBase(seed, site, origin, scale)
@@ -70,7 +80,14 @@ export function createJiraSimulator(
   const auth = new Authenticator(seed, deployment, options.credentials);
   const live = new LiveWorld(seed, site, store);
   const schedules = createSchedules(seed, site);
-  const counters = { requests: 0, unauthorized: 0, searches: 0 };
+  // What a client's bench reports per kind of call.
+  const counters = {
+    requests: 0,
+    unauthorized: 0,
+    searches: 0,
+    slaRequests: 0,
+    opsRequests: 0,
+  };
 
   const searchDeps = () => ({
     store,
@@ -161,6 +178,7 @@ export function createJiraSimulator(
       site,
       deployment,
       apiVersion: version === '3' ? '3' : '2',
+      now: clock.now().getTime(),
     };
     const endpoint = path.join('/');
     const get = request.method === 'GET';
@@ -282,6 +300,9 @@ export function createJiraSimulator(
       if (request.method !== 'GET') {
         return methodNotAllowed();
       }
+      if (segments[2] === 'request' && segments[4] === 'sla') {
+        counters.slaRequests++;
+      }
       const response = handleServiceDesk(segments.slice(2), request.url, {
         site,
         store,
@@ -300,6 +321,7 @@ export function createJiraSimulator(
       rest[1] === 'v1' &&
       request.method === 'GET'
     ) {
+      counters.opsRequests++;
       const response = handleOps(
         rest.slice(2),
         request.url,

@@ -163,12 +163,26 @@ export interface CustomFieldDef {
   options?: Record<string, string>;
 }
 
+/**
+ * A JSM SLA metric as an issue custom field (`sd-servicelevelagreement`):
+ * searches return the same object `/rest/servicedeskapi/request/{key}/sla`
+ * lists, for the metric of `sla.ts` with this id.
+ */
+export interface SlaFieldDef {
+  id: string;
+  numericId: number;
+  name: string;
+  metricId: string;
+}
+
 export interface Site {
   cloudId: string;
   projects: SiteProject[];
   users: SiteUser[];
   services: SiteService[];
   customFields: CustomFieldDef[];
+  /** Empty on a site whose SLA fields searches cannot return. */
+  slaFields: SlaFieldDef[];
   customField(role: CustomFieldRole): CustomFieldDef;
   userByName(userName: string): SiteUser | undefined;
   /** Users of a team (by Backstage group name), in a seeded order. */
@@ -184,9 +198,15 @@ interface SiteOptions {
   seed: number;
   /** Scale mode: this many synthetic services become components, spread over the projects. */
   syntheticServices?: number;
+  /** false: no SLA custom fields (default true). */
+  slaFields?: boolean;
 }
 
-export function createSite({ seed, syntheticServices }: SiteOptions): Site {
+export function createSite({
+  seed,
+  syntheticServices,
+  slaFields = true,
+}: SiteOptions): Site {
   const random = Random.derive(seed, 'site');
   const users: SiteUser[] = ORG_PEOPLE.map(person => ({
     accountId: accountIdFor(seed, person.userName),
@@ -235,6 +255,9 @@ export function createSite({ seed, syntheticServices }: SiteOptions): Site {
     users,
     services,
     customFields,
+    slaFields: slaFields
+      ? createSlaFields(Random.derive(seed, 'sla-fields'))
+      : [],
     customField: role => byRole.get(role)!,
     userByName: userName => byUserName.get(userName),
     teamUsers: team =>
@@ -247,6 +270,18 @@ export function createSite({ seed, syntheticServices }: SiteOptions): Site {
 /** Scale mode: the component (and service) name of synthetic service `index`. */
 export function syntheticServiceName(index: number): string {
   return `service-${String(index).padStart(5, '0')}`;
+}
+
+/** JSM's default SLA fields, with ids of their own block. */
+function createSlaFields(random: Random): SlaFieldDef[] {
+  const first = 10600 + random.int(0, 300);
+  return [
+    { name: 'Time to first response', metricId: '1' },
+    { name: 'Time to resolution', metricId: '2' },
+  ].map((field, index) => {
+    const numericId = first + index * 2 + random.int(0, 1);
+    return { ...field, id: `customfield_${numericId}`, numericId };
+  });
 }
 
 /**

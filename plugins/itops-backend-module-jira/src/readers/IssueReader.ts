@@ -1,6 +1,7 @@
 import type {
   ItopsRecordReader,
   SyncBatch,
+  SyncPartial,
   SyncRequest,
 } from '@backstage-itops/plugin-itops-node';
 import type { JiraClient } from '../client/JiraClient';
@@ -13,7 +14,13 @@ import { formatJqlDate, parseJiraTime } from '../time';
 export interface IssueConversion<T> {
   /** Fields to request besides nothing: the list is always explicit. */
   fields: string[];
-  convert(issues: JiraIssue[], signal: AbortSignal): Promise<T[]>;
+  convert(issues: JiraIssue[], signal: AbortSignal): Promise<ConvertedPage<T>>;
+}
+
+/** A page's records, and the optional calls that failed for them. */
+export interface ConvertedPage<T> {
+  records: T[];
+  partial?: SyncPartial[];
 }
 
 export interface IssueReaderOptions<T> {
@@ -117,8 +124,10 @@ export class IssueReader<T> implements ItopsRecordReader<T> {
           }
         }
       }
+      const converted = await conversion.convert(fresh, request.signal);
       yield {
-        records: await conversion.convert(fresh, request.signal),
+        records: converted.records,
+        ...(converted.partial?.length ? { partial: converted.partial } : {}),
         watermark:
           newest === undefined ? undefined : new Date(newest).toISOString(),
       };
