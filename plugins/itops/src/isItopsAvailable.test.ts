@@ -21,13 +21,17 @@ describe('isItopsAvailable', () => {
     expect(isItopsAvailable(entity())).toBe(false);
   });
 
-  it('shows the tab for teams and systems that roll up their parts', () => {
+  it('shows the tab for teams, systems, domains and people through their relations', () => {
     const part = (type: string) => [
       { type, targetRef: 'component:default/payments-api' },
     ];
     expect(isItopsAvailable(entity({}, 'System', part('hasPart')))).toBe(true);
     expect(isItopsAvailable(entity({}, 'Group', part('ownerOf')))).toBe(true);
     expect(isItopsAvailable(entity({}, 'System'))).toBe(false);
+    expect(isItopsAvailable(entity({}, 'Domain', part('hasPart')))).toBe(true);
+    expect(isItopsAvailable(entity({}, 'Domain'))).toBe(false);
+    expect(isItopsAvailable(entity({}, 'User', part('memberOf')))).toBe(true);
+    expect(isItopsAvailable(entity({}, 'User'))).toBe(false);
     expect(isItopsAvailable(entity({}, 'Component', part('ownerOf')))).toBe(
       false,
     );

@@ -1,7 +1,11 @@
 import { ITOPS_ANNOTATIONS } from '@backstage-itops/plugin-itops-common';
 import { CodeSnippet, EmptyState, InfoCard } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import type { Entity } from '@backstage/catalog-model';
 import Grid from '@material-ui/core/Grid';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -14,6 +18,9 @@ import { EntityChangesCard } from '../ChangesCard';
 import { EntityOpenIncidentsCard } from '../IncidentsCard';
 import { EntityKpiCard } from '../KpiCard';
 import { EntityOnCallCard } from '../OnCallCard';
+import type { ItopsArea } from '../shared/areas';
+import { EntityPartsOverview } from './EntityPartsOverview';
+import { type NotApplicable, itopsScopeOf } from './itopsScope';
 import { getSourceLinks, type SourceLink } from './sourceLinks';
 
 const EXAMPLE_ANNOTATIONS = `metadata:
@@ -43,7 +50,9 @@ export interface EntityItopsContentProps {
 /**
  * The ITOps tab of an entity page: on-call, open incidents, KPIs, changes
  * and backups, each in its own card; on a team or system page, rolled up
- * over what it owns or contains.
+ * over what it owns or contains; on a domain or person page, the overviews
+ * of its systems or teams. Areas that do not apply to the kind (backups of
+ * a library or an API) are named with the reason instead of a card.
  *
  * @public
  */
@@ -62,26 +71,44 @@ export function EntityItopsContent(props: EntityItopsContentProps = {}) {
     );
   }
 
+  const scope = itopsScopeOf(entity);
+  if (scope.view === 'parts') {
+    return <EntityPartsOverview scope={scope} />;
+  }
+  const shows = (area: ItopsArea) => scope.areas.includes(area);
   const links = getSourceLinks(entity);
   return (
     <Grid container spacing={3} alignItems="stretch">
-      <Grid item xs={12} md={6}>
-        <EntityOnCallCard />
-      </Grid>
-      <Grid item xs={12} md={6}>
-        <EntityOpenIncidentsCard />
-      </Grid>
+      {shows('oncall') && (
+        <Grid item xs={12} md={6}>
+          <EntityOnCallCard />
+        </Grid>
+      )}
+      {shows('incidents') && (
+        <Grid item xs={12} md={6}>
+          <EntityOpenIncidentsCard />
+        </Grid>
+      )}
       <Grid item xs={12}>
         <EntityKpiCard />
       </Grid>
       {/* Full width: both are tables with long titles and dates. */}
-      <Grid item xs={12}>
-        <EntityChangesCard />
-      </Grid>
-      <Grid item xs={12}>
-        <EntityBackupsCard />
-      </Grid>
-      {changeCalendar && (
+      {shows('changes') && (
+        <Grid item xs={12}>
+          <EntityChangesCard />
+        </Grid>
+      )}
+      {shows('backups') && (
+        <Grid item xs={12}>
+          <EntityBackupsCard />
+        </Grid>
+      )}
+      {scope.notApplicable.length > 0 && (
+        <Grid item xs={12}>
+          <NotApplicableCard entity={entity} items={scope.notApplicable} />
+        </Grid>
+      )}
+      {changeCalendar && shows('changes') && (
         <Grid item xs={12} data-itops-slot="change-calendar">
           {changeCalendar}
         </Grid>
@@ -97,6 +124,26 @@ export function EntityItopsContent(props: EntityItopsContentProps = {}) {
         </Grid>
       )}
     </Grid>
+  );
+}
+
+/** The areas left out for this kind of entity, each with why. */
+function NotApplicableCard(props: { entity: Entity; items: NotApplicable[] }) {
+  const { entity, items } = props;
+  const noun =
+    typeof entity.spec?.type === 'string'
+      ? `${entity.spec.type} ${entity.kind.toLocaleLowerCase('en-US')}`
+      : entity.kind.toLocaleLowerCase('en-US');
+  return (
+    <InfoCard title={`Not shown for a ${noun}`}>
+      <List dense disablePadding aria-label="Not applicable">
+        {items.map(item => (
+          <ListItem disableGutters key={item.label}>
+            <ListItemText primary={item.label} secondary={item.reason} />
+          </ListItem>
+        ))}
+      </List>
+    </InfoCard>
   );
 }
 
