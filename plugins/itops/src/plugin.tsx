@@ -1,4 +1,7 @@
-import { compatWrapper } from '@backstage/core-compat-api';
+import {
+  compatWrapper,
+  convertLegacyRouteRef,
+} from '@backstage/core-compat-api';
 import {
   createApiFactory,
   createComponentExtension,
@@ -54,11 +57,20 @@ const itopsEntityContent = EntityContentBlueprint.make({
   },
 });
 
-/** Compliance overview and control pages at `/itops/compliance`. */
+/*
+ * The legacy route refs, converted, are the pages' route refs in the new
+ * system too: a page with a route ref and an icon is a sidebar item, and
+ * links built from the refs work in apps of either system.
+ */
+const complianceRoute = convertLegacyRouteRef(complianceRouteRef);
+const changeCalendarRoute = convertLegacyRouteRef(changeCalendarRouteRef);
+
+/** Compliance overview and control pages at `/itops/compliance`, in the sidebar. */
 const itopsCompliancePage = PageBlueprint.make({
   name: 'compliance',
   params: {
     path: '/itops/compliance',
+    routeRef: complianceRoute,
     title: 'Compliance',
     icon: <VerifiedUserIcon />,
     loader: () =>
@@ -73,6 +85,7 @@ const itopsChangeCalendarPage = PageBlueprint.make({
   name: 'changes',
   params: {
     path: '/itops/changes',
+    routeRef: changeCalendarRoute,
     title: 'Change calendar',
     icon: <EventIcon />,
     loader: () =>
@@ -91,6 +104,10 @@ export const itopsFrontendPlugin: OverridableFrontendPlugin =
   createFrontendPlugin({
     pluginId: 'itops',
     info: { packageJson: () => import('../package.json') },
+    routes: {
+      compliance: complianceRoute,
+      changeCalendar: changeCalendarRoute,
+    },
     extensions: [
       itopsApi,
       itopsEntityContent,
