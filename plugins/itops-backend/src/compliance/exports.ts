@@ -6,8 +6,10 @@ import type {
 import type { StoredResult } from './SnapshotStore';
 import { controlHeatmap, checksOf } from './views';
 import {
+  SCORE_RULE_TEXT,
   complianceScore,
   countStatuses,
+  scoreIfWaiversHeld,
 } from '@backstage-itops/plugin-itops-common';
 
 const CSV_COLUMNS = [
@@ -148,9 +150,13 @@ export function toHtmlReport(options: {
   <td>${escapeHtml(control.id)}</td><td>${escapeHtml(
         control.label,
       )}</td><td>${escapeHtml(control.theme)}</td>
-  <td>${escapeHtml(STATUS_LABEL[control.status])}</td><td>${escapeHtml(
-        control.checks.join(', ') || '—',
-      )}</td>
+  <td>${escapeHtml(STATUS_LABEL[control.status])}${
+        control.waivedEntities > 0
+          ? `, ${control.waivedEntities} of ${control.judgedEntities} ${
+              control.judgedEntities === 1 ? 'entity' : 'entities'
+            } waived`
+          : ''
+      }</td><td>${escapeHtml(control.checks.join(', ') || '—')}</td>
   <td>${
     list.length === 0
       ? ''
@@ -204,13 +210,13 @@ Content hash ${escapeHtml(
   )}; check catalogue hash ${escapeHtml(
     snapshot.catalogueHash,
   )}. Generated ${escapeHtml(generatedAt)}.</p>
-<p><strong>Score ${pct(complianceScore(counts))}</strong> of judged results pass
+<p><strong>Score ${pct(complianceScore(counts))}</strong>
 (pass ${counts.pass}, warn ${counts.warn}, fail ${counts.fail}, no data ${
     counts.no_data
-  }, error ${counts.error};
-exempt ${counts.exempt} and not applicable ${
+  }, error ${counts.error}, exempt ${counts.exempt}; not applicable ${
     counts.not_applicable
-  } are not counted as passing).
+  } left out). ${escapeHtml(SCORE_RULE_TEXT)}
+Score if waivers held: ${pct(scoreIfWaiversHeld(counts))}.
 Controls without an automated check need manual evidence; a high score does not by itself mean the framework is met.</p>
 <table><thead><tr><th>Control</th><th>Label</th><th>Theme</th><th>Status</th><th>Checks</th><th>Findings</th></tr></thead>
 <tbody>

@@ -6,6 +6,7 @@ import {
   complianceScore,
   countStatuses,
   rollUpControl,
+  scoreIfWaiversHeld,
 } from '@backstage-itops/plugin-itops-common';
 import { NotFoundError } from '@backstage/errors';
 import type { StoredResult } from './SnapshotStore';
@@ -110,13 +111,18 @@ export function controlHeatmap(
     const mapped = new Set(checksOf(checks, framework.id, control.id));
     const counts: Partial<Record<ComplianceStatus | 'manual', number>> = {};
     const statuses: ComplianceStatus[] = [];
+    let waivedEntities = 0;
+    let judgedEntities = 0;
     if (mapped.size > 0) {
       for (const list of entities.values()) {
-        const status = rollUpControl(
-          list.filter(r => mapped.has(r.checkId)).map(r => r.status),
-        );
+        const own = list.filter(r => mapped.has(r.checkId));
+        const status = rollUpControl(own.map(r => r.status));
         counts[status] = (counts[status] ?? 0) + 1;
         if (status !== 'manual') statuses.push(status);
+        if (status !== 'manual' && status !== 'not_applicable') {
+          judgedEntities++;
+        }
+        if (own.some(r => r.status === 'exempt')) waivedEntities++;
       }
     }
     return {
@@ -127,6 +133,10 @@ export function controlHeatmap(
       checks: [...mapped],
       status: mapped.size === 0 ? ('manual' as const) : rollUpControl(statuses),
       entityCounts: counts,
+      // "fail, 2 of 5 services waived": a waiver on some services stays
+      // visible however the control rolls up.
+      waivedEntities,
+      judgedEntities,
     };
   });
 }
@@ -175,10 +185,12 @@ export function overviewOf(options: {
     if (list) list.push(r);
     else teams.set(key, [r]);
   }
+  const allCounts = countStatuses(results.map(r => r.status));
   return {
     entityCount: new Set(results.map(r => r.entityRef)).size,
-    counts: countStatuses(results.map(r => r.status)),
-    score: complianceScore(countStatuses(results.map(r => r.status))),
+    counts: allCounts,
+    score: complianceScore(allCounts),
+    scoreIfWaiversHeld: scoreIfWaiversHeld(allCounts),
     frameworks: frameworks.map(framework => {
       const ids = new Set(checksOf(checks, framework.id));
       const own = results.filter(r => ids.has(r.checkId));
@@ -190,6 +202,7 @@ export function overviewOf(options: {
         version: framework.version,
         attribution: framework.attribution,
         score: complianceScore(counts),
+        scoreIfWaiversHeld: scoreIfWaiversHeld(counts),
         counts,
         controlCounts: countBy(controls.map(c => c.status)),
         controls,
@@ -248,6 +261,7 @@ export function controlViewOf(options: {
       systemRef: list[0].systemRef,
       tier: list[0].tier,
       status: rollUpControl(list.map(r => r.status)),
+      waivedChecks: list.filter(r => r.status === 'exempt').map(r => r.checkId),
       results: list,
     }),
   );
@@ -283,6 +297,8 @@ export function controlViewOf(options: {
               .filter((s): s is ComplianceStatus => s !== 'manual'),
           ),
     counts: countBy(entities.map(e => e.status)),
+    waivedEntities: entities.filter(e => e.waivedChecks.length > 0).length,
+    judgedEntities: entities.filter(e => e.status !== 'not_applicable').length,
     entities,
   };
 }
@@ -302,6 +318,7 @@ export function scorecardOf(options: {
     snapshotId: results[0]?.snapshotId,
     evaluatedAt: results[0]?.takenAt,
     score: complianceScore(counts),
+    scoreIfWaiversHeld: scoreIfWaiversHeld(counts),
     counts,
     results: results.map(r => ({
       ...r,

@@ -35,6 +35,10 @@ export interface ComplianceHeatmapControl
   status: ControlRollUp;
   /** Entities per rolled-up status. */
   entityCounts: Partial<Record<ControlRollUp, number>>;
+  /** Entities with at least one exempt (waived) result under the control. */
+  waivedEntities: number;
+  /** Entities the control was judged on (not all not applicable). */
+  judgedEntities: number;
 }
 
 /** A ranked team or service. @public */
@@ -56,13 +60,17 @@ export interface ComplianceOverview {
   };
   entityCount: number;
   counts: StatusCounts;
+  /** pass / (pass + warn + fail + no_data + error + exempt); see `complianceScore`. */
   score: number | null;
+  /** Exempt counted as pass: what the waivers claim, shown only beside `score`. */
+  scoreIfWaiversHeld: number | null;
   frameworks: Array<{
     id: string;
     name: string;
     version: string;
     attribution?: string;
     score: number | null;
+    scoreIfWaiversHeld: number | null;
     counts: StatusCounts;
     controlCounts: Partial<Record<ControlRollUp, number>>;
     controls: ComplianceHeatmapControl[];
@@ -85,12 +93,17 @@ export interface ComplianceControlView {
   checks: CheckDefinition[];
   status: ControlRollUp;
   counts: Partial<Record<ControlRollUp, number>>;
+  /** Entities with a waived result under the control, of `judgedEntities`. */
+  waivedEntities: number;
+  judgedEntities: number;
   entities: Array<{
     entityRef: string;
     ownerRef?: string;
     systemRef?: string;
     tier?: number;
     status: ControlRollUp;
+    /** Checks of the control waived for this entity. */
+    waivedChecks: string[];
     results: ComplianceResultView[];
   }>;
 }
@@ -101,6 +114,7 @@ export interface EntityComplianceScorecard {
   snapshotId?: string;
   evaluatedAt?: string;
   score: number | null;
+  scoreIfWaiversHeld: number | null;
   counts: StatusCounts;
   results: Array<
     ComplianceResultView & {

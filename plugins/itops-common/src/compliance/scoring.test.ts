@@ -5,25 +5,37 @@ import {
   controlStatuses,
   countStatuses,
   rollUpControl,
+  scoreIfWaiversHeld,
 } from './scoring';
+import type { ComplianceStatus } from './types';
 
 describe('rollUpControl', () => {
   it('takes the worst judged status and caps missing evidence at warn', () => {
     expect(rollUpControl(['pass', 'fail', 'warn'])).toBe('fail');
     expect(rollUpControl(['pass', 'no_data'])).toBe('warn');
     expect(rollUpControl(['pass', 'error'])).toBe('error');
-    expect(rollUpControl(['pass', 'not_applicable', 'exempt'])).toBe('pass');
+    expect(rollUpControl(['pass', 'not_applicable'])).toBe('pass');
   });
 
-  it('never turns exemptions or not-applicable results into a pass', () => {
+  it('never turns an exemption into a pass', () => {
+    // A control whose checks pass except a waived one is exempt, not pass.
+    expect(rollUpControl(['pass', 'exempt'])).toBe('exempt');
+    expect(rollUpControl(['pass', 'not_applicable', 'exempt'])).toBe('exempt');
     expect(rollUpControl(['exempt', 'not_applicable'])).toBe('exempt');
+    // A real finding beside a waived one still decides.
+    expect(rollUpControl(['exempt', 'fail'])).toBe('fail');
+    expect(rollUpControl(['exempt', 'no_data'])).toBe('warn');
+  });
+
+  it('keeps not applicable and manual apart from a pass', () => {
     expect(rollUpControl(['not_applicable'])).toBe('not_applicable');
     expect(rollUpControl([])).toBe('manual');
   });
 });
 
 describe('complianceScore', () => {
-  it('is pass over judged results, leaving out exempt and not applicable', () => {
+  it('is pass over every judged result, exempt and no data included', () => {
+    // 2 pass of pass, pass, fail, no_data, exempt: not_applicable is out.
     expect(
       complianceScore(
         countStatuses([
@@ -35,10 +47,59 @@ describe('complianceScore', () => {
           'not_applicable',
         ]),
       ),
-    ).toBe(0.5);
-    expect(
-      complianceScore(countStatuses(['exempt', 'not_applicable'])),
-    ).toBeNull();
+    ).toBe(0.4);
+    expect(complianceScore(countStatuses(['not_applicable']))).toBeNull();
+    expect(complianceScore(countStatuses(['exempt']))).toBe(0);
+  });
+
+  it('does not rise when a failure is waived (3 of 4 stays 3 of 4)', () => {
+    const before = countStatuses(['pass', 'pass', 'pass', 'fail']);
+    const after = countStatuses(['pass', 'pass', 'pass', 'exempt']);
+    expect(complianceScore(before)).toBe(0.75);
+    expect(complianceScore(after)).toBe(0.75);
+  });
+
+  it('never rises when any finding is waived, whatever the mix', () => {
+    const statuses: ComplianceStatus[] = [
+      'pass',
+      'warn',
+      'fail',
+      'no_data',
+      'error',
+      'not_applicable',
+    ];
+    const findings: ComplianceStatus[] = ['warn', 'fail', 'no_data', 'error'];
+    // Every population of up to 4 results, each finding waived in turn.
+    const populations: ComplianceStatus[][] = [[]];
+    for (let size = 0; size < 4; size++) {
+      for (const list of [...populations]) {
+        if (list.length === size) {
+          for (const s of statuses) populations.push([...list, s]);
+        }
+      }
+    }
+    const pairs = populations.flatMap(list =>
+      list
+        .map((status, i) => ({ status, i }))
+        .filter(({ status }) => findings.includes(status))
+        .map(({ i }) => ({
+          before: list,
+          after: list.map((s, j): ComplianceStatus => (j === i ? 'exempt' : s)),
+        })),
+    );
+    expect(pairs.length).toBeGreaterThan(100);
+    for (const { before, after } of pairs) {
+      expect(complianceScore(countStatuses(after))).toBe(
+        complianceScore(countStatuses(before)),
+      );
+    }
+  });
+
+  it('shows what the waivers claim only as a separate figure', () => {
+    const counts = countStatuses(['pass', 'pass', 'pass', 'exempt']);
+    expect(scoreIfWaiversHeld(counts)).toBe(1);
+    expect(complianceScore(counts)).toBe(0.75);
+    expect(scoreIfWaiversHeld(countStatuses(['not_applicable']))).toBeNull();
   });
 });
 

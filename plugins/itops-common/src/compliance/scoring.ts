@@ -7,13 +7,19 @@ import type {
   StatusCounts,
 } from './types';
 
+/*
+ * How bad a status is for a roll-up. `exempt` ranks just above `pass`: a
+ * waived finding is still a finding, so a control whose checks pass except
+ * a waived one shows as exempt, never as pass. Only `not_applicable` is
+ * left out of a roll-up.
+ */
 const RANK: Record<ComplianceStatus, number> = {
   pass: 0,
-  no_data: 1,
-  warn: 2,
-  error: 3,
-  fail: 4,
-  exempt: -1,
+  exempt: 1,
+  no_data: 2,
+  warn: 3,
+  error: 4,
+  fail: 5,
   not_applicable: -1,
 };
 
@@ -43,10 +49,10 @@ export function countStatuses(
 
 /**
  * A control's status from the results of its checks: the worst of them,
- * ignoring `not_applicable` and `exempt`; `no_data` caps the control at
- * `warn`, since missing evidence is never a pass. A control no check
- * evidences is `manual`; one whose checks are all exempt or not applicable
- * stays that way, so a waiver never turns into a pass.
+ * ignoring only `not_applicable`; `no_data` caps the control at `warn`,
+ * since missing evidence is never a pass, and `exempt` is worse than
+ * `pass`, so a waiver never turns into a pass. A control no check
+ * evidences is `manual`.
  *
  * @public
  */
@@ -58,7 +64,7 @@ export function rollUpControl(
   }
   const judged = statuses.filter(s => RANK[s] >= 0);
   if (judged.length === 0) {
-    return statuses.includes('exempt') ? 'exempt' : 'not_applicable';
+    return 'not_applicable';
   }
   const worst = judged.reduce((a, b) => (RANK[b] > RANK[a] ? b : a));
   return worst === 'no_data' ? 'warn' : worst;
@@ -97,15 +103,51 @@ export function controlStatuses(
 }
 
 /**
- * The share of judged results that pass, 0..1, or null when nothing was
- * judged. Exempt and not-applicable results are left out of both sides, and
- * `no_data` counts as not passing: a score never rises for lack of evidence
- * or by waiving a check.
+ * The compliance score, 0..1, or null when nothing was judged:
+ *
+ *   score = pass / (pass + warn + fail + no_data + error + exempt)
+ *
+ * Only `not_applicable` is left out. An exempt result stays in the
+ * denominator, so waiving a failure never raises the score, and `no_data`
+ * counts as not passing, so missing evidence never raises it either.
  *
  * @public
  */
-export function complianceScore(counts: StatusCounts): number | null {
-  const judged =
-    counts.pass + counts.warn + counts.fail + counts.no_data + counts.error;
-  return judged > 0 ? counts.pass / judged : null;
+export function complianceScore(
+  counts: Partial<Record<ComplianceStatus, number>>,
+): number | null {
+  const judged = judgedCount(counts);
+  return judged > 0 ? (counts.pass ?? 0) / judged : null;
 }
+
+/**
+ * The score the waivers claim: exempt results counted as passing. Shown
+ * only beside {@link complianceScore}, labelled "score if waivers held";
+ * it is what the organisation would score if every compensating control
+ * did its job, which the evidence does not show.
+ *
+ * @public
+ */
+export function scoreIfWaiversHeld(
+  counts: Partial<Record<ComplianceStatus, number>>,
+): number | null {
+  const judged = judgedCount(counts);
+  return judged > 0
+    ? ((counts.pass ?? 0) + (counts.exempt ?? 0)) / judged
+    : null;
+}
+
+function judgedCount(counts: Partial<Record<ComplianceStatus, number>>) {
+  return (
+    (counts.pass ?? 0) +
+    (counts.warn ?? 0) +
+    (counts.fail ?? 0) +
+    (counts.no_data ?? 0) +
+    (counts.error ?? 0) +
+    (counts.exempt ?? 0)
+  );
+}
+
+/** The rule of {@link complianceScore} in words, for the README and the UI. @public */
+export const SCORE_RULE_TEXT =
+  'Score = pass ÷ (pass + warn + fail + no data + error + exempt). Exempt (waived) results count as not passing; only not-applicable results are left out.';

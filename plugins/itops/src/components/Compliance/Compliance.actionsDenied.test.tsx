@@ -22,6 +22,7 @@ const scorecard: EntityComplianceScorecard = {
   snapshotId: 's',
   evaluatedAt: new Date().toISOString(),
   score: 0.5,
+  scoreIfWaiversHeld: 0.5,
   counts: {
     pass: 1,
     fail: 1,

@@ -43,13 +43,15 @@ const overview: ComplianceOverview = {
   filter: {},
   entityCount: 2,
   counts: counts({ pass: 30, fail: 6, exempt: 2 }),
-  score: 30 / 36,
+  score: 30 / 38,
+  scoreIfWaiversHeld: 32 / 38,
   frameworks: [
     {
       id: 'iso27001-2022',
       name: 'ISO/IEC 27001:2022 Annex A',
       version: '2022',
       score: 0.8,
+      scoreIfWaiversHeld: 0.85,
       counts: counts({ pass: 24, fail: 6 }),
       controlCounts: { fail: 1, pass: 1, manual: 1 },
       controls: [
@@ -61,6 +63,8 @@ const overview: ComplianceOverview = {
           checks: ['CHG-04'],
           status: 'fail',
           entityCounts: { fail: 1, pass: 1 },
+          waivedEntities: 1,
+          judgedEntities: 2,
         },
         {
           id: 'A.8.13',
@@ -70,6 +74,8 @@ const overview: ComplianceOverview = {
           checks: ['BKP-02'],
           status: 'pass',
           entityCounts: { pass: 2 },
+          waivedEntities: 0,
+          judgedEntities: 2,
         },
         {
           id: 'A.6.1',
@@ -79,6 +85,8 @@ const overview: ComplianceOverview = {
           checks: [],
           status: 'manual',
           entityCounts: {},
+          waivedEntities: 0,
+          judgedEntities: 0,
         },
       ],
     },
@@ -136,6 +144,7 @@ const scorecard: EntityComplianceScorecard = {
   snapshotId: SNAPSHOT.id,
   evaluatedAt: new Date(Date.now() - 3_600_000).toISOString(),
   score: 0.75,
+  scoreIfWaiversHeld: 0.8,
   counts: counts({ pass: 15, fail: 2, warn: 1, exempt: 1, not_applicable: 4 }),
   results: [
     {
@@ -240,6 +249,14 @@ describe('compliance frontend', () => {
     expect(
       await screen.findByLabelText('ISO/IEC 27001:2022 Annex A score'),
     ).toHaveTextContent('80 %');
+    // The rule is stated, and what the waivers claim is labelled apart.
+    expect(
+      screen.getAllByText(/exempt \(waived\) results count as not passing/i)
+        .length,
+    ).toBeGreaterThan(0);
+    expect(screen.getByLabelText('Score if waivers held')).toHaveTextContent(
+      '85 %',
+    );
     const tile = screen.getByRole('link', { name: 'A.8.32 Fail' });
     expect(tile).toHaveAttribute('data-status', 'fail');
     expect(tile.getAttribute('href')).toContain('iso27001-2022/A.8.32');
@@ -336,12 +353,15 @@ describe('compliance frontend', () => {
       ],
       status: 'fail',
       counts: { fail: 1 },
+      waivedEntities: 1,
+      judgedEntities: 1,
       entities: [
         {
           entityRef: REF,
           ownerRef: 'group:default/payments',
           tier: 1,
           status: 'fail',
+          waivedChecks: ['CHG-01'],
           results: [scorecard.results[1]],
         },
       ],
@@ -367,6 +387,9 @@ describe('compliance frontend', () => {
       within(entities).getByRole('link', { name: /CHG0042/ }),
     ).toHaveAttribute('href', 'https://sn.example/CHG0042');
     expect(within(entities).getByText(/Showing 1 of 9/)).toBeInTheDocument();
+    // A partial waiver stays visible at control level.
+    expect(screen.getByText(/1 of 1 entities waived/)).toBeInTheDocument();
+    expect(within(entities).getByText('waived: CHG-01')).toBeInTheDocument();
   });
 
   it('shows the entity scorecard with failing checks, a breach countdown and waiver decisions', async () => {
@@ -506,7 +529,7 @@ describe('compliance frontend', () => {
     };
     await renderItops(<EntityComplianceCard />, { entity: team });
     expect(await screen.findByLabelText('Compliance score')).toHaveTextContent(
-      '83 %',
+      '79 %',
     );
     const worst = screen.getByRole('table', { name: 'Services worst off' });
     expect(within(worst).getByText('4 failing')).toBeInTheDocument();

@@ -86,9 +86,16 @@ export function ComplianceControlPage(props: {
         <Grid item xs={12}>
           <InfoCard
             title="Entities"
-            subheader={STATUS_ORDER.filter(s => value.counts[s])
-              .map(s => `${STATUS_LABELS[s]} ${value.counts[s]}`)
-              .join(' · ')}
+            subheader={[
+              ...STATUS_ORDER.filter(s => value.counts[s]).map(
+                s => `${STATUS_LABELS[s]} ${value.counts[s]}`,
+              ),
+              ...(value.waivedEntities > 0
+                ? [
+                    `${value.waivedEntities} of ${value.judgedEntities} entities waived`,
+                  ]
+                : []),
+            ].join(' · ')}
             noPadding
           >
             <Table size="small" aria-label="Entities">
@@ -117,6 +124,15 @@ export function ComplianceControlPage(props: {
                     </TableCell>
                     <TableCell>
                       <StatusChip status={entity.status} />
+                      {entity.waivedChecks.length > 0 && (
+                        <Typography
+                          variant="caption"
+                          display="block"
+                          color="textSecondary"
+                        >
+                          waived: {entity.waivedChecks.join(', ')}
+                        </Typography>
+                      )}
                     </TableCell>
                     <TableCell>
                       {entity.results.map(result => (

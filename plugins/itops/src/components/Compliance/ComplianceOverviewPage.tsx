@@ -35,6 +35,7 @@ import {
   STATUS_LABELS,
   STATUS_ORDER,
   StatusChip,
+  ScoreCaption,
   formatScore,
   scoreOf,
 } from './status';
@@ -93,6 +94,10 @@ function Heatmap(props: {
                       STATUS_LABELS[control.status]
                     }${
                       counts ? ` (${counts} entities)` : ' (no automated check)'
+                    }${
+                      control.waivedEntities > 0
+                        ? `, ${control.waivedEntities} of ${control.judgedEntities} waived`
+                        : ''
                     }`}
                   >
                     <Link
@@ -379,9 +384,10 @@ export function ComplianceOverviewPage() {
                     >
                       {formatScore(framework.score)}
                     </Typography>
-                    <Typography variant="body2" color="textSecondary">
-                      of judged results pass
-                    </Typography>
+                    <ScoreCaption
+                      score={framework.score}
+                      scoreIfWaiversHeld={framework.scoreIfWaiversHeld}
+                    />
                     <Box
                       mt={1}
                       display="flex"

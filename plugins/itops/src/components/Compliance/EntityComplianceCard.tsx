@@ -31,7 +31,13 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { itopsApiRef } from '../../api';
 import { isForbiddenError } from '../shared/useAreaData';
 import { EvidenceList } from './EvidenceList';
-import { STATUS_LABELS, STATUS_ORDER, StatusChip, formatScore } from './status';
+import {
+  STATUS_LABELS,
+  STATUS_ORDER,
+  ScoreCaption,
+  StatusChip,
+  formatScore,
+} from './status';
 import { WaiverDialog } from './WaiverDialog';
 
 const FINDINGS = ['fail', 'error', 'warn', 'no_data'];
@@ -333,7 +339,10 @@ function ServiceComplianceCard(props: { entityRef: string }) {
                   }`,
               )
               .join(' · ')}
-            <br />
+            <ScoreCaption
+              score={value.score}
+              scoreIfWaiversHeld={value.scoreIfWaiversHeld}
+            />
             Evaluated{' '}
             {value.evaluatedAt
               ? DateTime.fromISO(value.evaluatedAt).toRelative()

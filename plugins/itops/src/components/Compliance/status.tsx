@@ -1,7 +1,10 @@
-import type {
-  ComplianceStatus,
-  ControlRollUp,
+import {
+  type ComplianceStatus,
+  type ControlRollUp,
+  SCORE_RULE_TEXT,
+  complianceScore,
 } from '@backstage-itops/plugin-itops-common';
+import Typography from '@material-ui/core/Typography';
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
 
@@ -67,11 +70,29 @@ export function formatScore(score: number | null | undefined): string {
     : `${Math.round(score * 100)} %`;
 }
 
-/** Score of a status count map: pass over judged (exempt and N/A left out). */
-export function scoreOf(
-  counts: Partial<Record<ComplianceStatus, number>>,
-): number | null {
-  const n = (s: ComplianceStatus) => counts[s] ?? 0;
-  const judged = n('pass') + n('warn') + n('fail') + n('no_data') + n('error');
-  return judged > 0 ? n('pass') / judged : null;
+/**
+ * The score of a status count map, by the one rule the backend uses
+ * (`complianceScore`): exempt counts as not passing.
+ */
+export const scoreOf = complianceScore;
+
+/** The score rule and, when waivers claim more, the labelled second figure. */
+export function ScoreCaption(props: {
+  scoreIfWaiversHeld?: number | null;
+  score: number | null;
+}) {
+  const held = props.scoreIfWaiversHeld;
+  return (
+    <Typography variant="caption" color="textSecondary" display="block">
+      {SCORE_RULE_TEXT}
+      {held !== undefined && held !== null && held !== props.score && (
+        <>
+          {' '}
+          <span aria-label="Score if waivers held">
+            Score if waivers held: {formatScore(held)}
+          </span>
+        </>
+      )}
+    </Typography>
+  );
 }
