@@ -1,6 +1,8 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { CustomErrorBase } from '@backstage/errors';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { readBoundedText, RefusedAnswer } from './boundedBody';
+import { fetchWithinOrigin } from './redirects';
 import { RequestLimiter } from './RequestLimiter';
 import {
   DEFAULT_RETRY_POLICY,
@@ -34,8 +36,17 @@ export interface SourceHttpClientOptions {
   maxConcurrency?: number;
   /** Average request budget per second to this instance (default 10). */
   requestsPerSecond?: number;
-  /** Time allowed for one attempt, answer body included (default 30 s). */
+  /**
+   * Time allowed for one attempt, from connecting to the last byte of the
+   * answer (default 30 s): one deadline bounds connect, headers and body.
+   */
   timeoutMs?: number;
+  /**
+   * Largest answer body read, counted after decompression (default 64 MiB).
+   * A larger one fails the request without being read further, so a broken
+   * or hostile upstream cannot exhaust the backend's memory.
+   */
+  maxResponseBytes?: number;
   /** Self-signed or private CA certificates; verification stays on unless `rejectUnauthorized` is set to false. */
   tls?: { rejectUnauthorized?: boolean; ca?: string };
   /** Headers sent on every request, e.g. `x-api-version`. */
@@ -94,6 +105,7 @@ export class SourceRequestError extends CustomErrorBase {
 }
 
 const BODY_SNIPPET_LENGTH = 300;
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /**
@@ -112,6 +124,7 @@ export class SourceHttpClient {
   readonly #policy: RetryPolicy;
   readonly #limiter: RequestLimiter;
   readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number;
   readonly #defaultHeaders: Record<string, string>;
   readonly #logger?: LoggerService;
   readonly #fetch: typeof fetch;
@@ -138,6 +151,8 @@ export class SourceHttpClient {
       sleep: this.#sleep,
     });
     this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#maxResponseBytes =
+      options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#defaultHeaders = options.defaultHeaders ?? {};
     this.#logger = options.logger;
     this.#fetch = options.fetch ?? tlsAwareFetch(options.tls);
@@ -157,14 +172,27 @@ export class SourceHttpClient {
     return url;
   }
 
-  /** Requests JSON; an empty body reads as `undefined`. */
+  /**
+   * Requests JSON. A read (GET) whose successful answer has an empty body
+   * fails like a broken one: a proxy or a restarting instance can answer
+   * 200 with nothing, and storing that as "no records" would lose data. For
+   * other methods (a logout, a token revocation) an empty body reads as
+   * `undefined`.
+   */
   async json<T>(
     path: string,
     init: SourceRequestInit = {},
   ): Promise<SourceResponse<T>> {
-    return this.#send(path, init, async text =>
-      text.length === 0 ? (undefined as T) : (JSON.parse(text) as T),
-    );
+    const read = (init.method ?? 'GET').toUpperCase() === 'GET';
+    return this.#send(path, init, async (text, status) => {
+      if (text.length === 0) {
+        if (read && status !== 204) {
+          throw new Error('empty answer where JSON was expected');
+        }
+        return undefined as T;
+      }
+      return JSON.parse(text) as T;
+    });
   }
 
   /** Requests text, e.g. a form-encoded token answer. */
@@ -178,7 +206,7 @@ export class SourceHttpClient {
   async #send<T>(
     path: string,
     init: SourceRequestInit,
-    parse: (text: string) => Promise<T>,
+    parse: (text: string, status: number) => Promise<T>,
   ): Promise<SourceResponse<T>> {
     const method = (init.method ?? 'GET').toUpperCase();
     const url = this.url(path, init.query);
@@ -204,6 +232,13 @@ export class SourceHttpClient {
       } catch (error) {
         if (init.signal?.aborted) {
           throw init.signal.reason ?? error;
+        }
+        if (error instanceof RefusedAnswer) {
+          // Not retried: the same upstream would answer the same way.
+          throw new SourceRequestError(`${where}: ${error.message}`, {
+            status: error.status,
+            attempts: attempt,
+          });
         }
         outcome = { kind: 'network', error };
       }
@@ -285,7 +320,7 @@ export class SourceHttpClient {
     method: string,
     init: SourceRequestInit,
     authHeaders: Record<string, string>,
-    parse: (text: string) => Promise<T>,
+    parse: (text: string, status: number) => Promise<T>,
   ): Promise<Attempt<T>> {
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const signal = init.signal
@@ -304,11 +339,19 @@ export class SourceHttpClient {
       body = JSON.stringify(init.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await this.#fetch(url, { method, headers, body, signal });
+    const response = await fetchWithinOrigin(this.#fetch, url, {
+      method,
+      headers,
+      body,
+      signal,
+    });
     let rawBody: string;
     try {
-      rawBody = await response.text();
+      rawBody = await readBoundedText(response, this.#maxResponseBytes);
     } catch (error) {
+      if (error instanceof RefusedAnswer) {
+        throw error;
+      }
       return { kind: 'body', error };
     }
     if (response.status < 200 || response.status >= 300) {
@@ -319,7 +362,9 @@ export class SourceHttpClient {
         response: {
           status: response.status,
           headers: response.headers,
-          body: accepted ? await parseOrRaw(parse, rawBody) : (undefined as T),
+          body: accepted
+            ? await parseOrRaw(parse, rawBody, response.status)
+            : (undefined as T),
         },
       };
     }
@@ -330,7 +375,7 @@ export class SourceHttpClient {
         response: {
           status: response.status,
           headers: response.headers,
-          body: await parse(rawBody),
+          body: await parse(rawBody, response.status),
         },
       };
     } catch (error) {
@@ -344,11 +389,12 @@ type Attempt<T> =
   | { kind: 'network' | 'body'; error: unknown };
 
 async function parseOrRaw<T>(
-  parse: (text: string) => Promise<T>,
+  parse: (text: string, status: number) => Promise<T>,
   text: string,
+  status: number,
 ): Promise<T> {
   try {
-    return await parse(text);
+    return await parse(text, status);
   } catch {
     return text as unknown as T;
   }

@@ -10,6 +10,7 @@ import type { SourceHttpClientOptions } from './SourceHttpClient';
  *   maxConcurrency: 4        # requests in flight at once
  *   requestsPerSecond: 10    # average budget
  *   timeoutSeconds: 30       # per attempt
+ *   maxResponseMegabytes: 64 # largest answer read, after decompression
  *   retry: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 60000 }
  * tls:
  *   rejectUnauthorized: true # false only to accept a self-signed certificate
@@ -22,7 +23,12 @@ export function readHttpOptions(
   config: Config,
 ): Pick<
   SourceHttpClientOptions,
-  'maxConcurrency' | 'requestsPerSecond' | 'timeoutMs' | 'retry' | 'tls'
+  | 'maxConcurrency'
+  | 'requestsPerSecond'
+  | 'timeoutMs'
+  | 'maxResponseBytes'
+  | 'retry'
+  | 'tls'
 > {
   const http = config.getOptionalConfig('http');
   const retry = http?.getOptionalConfig('retry');
@@ -32,6 +38,7 @@ export function readHttpOptions(
     maxConcurrency: positive(http, 'maxConcurrency'),
     requestsPerSecond: positive(http, 'requestsPerSecond'),
     timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
+    maxResponseBytes: megabytes(positive(http, 'maxResponseMegabytes')),
     retry: retry
       ? {
           maxAttempts: positive(retry, 'maxAttempts'),
@@ -46,6 +53,10 @@ export function readHttpOptions(
         }
       : undefined,
   };
+}
+
+function megabytes(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : Math.round(value * 1024 * 1024);
 }
 
 function positive(config: Config | undefined, key: string): number | undefined {
