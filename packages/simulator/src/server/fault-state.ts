@@ -18,6 +18,17 @@ export type FaultDecision =
       headers: Record<string, string>;
       body?: 'truncate' | 'slow' | 'malformed';
       chunkDelayMs?: number;
+    }
+  | {
+      action: 'hostile';
+      body: 'oversized' | 'gzipBomb';
+      bytes: number;
+    }
+  | {
+      action: 'handle';
+      headers: Record<string, string>;
+      /** The simulator answers, but with an empty body. */
+      body: 'empty';
     };
 
 export interface FaultStats {
@@ -38,6 +49,10 @@ function zeroCounts(): FaultCounts {
     tokenExpiries: 0,
     shiftedRecords: 0,
     outage: 0,
+    oversized: 0,
+    gzipBombs: 0,
+    foreignRedirects: 0,
+    emptyAnswers: 0,
   };
 }
 
@@ -170,6 +185,42 @@ export class SystemFaults {
       this.#count('malformed');
       return { action: 'handle', headers, body: 'malformed' };
     }
+    if (hits(config.oversized, n)) {
+      this.#count('oversized');
+      return {
+        action: 'hostile',
+        body: 'oversized',
+        bytes: megabytes(config.oversized?.megabytes),
+      };
+    }
+    if (hits(config.gzipBomb, n)) {
+      this.#count('gzipBombs');
+      return {
+        action: 'hostile',
+        body: 'gzipBomb',
+        bytes: megabytes(config.gzipBomb?.megabytes),
+      };
+    }
+    if (hits(config.foreignRedirect, n)) {
+      this.#count('foreignRedirects');
+      return {
+        action: 'respond',
+        response: {
+          status: 302,
+          headers: {
+            ...headers,
+            // 127.0.0.2 is loopback, but another origin, where nothing listens.
+            location:
+              config.foreignRedirect?.location ?? 'http://127.0.0.2:9/collect',
+          },
+          body: '',
+        },
+      };
+    }
+    if (hits(config.emptyAnswer, n)) {
+      this.#count('emptyAnswers');
+      return { action: 'handle', headers, body: 'empty' };
+    }
     if (hits(config.slowBody, n)) {
       this.#count('slowBodies');
       return {
@@ -210,6 +261,10 @@ export class SystemFaults {
   #count(kind: FaultKind) {
     this.#counts[kind]++;
   }
+}
+
+function megabytes(value: number | undefined): number {
+  return Math.round((value ?? 1024) * 1024 * 1024);
 }
 
 function statusText(status: number): string {

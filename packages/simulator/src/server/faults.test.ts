@@ -36,6 +36,26 @@ describe('parseFaultSpec', () => {
     });
   });
 
+  it('reads the hostile-upstream keys', () => {
+    expect(
+      parseFaultSpec(
+        'servicenow:oversized=1@2,hostile-mb=5,bomb=2,redirect=1@3,empty=1',
+      ),
+    ).toEqual({
+      servicenow: {
+        oversized: { count: 1, after: 2, megabytes: 5 },
+        gzipBomb: { count: 2, after: 0, megabytes: 5 },
+        foreignRedirect: { count: 1, after: 3 },
+        emptyAnswer: { count: 1, after: 0 },
+      },
+    });
+    expect(() =>
+      validateFaultConfig({
+        foreignRedirect: { count: 1, location: 'nowhere' },
+      }),
+    ).toThrow(/absolute URL/);
+  });
+
   it('rejects unknown systems, keys and bad values', () => {
     expect(() => parseFaultSpec('github:latency=1')).toThrow(
       /must start with one of/,

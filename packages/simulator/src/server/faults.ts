@@ -26,6 +26,17 @@ export interface FaultConfig {
   shiftRecords?: { after: number };
   /** Every request gets 503 between `from` and `to`, or for `durationSeconds` from when set. */
   outage?: { from?: string; to?: string; durationSeconds?: number };
+  /**
+   * Hostile upstreams, for the client's bounds. A 200 whose JSON body is
+   * `megabytes` long (default 1024), streamed without a length.
+   */
+  oversized?: CountedFault & { megabytes?: number };
+  /** A 200 gzip body that expands to `megabytes` (default 1024) of blanks. */
+  gzipBomb?: CountedFault & { megabytes?: number };
+  /** A 302 to `location` on another origin (default an address nothing listens on). */
+  foreignRedirect?: CountedFault & { location?: string };
+  /** A 200 with a JSON content type and an empty body. */
+  emptyAnswer?: CountedFault;
 }
 
 export interface CountedFault {
@@ -43,7 +54,11 @@ export type FaultKind =
   | 'malformed'
   | 'tokenExpiries'
   | 'shiftedRecords'
-  | 'outage';
+  | 'outage'
+  | 'oversized'
+  | 'gzipBombs'
+  | 'foreignRedirects'
+  | 'emptyAnswers';
 
 export type FaultCounts = Record<FaultKind, number>;
 
@@ -139,6 +154,24 @@ function applySetting(config: FaultConfig, key: string, value: string) {
     case 'shift':
       config.shiftRecords = { after: num(value, key) };
       break;
+    case 'oversized':
+      config.oversized = { ...config.oversized, ...counted() };
+      break;
+    case 'bomb':
+      config.gzipBomb = { ...config.gzipBomb, ...counted() };
+      break;
+    case 'hostile-mb': {
+      const megabytes = num(value, key);
+      config.oversized = { count: 0, ...config.oversized, megabytes };
+      config.gzipBomb = { count: 0, ...config.gzipBomb, megabytes };
+      break;
+    }
+    case 'redirect':
+      config.foreignRedirect = counted();
+      break;
+    case 'empty':
+      config.emptyAnswer = counted();
+      break;
     case 'outage':
       config.outage = value.includes('/')
         ? { from: value.split('/')[0], to: value.split('/')[1] }
@@ -159,7 +192,16 @@ function num(text: string, key: string): number {
   return n;
 }
 
-const COUNTED = ['resets', 'truncate', 'slowBody', 'malformed'] as const;
+const COUNTED = [
+  'resets',
+  'truncate',
+  'slowBody',
+  'malformed',
+  'oversized',
+  'gzipBomb',
+  'foreignRedirect',
+  'emptyAnswer',
+] as const;
 
 /** Checks a configuration from JSON (admin endpoint) or code; throws with a reason. */
 export function validateFaultConfig(input: unknown): FaultConfig {
@@ -213,6 +255,12 @@ export function validateFaultConfig(input: unknown): FaultConfig {
     }
   }
   number(config.slowBody?.chunkDelayMs, 'slowBody.chunkDelayMs');
+  number(config.oversized?.megabytes, 'oversized.megabytes');
+  number(config.gzipBomb?.megabytes, 'gzipBomb.megabytes');
+  const location = config.foreignRedirect?.location;
+  if (location !== undefined && !URL.canParse(location)) {
+    throw new Error('foreignRedirect.location must be an absolute URL');
+  }
   if (config.expireTokens) {
     number(config.expireTokens.after, 'expireTokens.after', true);
   }

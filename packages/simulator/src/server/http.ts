@@ -6,6 +6,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
 import { type Clock, systemClock } from '../world/clock';
 import type { SimRequest, SimResponse, SystemSimulator } from '../types';
 import { ADMIN_PREFIX, handleAdmin } from './admin';
@@ -127,7 +128,22 @@ async function answer(
     writeSimResponse(res, decision.response);
     return;
   }
+  if (decision.action === 'hostile') {
+    await (decision.body === 'gzipBomb'
+      ? writeGzipBomb(res, decision.bytes)
+      : writeOversized(res, decision.bytes));
+    return;
+  }
   const response = await simulator.handle(request);
+  if (decision.body === 'empty') {
+    res.writeHead(response.status < 300 ? response.status : 200, {
+      ...response.headers,
+      ...decision.headers,
+      'content-length': '0',
+    });
+    res.end();
+    return;
+  }
   const headers = { ...response.headers, ...decision.headers };
   const body = Buffer.from(response.body ?? '', 'utf8');
   switch (decision.body) {
@@ -167,4 +183,62 @@ async function answer(
     default:
       writeSimResponse(res, { ...response, headers });
   }
+}
+
+const HOSTILE_CHUNK = 64 * 1024;
+
+/** Writes `chunk` until `total` bytes are out or the client hangs up. */
+async function pump(
+  res: ServerResponse,
+  total: number,
+  chunk: Buffer,
+): Promise<void> {
+  let closed = false;
+  res.once('close', () => {
+    closed = true;
+  });
+  for (let sent = 0; sent < total && !closed; sent += chunk.length) {
+    if (!res.write(chunk)) {
+      await new Promise<void>(resolve => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+}
+
+/**
+ * A valid JSON document of about `bytes`, streamed without a length as a
+ * broken export or a hostile server would; never built in memory.
+ */
+async function writeOversized(res: ServerResponse, bytes: number) {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write('{"result":[');
+  const item = `"${'x'.repeat(HOSTILE_CHUNK - 4)}",`;
+  await pump(res, bytes, Buffer.from(item));
+  res.end('""]}');
+}
+
+let bombMember: Buffer | undefined;
+
+/**
+ * A gzip body expanding to `bytes` of blanks: one compressed 1 MiB member,
+ * repeated (gzip allows concatenated members), so the simulator spends
+ * nothing on compressing it.
+ */
+async function writeGzipBomb(res: ServerResponse, bytes: number) {
+  bombMember ??= gzipSync(Buffer.alloc(1024 * 1024, 0x20), { level: 9 });
+  const members = Math.max(1, Math.ceil(bytes / (1024 * 1024)));
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-encoding': 'gzip',
+    'content-length': String(members * bombMember.length),
+  });
+  await pump(res, members * bombMember.length, bombMember);
+  res.end();
 }

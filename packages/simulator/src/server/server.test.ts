@@ -123,6 +123,48 @@ describe('fault injection through the server layer (ServiceNow as system under t
     expect((await counts()).malformed).toBe(1);
   });
 
+  it('streams an oversized JSON body of the size asked for', async () => {
+    sims.faults.set('servicenow', { oversized: { count: 1, megabytes: 2 } });
+    const response = await get();
+    expect(response.headers.get('content-length')).toBeNull();
+    const text = await response.text();
+    expect(text.length).toBeGreaterThanOrEqual(2 * 1024 * 1024);
+    expect(JSON.parse(text).result.length).toBeGreaterThan(30);
+    expect((await (await get()).json()).result).toHaveLength(5);
+    expect((await counts()).oversized).toBe(1);
+  });
+
+  it('sends a gzip bomb: small on the wire, huge once expanded', async () => {
+    sims.faults.set('servicenow', { gzipBomb: { count: 1, megabytes: 8 } });
+    const response = await get();
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    const wire = Number(response.headers.get('content-length'));
+    const expanded = (await response.arrayBuffer()).byteLength;
+    expect(expanded).toBe(8 * 1024 * 1024);
+    expect(expanded / wire).toBeGreaterThan(200);
+    expect((await counts()).gzipBombs).toBe(1);
+  });
+
+  it('redirects to another origin, and answers with an empty 200', async () => {
+    sims.faults.set('servicenow', {
+      foreignRedirect: { count: 1, location: 'http://127.0.0.2:9/x' },
+      emptyAnswer: { count: 1, after: 1 },
+    });
+    const redirected = await fetch(`${url}${INCIDENTS}`, {
+      headers: { authorization: ADMIN },
+      redirect: 'manual',
+    });
+    expect(redirected.status).toBe(302);
+    expect(redirected.headers.get('location')).toBe('http://127.0.0.2:9/x');
+    const empty = await get();
+    expect(empty.status).toBe(200);
+    expect(await empty.text()).toBe('');
+    expect(await counts()).toMatchObject({
+      foreignRedirects: 1,
+      emptyAnswers: 1,
+    });
+  });
+
   it('expires tokens mid-sync, after which a refresh recovers', async () => {
     const token = async (form: Record<string, string>) =>
       (
