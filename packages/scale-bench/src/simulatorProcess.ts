@@ -41,6 +41,8 @@ export async function startSimulatorProcess(options: {
   scale: ScaleOptions;
   now: Date;
   seed: number;
+  /** Fault spec in the CLI's syntax, e.g. `servicenow:oversized=1`. */
+  faults?: string;
 }): Promise<SimulatorProcess> {
   const { scale } = options;
   const child = spawn(
@@ -58,6 +60,7 @@ export async function startSimulatorProcess(options: {
       `--changes=${scale.changes}`,
       `--backup-jobs=${scale.backupJobs}`,
       `--backup-sessions=${scale.backupSessions}`,
+      ...(options.faults ? [`--faults=${options.faults}`] : []),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
