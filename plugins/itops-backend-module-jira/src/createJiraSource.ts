@@ -158,6 +158,7 @@ export function createJiraSource(
                 components: {
                   affectedServicesField: affectedServices,
                   componentLabelPrefix: site.componentLabelPrefix,
+                  site: site.name,
                 },
                 sla: await slas?.facts(issue, convertSignal),
               }),
@@ -188,6 +189,7 @@ export function createJiraSource(
               config: site.changes,
               fields,
               componentLabelPrefix: site.componentLabelPrefix,
+              site: site.name,
             }),
           ),
         }),

@@ -47,7 +47,8 @@ async function startJira(
     systems: ['jira'],
     ports: { jira: 0 },
     clock,
-    seed: 42,
+    // Another seed is another site of the same organisation.
+    seed: simulator.seed ?? 42,
     jira: { deployment, ...simulator },
   });
   const url = sims.urls.jira;
@@ -88,10 +89,10 @@ type Jira = Awaited<ReturnType<typeof startJira>>;
 
 function jiraSource(
   jira: Jira,
-  options: { site?: object; sleeps?: number[] } = {},
+  options: { site?: object; sleeps?: number[]; name?: string } = {},
 ) {
   const site = readJiraSiteConfig(
-    'demo',
+    options.name ?? 'demo',
     new ConfigReader({
       baseUrl: jira.url,
       atlassianApiUrl: jira.url,
@@ -437,6 +438,92 @@ async function storedSlaFacts(knex: Knex) {
     ]),
   );
 }
+
+describe.each(databases.eachSupportedId())(
+  'Two Jira sites with the same project keys on %p',
+  databaseId => {
+    it('keep their issues apart for entities that name the site', async () => {
+      // Two sites of the same organisation: the same project keys, other issues.
+      const one = await startJira();
+      const two = await startJira('cloud', { seed: 7 });
+      try {
+        const knex = await migrateItopsDatabase(
+          await databases.init(databaseId),
+        );
+        const sourceOne = jiraSource(one, { name: 'one' });
+        const sourceTwo = jiraSource(two, { name: 'two' });
+        const sync = engine(knex, [sourceOne, sourceTwo]);
+        for (const source of [sourceOne, sourceTwo]) {
+          expect(
+            await sync.runOnce(source, 'incidents', { full: true }),
+          ).toMatchObject({ status: 'succeeded', rejected: 0 });
+        }
+        // The entity side as `itops.io/jira-site` + `itops.io/jira-project`
+        // give it; and an entity naming no site, which sees both.
+        const entity = (ref: string, keys: string[]) => ({
+          entity: {
+            entityRef: ref,
+            kind: 'component',
+            title: null,
+            ownerRef: null,
+            systemRef: null,
+          },
+          keys: keys.map(value => ({
+            entityRef: ref,
+            type: 'jira-project' as const,
+            value,
+            viaRef: ref,
+          })),
+        });
+        const entities = [
+          entity('component:default/pay-one', ['one:pay']),
+          entity('component:default/pay-two', ['two:pay']),
+          entity('component:default/pay-any', ['pay']),
+        ];
+        await replaceEntityMappingIfChanged(knex, {
+          entities: entities.map(e => e.entity),
+          keys: entities.flatMap(e => e.keys),
+        });
+        const read = ItopsReadStore.create({
+          knex,
+          clock: () => Date.parse(NOW),
+        });
+        const numbers = async (ref: string) =>
+          (
+            await read.listIncidents(ref, {
+              state: 'all',
+              limit: 500,
+              offset: 0,
+              sort: '-opened_at',
+            })
+          ).items.map(i => `${i.sourceInstance}/${i.number}`);
+        const payOf = async (jira: Jira, site: string) =>
+          (await jira.rawIssues('Incident'))
+            .filter(i => i.fields.project.key === 'PAY')
+            .map(i => `${site}/${i.key}`);
+        const [expectOne, expectTwo] = [
+          await payOf(one, 'one'),
+          await payOf(two, 'two'),
+        ];
+        // Same keys on both sites (PAY-1 …), different issues.
+        expect(expectOne.length).toBeGreaterThan(0);
+        expect(expectTwo.length).toBeGreaterThan(0);
+        expect((await numbers('component:default/pay-one')).sort()).toEqual(
+          expectOne.sort(),
+        );
+        expect((await numbers('component:default/pay-two')).sort()).toEqual(
+          expectTwo.sort(),
+        );
+        expect((await numbers('component:default/pay-any')).sort()).toEqual(
+          [...expectOne, ...expectTwo].sort(),
+        );
+      } finally {
+        await one.sims.close();
+        await two.sims.close();
+      }
+    });
+  },
+);
 
 describe.each(databases.eachSupportedId())('JSM SLAs on %p', databaseId => {
   it('asks per issue, up to the cap, only where search cannot return SLAs', async () => {

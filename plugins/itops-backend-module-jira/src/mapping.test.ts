@@ -260,6 +260,19 @@ describe('issueMappingKeys', () => {
       { type: 'jira-component', value: 'PAY/payments-ledger' },
     ]);
   });
+
+  it('scopes each key to the site as well, for entities that name it', () => {
+    expect(
+      issueMappingKeys(issue({ components: [{ name: 'ledger' }] }), {
+        site: 'onprem',
+      }),
+    ).toEqual([
+      { type: 'jira-project', value: 'PAY' },
+      { type: 'jira-project', value: 'onprem:PAY' },
+      { type: 'jira-component', value: 'PAY/ledger' },
+      { type: 'jira-component', value: 'onprem:PAY/ledger' },
+    ]);
+  });
 });
 
 describe('component labels', () => {

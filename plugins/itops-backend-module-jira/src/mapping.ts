@@ -55,8 +55,25 @@ export function projectKeyOf(issue: JiraIssue): string {
   return project?.key ?? issue.key.replace(/-\d+$/, '');
 }
 
+/**
+ * A mapping key value scoped to a Jira site: `<site>:<PROJECT>` or
+ * `<site>:<PROJECT>/<component>`. Project keys and component keys never
+ * hold a colon before the first slash, and site names (config keys) hold
+ * neither, so scoped and unscoped values can never be equal. Entities that
+ * name their site (`itops.io/jira-site`) match these, so that two sites with
+ * the same project key stay apart.
+ */
+export function jiraSiteKey(site: string, value: string): string {
+  return `${site}:${value}`;
+}
+
 /** Where an issue names the components it concerns, besides `components`. */
 export interface ComponentSources {
+  /**
+   * The site the issue comes from: its keys are given once unscoped (for
+   * entities that name no site) and once scoped to it ({@link jiraSiteKey}).
+   */
+  site?: string;
   /** The affected services field, whose service names count as components. */
   affectedServicesField?: string;
   /** Labels with this prefix name a component, e.g. `service:checkout`. */
@@ -72,9 +89,12 @@ export function issueMappingKeys(
   issue: JiraIssue,
   sources: ComponentSources = {},
 ): MappingKey[] {
-  const { affectedServicesField, componentLabelPrefix } = sources;
+  const { affectedServicesField, componentLabelPrefix, site } = sources;
   const project = projectKeyOf(issue);
   const keys: MappingKey[] = [{ type: 'jira-project', value: project }];
+  if (site !== undefined) {
+    keys.push({ type: 'jira-project', value: jiraSiteKey(site, project) });
+  }
   const names = new Set<string>();
   for (const component of namedList(issue.fields.components)) {
     if (component.name) {
@@ -97,10 +117,14 @@ export function issueMappingKeys(
     }
   }
   for (const name of names) {
-    keys.push({
-      type: 'jira-component',
-      value: jiraComponentKey(project, name),
-    });
+    const component = jiraComponentKey(project, name);
+    keys.push({ type: 'jira-component', value: component });
+    if (site !== undefined) {
+      keys.push({
+        type: 'jira-component',
+        value: jiraSiteKey(site, component),
+      });
+    }
   }
   return keys;
 }
@@ -375,6 +399,8 @@ export function toChange(
     config: ChangeConfig;
     fields: ChangeFieldIds;
     componentLabelPrefix?: string;
+    /** The site, for site-scoped mapping keys. */
+    site?: string;
   },
 ): ChangeRecord {
   const { fields, config } = context;
@@ -401,6 +427,7 @@ export function toChange(
     keys: issueMappingKeys(issue, {
       affectedServicesField: fields.affectedServices,
       componentLabelPrefix: context.componentLabelPrefix,
+      site: context.site,
     }),
     number: issue.key,
     title: String(issue.fields.summary ?? ''),
