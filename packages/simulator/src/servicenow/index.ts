@@ -7,6 +7,7 @@ import type {
 import { ChangeApi } from './change-api';
 import { ServiceNowAuth, type ServiceNowAuthOptions } from './auth';
 import { LiveActivity } from './live';
+import { type QuirkReport, QuirkState, type ServiceNowQuirks } from './quirks';
 import { errorBody, jsonResponse, notAuthenticated } from './responses';
 import { buildScaleWorld } from './scale';
 import { handleTableGet } from './table-api';
@@ -14,9 +15,22 @@ import { buildDemoWorld } from './world';
 
 export type { ServiceNowAuthOptions, OAuthClient } from './auth';
 export { DEFAULT_OAUTH_CLIENTS, DEFAULT_USERS } from './auth';
+export type { QuirkReport, ServiceNowQuirks } from './quirks';
 
 export interface ServiceNowSimulatorOptions extends SimulatorOptions {
   auth?: ServiceNowAuthOptions;
+  /** What real instances do that a tidy one would not (see `ServiceNowQuirks`). */
+  quirks?: ServiceNowQuirks;
+}
+
+/** The ServiceNow simulator, with its quirks switchable at run time. */
+export interface ServiceNowSimulator extends SystemSimulator {
+  readonly system: 'servicenow';
+  /**
+   * Replaces the quirks in force; the data quirks among them change the
+   * world now, and the answer names the rows they changed.
+   */
+  setQuirks(quirks: ServiceNowQuirks): QuirkReport;
 }
 
 const TABLE_PATH =
@@ -29,7 +43,7 @@ const TABLE_PATH =
  */
 export function createServiceNowSimulator(
   options: ServiceNowSimulatorOptions,
-): SystemSimulator {
+): ServiceNowSimulator {
   const { clock, seed } = options;
   const world = options.scale
     ? buildScaleWorld(seed, clock.now(), options.scale)
@@ -37,37 +51,52 @@ export function createServiceNowSimulator(
   const auth = new ServiceNowAuth(clock, options.auth);
   const activity = new LiveActivity(world, seed);
   const changeApi = new ChangeApi(world.db, world.freezes);
+  const quirks = new QuirkState(world.db);
+  if (options.quirks) {
+    quirks.set(options.quirks, clock.now());
+  }
   const counters = {
     requests: 0,
     unauthorized: 0,
     tokensIssued: 0,
     tokenExpiries: 0,
+    tokensRefused: 0,
     shiftingRecords: 0,
   };
 
   function route(request: SimRequest): SimResponse {
     const { pathname } = request.url;
     if (pathname === '/oauth_token.do') {
+      const refused = quirks.refuseToken();
+      if (refused) {
+        counters.tokensRefused++;
+        return refused;
+      }
       const response = auth.token(request);
       if (response.status === 200) {
         counters.tokensIssued++;
       }
       return response;
     }
-    if (!auth.authenticate(request)) {
+    const user = auth.authenticate(request);
+    if (!user) {
       counters.unauthorized++;
       return notAuthenticated();
     }
     const table = TABLE_PATH.exec(pathname);
     if (table && request.method === 'GET') {
       const [, version, tableName, sysId] = table;
-      return handleTableGet(
-        world.db,
-        publicUrl(request),
-        tableName,
-        sysId,
-        version,
-        clock.now(),
+      return (
+        quirks.refuseTable(tableName, user) ??
+        handleTableGet(
+          world.db,
+          publicUrl(request),
+          tableName,
+          sysId,
+          version,
+          clock.now(),
+          quirks.viewer(user),
+        )
       );
     }
     if (table) {
@@ -103,8 +132,15 @@ export function createServiceNowSimulator(
     system: 'servicenow',
     handle(request) {
       counters.requests++;
-      return route(request);
+      const response = route(request);
+      // The instance's own clock, which clients may take their watermark
+      // from; the simulator's clock, not the machine's.
+      return {
+        ...response,
+        headers: { ...response.headers, Date: clock.now().toUTCString() },
+      };
     },
+    setQuirks: next => quirks.set(next, clock.now()),
     tick: now => activity.tick(now),
     errorResponse(status, message) {
       return jsonResponse(status, errorBody(message, errorDetail(status)));

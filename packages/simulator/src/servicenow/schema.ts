@@ -394,6 +394,14 @@ export const SCHEMAS: Readonly<Record<string, TableSchema>> =
         ],
         { rota: 'cmn_rota' },
       ),
+      // Deletions of audited tables (source-apis: itsm-kpis-and-push §3.5).
+      table('sys_audit_delete', 'display_value', [
+        ...SYS_FIELDS,
+        'tablename',
+        'documentkey',
+        'display_value',
+        'payload',
+      ]),
       table(
         'cmn_rota_member',
         'sys_id',

@@ -52,6 +52,17 @@ export class ArrayTable implements SnTable {
     return this.#rows;
   }
 
+  /** Deletes a row; false when there was none with that sys_id. */
+  remove(sysId: string): boolean {
+    const row = this.#index.get(sysId);
+    if (!row) {
+      return false;
+    }
+    this.#rows.splice(this.#rows.indexOf(row), 1);
+    this.#index.delete(sysId);
+    return true;
+  }
+
   /** Adds a row at the end of the natural order, or at its start with `first`. */
   insert(row: SnRow, options: { first?: boolean } = {}): void {
     if (options.first) {

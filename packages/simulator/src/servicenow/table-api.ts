@@ -2,6 +2,7 @@ import type { SimResponse } from '../types';
 import { pageWindow, paginationHeaders } from './paging';
 import { errorBody, jsonResponse, notFound } from './responses';
 import { knownFieldCheck, queryFromParams } from './query';
+import type { Viewer } from './quirks';
 import type { TableSchema } from './schema';
 import { fieldReader, select } from './select';
 import type { Database, SnRow } from './store';
@@ -13,7 +14,12 @@ interface RenderOptions {
   display: DisplayMode;
   excludeLinks: boolean;
   baseUrl: string;
+  /** Zone of date-time display values; undefined: UTC. */
+  timeZone?: string;
 }
+
+/** Everyone sees everything, in UTC. */
+const OPEN_VIEW: Viewer = { hides: () => false };
 
 /**
  * `GET /api/now[/v1|/v2]/table/{table}[/{sys_id}]`. `url.pathname` has
@@ -26,6 +32,7 @@ export function handleTableGet(
   sysId: string | undefined,
   version: string | undefined,
   now: Date,
+  viewer: Viewer = OPEN_VIEW,
 ): SimResponse {
   const table = db.table(tableName);
   if (!table) {
@@ -43,11 +50,12 @@ export function handleTableGet(
     display: displayMode(params.get('sysparm_display_value')),
     excludeLinks: params.get('sysparm_exclude_reference_link') === 'true',
     baseUrl: url.origin,
+    timeZone: viewer.timeZone,
   };
 
   if (sysId !== undefined) {
     const row = table.bySysId(sysId);
-    if (!row) {
+    if (!row || viewer.hides(tableName, row)) {
       return notFound();
     }
     return jsonResponse(200, {
@@ -58,7 +66,11 @@ export function handleTableGet(
   const query = queryFromParams(params, isKnown, now);
   const selection = select(table, query, fieldReader(db, table.schema));
   const { offset, limit } = pageWindow(params);
-  const rows = selection.page(offset, limit);
+  // The limit applies before ACLs: hidden rows leave the page short while
+  // the count and the Link header still include them.
+  const rows = selection
+    .page(offset, limit)
+    .filter(row => !viewer.hides(tableName, row));
   if (rows.length === 0 && version === 'v1') {
     return notFound();
   }
@@ -74,6 +86,38 @@ export function handleTableGet(
     { result: rows.map(row => renderRow(db, table.schema, row, render)) },
     headers,
   );
+}
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A UTC date-time value as the caller's zone shows it; other values as they are. */
+function shownIn(value: string, timeZone: string | undefined): string {
+  const match = timeZone ? DATE_TIME.exec(value) : null;
+  if (!match) {
+    return value;
+  }
+  let format = zoneFormats.get(timeZone!);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    zoneFormats.set(timeZone!, format);
+  }
+  const [, y, mo, d, h, mi, sec] = match;
+  const parts = Object.fromEntries(
+    format
+      .formatToParts(new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec)))
+      .map(p => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
 function displayMode(text: string | null): DisplayMode {
@@ -153,7 +197,8 @@ function renderField(
       : { display_value: display, value };
   }
 
-  const label = ownerSchema?.choices[field]?.[value] ?? value;
+  const label =
+    ownerSchema?.choices[field]?.[value] ?? shownIn(value, options.timeZone);
   if (options.display === 'true') {
     return label;
   }

@@ -1,14 +1,14 @@
 import { serveSystem, type RunningServer } from '../server/http';
-import type { SystemSimulator } from '../types';
 import { FixedClock } from '../world/clock';
 import {
   createServiceNowSimulator,
+  type ServiceNowSimulator,
   type ServiceNowSimulatorOptions,
 } from './index';
 
 /** Test support: a simulator on a loopback port and a plain-fetch client of it. */
 export interface ServiceNowHarness {
-  simulator: SystemSimulator;
+  simulator: ServiceNowSimulator;
   clock: FixedClock;
   server: RunningServer;
   url: string;

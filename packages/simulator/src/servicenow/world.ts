@@ -253,6 +253,7 @@ export function buildDatabase(tables: WorldTables): {
     new ArrayTable('cmn_rota', onCall.rotas),
     new ArrayTable('cmn_rota_roster', onCall.rosters),
     new ArrayTable('cmn_rota_member', onCall.members),
+    new ArrayTable('sys_audit_delete'),
   ]) {
     db.add(table);
   }
