@@ -22,6 +22,9 @@ export {
   createServiceNowSimulator,
   DEFAULT_OAUTH_CLIENTS as SERVICENOW_OAUTH_CLIENTS,
   DEFAULT_USERS as SERVICENOW_USERS,
+  type QuirkReport as ServiceNowQuirkReport,
+  type ServiceNowQuirks,
+  type ServiceNowSimulator,
   type ServiceNowSimulatorOptions,
 } from './servicenow';
 export { createJiraSimulator } from './jira';
