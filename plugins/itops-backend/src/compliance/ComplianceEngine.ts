@@ -1,6 +1,7 @@
 import type {
   CheckDefinition,
   ComplianceSnapshot,
+  ItopsCapability,
   SnapshotTrigger,
 } from '@backstage-itops/plugin-itops-common';
 import { stringifyError } from '@backstage/errors';
@@ -35,6 +36,7 @@ import {
   resultHashOf,
   resultKey,
 } from './SnapshotStore';
+import { sourceNotConfigured, sourcedCapabilities } from './sources';
 import type { WaiverStore } from './WaiverStore';
 
 /** Where the facts of the entities to evaluate come from (the catalog). */
@@ -70,6 +72,8 @@ const MAX_INCREMENTAL_SHARE = 0.5;
 /** Checks reading one data set, and how to read it for a run. */
 interface Family<Data> {
   name: string;
+  /** The capability whose records the checks read; none for catalog facts. */
+  capability?: ItopsCapability;
   rules: CheckRule<Data>[];
   /** The data set, and the data of an entity it has no rows for. */
   load(
@@ -234,6 +238,7 @@ export class ComplianceEngine {
       },
       {
         name: 'backups',
+        capability: 'backups',
         rules: BACKUP_RULES,
         load: async (s, n) => ({
           byEntity: await loadBackups(this.#knex, s, n, windowOf('BKP-03', 30)),
@@ -246,6 +251,7 @@ export class ComplianceEngine {
       },
       {
         name: 'changes',
+        capability: 'changes',
         rules: CHANGE_RULES,
         load: async (s, n) => {
           const { byEntity, globalFreezes } = await loadChanges(
@@ -261,6 +267,7 @@ export class ComplianceEngine {
       },
       {
         name: 'incidents',
+        capability: 'incidents',
         rules: INCIDENT_RULES,
         load: async (s, n) => ({
           byEntity: await loadIncidents(this.#knex, s, n, {
@@ -278,6 +285,7 @@ export class ComplianceEngine {
       },
       {
         name: 'oncall',
+        capability: 'oncall',
         rules: ONCALL_RULES,
         load: async (s, n) => ({
           byEntity: await loadOnCall(
@@ -293,22 +301,31 @@ export class ComplianceEngine {
     ];
 
     const waivers = await this.#waivers.active(now, scope.entityRef);
+    const sourced = await sourcedCapabilities(this.#knex);
     const results: NewResult[] = [];
     for (const family of families) {
       const t0 = performance.now();
+      const unsourced =
+        family.capability && !sourced.has(family.capability)
+          ? sourceNotConfigured(family.capability)
+          : undefined;
       let loaded:
         | { byEntity: Map<string, unknown>; empty: unknown }
         | undefined;
       let loadError: unknown;
-      try {
-        loaded = await family.load(scope, now);
-      } catch (error) {
-        // The other families still run; this one's checks report `error`.
-        loadError = error;
+      if (!unsourced) {
+        try {
+          loaded = await family.load(scope, now);
+        } catch (error) {
+          // The other families still run; this one's checks report `error`.
+          loadError = error;
+        }
       }
       for (const entity of entities) {
         for (const rule of family.rules) {
-          const outcome: Outcome = loadError
+          const outcome: Outcome = unsourced
+            ? unsourced
+            : loadError
             ? {
                 status: 'error',
                 reason: `Reading ${family.name} failed: ${stringifyError(
