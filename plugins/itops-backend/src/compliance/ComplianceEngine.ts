@@ -312,33 +312,29 @@ export class ComplianceEngine {
       let loaded:
         | { byEntity: Map<string, unknown>; empty: unknown }
         | undefined;
-      let loadError: unknown;
-      if (!unsourced) {
+      let failed: Outcome | undefined = unsourced;
+      if (!failed) {
         try {
           loaded = await family.load(scope, now);
         } catch (error) {
           // The other families still run; this one's checks report `error`.
-          loadError = error;
+          failed = {
+            status: 'error',
+            reason: `Reading ${family.name} failed: ${stringifyError(error)}`,
+            evidence: [],
+          };
         }
       }
       for (const entity of entities) {
         for (const rule of family.rules) {
-          const outcome: Outcome = unsourced
-            ? unsourced
-            : loadError
-            ? {
-                status: 'error',
-                reason: `Reading ${family.name} failed: ${stringifyError(
-                  loadError,
-                )}`,
-                evidence: [],
-              }
-            : this.#judge(
-                rule,
-                entity,
-                loaded!.byEntity.get(entity.entityRef) ?? loaded!.empty,
-                now,
-              );
+          const outcome: Outcome =
+            failed ??
+            this.#judge(
+              rule,
+              entity,
+              loaded!.byEntity.get(entity.entityRef) ?? loaded!.empty,
+              now,
+            );
           results.push(this.#result(rule.check, entity, outcome, waivers));
         }
       }
