@@ -1,6 +1,7 @@
 import type { SyncPartial } from '@backstage-itops/plugin-itops-node';
 import type { Knex } from 'knex';
 import { parsePartial } from '../sync/SyncStore';
+import type { SyncFailureKind } from '../sync/syncFailure';
 
 /** Freshness of one source instance and capability. */
 export type SyncStatus = {
@@ -11,7 +12,9 @@ export type SyncStatus = {
   lastSuccessAt?: string;
   lastSuccessAgeMs?: number;
   lastFullSyncAt?: string;
+  /** A short, safe description of the last failure; never the raw error. */
   lastError?: string;
+  lastErrorKind?: SyncFailureKind;
   lastErrorAt?: string;
   recordCount: number;
   /** Optional calls the last completed run could not make; empty when whole. */
@@ -70,6 +73,8 @@ export async function listSyncStatus(
         lastSuccess === undefined ? undefined : Math.max(0, now - lastSuccess),
       lastFullSyncAt: iso(fromDbTimestamp(row.last_full_sync_at)),
       lastError: row.last_error ?? undefined,
+      lastErrorKind:
+        (row.last_error_kind as SyncFailureKind | null) ?? undefined,
       lastErrorAt: iso(fromDbTimestamp(row.last_error_at)),
       recordCount: Number(row.record_count),
       partial: parsePartial(row.partial),

@@ -8,10 +8,11 @@ import type {
   MappingKeyType,
   OnCallShiftRecord,
 } from '@backstage-itops/plugin-itops-common';
-import type {
-  ItopsSource,
-  SyncBatch,
-  SyncRequest,
+import {
+  type ItopsSource,
+  type SyncBatch,
+  type SyncRequest,
+  SourceRequestError,
 } from '@backstage-itops/plugin-itops-node';
 import type { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
@@ -345,8 +346,16 @@ describe('SyncEngine', () => {
 
       incidents.respond(
         batch([incident('c')], 'w2'),
-        new Error(
-          `connect ECONNRESET https://admin:${SECRET}@example.service-now.com/api?password=${SECRET}`,
+        // As the shared client fails once its retries of a reset are spent.
+        new SourceRequestError(
+          `servicenow/production GET /api/now/table/incident failed after 5 attempts: connect ECONNRESET https://admin:${SECRET}@example.service-now.com/api?password=${SECRET}`,
+          {
+            attempts: 5,
+            request: 'GET /api/now/table/incident',
+            cause: Object.assign(new Error('socket hang up'), {
+              code: 'ECONNRESET',
+            }),
+          },
         ),
       );
       const failed = await engine.runOnce(source, 'incidents');
@@ -361,7 +370,9 @@ describe('SyncEngine', () => {
       expect(state).toMatchObject({
         watermark: 'w2',
         lastSuccessAt,
-        lastError: expect.stringContaining('ECONNRESET'),
+        lastError:
+          'Could not reach the source (ECONNRESET) after 5 attempts at GET /api/now/table/incident.',
+        lastErrorKind: 'network',
         lastErrorAt: expect.any(Date),
         recordCount: 3,
       });
@@ -379,6 +390,7 @@ describe('SyncEngine', () => {
       expect(await incidentsState(engine, source)).toMatchObject({
         watermark: 'w3',
         lastError: undefined,
+        lastErrorKind: undefined,
         recordCount: 4,
       });
     },

@@ -22,6 +22,7 @@ import {
 } from './syncConfig';
 import { readMappedKeyValues } from '../mapping/entityMappingStore';
 import { syncErrorMessage } from './syncErrorMessage';
+import { describeSyncFailure, loggedSyncError } from './syncFailure';
 import { type SyncState, type SyncStateKey, SyncStore } from './SyncStore';
 
 /**
@@ -362,18 +363,21 @@ export class SyncEngine {
       );
       return result;
     } catch (error) {
-      const message = signal.aborted
-        ? `Sync aborted (timeout or shutdown) after ${
-            result.written
-          } record(s): ${syncErrorMessage(signal.reason ?? error)}`
-        : syncErrorMessage(error);
-      await this.#store.recordFailure(key, { at: new Date(), message });
+      // Readers of the status get a safe summary; the log gets the error.
+      const failure = describeSyncFailure(error, { aborted: signal.aborted });
+      await this.#store.recordFailure(key, {
+        at: new Date(),
+        message: failure.message,
+        kind: failure.kind,
+      });
       logger.warn(
-        `ITOps sync of ${describe(key)} failed after ${
+        `ITOps sync of ${describe(key)} failed (${failure.kind}) after ${
           result.written
-        } record(s); stored data is kept: ${message}`,
+        } record(s); stored data is kept: ${loggedSyncError(
+          signal.aborted ? signal.reason ?? error : error,
+        )}`,
       );
-      return { ...result, status: 'failed', error: message };
+      return { ...result, status: 'failed', error: failure.message };
     }
   }
 

@@ -60,6 +60,8 @@ export interface SyncState {
   lastFullSyncAt?: Date;
   /** Why the last run failed; cleared by the next successful run. */
   lastError?: string;
+  /** What kind of failure that was; cleared with it. */
+  lastErrorKind?: string;
   /** When a run last failed; kept after recovery, for history. */
   lastErrorAt?: Date;
   /** Records currently stored for this source and capability. */
@@ -323,6 +325,7 @@ export class SyncStore {
       .update({
         last_success_at: run.at,
         last_error: null,
+        last_error_kind: null,
         record_count: recordCount,
         partial: run.partial?.length ? JSON.stringify(run.partial) : null,
         last_rejected: run.rejected ?? 0,
@@ -336,14 +339,17 @@ export class SyncStore {
    */
   async recordFailure(
     key: SyncStateKey,
-    run: { at: Date; message: string },
+    run: { at: Date; message: string; kind?: string },
   ): Promise<void> {
     const recordCount = await this.countRecords(keySource(key), key.capability);
-    await this.#knex(SYNC_STATE).where(stateWhere(key)).update({
-      last_error: run.message,
-      last_error_at: run.at,
-      record_count: recordCount,
-    });
+    await this.#knex(SYNC_STATE)
+      .where(stateWhere(key))
+      .update({
+        last_error: run.message,
+        last_error_kind: run.kind ?? null,
+        last_error_at: run.at,
+        record_count: recordCount,
+      });
   }
 }
 
@@ -543,6 +549,7 @@ function stateFromRow(row: DbRow): SyncState {
     lastSuccessAt: optionalDate(row.last_success_at),
     lastFullSyncAt: optionalDate(row.last_full_sync_at),
     lastError: (row.last_error as string | null) ?? undefined,
+    lastErrorKind: (row.last_error_kind as string | null) ?? undefined,
     lastErrorAt: optionalDate(row.last_error_at),
     recordCount: Number(row.record_count),
     partial: parsePartial(row.partial),

@@ -93,14 +93,26 @@ export class SourceRequestError extends CustomErrorBase {
   name = 'SourceRequestError' as const;
   readonly status?: number;
   readonly attempts: number;
+  /**
+   * The request as method and path, without the query or the host, e.g.
+   * `GET /api/now/table/incident`: safe to show to users, unlike the
+   * message, which may quote the upstream's answer.
+   */
+  readonly request?: string;
 
   constructor(
     message: string,
-    options: { status?: number; attempts: number; cause?: unknown },
+    options: {
+      status?: number;
+      attempts: number;
+      cause?: unknown;
+      request?: string;
+    },
   ) {
     super(message, options.cause);
     this.status = options.status;
     this.attempts = options.attempts;
+    this.request = options.request;
   }
 }
 
@@ -210,7 +222,8 @@ export class SourceHttpClient {
   ): Promise<SourceResponse<T>> {
     const method = (init.method ?? 'GET').toUpperCase();
     const url = this.url(path, init.query);
-    const where = `${this.name} ${method} ${url.pathname}`;
+    const request = `${method} ${url.pathname}`;
+    const where = `${this.name} ${request}`;
     // A POST that reached the server may have taken effect, so only an
     // answer that says "not processed" (429/503) or a refused connection is
     // retried for it; idempotent requests are also retried on broken bodies.
@@ -238,6 +251,7 @@ export class SourceHttpClient {
           throw new SourceRequestError(`${where}: ${error.message}`, {
             status: error.status,
             attempts: attempt,
+            request,
           });
         }
         outcome = { kind: 'network', error };
@@ -271,7 +285,7 @@ export class SourceHttpClient {
             `${where} answered ${status}${
               retryable ? ` after ${attempt} attempts` : ''
             }: ${snippet(outcome.rawBody)}`,
-            { status, attempts: attempt },
+            { status, attempts: attempt, request },
           );
         }
         const delay = retryDelayMs(
@@ -297,7 +311,7 @@ export class SourceHttpClient {
           `${where} failed after ${attempt} attempt${
             attempt > 1 ? 's' : ''
           }: ${describe(outcome.error)}`,
-          { attempts: attempt, cause: outcome.error },
+          { attempts: attempt, cause: outcome.error, request },
         );
       }
       const delay = retryDelayMs(

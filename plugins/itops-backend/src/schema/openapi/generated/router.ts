@@ -3570,7 +3570,22 @@ export const spec = {
             format: 'date-time',
           },
           lastError: {
+            description:
+              'Why the last run failed, in a short message built from the kind of failure, the HTTP status, the request path and error codes only; the full error is in the backend log. Cleared by a successful run.',
             type: 'string',
+          },
+          lastErrorKind: {
+            type: 'string',
+            enum: [
+              'auth',
+              'network',
+              'rate_limit',
+              'upstream',
+              'bad_answer',
+              'storage',
+              'aborted',
+              'unknown',
+            ],
           },
           lastErrorAt: {
             type: 'string',
