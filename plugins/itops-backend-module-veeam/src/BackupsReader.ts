@@ -10,6 +10,14 @@ import type {
 } from '@backstage-itops/plugin-itops-node';
 import { parseVeeamTime } from './dates';
 import {
+  jobStateProblem,
+  restorePointProblem,
+  sessionProblem,
+  SkippedRecords,
+  taskProblem,
+} from './malformed';
+import { type OptionalCall, OptionalCalls } from './optionalCalls';
+import {
   type KnownJob,
   jobKeys,
   jobObjects,
@@ -23,6 +31,7 @@ import type {
   VeeamJob,
   VeeamJobState,
   VeeamSession,
+  VeeamTaskSession,
 } from './VeeamClient';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -35,6 +44,39 @@ const DAY_MS = 24 * HOUR_MS;
 const HUNG_SESSION_MS = 2 * DAY_MS;
 
 type BackupRecord = BackupJobRecord | BackupRunRecord;
+
+/*
+ * The spine of the capability is the token, `/jobs`, `/jobs/states` and
+ * `/sessions`: without them there are no jobs to map or runs to store, so
+ * their failure fails the run (and keeps what is stored). Everything else
+ * adds detail to those records and is optional: a server that refuses it
+ * (404/403/501) gives records without that detail and a partial run.
+ */
+const TASKS = 'GET /api/v1/sessions/{id}/taskSessions';
+/** Task sessions of failed or warning backup runs. */
+export const BACKUP_RUN_TASKS: OptionalCall = {
+  call: TASKS,
+  lost: 'the objects that failed in backup runs',
+};
+/** Task sessions of SureBackup and instant-recovery sessions. */
+export const RESTORE_TEST_TASKS: OptionalCall = {
+  call: TASKS,
+  lost: 'restore tests (which jobs each SureBackup or instant recovery tested)',
+};
+/** The restore-point listing of the pinned revision. */
+export function restorePointsCall(path: string): OptionalCall {
+  return {
+    call: `GET ${path}`,
+    lost: 'the restore point times of backup runs',
+  };
+}
+
+/** Run-scoped bookkeeping: refused optional calls and skipped records. */
+interface RunContext {
+  signal: AbortSignal;
+  optional: OptionalCalls;
+  skipped: SkippedRecords;
+}
 
 export interface BackupsReaderOptions {
   client: VeeamClient;
@@ -77,9 +119,14 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
   }
 
   async *read(request: SyncRequest): AsyncIterable<SyncBatch<BackupRecord>> {
-    const { signal } = request;
+    const server = this.#client.http.name;
+    const run: RunContext = {
+      signal: request.signal,
+      optional: new OptionalCalls(server, this.#logger),
+      skipped: new SkippedRecords(server, this.#logger),
+    };
     const now = this.#now();
-    const { jobs, records } = await this.#readJobs(signal);
+    const { jobs, records } = await this.#readJobs(run);
     yield { records };
 
     const jobsByObject = new Map<string, KnownJob[]>();
@@ -98,13 +145,13 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
     let newest: number | undefined;
     let oldestRunning: number | undefined;
 
-    for await (const sessions of this.#client.sessions({ from }, signal)) {
-      const runs = await this.#toRuns(sessions, jobs, jobsByObject, signal);
+    for await (const page of this.#client.sessions({ from }, run.signal)) {
+      const sessions = page.filter(session =>
+        run.skipped.check('session', session, sessionProblem, sessionName),
+      );
+      const runs = await this.#toRuns(sessions, jobs, jobsByObject, run);
       for (const session of sessions) {
-        const created = parseVeeamTime(session.creationTime);
-        if (created === undefined) {
-          continue;
-        }
+        const created = parseVeeamTime(session.creationTime)!;
         newest = Math.max(newest ?? created, created);
         if (
           sessionResult(session) === 'running' &&
@@ -114,28 +161,36 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
         }
       }
       const watermark = oldestRunning ?? newest;
+      const partial = run.optional.takeBatch();
       yield {
         records: runs,
         watermark:
           watermark === undefined
             ? undefined
             : new Date(watermark).toISOString(),
+        ...(partial ? { partial } : {}),
       };
     }
+    run.skipped.logSummary();
   }
 
   /** Jobs from `/jobs` (objects) and `/jobs/states` (state), replicas left out. */
-  async #readJobs(signal: AbortSignal) {
+  async #readJobs(run: RunContext) {
     const definitions = new Map<string, VeeamJob>();
-    for await (const page of this.#client.jobs(signal)) {
+    for await (const page of this.#client.jobs(run.signal)) {
       for (const job of page) {
-        definitions.set(job.id, job);
+        if (typeof job?.id === 'string') {
+          definitions.set(job.id, job);
+        }
       }
     }
     const jobs = new Map<string, KnownJob>();
     const records: BackupJobRecord[] = [];
-    for await (const page of this.#client.jobStates(signal)) {
+    for await (const page of this.#client.jobStates(run.signal)) {
       for (const state of page) {
+        if (!run.skipped.check('job', state, jobStateProblem, jobName)) {
+          continue;
+        }
         const kind = this.#client.profile.jobKind(state.type);
         if (kind === 'replica') {
           continue;
@@ -152,54 +207,40 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
     sessions: VeeamSession[],
     jobs: ReadonlyMap<string, KnownJob>,
     jobsByObject: ReadonlyMap<string, KnownJob[]>,
-    signal: AbortSignal,
+    run: RunContext,
   ): Promise<BackupRunRecord[]> {
     const backups = sessions.filter(
       s => jobs.has(s.jobId) && !this.#isRestoreTest(s),
     );
     const tests = sessions.filter(s => this.#isRestoreTest(s));
     const [restorePoints, failedObjects, testTasks] = await Promise.all([
-      this.#restorePointTimes(backups, signal),
-      this.#failedObjects(backups, signal),
-      Promise.all(tests.map(s => this.#client.taskSessions(s.id, signal))),
+      this.#restorePointTimes(backups, run),
+      this.#failedObjects(backups, run),
+      this.#tasksOf(RESTORE_TEST_TASKS, tests, run),
     ]);
 
     const runs: BackupRunRecord[] = [];
     for (const session of backups) {
-      this.#mapSafely(session, () =>
-        runs.push(
-          toBackupRunRecord(session, jobs.get(session.jobId)!, {
-            failedObjects: failedObjects.get(session.id),
-            restorePointAt: restorePoints.get(session.id),
-          }),
-        ),
+      runs.push(
+        toBackupRunRecord(session, jobs.get(session.jobId)!, {
+          failedObjects: failedObjects.get(session.id),
+          restorePointAt: restorePoints.get(session.id),
+        }),
       );
     }
-    tests.forEach((session, index) =>
-      this.#mapSafely(session, () =>
-        runs.push(
-          ...toRestoreTestRecords(session, testTasks[index], jobsByObject),
-        ),
-      ),
-    );
+    for (const session of tests) {
+      // Without its tasks a restore test cannot be told apart per job; it
+      // is left out rather than stored under another id.
+      const tasks = testTasks.get(session.id);
+      if (tasks) {
+        runs.push(...toRestoreTestRecords(session, tasks, jobsByObject));
+      }
+    }
     return runs;
   }
 
   #isRestoreTest(session: VeeamSession): boolean {
     return this.#restoreTestTypes.has(session.sessionType.toLowerCase());
-  }
-
-  /** A session VBR describes in a way we cannot read is skipped, not the whole sync. */
-  #mapSafely(session: VeeamSession, map: () => void): void {
-    try {
-      map();
-    } catch (error) {
-      this.#logger?.warn(
-        `Skipping Veeam session ${session.id} of ${this.#client.http.name}: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-      );
-    }
   }
 
   /**
@@ -209,7 +250,7 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
    */
   async #restorePointTimes(
     sessions: VeeamSession[],
-    signal: AbortSignal,
+    run: RunContext,
   ): Promise<Map<string, number>> {
     const times = new Map<string, number>();
     const producing = sessions.filter(s => sessionResult(s) !== 'failed');
@@ -217,58 +258,112 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
       return times;
     }
     const wanted = new Set(producing.map(s => s.id));
-    const starts = producing.map(
-      s => parseVeeamTime(s.creationTime) ?? Infinity,
-    );
+    const starts = producing.map(s => parseVeeamTime(s.creationTime)!);
     const ends = producing.map(s => parseVeeamTime(s.endTime) ?? this.#now());
     const window = {
       from: Math.min(...starts),
       // Exclusive bound: one millisecond past the last end.
       to: Math.max(...ends) + 1,
     };
-    for await (const points of this.#client.restorePoints(window, signal)) {
-      for (const point of points) {
-        const created = parseVeeamTime(point.creationTime);
-        if (
-          !point.sessionId ||
-          !wanted.has(point.sessionId) ||
-          created === undefined
-        ) {
-          continue;
+    const call = restorePointsCall(this.#client.profile.restorePointsPath);
+    await run.optional.run(call, async () => {
+      for await (const points of this.#client.restorePoints(
+        window,
+        run.signal,
+      )) {
+        for (const point of points) {
+          if (
+            !point?.sessionId ||
+            !wanted.has(point.sessionId) ||
+            !run.skipped.check('restore point', point, restorePointProblem, p =>
+              String(p.id),
+            )
+          ) {
+            continue;
+          }
+          // A session's restore point is its oldest one: the snapshot moment.
+          const created = parseVeeamTime(point.creationTime)!;
+          times.set(
+            point.sessionId,
+            Math.min(times.get(point.sessionId) ?? created, created),
+          );
         }
-        // A session's restore point is its oldest one: the snapshot moment.
-        times.set(
-          point.sessionId,
-          Math.min(times.get(point.sessionId) ?? created, created),
-        );
       }
-    }
+    });
     return times;
   }
 
   /** Objects that failed, for the finished sessions that did not fully succeed. */
   async #failedObjects(
     sessions: VeeamSession[],
-    signal: AbortSignal,
+    run: RunContext,
   ): Promise<Map<string, string[]>> {
     const troubled = sessions.filter(s => {
       const result = sessionResult(s);
       return result === 'failed' || result === 'warning';
     });
     const failed = new Map<string, string[]>();
-    await Promise.all(
-      troubled.map(async session => {
-        const tasks = await this.#client.taskSessions(session.id, signal);
-        const names = tasks
-          .filter(t => t.result?.result?.toLowerCase() === 'failed')
-          .map(t => t.name);
-        if (names.length > 0) {
-          failed.set(session.id, names);
-        }
-      }),
-    );
+    const tasks = await this.#tasksOf(BACKUP_RUN_TASKS, troubled, run);
+    for (const [sessionId, sessionTasks] of tasks) {
+      const names = sessionTasks
+        .filter(t => t.result?.result?.toLowerCase() === 'failed')
+        .map(t => t.name);
+      if (names.length > 0) {
+        failed.set(sessionId, names);
+      }
+    }
     return failed;
   }
+
+  /**
+   * The readable task sessions of each session, by session id; a session
+   * whose tasks the server refused is absent. The first session is asked
+   * alone: a refused endpoint then costs one request, not one per session.
+   */
+  async #tasksOf(
+    call: OptionalCall,
+    sessions: VeeamSession[],
+    run: RunContext,
+  ): Promise<Map<string, VeeamTaskSession[]>> {
+    const tasks = new Map<string, VeeamTaskSession[]>();
+    const read = async (session: VeeamSession) => {
+      const answer = await run.optional.run(call, () =>
+        this.#client.taskSessions(session.id, run.signal),
+      );
+      if (answer) {
+        tasks.set(
+          session.id,
+          answer.filter(task =>
+            run.skipped.check('task session', task, taskProblem, t =>
+              String(t.id),
+            ),
+          ),
+        );
+      }
+    };
+    const [first, ...rest] = sessions;
+    if (first) {
+      await read(first);
+    }
+    if (!run.optional.isRefused(call)) {
+      await Promise.all(rest.map(read));
+    }
+    return tasks;
+  }
+}
+
+function sessionName(session: VeeamSession): string {
+  return typeof session.id === 'string' && session.id !== ''
+    ? session.id
+    : `without id (name ${JSON.stringify(
+        session.name,
+      )}, created ${JSON.stringify(session.creationTime)})`;
+}
+
+function jobName(state: VeeamJobState): string {
+  return typeof state.id === 'string' && state.id !== ''
+    ? state.id
+    : `without id (name ${JSON.stringify(state.name)})`;
 }
 
 function knownJob(

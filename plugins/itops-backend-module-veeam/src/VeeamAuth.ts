@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  isRetryableStatus,
   type SourceAuth,
   type SourceHttpClient,
   SourceRequestError,
@@ -84,10 +85,16 @@ export class VeeamAuth implements SourceAuth {
    * server restarted, clocks apart). Requests that were refused together
    * renew once: those arriving while the renewal runs wait for it, and
    * those arriving just after it use its token.
+   *
+   * A renewal that meets a transient answer (429 or 5xx after the token
+   * request's own retries, a network failure) does not end the request: the
+   * refused token is dropped, so the request's next attempt renews again
+   * from within its own retries, with their backoff, as a proactive renewal
+   * would. Only a refused login is thrown from here.
    */
   async refresh(signal?: AbortSignal): Promise<void> {
     if (this.#pending) {
-      await this.#pending;
+      await this.#settle(this.#pending);
       return;
     }
     if (
@@ -97,8 +104,33 @@ export class VeeamAuth implements SourceAuth {
     ) {
       return;
     }
-    await this.#renew(signal);
-    this.#renewedAfter401At = performance.now();
+    if (this.#token) {
+      // Dead whatever happens next; its refresh token may still serve.
+      this.#token = { ...this.#token, renewAt: -Infinity };
+    }
+    if (await this.#settle(this.#renew(signal))) {
+      this.#renewedAfter401At = performance.now();
+    }
+  }
+
+  /** Waits for a renewal; true when it succeeded, false when it failed transiently. */
+  async #settle(renewal: Promise<Token>): Promise<boolean> {
+    try {
+      await renewal;
+      return true;
+    } catch (error) {
+      if (!isTransient(error)) {
+        throw error;
+      }
+      this.#logger?.warn(
+        `Veeam token renewal of ${
+          this.#http.name
+        } after a 401 failed for now; the request renews again when it retries: ${describeError(
+          error,
+        )}`,
+      );
+      return false;
+    }
   }
 
   /** Ends the session on the server (both tokens invalidated); never throws. */
@@ -196,6 +228,14 @@ export class VeeamAuth implements SourceAuth {
       renewAt: requestedAt + lifetimeMs * RENEW_AT_LIFETIME_SHARE,
     };
   }
+}
+
+/** A failure that may pass: 429/502/503/504 after retries, or no answer at all. */
+function isTransient(error: unknown): boolean {
+  return (
+    error instanceof SourceRequestError &&
+    (error.status === undefined || isRetryableStatus(error.status))
+  );
 }
 
 function isAuthStatus(error: SourceRequestError): boolean {

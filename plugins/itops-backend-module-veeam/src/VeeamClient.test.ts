@@ -149,6 +149,38 @@ describe('VeeamClient', () => {
     expect(calls).toBe(4);
   });
 
+  it('stops at a short page when the server sends no total, even if it ignores skip', async () => {
+    let calls = 0;
+    server.use(
+      tokenEndpoint().handler,
+      // 1.2-rev1 declares no skip/limit on taskSessions: a server may send
+      // the whole list whatever skip says.
+      http.get(`${BASE}/api/v1/sessions/s1/taskSessions`, () => {
+        calls++;
+        return HttpResponse.json({ data: [{ id: 't1', name: 'vm-1' }] });
+      }),
+    );
+    const tasks = await createClient({ pageSize: 5 }).taskSessions('s1');
+    expect(tasks.map(t => t.id)).toEqual(['t1']);
+    expect(calls).toBe(1);
+  });
+
+  it.each([
+    ['a bare array', [{ id: 'j1' }]],
+    ['another envelope', { items: [{ id: 'j1' }], total: 1 }],
+  ])(
+    'fails a listing answered with %s instead of reading it as empty',
+    async (_, body) => {
+      server.use(
+        tokenEndpoint().handler,
+        http.get(`${BASE}/api/v1/jobs`, () => HttpResponse.json(body)),
+      );
+      await expect(collect(createClient().jobs())).rejects.toThrow(
+        /GET \/api\/v1\/jobs answered without a data array/,
+      );
+    },
+  );
+
   it('renews the token with the refresh grant before it expires', async () => {
     let now = Date.parse('2026-11-25T12:00:00Z');
     const tokens = tokenEndpoint();

@@ -72,6 +72,15 @@ interface Page<T> {
 export type VeeamQuery = Record<string, string | number | boolean | undefined>;
 
 /**
+ * A 2xx answer that is not the `{data, pagination}` envelope, e.g. a proxy's
+ * HTML page or another revision's model. Taking it as an empty page would
+ * make a full sync delete what is stored, so it fails the call instead.
+ */
+export class VeeamShapeError extends Error {
+  name = 'VeeamShapeError' as const;
+}
+
+/**
  * The VBR REST API of one backup server over the shared HTTP client:
  * `x-api-version` on every call (the token call included), a bearer token
  * from {@link VeeamAuth}, `skip`/`limit` paging until `pagination.total`,
@@ -194,7 +203,8 @@ export class VeeamClient {
 
   /**
    * Pages of a collection: `skip` advances by what each page held until
-   * `pagination.total` is reached or a page comes back empty.
+   * `pagination.total` is reached, a page comes back empty, or (when the
+   * server leaves `total` out) a page holds less than was asked for.
    */
   async *pages<T>(
     path: string,
@@ -206,15 +216,41 @@ export class VeeamClient {
         query: { ...query, skip, limit: this.#pageSize },
         signal,
       });
-      const data = Array.isArray(body?.data) ? body.data : [];
+      if (!Array.isArray(body?.data)) {
+        throw new VeeamShapeError(
+          `${
+            this.http.name
+          } GET ${path} answered without a data array (${describeShape(body)})`,
+        );
+      }
+      const data = body.data;
       if (data.length > 0) {
         yield data;
       }
       skip += data.length;
-      const total = body?.pagination?.total;
-      if (data.length === 0 || (typeof total === 'number' && skip >= total)) {
+      const total = body.pagination?.total;
+      const last =
+        typeof total === 'number'
+          ? skip >= total
+          : data.length < this.#pageSize;
+      if (data.length === 0 || last) {
         return;
       }
     }
   }
+}
+
+/** The kind of an unexpected answer, never its content (it may hold record data). */
+function describeShape(body: unknown): string {
+  if (body === undefined) {
+    return 'empty body';
+  }
+  if (Array.isArray(body)) {
+    return 'a bare array';
+  }
+  if (typeof body === 'object' && body !== null) {
+    const keys = Object.keys(body).slice(0, 5);
+    return keys.length > 0 ? `keys ${keys.join(', ')}` : 'an empty object';
+  }
+  return typeof body;
 }

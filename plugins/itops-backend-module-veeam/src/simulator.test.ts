@@ -3,9 +3,6 @@
  * real sync engine into SQLite and PostgreSQL, and compared with what the
  * simulator serves (read with plain fetch, not with the client under test).
  */
-import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
-import type { ItopsSource } from '@backstage-itops/plugin-itops-node';
 import {
   computeEntityMapping,
   createTestDatabases,
@@ -13,89 +10,21 @@ import {
   ItopsReadStore,
   migrateItopsDatabase,
   replaceEntityMappingIfChanged,
-  SyncEngine,
 } from '@backstage-itops/plugin-itops-backend/testUtils';
 import {
-  FixedClock,
-  startSimulators,
-  type RunningSimulators,
-} from '@backstage-itops/simulator';
-import type { Knex } from 'knex';
-import { BackupsReader } from './BackupsReader';
-import { readVeeamServerConfig } from './config';
+  backupSnapshot,
+  HISTORY_DAYS,
+  START,
+  startVeeam,
+  syncEngine,
+  veeamSource,
+  type Setup,
+} from './__testUtils__/simulatorSetup';
 import { parseVeeamTime } from './dates';
-import { VeeamClient } from './VeeamClient';
 
 jest.setTimeout(60_000);
 
-const START = '2026-11-25T12:00:00Z';
 const DAY_MS = 24 * 3600 * 1000;
-const HISTORY_DAYS = 60;
-
-interface Setup {
-  clock: FixedClock;
-  sims: RunningSimulators<'veeam'>;
-}
-
-async function startVeeam(): Promise<Setup> {
-  const clock = new FixedClock(START);
-  const sims = await startSimulators({
-    systems: ['veeam'],
-    ports: { veeam: 0 },
-    clock,
-    seed: 42,
-  });
-  return { clock, sims };
-}
-
-function veeamSource(
-  { clock, sims }: Setup,
-  options: { apiVersion?: string; pageSize?: number } = {},
-): { source: ItopsSource; client: VeeamClient } {
-  const server = readVeeamServerConfig(
-    'demo',
-    new ConfigReader({
-      baseUrl: sims.urls.veeam,
-      apiVersion: options.apiVersion ?? '1.2-rev1',
-      username: 'itops',
-      password: 'veeam-password',
-      pageSize: options.pageSize ?? 100,
-      historyDays: HISTORY_DAYS,
-      http: {
-        requestsPerSecond: 1000,
-        retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
-      },
-    }),
-  );
-  const now = () => clock.now().getTime();
-  const client = VeeamClient.fromConfig(server, { now });
-  return {
-    client,
-    source: {
-      type: 'veeam',
-      instance: 'demo',
-      baseUrl: server.baseUrl,
-      readers: {
-        backups: new BackupsReader({
-          client,
-          historyDays: HISTORY_DAYS,
-          restoreTestSessionTypes: server.restoreTestSessionTypes,
-          now,
-        }),
-      },
-    },
-  };
-}
-
-function syncEngine(knex: Knex, source: ItopsSource) {
-  return SyncEngine.create({
-    knex,
-    sources: [source],
-    scheduler: mockServices.scheduler.mock(),
-    config: new ConfigReader({}),
-    logger: mockServices.logger.mock(),
-  });
-}
 
 // ---- The simulator's data, read with plain fetch -------------------------
 
@@ -579,29 +508,9 @@ describe('Veeam source against the simulator', () => {
         full: true,
       });
 
-      const snapshot = async (knex: Knex) => ({
-        jobs: await knex('itops_backup_jobs')
-          .select(
-            'external_id',
-            'name',
-            'objects',
-            'last_result',
-            'next_run_at',
-          )
-          .orderBy('external_id'),
-        runs: await knex('itops_backup_runs')
-          .select(
-            'external_id',
-            'kind',
-            'result',
-            'failed_objects',
-            'restore_point_at',
-          )
-          .orderBy('external_id'),
-      });
-      const expected = await snapshot(base);
+      const expected = await backupSnapshot(base);
       expect(expected.runs.some(r => r.restore_point_at !== null)).toBe(true);
-      expect(await snapshot(other)).toEqual(expected);
+      expect(await backupSnapshot(other)).toEqual(expected);
     },
   );
 });
