@@ -1,4 +1,4 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   Button,
@@ -32,6 +32,7 @@ import { ChangeDrawer } from './ChangeDrawer';
 import { DayGrid } from './DayGrid';
 import { FeedDialog } from './FeedDialog';
 import type { ItopsCalendarChange } from './types';
+import { ItopsErrorPanel } from '../shared/ItopsErrorPanel';
 
 const useStyles = makeStyles(theme => ({
   toolbar: {
@@ -231,7 +232,7 @@ export function ChangeCalendarContent() {
         )}
         {agenda && <span>{agenda.total} changes in this period</span>}
       </div>
-      {error && <ResponseErrorPanel error={error} />}
+      {error && <ItopsErrorPanel error={error} />}
       {!error && state.view !== 'agenda' && !daysOfView && <Progress />}
       {!error && state.view !== 'agenda' && daysOfView && (
         <DayGrid

@@ -1,4 +1,4 @@
-import { Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Link, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
@@ -16,6 +16,7 @@ import { sourceTitle } from '../shared/RecordLink';
 import { windowText } from './AgendaList';
 import { TYPE_COLOURS } from './ChangeChip';
 import { freezeScopeText } from './freezeBands';
+import { ItopsErrorPanel } from '../shared/ItopsErrorPanel';
 
 const useStyles = makeStyles(theme => ({
   paper: { width: 480, maxWidth: '100vw', padding: theme.spacing(2) },
@@ -60,7 +61,7 @@ export function ChangeDrawer(props: {
       classes={{ paper: classes.paper }}
     >
       {detail.loading && <Progress />}
-      {detail.error && <ResponseErrorPanel error={detail.error} />}
+      {detail.error && <ItopsErrorPanel error={detail.error} />}
       {value && (
         <div role="region" aria-label="change detail">
           <div className={classes.header}>

@@ -1,8 +1,4 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -12,6 +8,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { itopsApiRef } from '../../api';
 import { AgendaList } from './AgendaList';
 import { ChangeDrawer } from './ChangeDrawer';
+import { ItopsErrorPanel } from '../shared/ItopsErrorPanel';
 
 /**
  * The entity's change calendar for the next 30 days (its own changes, or
@@ -52,7 +49,7 @@ export function EntityChangeCalendar(props: { days?: number; title?: string }) {
       }}
     >
       {changes.loading && <Progress />}
-      {changes.error && <ResponseErrorPanel error={changes.error} />}
+      {changes.error && <ItopsErrorPanel error={changes.error} />}
       {changes.value && (
         <AgendaList
           dense

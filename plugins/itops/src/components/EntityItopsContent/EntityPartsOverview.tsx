@@ -1,10 +1,5 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Link,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Link, Progress } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { entityRouteRef, useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
@@ -16,6 +11,7 @@ import {
   loadEntityOverviews,
 } from '../shared/EntityOverviews';
 import type { ItopsScope } from './itopsScope';
+import { ItopsErrorPanel } from '../shared/ItopsErrorPanel';
 
 type PartsScope = Extract<ItopsScope, { view: 'parts' }>;
 
@@ -61,7 +57,7 @@ export function EntityPartsOverview({ scope }: { scope: PartsScope }) {
   if (loading) {
     content = <Progress aria-label={`Loading ${scope.title.toLowerCase()}`} />;
   } else if (error) {
-    content = <ResponseErrorPanel error={error} />;
+    content = <ItopsErrorPanel error={error} />;
   } else if (!value || value.length === 0) {
     content = (
       <Typography variant="body2">

@@ -1,5 +1,5 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
@@ -8,6 +8,7 @@ import {
   EntityOverviewSection,
   loadEntityOverviews,
 } from '../shared/EntityOverviews';
+import { ItopsErrorPanel } from '../shared/ItopsErrorPanel';
 
 /** The groups among the identity's ownership refs: the user's teams. */
 function teamRefs(ownershipRefs: string[]): string[] {
@@ -43,7 +44,7 @@ export function MyOnCallAndIncidents() {
     return <Progress aria-label="Loading your teams' on-call and incidents" />;
   }
   if (error) {
-    return <ResponseErrorPanel error={error} />;
+    return <ItopsErrorPanel error={error} />;
   }
   if (!value || value.teams.length === 0) {
     return (

@@ -1,9 +1,5 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
@@ -23,6 +19,7 @@ import {
   windowDays,
 } from './kpis';
 import { Sparkline } from './Sparkline';
+import { ItopsErrorPanel } from '../shared/ItopsErrorPanel';
 
 function KpiTile(props: {
   definition: KpiDefinition;
@@ -135,7 +132,7 @@ export function EntityKpiCard() {
         You do not have permission to see incident, change or backup KPIs.
       </Typography>
     ) : (
-      <ResponseErrorPanel error={headline.error} />
+      <ItopsErrorPanel error={headline.error} />
     );
   } else if (headline.value) {
     content = <KpiTiles kpis={headline.value} trend={trend.value} />;

@@ -4,10 +4,10 @@ import {
   EmptyState,
   InfoCard,
   Progress,
-  ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
+import HourglassEmptyIcon from '@material-ui/icons/HourglassEmpty';
 import LinkOffIcon from '@material-ui/icons/LinkOff';
 import SettingsIcon from '@material-ui/icons/Settings';
 import type { ReactNode } from 'react';
@@ -16,6 +16,7 @@ import { ITOPS_AREAS, type ItopsArea, isAreaLinked } from './areas';
 import { useSourceStatus } from './sourceStatus';
 import { formatAge, formatDateTime } from './time';
 import type { AreaData } from './useAreaData';
+import { ItopsErrorPanel } from './ItopsErrorPanel';
 
 const smallIcon = (icon: ReactNode) => ({
   customImage: (
@@ -99,6 +100,21 @@ export function SourceFailingNotice({
   );
 }
 
+/**
+ * The backend answers 404 for a catalog entity it has no row for: one
+ * registered since the backend last read the catalog, or of a kind it does
+ * not map. Neither is an error the reader can do anything about but wait.
+ */
+export function EntityNotMappedYet() {
+  return (
+    <EmptyState
+      missing={smallIcon(<HourglassEmptyIcon fontSize="large" />)}
+      title="ITOps has not read this entity from the catalog yet"
+      description="The ITOps backend reads Components, Resources, APIs, Systems and Groups from the catalog every few minutes (itops.mapping.schedule). An entity registered a moment ago shows here after the next read; if it stays missing, ask your Backstage administrator to check the ITOps backend's logs."
+    />
+  );
+}
+
 /** Renders the loading, denied and error states of an area's data. */
 export function AreaDataView<T>(props: {
   area: ItopsArea;
@@ -112,7 +128,11 @@ export function AreaDataView<T>(props: {
     case 'denied':
       return <AreaPermissionDenied area={area} />;
     case 'error':
-      return <ResponseErrorPanel error={data.error} />;
+      return (data.error as { statusCode?: number }).statusCode === 404 ? (
+        <EntityNotMappedYet />
+      ) : (
+        <ItopsErrorPanel error={data.error} />
+      );
     default:
       return <>{children(data.value)}</>;
   }
