@@ -20,11 +20,16 @@ import type {
   ItopsSource,
 } from '@backstage-itops/plugin-itops-node';
 import {
+  type createJiraSimulator,
   FixedClock,
   type StartOptions,
   startSimulators,
 } from '@backstage-itops/simulator';
 import type { Knex } from 'knex';
+import {
+  DatabaseOAuthTokenStore,
+  migrateJiraDatabase,
+} from './auth/OAuthTokenStore';
 import { readJiraSiteConfig } from './config';
 import { createJiraSource } from './createJiraSource';
 
@@ -149,12 +154,12 @@ const epoch = (jiraTime: string | null) =>
     ? null
     : Date.parse(jiraTime.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
 
-async function storedIncidents(knex: Knex) {
+async function storedIncidents(knex: Knex, instance = 'demo') {
   return new Map(
     (
       await knex('itops_incidents').where({
         source_type: 'jira',
-        source_instance: 'demo',
+        source_instance: instance,
       })
     ).map(row => [row.external_id, row]),
   );
@@ -524,6 +529,133 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+/**
+ * A source on the OAuth 2.0 (3LO) gateway of the simulator, each request
+ * taking `stepMs` of the simulated clock, so that short-lived tokens expire
+ * during a sync as they would against a real site.
+ */
+async function oauthSource(
+  jira: Jira,
+  knex: Knex,
+  options: { stepMs: number; sleeps?: number[]; pageSize?: number },
+) {
+  await migrateJiraDatabase(knex);
+  const simulator = jira.sims.simulators.jira as ReturnType<
+    typeof createJiraSimulator
+  >;
+  const { clientId, clientSecret, refreshToken } = simulator.oauth;
+  const site = readJiraSiteConfig(
+    'gateway',
+    new ConfigReader({
+      baseUrl: jira.url,
+      atlassianApiUrl: jira.url,
+      cloudId: simulator.cloudId,
+      auth: {
+        oauth: {
+          clientId,
+          clientSecret,
+          refreshToken,
+          tokenUrl: `${jira.url}/oauth/token`,
+        },
+      },
+      sync: { pageSize: options.pageSize ?? 100 },
+    }),
+  );
+  return createJiraSource(site, {
+    now: () => jira.clock.now().getTime(),
+    tokenStore: new DatabaseOAuthTokenStore(knex),
+    httpOverrides: {
+      requestsPerSecond: 1000,
+      maxConcurrency: 4,
+      sleep: async ms => {
+        options.sleeps?.push(ms);
+      },
+      fetch: (input, init) => {
+        jira.clock.advance(options.stepMs);
+        return globalThis.fetch(input, init);
+      },
+    },
+  });
+}
+
+describe.each(databases.eachSupportedId())('OAuth 3LO on %p', databaseId => {
+  it('renews a 5-second token about every 4 s of sync, not per call', async () => {
+    const jira = await startJira('cloud', {
+      oauth: { accessTokenSeconds: 5 },
+    });
+    try {
+      const knex = await migrateItopsDatabase(await databases.init(databaseId));
+      // Small pages: a sync of some 20 requests over 10 s.
+      const source = await oauthSource(jira, knex, {
+        stepMs: 500,
+        pageSize: 10,
+      });
+      const started = jira.clock.now().getTime();
+      const result = await engine(knex, [source]).runOnce(source, 'incidents', {
+        full: true,
+      });
+      expect(result).toMatchObject({ status: 'succeeded', rejected: 0 });
+      expectIncidentsMatch(
+        await storedIncidents(knex, 'gateway'),
+        await jira.rawIssues('Incident'),
+      );
+      const { requests, tokenRequests, unauthorized } =
+        jira.sims.simulators.jira.stats();
+      const elapsedMs = jira.clock.now().getTime() - started;
+      expect(requests - tokenRequests).toBeGreaterThan(15);
+      expect(elapsedMs).toBeGreaterThan(8_000);
+      // One token per ~4 s of sync (and the first), not one per call.
+      expect(tokenRequests).toBeGreaterThan(1);
+      expect(tokenRequests).toBeLessThanOrEqual(
+        Math.ceil(elapsedMs / 4000) + 1,
+      );
+      // Renewed before expiry: never refused for an expired token.
+      expect(unauthorized).toBe(0);
+    } finally {
+      await jira.sims.close();
+    }
+  });
+
+  it.each([
+    [2, [2000, 2000]],
+    // Without Retry-After: exponential backoff.
+    [undefined, [expect.any(Number), expect.any(Number)]],
+  ])(
+    'waits out token 429s (Retry-After %p) and loses nothing',
+    async (retryAfterSeconds, expectedSleeps) => {
+      const jira = await startJira('cloud', {
+        oauth: { tokenRateLimit: { count: 2, retryAfterSeconds } },
+      });
+      try {
+        const knex = await migrateItopsDatabase(
+          await databases.init(databaseId),
+        );
+        const sleeps: number[] = [];
+        const source = await oauthSource(jira, knex, { stepMs: 0, sleeps });
+        const result = await engine(knex, [source]).runOnce(
+          source,
+          'incidents',
+          { full: true },
+        );
+        expect(result).toMatchObject({ status: 'succeeded', rejected: 0 });
+        expect(jira.sims.simulators.jira.stats()).toMatchObject({
+          tokenRequests: 3,
+          rateLimitedTokenRequests: 2,
+        });
+        expect(sleeps.slice(0, 2)).toEqual(expectedSleeps);
+        // A wait either way.
+        expect(sleeps.slice(0, 2).every(ms => ms > 0)).toBe(true);
+        expectIncidentsMatch(
+          await storedIncidents(knex, 'gateway'),
+          await jira.rawIssues('Incident'),
+        );
+      } finally {
+        await jira.sims.close();
+      }
+    },
+  );
+});
 
 describe.each(databases.eachSupportedId())('JSM SLAs on %p', databaseId => {
   it('asks per issue, up to the cap, only where search cannot return SLAs', async () => {

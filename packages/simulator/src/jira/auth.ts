@@ -74,8 +74,14 @@ export class Authenticator {
     };
   }
 
-  /** Whether the request carries valid credentials for this deployment. */
-  authenticate(request: SimRequest): boolean {
+  /**
+   * Whether the request carries valid credentials for this deployment;
+   * on Cloud a Bearer token is an OAuth access token, checked by `bearer`.
+   */
+  authenticate(
+    request: SimRequest,
+    bearer: (token: string) => boolean = () => false,
+  ): boolean {
     const header = request.headers.authorization ?? '';
     const [scheme, value = ''] = header.split(/\s+/, 2);
     const current = this.#current;
@@ -91,10 +97,9 @@ export class Authenticator {
         : colon > 0 && user === current.username && secret === current.password;
     }
     if (/^bearer$/i.test(scheme)) {
-      return (
-        this.#deployment === 'datacenter' &&
-        value === current.personalAccessToken
-      );
+      return this.#deployment === 'datacenter'
+        ? value === current.personalAccessToken
+        : bearer(value);
     }
     return false;
   }

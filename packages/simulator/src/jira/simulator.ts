@@ -6,6 +6,7 @@ import type {
 } from '../types';
 import { Authenticator, type JiraCredentials } from './auth';
 import { generateDemoIssues } from './generate';
+import { OAuthIssuer, type OAuthOptions } from './oauth';
 import { LiveWorld } from './live';
 import { createSchedules, handleOps, type OpsOptions } from './ops';
 import {
@@ -44,6 +45,11 @@ export interface JiraSimulatorOptions extends SimulatorOptions {
    * Default true.
    */
   slaFields?: boolean;
+  /**
+   * Cloud OAuth 2.0 (3LO): `POST /oauth/token` and the gateway paths
+   * `/ex/jira/{cloudId}/…`; access token lifetime and token 429s.
+   */
+  oauth?: OAuthOptions;
   /** JSM Operations switches, e.g. `{ timeline: false }` for a service without `/timeline`. */
   ops?: OpsOptions;
 }
@@ -51,6 +57,8 @@ export interface JiraSimulatorOptions extends SimulatorOptions {
 export interface JiraSimulator extends SystemSimulator {
   /** The site's cloud id, part of the JSM Ops base path `/jsm/ops/api/{cloudId}`. */
   readonly cloudId: string;
+  /** The OAuth app (client id, secret, the consent's refresh token). */
+  readonly oauth: OAuthIssuer['app'];
   /** The credentials valid now (they change when tokens are expired). */
   credentials(): JiraCredentials;
 }
@@ -78,6 +86,7 @@ export function createJiraSimulator(
   );
   const renderer = createIssueRenderer(site);
   const auth = new Authenticator(seed, deployment, options.credentials);
+  const oauth = new OAuthIssuer(options.oauth);
   const live = new LiveWorld(seed, site, store);
   const schedules = createSchedules(seed, site);
   // What a client's bench reports per kind of call.
@@ -269,10 +278,27 @@ export function createJiraSimulator(
   }
 
   function dispatch(request: SimRequest): SimResponse {
-    const segments = request.url.pathname
+    let segments = request.url.pathname
       .split('/')
       .filter(Boolean)
       .map(decodeURIComponent);
+    if (
+      deployment === 'cloud' &&
+      segments.length === 2 &&
+      segments[0] === 'oauth' &&
+      segments[1] === 'token'
+    ) {
+      return oauth.handleToken(request, clock.now().getTime());
+    }
+    // Atlassian's gateway: the site's APIs by cloud id, for OAuth apps.
+    if (
+      deployment === 'cloud' &&
+      segments[0] === 'ex' &&
+      segments[1] === 'jira' &&
+      segments[2] === site.cloudId
+    ) {
+      segments = segments.slice(3);
+    }
     if (
       segments[0] === '_edge' &&
       segments[1] === 'tenant_info' &&
@@ -280,7 +306,11 @@ export function createJiraSimulator(
     ) {
       return json(200, { cloudId: site.cloudId });
     }
-    if (!auth.authenticate(request)) {
+    if (
+      !auth.authenticate(request, token =>
+        oauth.accepts(token, clock.now().getTime()),
+      )
+    ) {
       counters.unauthorized++;
       return jiraError(
         401,
@@ -337,6 +367,7 @@ export function createJiraSimulator(
   return {
     system: 'jira',
     cloudId: site.cloudId,
+    oauth: oauth.app,
     credentials: () => auth.credentials(),
     handle(request) {
       counters.requests++;
@@ -358,6 +389,7 @@ export function createJiraSimulator(
     },
     expireAllTokens() {
       auth.expireAll();
+      oauth.expireAccessTokens();
     },
     insertShiftingRecord() {
       live.insertShiftingRecord(clock.now().getTime());
@@ -367,6 +399,8 @@ export function createJiraSimulator(
         issues: store.count,
         schedules: schedules.length,
         ...counters,
+        tokenRequests: oauth.tokenRequests,
+        rateLimitedTokenRequests: oauth.rateLimitedTokenRequests,
       };
     },
   };

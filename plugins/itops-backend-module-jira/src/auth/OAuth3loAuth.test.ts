@@ -24,14 +24,33 @@ const databases = createTestDatabases();
  * Atlassian's token endpoint: every refresh answers a new access token and
  * a new refresh token, and the refresh token used is dead from then on.
  */
-function atlassianTokenEndpoint(initialRefreshToken: string) {
+function atlassianTokenEndpoint(
+  initialRefreshToken: string,
+  options: {
+    expiresIn?: number;
+    /** 429s first, each with this Retry-After (undefined: none). */
+    rateLimited?: Array<string | undefined>;
+  } = {},
+) {
   const valid = new Set([initialRefreshToken]);
   const grants: Array<Record<string, string>> = [];
+  const refusals = [...(options.rateLimited ?? [])];
   let issued = 0;
   server.use(
     http.post(TOKEN_URL, async ({ request }) => {
       const body = (await request.json()) as Record<string, string>;
       grants.push(body);
+      if (refusals.length > 0) {
+        const retryAfter = refusals.shift();
+        return HttpResponse.json(
+          { error: 'rate_limited' },
+          {
+            status: 429,
+            headers:
+              retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+          },
+        );
+      }
       if (
         body.grant_type !== 'refresh_token' ||
         body.client_id !== 'app' ||
@@ -51,7 +70,7 @@ function atlassianTokenEndpoint(initialRefreshToken: string) {
       return HttpResponse.json({
         access_token: `at-${issued}`,
         refresh_token: `rt-${issued}`,
-        expires_in: 3600,
+        expires_in: options.expiresIn ?? 3600,
         scope: 'read:jira-work offline_access',
         token_type: 'Bearer',
       });
@@ -62,7 +81,11 @@ function atlassianTokenEndpoint(initialRefreshToken: string) {
 
 function createAuth(
   knex: Knex,
-  options: { refreshToken?: string; now?: () => number } = {},
+  options: {
+    refreshToken?: string;
+    now?: () => number;
+    sleeps?: number[];
+  } = {},
 ) {
   return new OAuth3loAuth({
     site: 'cloud',
@@ -73,7 +96,10 @@ function createAuth(
     tokenClient: new SourceHttpClient({
       name: 'jira/cloud oauth',
       baseUrl: TOKEN_URL,
-      sleep: async () => {},
+      sleep: async ms => {
+        options.sleeps?.push(ms);
+      },
+      random: () => 0.5,
     }),
     store: new DatabaseOAuthTokenStore(knex),
     now: options.now,
@@ -262,6 +288,78 @@ describe.each(databases.eachSupportedId())('OAuth3loAuth on %p', databaseId => {
       authorization: 'Bearer at-2',
     });
     expect(endpoint.grants).toHaveLength(2);
+  });
+
+  it('renews at 80 % of the token lifetime: after 4 s of a 5-second token', async () => {
+    const knex = await setup(databaseId);
+    const endpoint = atlassianTokenEndpoint('rt-consent', { expiresIn: 5 });
+    let now = Date.UTC(2026, 2, 10, 12);
+    const auth = createAuth(knex, { now: () => now });
+    await auth.headers();
+    now += 3_999;
+    await expect(auth.headers()).resolves.toEqual({
+      authorization: 'Bearer at-1',
+    });
+    expect(endpoint.grants).toHaveLength(1);
+    now += 1;
+    await expect(auth.headers()).resolves.toEqual({
+      authorization: 'Bearer at-2',
+    });
+    // A sync of 20 s with a call every 100 ms: one token per 4 s.
+    for (let step = 0; step < 200; step++) {
+      now += 100;
+      await auth.headers();
+    }
+    expect(endpoint.grants).toHaveLength(7);
+  });
+
+  it('renews an hour token after 48 minutes, and one of unknown age 1 s before expiry', async () => {
+    const knex = await setup(databaseId);
+    const endpoint = atlassianTokenEndpoint('rt-consent');
+    let now = Date.UTC(2026, 2, 10, 12);
+    const auth = createAuth(knex, { now: () => now });
+    await auth.headers();
+    now += 48 * 60_000 - 1;
+    await auth.headers();
+    expect(endpoint.grants).toHaveLength(1);
+    now += 1;
+    await auth.headers();
+    expect(endpoint.grants).toHaveLength(2);
+
+    // Stored by a version that did not keep the issue time.
+    await knex('itops_jira_oauth_tokens').update({ access_issued_at: null });
+    const restarted = createAuth(knex, { now: () => now });
+    now += 60 * 60_000 - 1001;
+    await expect(restarted.headers()).resolves.toEqual({
+      authorization: 'Bearer at-2',
+    });
+    now += 1;
+    await expect(restarted.headers()).resolves.toEqual({
+      authorization: 'Bearer at-3',
+    });
+  });
+
+  it('waits out 429s of the token endpoint, with and without Retry-After', async () => {
+    const knex = await setup(databaseId);
+    const endpoint = atlassianTokenEndpoint('rt-consent', {
+      rateLimited: ['2', undefined],
+    });
+    const sleeps: number[] = [];
+    const auth = createAuth(knex, { sleeps });
+    await expect(auth.headers()).resolves.toEqual({
+      authorization: 'Bearer at-1',
+    });
+    // Three token requests for one token: the refresh token was not spent
+    // by the refused ones.
+    expect(endpoint.grants.map(g => g.refresh_token)).toEqual([
+      'rt-consent',
+      'rt-consent',
+      'rt-consent',
+    ]);
+    expect(sleeps[0]).toBe(2000);
+    // Without Retry-After: exponential backoff, more than nothing.
+    expect(sleeps[1]).toBeGreaterThan(0);
+    expect(sleeps).toHaveLength(2);
   });
 
   it('shares one renewal between concurrent requests', async () => {

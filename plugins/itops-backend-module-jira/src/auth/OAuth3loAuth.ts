@@ -5,8 +5,32 @@ import type {
 import { createHash } from 'node:crypto';
 import type { OAuthTokenStore, StoredOAuthToken } from './OAuthTokenStore';
 
-/** Renew this long before the access token expires. */
-const RENEW_BEFORE_EXPIRY_MS = 5 * 60_000;
+/** Share of an access token's own lifetime after which it is renewed. */
+const RENEW_AT_LIFETIME_SHARE = 0.8;
+/** Never use a token closer to its expiry than this: the request takes time too. */
+const EXPIRY_MARGIN_MS = 1000;
+
+/**
+ * When a token is renewed: at 80 % of its own lifetime, so that a 1-hour
+ * token is renewed after 48 minutes and a 5-second one after 4 seconds,
+ * and in any case no later than 1 s before it expires (all a token of
+ * unknown issue time gets).
+ */
+export function renewalTime(token: {
+  accessIssuedAt?: number;
+  accessExpiresAt?: number;
+}): number {
+  const expiresAt = token.accessExpiresAt ?? 0;
+  const latest = expiresAt - EXPIRY_MARGIN_MS;
+  if (token.accessIssuedAt === undefined) {
+    return latest;
+  }
+  const lifetime = expiresAt - token.accessIssuedAt;
+  return Math.min(
+    latest,
+    token.accessIssuedAt + Math.floor(lifetime * RENEW_AT_LIFETIME_SHARE),
+  );
+}
 
 interface TokenAnswer {
   access_token?: string;
@@ -41,7 +65,9 @@ function sha256(value: string): string {
  * the newest is persisted before it is used, and read back before every
  * refresh, so that restarts and other replicas continue the same chain.
  * A refresh token changed in config (after a new consent) starts a new
- * chain. Concurrent requests share one renewal.
+ * chain. Concurrent requests share one renewal. Tokens are renewed at
+ * {@link renewalTime}; a token request answered 429 (with or without
+ * `Retry-After`) is retried with backoff by the token client like any call.
  */
 export class OAuth3loAuth implements SourceAuth {
   readonly #options: OAuth3loOptions;
@@ -80,10 +106,7 @@ export class OAuth3loAuth implements SourceAuth {
   }
 
   #fresh(token: StoredOAuthToken): boolean {
-    return (
-      token.accessToken !== undefined &&
-      (token.accessExpiresAt ?? 0) - RENEW_BEFORE_EXPIRY_MS > this.#now()
-    );
+    return token.accessToken !== undefined && renewalTime(token) > this.#now();
   }
 
   #renew(
@@ -143,13 +166,17 @@ export class OAuth3loAuth implements SourceAuth {
       );
     }
     const expiresIn = Number(answer.expires_in ?? 3600);
+    // From when the answer came: the lifetime counts from the server's issue.
+    const issuedAt = this.#now();
     const token: StoredOAuthToken = {
       seedHash: this.#seedHash,
       // Atlassian always rotates; keep the old one if an answer does not.
       refreshToken: answer.refresh_token || refreshToken,
       accessToken: answer.access_token,
+      accessIssuedAt: issuedAt,
       accessExpiresAt:
-        this.#now() + (Number.isFinite(expiresIn) ? expiresIn : 3600) * 1000,
+        issuedAt +
+        (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1000,
     };
     // The old refresh token is dead now: persist the new one before use.
     await store.save(site, token);

@@ -13,6 +13,8 @@ export interface StoredOAuthToken {
   accessToken?: string;
   /** Epoch ms. */
   accessExpiresAt?: number;
+  /** Epoch ms; unknown for tokens stored before it was kept. */
+  accessIssuedAt?: number;
 }
 
 /** Where rotated refresh tokens live between restarts and across replicas. */
@@ -49,10 +51,8 @@ export class DatabaseOAuthTokenStore implements OAuthTokenStore {
       seedHash: row.seed_hash,
       refreshToken: row.refresh_token,
       accessToken: row.access_token ?? undefined,
-      accessExpiresAt:
-        row.access_expires_at === null || row.access_expires_at === undefined
-          ? undefined
-          : Number(row.access_expires_at),
+      accessExpiresAt: optionalNumber(row.access_expires_at),
+      accessIssuedAt: optionalNumber(row.access_issued_at),
     };
   }
 
@@ -64,9 +64,15 @@ export class DatabaseOAuthTokenStore implements OAuthTokenStore {
         refresh_token: token.refreshToken,
         access_token: token.accessToken ?? null,
         access_expires_at: token.accessExpiresAt ?? null,
+        access_issued_at: token.accessIssuedAt ?? null,
         updated_at: new Date(),
       })
       .onConflict('site')
       .merge();
   }
+}
+
+/** A bigint column (a string from pg) as a number; undefined when null. */
+function optionalNumber(value: unknown): number | undefined {
+  return value === null || value === undefined ? undefined : Number(value);
 }
