@@ -741,36 +741,71 @@ describe.each(databases.eachSupportedId())(
   },
 );
 
-describe('Jira source on Data Center', () => {
-  it('syncs incidents through /rest/api/2/search with a PAT', async () => {
-    const jira = await startJira('datacenter');
-    try {
-      const knex = await migrateItopsDatabase(await databases.init('SQLITE_3'));
-      const source = jiraSource(jira, {
-        site: {
-          deployment: 'datacenter',
-          auth: { personalAccessToken: 'jira-dc-pat' },
-          sync: { pageSize: 40 },
-        },
-      });
-      expect(Object.keys(source.readers).sort()).toEqual([
-        'changes',
-        'incidents',
-      ]);
-      const result = await engine(knex, [source]).runOnce(source, 'incidents', {
-        full: true,
-      });
-      expect(result).toMatchObject({ status: 'succeeded', rejected: 0 });
-      const all = await jira.raw(
-        `/rest/api/2/search?${new URLSearchParams({
-          jql: 'issuetype = "Incident"',
-          maxResults: '1000',
-        })}`,
-      );
-      expect(result.written).toBe(all.total);
-      expectIncidentsMatch(await storedIncidents(knex), all.issues);
-    } finally {
-      await jira.sims.close();
-    }
-  });
-});
+describe.each(databases.eachSupportedId())(
+  'Jira source on Data Center on %p',
+  databaseId => {
+    it('syncs incidents and changes through /rest/api/2/search with a PAT, in the server zone', async () => {
+      const jira = await startJira('datacenter');
+      try {
+        const knex = await migrateItopsDatabase(
+          await databases.init(databaseId),
+        );
+        const source = jiraSource(jira, {
+          site: {
+            deployment: 'datacenter',
+            auth: { personalAccessToken: 'jira-dc-pat' },
+            sync: { pageSize: 40 },
+          },
+        });
+        expect(Object.keys(source.readers).sort()).toEqual([
+          'changes',
+          'incidents',
+        ]);
+        const sync = engine(knex, [source]);
+        const result = await sync.runOnce(source, 'incidents', { full: true });
+        expect(result).toMatchObject({ status: 'succeeded', rejected: 0 });
+        const search = async (issueType: string) =>
+          jira.raw(
+            `/rest/api/2/search?${new URLSearchParams({
+              jql: `issuetype = "${issueType}"`,
+              maxResults: '1000',
+            })}`,
+          );
+        const all = await search('Incident');
+        expect(result.written).toBe(all.total);
+        // The server writes its own zone: +0100, which the module reads right.
+        expect(all.issues[0].fields.created).toMatch(/\+0100$/);
+        expectIncidentsMatch(await storedIncidents(knex), all.issues);
+        // SLAs from the search's SLA fields on JSM Data Center too.
+        expect(jira.sims.simulators.jira.stats().slaRequests).toBe(0);
+        const stored = [...(await storedIncidents(knex)).values()];
+        expect(
+          stored.filter(row => row.sla_met !== null).length,
+        ).toBeGreaterThan(0);
+
+        // The classic change calendar fields of JSM Data Center.
+        expect(
+          await sync.runOnce(source, 'changes', { full: true }),
+        ).toMatchObject({ status: 'succeeded', rejected: 0 });
+        const fields: Array<{ id: string; name: string }> = await jira.raw(
+          '/rest/api/2/field',
+        );
+        const idOf = (name: string) => fields.find(f => f.name === name)!.id;
+        const changes = (await search('Change')).issues as RawIssue[];
+        const rows = new Map(
+          (await knex('itops_changes')).map(row => [row.external_id, row]),
+        );
+        expect(rows.size).toBe(changes.length);
+        for (const change of changes) {
+          const row = rows.get(change.id);
+          expect([Number(row.planned_start), Number(row.planned_end)]).toEqual([
+            epoch(change.fields[idOf('Change start date')]),
+            epoch(change.fields[idOf('Change completion date')]),
+          ]);
+        }
+      } finally {
+        await jira.sims.close();
+      }
+    });
+  },
+);

@@ -10,7 +10,7 @@ import {
   type SiteUser,
 } from './site';
 import { renderSla } from './sla';
-import { jiraTime } from './time';
+import { jiraTimeIn } from './time';
 
 /** Jira's JSON shapes of issues and of the objects inside them. */
 
@@ -24,6 +24,8 @@ export interface RenderContext {
   apiVersion: '2' | '3';
   /** The site's clock, for SLA fields (ongoing cycles, friendly dates). */
   now: number;
+  /** Zone times are written in: `UTC` on Cloud, the server's on Data Center. */
+  timeZone: string;
 }
 
 function avatarUrls(baseUrl: string, seed: string) {
@@ -179,12 +181,18 @@ const SYSTEM_FIELDS: Record<string, { name: string; render: FieldRenderer }> = {
       return user ? renderUser(user, context) : null;
     },
   },
-  created: { name: 'Created', render: issue => jiraTime(issue.created) },
-  updated: { name: 'Updated', render: issue => jiraTime(issue.updated) },
+  created: {
+    name: 'Created',
+    render: (issue, { timeZone }) => jiraTimeIn(issue.created, timeZone),
+  },
+  updated: {
+    name: 'Updated',
+    render: (issue, { timeZone }) => jiraTimeIn(issue.updated, timeZone),
+  },
   resolutiondate: {
     name: 'Resolved',
-    render: issue =>
-      issue.resolved === null ? null : jiraTime(issue.resolved),
+    render: (issue, { timeZone }) =>
+      issue.resolved === null ? null : jiraTimeIn(issue.resolved, timeZone),
   },
   components: {
     name: 'Components',
@@ -245,16 +253,19 @@ function customRenderers(
   site: Site,
 ): Record<string, { name: string; render: FieldRenderer }> {
   const entries = site.customFields.map(def => {
-    const render: FieldRenderer = (issue, { baseUrl, apiVersion }) => {
+    const render: FieldRenderer = (
+      issue,
+      { baseUrl, apiVersion, timeZone },
+    ) => {
       const change = issue.change;
       if (!change) {
         return null;
       }
       switch (def.role) {
         case 'plannedStart':
-          return jiraTime(change.plannedStart);
+          return jiraTimeIn(change.plannedStart, timeZone);
         case 'plannedEnd':
-          return jiraTime(change.plannedEnd);
+          return jiraTimeIn(change.plannedEnd, timeZone);
         case 'affectedServices':
           return change.affectedServices.map(name => ({
             id: site.services.find(s => s.name === name)?.id ?? name,

@@ -83,6 +83,24 @@ describe('Jira simulator', () => {
       }
       expect(new Set(keys).size).toBe(first.body.total);
 
+      // Times in the server's zone (Europe/Berlin: +0100 in March), the
+      // classic change calendar's field names, SLA fields as on Cloud.
+      const [issue] = first.body.issues;
+      expect(issue.fields.created).toMatch(
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0100$/,
+      );
+      const names = (await jira.get('/rest/api/2/field')).body.map(
+        (f: any) => f.name,
+      );
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'Change start date',
+          'Change completion date',
+          'Time to resolution',
+        ]),
+      );
+      expect(names).not.toContain('Planned start');
+
       expect(
         (await jira.get('/rest/api/3/search/jql?jql=project%3DSHOP')).status,
       ).toBe(404);

@@ -40,6 +40,12 @@ export interface JiraSimulatorOptions extends SimulatorOptions {
   deployment?: Deployment;
   credentials?: Partial<JiraCredentials>;
   /**
+   * Zone of a Data Center server, in which it writes times
+   * (`…T10:00:00.000+0100`). Default `Europe/Berlin` on Data Center; Cloud
+   * always writes UTC here.
+   */
+  serverTimeZone?: string;
+  /**
    * false: the site has no SLA custom fields, so searches cannot return
    * SLAs and clients must ask `/rest/servicedeskapi/request/{key}/sla`.
    * Default true.
@@ -78,7 +84,11 @@ export function createJiraSimulator(
     seed,
     syntheticServices: scale?.services,
     slaFields: options.slaFields,
+    // JSM Data Center's change calendar uses the classic field names.
+    classicChangeFields: deployment === 'datacenter',
   });
+  const timeZone =
+    deployment === 'cloud' ? 'UTC' : options.serverTimeZone ?? 'Europe/Berlin';
   const store = new IssueStore(
     scale
       ? scaleBase(seed, site, origin, scale)
@@ -188,6 +198,7 @@ export function createJiraSimulator(
       deployment,
       apiVersion: version === '3' ? '3' : '2',
       now: clock.now().getTime(),
+      timeZone,
     };
     const endpoint = path.join('/');
     const get = request.method === 'GET';

@@ -200,12 +200,18 @@ interface SiteOptions {
   syntheticServices?: number;
   /** false: no SLA custom fields (default true). */
   slaFields?: boolean;
+  /**
+   * Data Center: planned start and end are "Change start date" and
+   * "Change completion date", as in JSM's classic change calendar.
+   */
+  classicChangeFields?: boolean;
 }
 
 export function createSite({
   seed,
   syntheticServices,
   slaFields = true,
+  classicChangeFields = false,
 }: SiteOptions): Site {
   const random = Random.derive(seed, 'site');
   const users: SiteUser[] = ORG_PEOPLE.map(person => ({
@@ -246,7 +252,11 @@ export function createSite({
       : ORG_SERVICES.filter(s => s.jiraComponent).map(s => s.catalogName)
   ).map(name => ({ id: Random.derive(seed, 'service', name).uuid(), name }));
 
-  const customFields = createCustomFields(random);
+  const customFields = createCustomFields(random).map(field =>
+    classicChangeFields && CLASSIC_NAMES[field.role]
+      ? { ...field, name: CLASSIC_NAMES[field.role]! }
+      : field,
+  );
   const byRole = new Map(customFields.map(field => [field.role, field]));
   const byUserName = new Map(users.map(user => [user.userName, user]));
   return {
@@ -271,6 +281,11 @@ export function createSite({
 export function syntheticServiceName(index: number): string {
   return `service-${String(index).padStart(5, '0')}`;
 }
+
+const CLASSIC_NAMES: Partial<Record<CustomFieldRole, string>> = {
+  plannedStart: 'Change start date',
+  plannedEnd: 'Change completion date',
+};
 
 /** JSM's default SLA fields, with ids of their own block. */
 function createSlaFields(random: Random): SlaFieldDef[] {

@@ -28,6 +28,41 @@ export function jiraTime(epochMillis: number): string {
   return new Date(epochMillis).toISOString().replace('Z', '+0000');
 }
 
+/**
+ * The same instant as Jira Data Center writes it, in its server's zone:
+ * `2026-12-07T10:00:00.000+0100` (local time, offset without colon).
+ */
+export function jiraTimeIn(epochMillis: number, timeZone: string): string {
+  if (timeZone === 'UTC') {
+    return jiraTime(epochMillis);
+  }
+  const offsetMinutes = zoneOffsetMinutes(epochMillis, timeZone);
+  const local = new Date(epochMillis + offsetMinutes * MINUTE)
+    .toISOString()
+    .replace('Z', '');
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `${local}${sign}${hh}${mm}`;
+}
+
+/** The zone's offset from UTC at an instant, in minutes (DST included). */
+function zoneOffsetMinutes(epochMillis: number, timeZone: string): number {
+  const name = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    timeZoneName: 'longOffset',
+  })
+    .formatToParts(new Date(epochMillis))
+    .find(part => part.type === 'timeZoneName')!.value;
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  if (!match) {
+    return 0;
+  }
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  return match[1] === '-' ? -minutes : minutes;
+}
+
 /** `2025-03-04T10:20:30+0000`: the `iso8601` member of JSM date objects. */
 function isoSeconds(epochMillis: number): string {
   return new Date(epochMillis).toISOString().replace(/\.\d{3}Z$/, '+0000');
