@@ -194,6 +194,12 @@ export function accountIdFor(seed: number, userName: string): string {
   return `712020:${Random.derive(seed, 'account', userName).uuid()}`;
 }
 
+/** JSM's classic change calendar names, as Data Center has them. */
+const CLASSIC_NAMES: Partial<Record<CustomFieldRole, string>> = {
+  plannedStart: 'Change start date',
+  plannedEnd: 'Change completion date',
+};
+
 interface SiteOptions {
   seed: number;
   /** Scale mode: this many synthetic services become components, spread over the projects. */
@@ -281,11 +287,6 @@ export function createSite({
 export function syntheticServiceName(index: number): string {
   return `service-${String(index).padStart(5, '0')}`;
 }
-
-const CLASSIC_NAMES: Partial<Record<CustomFieldRole, string>> = {
-  plannedStart: 'Change start date',
-  plannedEnd: 'Change completion date',
-};
 
 /** JSM's default SLA fields, with ids of their own block. */
 function createSlaFields(random: Random): SlaFieldDef[] {
