@@ -72,6 +72,16 @@ describe('Veeam simulator quirks', () => {
       expect(await status('/api/v1/restorePoints?limit=1')).toEqual(served);
     });
 
+    it('taskSessions: the listing of all task sessions too; taskSessionListing: the listing only', async () => {
+      harness.simulator.setQuirks({ taskSessions: refused });
+      expect(await status('/api/v1/taskSessions?limit=1')).toEqual(expected);
+      harness.simulator.setQuirks({ taskSessionListing: refused });
+      expect(await status('/api/v1/taskSessions?limit=1')).toEqual(expected);
+      expect(
+        await status(`/api/v1/sessions/${backupSessionId}/taskSessions`),
+      ).toEqual(served);
+    });
+
     it('restorePoints: the listing, one point and the points of an object', async () => {
       harness.simulator.setQuirks({ restorePoints: refused });
       expect(await status('/api/v1/restorePoints?limit=1')).toEqual(expected);
@@ -108,6 +118,59 @@ describe('Veeam simulator quirks', () => {
       );
       expect(listed.pagination.total).toBeGreaterThan(0);
     });
+  });
+
+  it('lists all task sessions in a creation window, filtered as each session’s own', async () => {
+    // The newest sessions, oldest first: the failing weekly job is among them.
+    const newest = await harness.getJson(
+      '/api/v1/sessions?orderColumn=CreationTime&orderAsc=false&limit=150',
+      token,
+    );
+    const sessions = { data: [...newest.data].reverse() };
+    const from = sessions.data[0].creationTime;
+    const to = new Date(
+      Date.parse(sessions.data[149].creationTime) + 1,
+    ).toISOString();
+    const expected: any[] = [];
+    for (const session of sessions.data) {
+      const own = await harness.getJson(
+        `/api/v1/sessions/${session.id}/taskSessions`,
+        token,
+      );
+      expected.push(...own.data);
+    }
+    const window = `createdAfterFilter=${encodeURIComponent(
+      from,
+    )}&createdBeforeFilter=${encodeURIComponent(to)}`;
+    const all = await readAllPages(
+      harness,
+      `/api/v1/taskSessions?${window}`,
+      token,
+      7,
+    );
+    expect(all.items).toEqual(expected);
+    expect(all.items[0]).toMatchObject({
+      sessionType: sessions.data[0].sessionType,
+    });
+    const failed = await readAllPages(
+      harness,
+      `/api/v1/taskSessions?${window}&resultFilter=Failed`,
+      token,
+      50,
+    );
+    expect(failed.items.length).toBeGreaterThan(0);
+    expect(failed.items).toEqual(
+      expected.filter(t => t.result.result === 'Failed'),
+    );
+    const one = await harness.getJson(
+      `/api/v1/taskSessions?sessionIdFilter=${sessions.data[5].id}`,
+      token,
+    );
+    expect(one.data.map((t: any) => t.sessionId)).toEqual(
+      expected
+        .filter(t => t.sessionId === sessions.data[5].id)
+        .map(t => t.sessionId),
+    );
   });
 
   it.each([

@@ -20,8 +20,16 @@ export type SessionCorruption =
  * (`src/server/faults.ts`) hit every path alike; these hit one endpoint.
  */
 export interface VeeamQuirks {
-  /** `GET /api/v1/sessions/{id}/taskSessions` of every session. */
+  /**
+   * Task sessions altogether: `GET /api/v1/sessions/{id}/taskSessions` of
+   * every session and the listing `GET /api/v1/taskSessions`.
+   */
   taskSessions?: RefusalStatus;
+  /**
+   * Only the listing `GET /api/v1/taskSessions`, as on a revision that
+   * serves task sessions per session alone.
+   */
+  taskSessionListing?: RefusalStatus;
   /**
    * Restore points: the listing of the revision (`/restorePoints` or
    * `/objectRestorePoints`), one point by id, and per object
@@ -66,6 +74,7 @@ export function validateQuirks(input: unknown): VeeamQuirks {
   const quirks = input as Record<string, any>;
   const known = [
     'taskSessions',
+    'taskSessionListing',
     'restorePoints',
     'sureBackupSessions',
     'tokenRateLimit',
@@ -78,7 +87,12 @@ export function validateQuirks(input: unknown): VeeamQuirks {
       );
     }
   }
-  for (const key of ['taskSessions', 'restorePoints', 'sureBackupSessions']) {
+  for (const key of [
+    'taskSessions',
+    'taskSessionListing',
+    'restorePoints',
+    'sureBackupSessions',
+  ]) {
     if (quirks[key] !== undefined && !REFUSAL_STATUSES.includes(quirks[key])) {
       throw new Error(`Veeam quirk ${key} must be 403, 404 or 501`);
     }
@@ -136,6 +150,7 @@ export function refusal(status: RefusalStatus, path: string): VeeamError {
 }
 
 const TASK_SESSIONS = /^\/api\/v1\/sessions\/[^/]+\/taskSessions$/;
+const TASK_SESSION_LISTING = /^\/api\/v1\/taskSessions$/;
 const RESTORE_POINTS =
   /^\/api\/v1\/(?:(?:restorePoints|objectRestorePoints)(?:\/[^/]+)?|backupObjects\/[^/]+\/restorePoints)$/;
 const SESSION_DETAILS =
@@ -151,8 +166,14 @@ export function refusalFor(
   path: string,
   isRestoreTest: (sessionId: string) => boolean,
 ): VeeamError | undefined {
-  if (quirks.taskSessions && TASK_SESSIONS.test(path)) {
+  if (
+    quirks.taskSessions &&
+    (TASK_SESSIONS.test(path) || TASK_SESSION_LISTING.test(path))
+  ) {
     return refusal(quirks.taskSessions, path);
+  }
+  if (quirks.taskSessionListing && TASK_SESSION_LISTING.test(path)) {
+    return refusal(quirks.taskSessionListing, path);
   }
   if (quirks.restorePoints && RESTORE_POINTS.test(path)) {
     return refusal(quirks.restorePoints, path);

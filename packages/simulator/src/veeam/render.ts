@@ -204,6 +204,7 @@ export function renderTaskSessions(
     type: session.sessionType === 'BackupJob' ? 'Backup' : session.sessionType,
     id: task.id,
     sessionId: session.id,
+    sessionType: session.sessionType,
     name: task.name,
     state: session.state,
     creationTime: formatVeeamDate(session.creationTime),

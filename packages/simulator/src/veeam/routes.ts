@@ -24,6 +24,7 @@ import {
 } from './render';
 import { corruptSession, type SessionCorruption } from './quirks';
 import { SERVER_BUILD } from './revision';
+import { listAllTaskSessions } from './taskSessionListing';
 import { querySessions } from './sessionQuery';
 
 /** What a handler sees of one authenticated request. */
@@ -100,6 +101,11 @@ const ROUTES: Route[] = [
     method: 'GET',
     pattern: new RegExp(`^/api/v1/sessions/${ID}/taskSessions$`),
     handle: taskSessions,
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/v1\/taskSessions$/,
+    handle: listAllTaskSessions,
   },
   {
     method: 'GET',
