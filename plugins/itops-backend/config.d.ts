@@ -61,6 +61,18 @@ export interface Config {
         entities?: string[];
       };
     }>;
+    /** The change calendar. */
+    calendar?: {
+      /** Per-user tokens of the iCalendar feed. */
+      feedTokens?: {
+        /**
+         * Lifetime of a new token in days, at most 366. Default 90. A token
+         * also dies when its owner leaves the catalog, and with all the
+         * owner's tokens when the owner is found without itops.change.read.
+         */
+        maxAgeDays?: number;
+      };
+    };
     /** KPI computation. */
     kpis?: {
       /** Window of KPI requests without explicit dates. Default: 90 days. */

@@ -99,6 +99,7 @@ export const itopsPlugin = createBackendPlugin({
           config,
           httpAuth,
           auth,
+          auditor,
           catalog,
           scheduler,
           logger: logger.child({ component: 'calendar' }),

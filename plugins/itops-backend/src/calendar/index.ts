@@ -1,4 +1,5 @@
 import type {
+  AuditorService,
   AuthService,
   HttpAuthService,
   LoggerService,
@@ -9,7 +10,7 @@ import type { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import type { Knex } from 'knex';
 import { CalendarService } from './CalendarService';
 import { scheduleCatalogGraphRefresh } from './catalogGraph';
-import { FeedTokenStore } from './feedTokens';
+import { DEFAULT_FEED_TOKEN_MAX_AGE_DAYS, FeedTokenStore } from './feedTokens';
 import { readConfiguredFreezeWindows } from './freezeConfig';
 import type { CalendarRouteOptions } from './routes';
 
@@ -27,6 +28,7 @@ export function createChangeCalendar(options: {
   config: Config;
   httpAuth: HttpAuthService;
   auth: AuthService;
+  auditor: AuditorService;
   catalog: typeof catalogServiceRef.T;
   scheduler: SchedulerService;
   logger: LoggerService;
@@ -34,16 +36,40 @@ export function createChangeCalendar(options: {
   routeOptions: Omit<CalendarRouteOptions, 'store' | 'access'>;
   start(): Promise<void>;
 } {
-  const { knex, config, httpAuth } = options;
+  const { knex, config, httpAuth, auth, catalog, auditor } = options;
   return {
     routeOptions: {
       calendar: new CalendarService({
         knex,
         freezeWindows: readConfiguredFreezeWindows(config),
       }),
-      feedTokens: new FeedTokenStore(knex),
+      feedTokens: new FeedTokenStore(knex, {
+        maxAgeDays: readFeedTokenMaxAgeDays(config),
+        // A token dies with its owner: people who leave keep no feed.
+        userExists: async userRef =>
+          Boolean(
+            await catalog.getEntityByRef(userRef, {
+              credentials: await auth.getOwnServiceCredentials(),
+            }),
+          ),
+      }),
       httpAuth,
+      auditor,
     },
     start: () => scheduleCatalogGraphRefresh(options),
   };
+}
+
+/** Longest lifetime a feed token may be given: a year. */
+const MAX_FEED_TOKEN_AGE_DAYS = 366;
+
+function readFeedTokenMaxAgeDays(config: Config): number {
+  const key = 'itops.calendar.feedTokens.maxAgeDays';
+  const days = config.getOptionalNumber(key) ?? DEFAULT_FEED_TOKEN_MAX_AGE_DAYS;
+  if (!(days > 0 && days <= MAX_FEED_TOKEN_AGE_DAYS)) {
+    throw new Error(
+      `Invalid config: '${key}' must be more than 0 and at most ${MAX_FEED_TOKEN_AGE_DAYS} days, got ${days}`,
+    );
+  }
+  return days;
 }

@@ -7,6 +7,7 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import ICAL from 'ical.js';
+import type { Knex } from 'knex';
 import request from 'supertest';
 import { itopsPlugin } from '../plugin';
 import { ItopsFixtures } from '../__testUtils__/itopsFixtures';
@@ -34,10 +35,13 @@ describe('change calendar API', () => {
 
   async function start(
     databaseId: TestDatabaseId,
-    options: { deny?: string[] } = {},
+    options: { deny?: string[]; knex?: Knex } = {},
   ) {
-    const knex = await databases.init(databaseId);
-    const ids = await seedCalendarWorld(await ItopsFixtures.create(knex));
+    // A second backend on the same database, as after a restart.
+    const knex = options.knex ?? (await databases.init(databaseId));
+    const ids = options.knex
+      ? undefined
+      : await seedCalendarWorld(await ItopsFixtures.create(knex));
     // The plugin's own refresh must bring the relations back from the catalog.
     await knex('itops_entity_relations').delete();
     const deny = options.deny ?? [];
@@ -56,7 +60,18 @@ describe('change calendar API', () => {
         mockServices.scheduler.factory({
           includeInitialDelayedTasksOnStartup: true,
         }),
-        catalogServiceMock.factory({ entities: CATALOG }),
+        catalogServiceMock.factory({
+          entities: [
+            ...CATALOG,
+            // The mock user owns feed tokens; user:default/other is no entity.
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'User',
+              metadata: { name: 'mock', namespace: 'default' },
+              spec: { memberOf: [] },
+            },
+          ],
+        }),
         mockServices.permissions.mock({
           authorize: async requests =>
             requests.map(({ permission }) => ({
@@ -82,7 +97,8 @@ describe('change calendar API', () => {
       },
     });
     return {
-      ids,
+      ids: ids!,
+      knex,
       user: as(mockCredentials.user.header()),
       other: as(mockCredentials.user.header('user:default/other')),
       anonymous: as(),
@@ -249,8 +265,17 @@ describe('change calendar API', () => {
 
     const listed = await user.get('/api/itops/calendar/feed-tokens');
     expect(listed.body.items).toEqual([
-      { id: created.body.id, name: 'Outlook', createdAt: expect.any(String) },
+      {
+        id: created.body.id,
+        name: 'Outlook',
+        createdAt: expect.any(String),
+        expiresAt: expect.any(String),
+      },
     ]);
+    // 90 days by default.
+    expect(
+      Date.parse(created.body.expiresAt) - Date.parse(created.body.createdAt),
+    ).toBe(90 * 24 * 3600 * 1000);
     expect(
       (await other.get('/api/itops/calendar/feed-tokens')).body.items,
     ).toEqual([]);
@@ -298,6 +323,83 @@ describe('change calendar API', () => {
       (await anonymous.get(`/api/itops/calendar.ics?${query({ token })}`))
         .status,
     ).toBe(401);
+  });
+
+  it('rotates a token: the new one works at once, the old one never again', async () => {
+    const { user, anonymous } = await start('SQLITE_3');
+    const created = await user.post('/api/itops/calendar/feed-tokens', {
+      name: 'Phone',
+    });
+    const rotated = await user.post(
+      `/api/itops/calendar/feed-tokens/${created.body.id}/rotate`,
+      {},
+    );
+    expect(rotated.status).toBe(201);
+    expect(rotated.body).toMatchObject({ name: 'Phone' });
+    expect(rotated.body.token).not.toBe(created.body.token);
+    const feed = (token: string) =>
+      anonymous.get(`/api/itops/calendar.ics?${query({ token })}`);
+    expect((await feed(created.body.token)).status).toBe(401);
+    expect((await feed(rotated.body.token)).status).toBe(200);
+    expect(
+      (await user.get('/api/itops/calendar/feed-tokens')).body.items.map(
+        (t: { id: number }) => t.id,
+      ),
+    ).toEqual([rotated.body.id]);
+    expect(
+      (
+        await user.post(
+          `/api/itops/calendar/feed-tokens/${created.body.id}/rotate`,
+          {},
+        )
+      ).status,
+    ).toBe(404);
+  });
+
+  it('refuses the feed to a token whose owner has left the catalog, and deletes their tokens', async () => {
+    // user:default/other is no entity of this catalog.
+    const { other, anonymous } = await start('SQLITE_3');
+    const created = await other.post('/api/itops/calendar/feed-tokens', {});
+    expect(created.status).toBe(201);
+    const feed = await anonymous.get(
+      `/api/itops/calendar.ics?${query({ token: created.body.token })}`,
+    );
+    expect(feed.status).toBe(401);
+    expect(feed.body.error.message).toMatch(/no longer in the catalog/);
+    expect(
+      (await other.get('/api/itops/calendar/feed-tokens')).body.items,
+    ).toEqual([]);
+  });
+
+  it('revokes the tokens of a user found without itops.change.read', async () => {
+    const allowed = await start('SQLITE_3');
+    const created = await allowed.user.post(
+      '/api/itops/calendar/feed-tokens',
+      {},
+    );
+    const { knex } = allowed;
+    const denied = await start('SQLITE_3', {
+      deny: ['itops.change.read'],
+      knex,
+    });
+    expect(
+      (await denied.user.get('/api/itops/calendar/feed-tokens')).status,
+    ).toBe(403);
+    expect(
+      (
+        await denied.anonymous.get(
+          `/api/itops/calendar.ics?${query({ token: created.body.token })}`,
+        )
+      ).status,
+    ).toBe(401);
+    // Revoking needs no permission.
+    expect(
+      (
+        await denied.user.delete(
+          `/api/itops/calendar/feed-tokens/${created.body.id}`,
+        )
+      ).status,
+    ).toBe(404);
   });
 
   it('needs itops.change.read', async () => {

@@ -1,4 +1,7 @@
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import type {
+  AuditorService,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
 import {
   AuthenticationError,
   InputError,
@@ -12,7 +15,8 @@ import type { spec } from '../schema/openapi';
 import type { AreaAccess } from '../service/access';
 import { DAY_MS, rangeOf } from '../service/params';
 import type { CalendarService } from './CalendarService';
-import type { FeedTokenStore } from './feedTokens';
+import { audited } from '../service/audited';
+import type { FeedTokenRefusal, FeedTokenStore } from './feedTokens';
 import { DateTime } from 'luxon';
 
 type Router = ApiRouter<typeof spec>;
@@ -30,7 +34,15 @@ export interface CalendarRouteOptions {
   access: AreaAccess;
   httpAuth: HttpAuthService;
   feedTokens: FeedTokenStore;
+  auditor: AuditorService;
 }
+
+const REFUSALS: Record<FeedTokenRefusal, string> = {
+  unknown: 'Invalid or revoked calendar feed token',
+  expired: 'Calendar feed token expired; create a new one in Backstage',
+  'owner-gone':
+    'Calendar feed token revoked: its owner is no longer in the catalog',
+};
 
 interface FilterQuery {
   entityRef?: string[];
@@ -91,7 +103,24 @@ export function registerCalendarRoutes(
   router: Router,
   options: CalendarRouteOptions,
 ): void {
-  const { calendar, store, access, httpAuth, feedTokens } = options;
+  const { calendar, store, access, httpAuth, feedTokens, auditor } = options;
+
+  /**
+   * The signed-in user, who must still hold the calendar permission. A
+   * user who has lost it loses their feed tokens the next time they come:
+   * the feed itself cannot ask the permission framework about a user who
+   * sent no Backstage token (see SECURITY.md).
+   */
+  const tokenOwner = async (req: Parameters<typeof access.require>[0]) => {
+    const { principal } = await httpAuth.credentials(req, { allow: ['user'] });
+    try {
+      await access.require(req, 'changes');
+    } catch (error) {
+      await feedTokens.revokeAll(principal.userEntityRef);
+      throw error;
+    }
+    return principal.userEntityRef;
+  };
 
   const calendarRange = (query: { from?: string; to?: string }): TimeRange => {
     const now = calendar.now();
@@ -172,30 +201,66 @@ export function registerCalendarRoutes(
   });
 
   router.get('/calendar/feed-tokens', async (req, res) => {
-    const { principal } = await httpAuth.credentials(req, { allow: ['user'] });
-    res.json({ items: await feedTokens.list(principal.userEntityRef) });
+    const userRef = await tokenOwner(req);
+    res.json({ items: await feedTokens.list(userRef) });
   });
 
   router.post('/calendar/feed-tokens', async (req, res) => {
-    const { principal } = await httpAuth.credentials(req, { allow: ['user'] });
-    // A token only reads what its owner could read when it was created.
-    await access.require(req, 'changes');
-    const created = await feedTokens.create(
-      principal.userEntityRef,
-      req.body.name ?? 'Calendar feed',
+    const userRef = await tokenOwner(req);
+    const name = req.body.name ?? 'Calendar feed';
+    const created = await audited(
+      auditor,
+      req,
+      {
+        eventId: 'calendar-feed-token-create',
+        severityLevel: 'medium',
+        meta: { owner: userRef, name },
+      },
+      () => feedTokens.create(userRef, name),
     );
     res.status(201).json(created);
   });
 
-  router.delete('/calendar/feed-tokens/:id', async (req, res) => {
-    const { principal } = await httpAuth.credentials(req, { allow: ['user'] });
-    const revoked = await feedTokens.revoke(
-      principal.userEntityRef,
-      Number(req.params.id),
+  router.post('/calendar/feed-tokens/:id/rotate', async (req, res) => {
+    const userRef = await tokenOwner(req);
+    // Validated by the OpenAPI router: a positive integer.
+    const { id } = req.params;
+    const rotated = await audited(
+      auditor,
+      req,
+      {
+        eventId: 'calendar-feed-token-rotate',
+        severityLevel: 'medium',
+        meta: { owner: userRef, tokenId: String(id) },
+      },
+      async () => {
+        const created = await feedTokens.rotate(userRef, id);
+        if (!created) throw new NotFoundError(`No calendar feed token ${id}`);
+        return created;
+      },
     );
-    if (!revoked) {
-      throw new NotFoundError(`No calendar feed token ${req.params.id}`);
-    }
+    res.status(201).json(rotated);
+  });
+
+  router.delete('/calendar/feed-tokens/:id', async (req, res) => {
+    // Revoking needs no permission: a user who lost it may still tidy up.
+    const { principal } = await httpAuth.credentials(req, { allow: ['user'] });
+    // Validated by the OpenAPI router: a positive integer.
+    const { id } = req.params;
+    await audited(
+      auditor,
+      req,
+      {
+        eventId: 'calendar-feed-token-revoke',
+        severityLevel: 'medium',
+        meta: { owner: principal.userEntityRef, tokenId: String(id) },
+      },
+      async () => {
+        if (!(await feedTokens.revoke(principal.userEntityRef, id))) {
+          throw new NotFoundError(`No calendar feed token ${id}`);
+        }
+      },
+    );
     res.status(204).end();
   });
 
@@ -203,9 +268,9 @@ export function registerCalendarRoutes(
     // The feed path is open (see plugin.ts): calendar clients cannot send a
     // Backstage token, so a feed token in the URL stands in for it.
     if (req.query.token !== undefined) {
-      const userRef = await feedTokens.verify(req.query.token);
-      if (!userRef) {
-        throw new AuthenticationError('Invalid or revoked calendar feed token');
+      const check = await feedTokens.verify(req.query.token);
+      if (!check.ok) {
+        throw new AuthenticationError(REFUSALS[check.reason]);
       }
     } else {
       await httpAuth.credentials(req, { allow: ['user', 'service'] });

@@ -792,7 +792,9 @@ export const spec = {
       get: {
         operationId: 'ListCalendarFeedTokens',
         summary:
-          "The signed-in user's calendar feed tokens (without the tokens).",
+          "The signed-in user's calendar feed tokens (without the tokens). Needs itops.change.read.",
+        description:
+          'Expired tokens are listed until revoked. A user who no longer holds\nitops.change.read gets 403 here, and all their tokens are revoked.\n',
         responses: {
           '200': {
             description: 'The tokens.',
@@ -820,7 +822,7 @@ export const spec = {
         summary:
           'Creates a calendar feed token for the signed-in user. Needs itops.change.read.',
         description:
-          'The token is in the answer once and never again (only its hash is\nstored). A user holds at most 20 tokens (409 beyond).\n',
+          'The token is in the answer once and never again (only its hash is\nstored). It expires after `itops.calendar.feedTokens.maxAgeDays`\n(default 90), and is refused once its owner is no longer in the\ncatalog. A user holds at most 20 tokens (409 beyond).\n',
         requestBody: {
           required: false,
           content: {
@@ -877,6 +879,58 @@ export const spec = {
                 },
               },
             },
+          },
+        },
+      },
+    },
+    '/calendar/feed-tokens/{id}/rotate': {
+      post: {
+        operationId: 'RotateCalendarFeedToken',
+        summary:
+          "Replaces one of the signed-in user's feed tokens with a new one of the same name; the old one stops working at once. Needs itops.change.read.",
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+            },
+          },
+        ],
+        responses: {
+          '201': {
+            description: 'The new token, with a new expiry.',
+            content: {
+              'application/json': {
+                schema: {
+                  allOf: [
+                    {
+                      $ref: '#/components/schemas/FeedToken',
+                    },
+                    {
+                      type: 'object',
+                      required: ['token'],
+                      properties: {
+                        token: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
           },
         },
       },
@@ -2628,7 +2682,7 @@ export const spec = {
       },
       FeedToken: {
         type: 'object',
-        required: ['id', 'name', 'createdAt'],
+        required: ['id', 'name', 'createdAt', 'expiresAt'],
         properties: {
           id: {
             type: 'integer',
@@ -2637,6 +2691,11 @@ export const spec = {
             type: 'string',
           },
           createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          expiresAt: {
+            description: 'After this instant the feed refuses the token (401).',
             type: 'string',
             format: 'date-time',
           },
