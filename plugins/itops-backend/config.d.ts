@@ -89,6 +89,11 @@ export interface Config {
       /** Longest waiver that may be requested, in days. Default: 365. */
       maxWaiverDays?: number;
       /**
+       * The tier (1–4) a service without `itops.io/tier` is judged at, so
+       * that tier rules and thresholds still apply to it. Default: 3.
+       */
+      defaultTier?: number;
+      /**
        * Runs of every entity between full snapshots store only the results
        * that changed since the newest full one; reads resolve the rest
        * through it.

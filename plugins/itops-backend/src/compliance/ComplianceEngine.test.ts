@@ -189,6 +189,50 @@ describe('ComplianceEngine', () => {
   }
 
   it.each(databases.eachSupportedId())(
+    'judges each backup job of an entity on its own: a stale job is not hidden by a fresh one, %p',
+    async databaseId => {
+      const { fixtures, engine, snapshots } = await setUp(databaseId);
+      await seedRecords(fixtures);
+      // A second job of the same service, whose newest success is 10 days old.
+      await fixtures.record(backupJobTable, {
+        externalId: 'job-pay-files',
+        recordType: 'backup-job',
+        name: 'Payments files',
+        objects: ['pay-files-01'],
+        enabled: true,
+        keys: [{ type: 'veeam-job', value: 'Payments DB' }],
+      });
+      for (let i = 0; i < 6; i++) {
+        await fixtures.record(backupRunTable, {
+          recordType: 'backup-run',
+          jobName: 'Payments files',
+          jobExternalId: 'job-pay-files',
+          kind: 'backup',
+          result: i === 0 ? 'success' : 'failed',
+          startedAt: iso(NOW - (10 - i) * DAY_MS),
+          endedAt: iso(NOW - (10 - i) * DAY_MS + 600_000),
+        });
+      }
+      await engine.evaluateAll('manual');
+      const results = new Map(
+        (await snapshots.entityResults(PAYMENTS)).map(r => [r.checkId, r]),
+      );
+      expect(results.get('BKP-02')).toMatchObject({
+        status: 'fail',
+        numerator: 1,
+        denominator: 2,
+      });
+      expect(results.get('BKP-02')?.evidence.map(e => e.id)).toEqual([
+        'Payments files',
+        'Payments DB',
+      ]);
+      // 1 of 6 runs of the second job: the worst job decides the rate.
+      expect(results.get('BKP-03')).toMatchObject({ status: 'fail' });
+      expect(results.get('BKP-03')?.value).toBeCloseTo(1 / 6);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'evaluates every check from the store into a snapshot, %p',
     async databaseId => {
       const { fixtures, engine, snapshots } = await setUp(databaseId);

@@ -246,6 +246,7 @@ export class ComplianceEngine {
             jobs: [],
             recentRuns: [],
             lastFinishedRuns: [],
+            lastSuccessByJob: {},
           } as BackupData,
         }),
       },
@@ -431,9 +432,14 @@ export class ComplianceEngine {
     data: unknown,
     now: number,
   ): Outcome {
-    const thresholds = thresholdsFor(this.#settings, rule.check, entity);
+    // An untiered service is judged at the default tier, never skipped.
+    const judged =
+      entity.tier === undefined
+        ? { ...entity, tier: this.#settings.defaultTier, tierDefaulted: true }
+        : entity;
+    const thresholds = thresholdsFor(this.#settings, rule.check, judged);
     try {
-      return rule.judge(entity, data, thresholds, now);
+      return rule.judge(judged, data, thresholds, now);
     } catch (error) {
       return {
         status: 'error',

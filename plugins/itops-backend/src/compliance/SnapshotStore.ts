@@ -45,6 +45,7 @@ const LEAN_COLUMNS = [
   'r.denominator',
   'r.evidence_total',
   'r.waiver_id',
+  'r.small_sample',
 ];
 
 /** A result about to be stored. */
@@ -80,6 +81,8 @@ function canonicalOf(r: NewResult): string {
     r.reason,
     r.evidence,
     r.waiverId ?? null,
+    // Appended only when set, so results stored before the flag hash alike.
+    ...(r.smallSample ? [true] : []),
   ]);
 }
 
@@ -185,6 +188,7 @@ function toResult(row: Record<string, any>): StoredResult {
     evidence: JSON.parse(row.evidence),
     evidenceTotal: optionalNumber(row.evidence_total),
     waiverId: row.waiver_id ?? undefined,
+    ...(row.small_sample ? { smallSample: true } : {}),
   };
 }
 
@@ -296,6 +300,7 @@ export class SnapshotStore {
         evidence: JSON.stringify(r.evidence),
         evidence_total: r.evidenceTotal ?? null,
         waiver_id: r.waiverId ?? null,
+        small_sample: r.smallSample ? true : null,
         result_hash: resultHashOf(r),
       }));
       for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {

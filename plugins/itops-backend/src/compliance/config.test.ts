@@ -139,6 +139,50 @@ describe('readComplianceSettings', () => {
         ],
       }),
     ).toThrow(/'gdpr' is taken/);
+    expect(read({ defaultTier: 5 })).toThrow(
+      /itops.compliance.defaultTier must be a whole number from 1 to 4, got 5/,
+    );
+  });
+
+  it('judges untiered services at tier 3 unless configured', () => {
+    const read = (compliance: object) =>
+      readComplianceSettings(new ConfigReader({ itops: { compliance } }));
+    expect(read({}).defaultTier).toBe(3);
+    expect(read({ defaultTier: 2 }).defaultTier).toBe(2);
+  });
+
+  it('fits the on-call window to what the on-call sources keep', () => {
+    const read = (itops: object) =>
+      readComplianceSettings(new ConfigReader({ itops }));
+    const servicenow = (oncall: object = {}) => ({
+      servicenow: { instances: { production: { oncall } } },
+    });
+    // The ServiceNow default keeps 7 days back, 14 ahead: the defaults fit.
+    const fitted = read(servicenow());
+    expect(fitted.thresholds['OC-01']).toBeUndefined();
+    // A shorter look-back shrinks the window instead of counting gaps.
+    const short = read(servicenow({ lookBackHours: 72, lookAheadHours: 168 }));
+    expect(short.thresholds['OC-01']).toEqual({ pastDays: 3, aheadDays: 7 });
+    expect(short.thresholds['OC-02']).toEqual({ pastDays: 3, aheadDays: 7 });
+    // Asking for more than is synced is refused, naming both numbers.
+    expect(() =>
+      read({
+        ...servicenow(),
+        compliance: { thresholds: { 'OC-01': { pastDays: 30 } } },
+      }),
+    ).toThrow(
+      /itops.compliance.thresholds.OC-01.pastDays is 30, but the on-call sources keep only 7 days back/,
+    );
+    expect(() =>
+      read({
+        jira: { sites: { cloud: { oncall: { horizonDays: 10 } } } },
+        compliance: {
+          tiers: { tier1: { thresholds: { 'OC-01': { aheadDays: 14 } } } },
+        },
+      }),
+    ).toThrow(
+      /tier1.thresholds.OC-01.aheadDays is 14, but .* only 10 days ahead/,
+    );
   });
 });
 

@@ -27,6 +27,8 @@ export interface ComplianceSettings {
   tierThresholds: Record<number, Record<string, CheckThresholds>>;
   /** Longest waiver a requester may ask for. */
   maxWaiverDays: number;
+  /** The tier an entity without `itops.io/tier` is judged at (1–4). */
+  defaultTier: number;
   /** Storing scheduled and manual runs against a full base. */
   incremental: IncrementalSettings;
   /** Which snapshots the retention task keeps. */
@@ -209,6 +211,11 @@ export function readComplianceSettings(
       `itops.compliance.tiers.${key}.thresholds`,
     );
   }
+  const thresholds = numbers(
+    c?.getOptionalConfig('thresholds'),
+    'itops.compliance.thresholds',
+  );
+  fitOnCallWindow(thresholds, tierThresholds, onCallSyncedDays(config));
   return {
     selection: {
       kinds: c?.getOptionalStringArray('kinds') ?? ['component'],
@@ -216,16 +223,110 @@ export function readComplianceSettings(
     },
     frameworks,
     checks,
-    thresholds: numbers(
-      c?.getOptionalConfig('thresholds'),
-      'itops.compliance.thresholds',
-    ),
+    thresholds,
     tierThresholds,
     maxWaiverDays:
       c?.getOptionalNumber('maxWaiverDays') ?? DEFAULT_MAX_WAIVER_DAYS,
+    defaultTier: readDefaultTier(c),
     incremental: readIncremental(c?.getOptionalConfig('incremental')),
     retention: readRetention(c?.getOptionalConfig('retention')),
   };
+}
+
+/**
+ * How many days of on-call shifts the configured sources keep behind and
+ * ahead of now: the ServiceNow module's `oncall.lookBackHours` (168) and
+ * `lookAheadHours` (336), JSM's fixed 7 days back and `oncall.horizonDays`
+ * (14) ahead; the shortest of every instance with on-call enabled.
+ * Undefined when no on-call source is configured.
+ */
+export function onCallSyncedDays(
+  config: Config,
+): { pastDays: number; aheadDays: number } | undefined {
+  const windows: Array<{ pastDays: number; aheadDays: number }> = [];
+  const each = (prefix: string) => {
+    const parent = config.getOptionalConfig(prefix);
+    return (parent?.keys() ?? []).map(key => parent!.getConfig(key));
+  };
+  for (const instance of each('itops.servicenow.instances')) {
+    const oncall = instance.getOptionalConfig('oncall');
+    if (oncall?.getOptionalBoolean('enabled') === false) continue;
+    windows.push({
+      pastDays: (oncall?.getOptionalNumber('lookBackHours') ?? 168) / 24,
+      aheadDays: (oncall?.getOptionalNumber('lookAheadHours') ?? 336) / 24,
+    });
+  }
+  for (const site of each('itops.jira.sites')) {
+    const oncall = site.getOptionalConfig('oncall');
+    if (oncall?.getOptionalBoolean('enabled') === false) continue;
+    windows.push({
+      pastDays: 7,
+      aheadDays: oncall?.getOptionalNumber('horizonDays') ?? 14,
+    });
+  }
+  if (windows.length === 0) return undefined;
+  return {
+    pastDays: Math.min(...windows.map(w => w.pastDays)),
+    aheadDays: Math.min(...windows.map(w => w.aheadDays)),
+  };
+}
+
+/**
+ * OC-01 and OC-02 look only as far as the shifts are synced: a window
+ * reaching beyond it would count the unsynced days as gaps, so every
+ * service would fail. Defaults shrink to the synced window; a configured
+ * window beyond it is refused at startup, naming both.
+ */
+function fitOnCallWindow(
+  thresholds: Record<string, CheckThresholds>,
+  tierThresholds: Record<number, Record<string, CheckThresholds>>,
+  synced: { pastDays: number; aheadDays: number } | undefined,
+) {
+  if (!synced) return;
+  for (const id of ['OC-01', 'OC-02']) {
+    const check = COMPLIANCE_CHECKS.find(c => c.id === id)!;
+    for (const name of ['pastDays', 'aheadDays'] as const) {
+      const settings: Array<[string, CheckThresholds | undefined]> = [
+        [`itops.compliance.thresholds.${id}`, thresholds[id]],
+        ...Object.entries(tierThresholds).map(
+          ([tier, byCheck]): [string, CheckThresholds | undefined] => [
+            `itops.compliance.tiers.tier${tier}.thresholds.${id}`,
+            byCheck[id],
+          ],
+        ),
+      ];
+      for (const [setting, set] of settings) {
+        if (set?.[name] !== undefined && set[name] > synced[name]) {
+          throw new InputError(
+            `${setting}.${name} is ${
+              set[name]
+            }, but the on-call sources keep only ${synced[name]} days ${
+              name === 'pastDays' ? 'back' : 'ahead'
+            }`,
+          );
+        }
+      }
+      if (
+        thresholds[id]?.[name] === undefined &&
+        check.thresholds[name] > synced[name]
+      ) {
+        thresholds[id] = { ...thresholds[id], [name]: synced[name] };
+      }
+    }
+  }
+}
+
+/** Untiered services are judged as tier 3 unless configured otherwise. */
+export const DEFAULT_TIER = 3;
+
+function readDefaultTier(c: Config | undefined): number {
+  const tier = c?.getOptionalNumber('defaultTier') ?? DEFAULT_TIER;
+  if (!Number.isInteger(tier) || tier < 1 || tier > 4) {
+    throw new InputError(
+      `itops.compliance.defaultTier must be a whole number from 1 to 4, got ${tier}`,
+    );
+  }
+  return tier;
 }
 
 function readIncremental(c: Config | undefined): IncrementalSettings {

@@ -422,8 +422,8 @@ export async function loadBackups(
     links(knex, backupRunTable.kind, scope)
       .join(`${backupRunTable.table} as r`, 'r.id', 'er.record_id')
       .modify(successFilter)
-      .groupBy('er.entity_ref')
-      .select('er.entity_ref', lastSuccessSql),
+      .groupBy('er.entity_ref', 'r.job_name')
+      .select('er.entity_ref', 'r.job_name', lastSuccessSql),
   ]);
   const runs: Array<Record<string, unknown>> = [...directRuns];
   const successes: Array<Record<string, unknown>> = [...directSuccesses];
@@ -435,6 +435,8 @@ export async function loadBackups(
   // tables was planned as a scan of all runs per job).
   for (const by of ['job_external_id', 'job_name'] as const) {
     const entitiesOf = new Map<string, string[]>();
+    // Runs are judged per job (BKP-02, BKP-03) under the job's own name.
+    const jobNameOf = new Map<string, string>();
     for (const job of jobRows) {
       const value = by === 'job_external_id' ? job.external_id : job.name;
       const key = JSON.stringify([job.source_type, job.source_instance, value]);
@@ -442,6 +444,7 @@ export async function loadBackups(
         ...(entitiesOf.get(key) ?? []),
         String(job.entity_ref),
       ]);
+      jobNameOf.set(key, String(job.name));
     }
     // One column in the list keeps it an index range on both databases (a
     // list of (source, id) tuples was a scan per chunk on SQLite); the
@@ -465,16 +468,20 @@ export async function loadBackups(
           .groupBy(...columns)
           .select(...columns, lastSuccessSql),
       ]);
+      const keyOf = (row: Record<string, unknown>) =>
+        JSON.stringify([row.source_type, row.source_instance, row[by]]);
       const refsOf = (row: Record<string, unknown>) =>
-        entitiesOf.get(
-          JSON.stringify([row.source_type, row.source_instance, row[by]]),
-        ) ?? [];
+        entitiesOf.get(keyOf(row)) ?? [];
       for (const row of chunkRuns) {
-        for (const ref of refsOf(row)) runs.push({ ...row, entity_ref: ref });
+        const jobName = jobNameOf.get(keyOf(row)) ?? row.job_name;
+        for (const ref of refsOf(row)) {
+          runs.push({ ...row, job_name: jobName, entity_ref: ref });
+        }
       }
       for (const row of chunkSuccesses) {
+        const jobName = jobNameOf.get(keyOf(row));
         for (const ref of refsOf(row))
-          successes.push({ ...row, entity_ref: ref });
+          successes.push({ ...row, job_name: jobName, entity_ref: ref });
       }
     }
   }
@@ -484,7 +491,12 @@ export async function loadBackups(
   const dataOf = (ref: string) => {
     let data = result.get(ref);
     if (!data) {
-      data = { jobs: [], recentRuns: [], lastFinishedRuns: [] };
+      data = {
+        jobs: [],
+        recentRuns: [],
+        lastFinishedRuns: [],
+        lastSuccessByJob: {},
+      };
       result.set(ref, data);
     }
     return data;
@@ -519,16 +531,18 @@ export async function loadBackups(
     if (run.result !== 'running' && data.lastFinishedRuns.length < 3) {
       data.lastFinishedRuns.push(run);
     }
-    if (run.result === 'success') data.lastSuccess ??= run;
+    if (run.result === 'success') data.lastSuccessByJob[run.jobName] ??= run;
   }
   for (const r of successes) {
     const data = dataOf(String(r.entity_ref));
+    const jobName = String(r.job_name);
     const at = Number(r.last_success);
-    const known = data.lastSuccess?.endedAt ?? data.lastSuccess?.startedAt;
+    const newest = data.lastSuccessByJob[jobName];
+    const known = newest?.endedAt ?? newest?.startedAt;
     if (known === undefined || at > known) {
-      data.lastSuccess = {
+      data.lastSuccessByJob[jobName] = {
         externalId: 'older',
-        jobName: 'newest successful run',
+        jobName,
         kind: 'backup',
         result: 'success',
         startedAt: at,

@@ -20,6 +20,12 @@ export interface EvaluatedEntity {
   systemRef?: string;
   lifecycle?: string;
   tier?: number;
+  /**
+   * Set by the engine when `tier` is the configured default
+   * (`itops.compliance.defaultTier`) because the entity declares none:
+   * thresholds and rules apply that tier, INV-03 still sees it undeclared.
+   */
+  tierDefaulted?: boolean;
   annotations: Record<string, string>;
 }
 
@@ -91,23 +97,36 @@ export function judgeRate(options: {
   const numerator = judged.filter(j => j.ok).length;
   const minPopulation = thresholds.minPopulation ?? 1;
   const evidence = evidenceOf(judged, options.cap);
-  if (denominator < minPopulation) {
-    return outcome(
-      'no_data',
-      `Only ${denominator} ${what} in the window; at least ${minPopulation} are needed to judge a rate.`,
-      { numerator, denominator, value: null, ...evidence },
-    );
+  if (denominator === 0) {
+    return outcome('no_data', `No ${what} in the window to judge a rate on.`, {
+      numerator,
+      denominator,
+      value: null,
+      ...evidence,
+    });
   }
   const value = numerator / denominator;
   const status = gradeAtLeast(value, thresholds.pass, thresholds.warn);
+  // A small population is still evidence: it is judged, and flagged.
+  const small = denominator < minPopulation;
   return outcome(
     status,
-    `${numerator} of ${denominator} ${what} (${percent(
+    `${
+      small ? 'Small sample: ' : ''
+    }${numerator} of ${denominator} ${what} (${percent(
       value,
     )}); pass at ${percent(thresholds.pass)}, warn from ${percent(
       thresholds.warn,
-    )}.`,
-    { numerator, denominator, value, ...evidence },
+    )}${
+      small ? `; fewer than the ${minPopulation} events a firm rate needs` : ''
+    }.`,
+    {
+      numerator,
+      denominator,
+      value,
+      ...evidence,
+      ...(small ? { smallSample: true } : {}),
+    },
   );
 }
 

@@ -13,8 +13,9 @@ function gdpr(...articles: string[]): CheckMapping[] {
 /**
  * The checks the engine implements, after the catalogue proposed in the
  * compliance reference (ids kept, so mappings can be compared). Rates are
- * shares 0..1; `minPopulation` is the smallest population a rate is judged
- * on, below which the result is `no_data` (insufficient evidence).
+ * shares 0..1; `minPopulation` is the smallest population a rate is firmly
+ * judged on: below it the rate is still judged, flagged `smallSample`, and
+ * an empty population is `no_data`.
  *
  * @public
  */
@@ -74,7 +75,7 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
   },
   {
     id: 'PRIV-02',
-    version: 1,
+    version: 2,
     title: 'Record of processing referenced and reviewed',
     description:
       'A service processing personal data references its ROPA entry (itops.io/ropa) reviewed recently (itops.io/ropa-reviewed).',
@@ -84,29 +85,29 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
     scope: { personalData: true },
     thresholds: { passMonths: 12, warnMonths: 15 },
     thresholdText:
-      'pass: reviewed ≤ 12 months ago; warn: 12–15 months; fail: missing or older',
+      'pass: reviewed ≤ 12 months ago; warn: 12–15 months, or a date up to 12 months ahead; fail: missing, older, or a date more than 12 months ahead',
     mappings: [...gdpr('30'), ...iso('A.5.34')],
   },
   {
     id: 'BKP-01',
-    version: 1,
+    version: 2,
     title: 'Backup coverage',
     description:
-      'Every protected object the entity declares (itops.io/veeam-object) is in an enabled backup job; a tier 1–2 or personal-data service without any backup job fails.',
+      'Every protected object the entity declares (itops.io/veeam-object) is in an enabled backup job; a tier 1–2, personal-data or confidential service without any backup job fails, a tier 3 one (untiered services count as the default tier, 3) warns; only a declared tier 4 may go without.',
     remediation:
       'Add the unprotected objects to a backup job, or map the entity to its jobs.',
     data: ['catalog', 'backups'],
     thresholds: { pass: 1, warn: 0.95 },
     thresholdText:
-      'pass: 100 % covered; warn: ≥ 95 % (never for tier 1); fail: below, or a critical service without backups',
+      'pass: 100 % covered; warn: ≥ 95 % (never for tier 1), or a tier 3 service without backups; fail: below, or a critical service without backups; n/a: declared tier 4 without backups',
     mappings: [...iso('A.8.13'), ...gdpr('32(1)(b)', '32(1)(c)')],
   },
   {
     id: 'BKP-02',
-    version: 1,
+    version: 2,
     title: 'Backup recency within RPO',
     description:
-      'Age of the newest successful backup against the RPO (itops.io/rpo, 24 h when not declared).',
+      'Age of the newest successful backup of each enabled job against the RPO (itops.io/rpo, 24 h when not declared); the worst job decides.',
     remediation:
       'Fix the failing job or its schedule so restore points are at most one RPO old.',
     data: ['backups'],
@@ -117,10 +118,10 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
   },
   {
     id: 'BKP-03',
-    version: 1,
+    version: 2,
     title: 'Backup success rate',
     description:
-      'Share of finished backup runs that succeeded over the window; a warning counts half.',
+      'Share of finished backup runs that succeeded over the window, per enabled job; a warning counts half; the worst job decides. Fewer than 5 runs are judged and flagged as a small sample.',
     remediation: 'Investigate failing runs of the entity’s backup jobs.',
     data: ['backups'],
     windowDays: 30,
@@ -158,7 +159,7 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
   },
   {
     id: 'CHG-01',
-    version: 1,
+    version: 2,
     title: 'Approved before start',
     description:
       'Share of normal and emergency changes started in the window that were approved before work started; standard changes are pre-approved.',
@@ -173,7 +174,7 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
   },
   {
     id: 'CHG-02',
-    version: 1,
+    version: 2,
     title: 'Emergency changes under control',
     description:
       'Emergency share of changes in the window, and emergency changes approved at latest 7 days (5 business days) after work started.',
@@ -195,7 +196,7 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
   },
   {
     id: 'CHG-03',
-    version: 1,
+    version: 2,
     title: 'Executed in the planned window',
     description:
       'Share of changes whose actual start and end fall within the planned window ± 1 hour.',
@@ -227,7 +228,7 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
   },
   {
     id: 'CHG-07',
-    version: 1,
+    version: 2,
     title: 'Change failure rate',
     description:
       'Share of closed changes in the window whose outcome was unsuccessful.',
@@ -241,7 +242,7 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
   },
   {
     id: 'INC-01',
-    version: 2,
+    version: 3,
     title: 'Incidents assigned',
     description:
       'Share of incidents opened in the window that got an assignment group in time: within 30 minutes of opening for P1/P2, 4 hours otherwise. Where the source records no assignment time, having an assignment group counts; an unassigned incident still inside its limit is not judged yet.',
@@ -262,7 +263,7 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
   },
   {
     id: 'INC-02',
-    version: 1,
+    version: 2,
     title: 'P1/P2 acknowledged within SLA',
     description:
       'Share of P1 and P2 incidents acknowledged within 15 (P1) or 30 (P2) minutes; unacknowledged ones past the SLA count as missed.',
@@ -281,7 +282,7 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
   },
   {
     id: 'INC-03',
-    version: 1,
+    version: 2,
     title: 'Resolved within SLA',
     description:
       'Share of P1–P4 incidents resolved within the resolution SLA of their priority (the source’s own SLA verdict when it gives one); open ones past the SLA count as missed.',
@@ -347,26 +348,26 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
   },
   {
     id: 'OC-01',
-    version: 1,
+    version: 2,
     title: 'On-call coverage',
     description:
-      'First-responder shifts cover the last 30 and next 14 days without gaps.',
+      'First-responder shifts cover the last 7 and next 14 days without gaps: the period the on-call sources keep (ServiceNow oncall.lookBackHours 168, JSM 7 days back; 14 days ahead). A tier 1 service without a schedule fails.',
     remediation: 'Fill the gaps in the on-call schedule.',
     data: ['oncall'],
-    thresholds: { pastDays: 30, aheadDays: 14, warnGapHours: 4 },
+    thresholds: { pastDays: 7, aheadDays: 14, warnGapHours: 4 },
     thresholdText:
-      'pass: no gaps; warn: gaps under 4 h in total (not tier 1); fail: any gap on tier 1, or 4 h or more',
+      'pass: no gaps; warn: gaps under 4 h in total (not tier 1); fail: any gap on tier 1, 4 h or more, or no schedule on tier 1',
     mappings: [...iso('A.5.24', 'A.5.30'), ...gdpr('32(1)(b)')],
   },
   {
     id: 'OC-02',
-    version: 1,
+    version: 2,
     title: 'Escalation defined',
     description:
-      'At least two escalation levels staffed by at least two different people over the last 30 and next 14 days.',
+      'At least two escalation levels staffed by at least two different people over the last 7 and next 14 days (the synced period). A tier 1 service without a schedule fails.',
     remediation: 'Add an escalation level staffed by someone else.',
     data: ['oncall'],
-    thresholds: { pastDays: 30, aheadDays: 14 },
+    thresholds: { pastDays: 7, aheadDays: 14 },
     thresholdText:
       'pass: ≥ 2 levels and ≥ 2 people; warn: 2 levels, one person; fail: a single level',
     mappings: [...iso('A.5.24', 'A.5.2')],

@@ -150,6 +150,11 @@ export interface CheckResult {
   evidence: EvidenceRef[];
   /** How many evidence records there were before the cap. */
   evidenceTotal?: number;
+  /**
+   * The rate was judged on fewer events than the check's `minPopulation`:
+   * the verdict stands, but rests on a small sample.
+   */
+  smallSample?: boolean;
   waiverId?: string;
 }
 

@@ -3,6 +3,10 @@ import {
   ITOPS_ANNOTATIONS,
   splitAnnotationValue,
 } from '@backstage-itops/plugin-itops-common';
+import type {
+  CheckThresholds,
+  ComplianceStatus,
+} from '@backstage-itops/plugin-itops-common';
 import {
   type CheckRule,
   DAY_MS,
@@ -24,9 +28,14 @@ export interface BackupData {
   jobs: BackupJobRow[];
   /** Backup runs (not restore tests) started in the last 30 days, newest first. */
   recentRuns: BackupRunRow[];
-  /** The newest finished backup runs at any time, newest first (up to 3). */
+  /** The newest finished backup runs of the window, newest first (up to 3). */
   lastFinishedRuns: BackupRunRow[];
-  lastSuccess?: BackupRunRow;
+  /**
+   * The newest successful backup run of each job, by job name, looked for
+   * as far back as restore tests: each job is judged on its own, so a
+   * failing job cannot hide behind a good one.
+   */
+  lastSuccessByJob: Record<string, BackupRunRow>;
   lastRestoreTest?: BackupRunRow;
   lastSuccessfulRestoreTest?: BackupRunRow;
 }
@@ -42,12 +51,53 @@ function runRef(run: BackupRunRow, note?: string) {
   };
 }
 
-function jobRef(job: BackupJobRow, note?: string) {
+function jobRef(job: { name: string; url?: string }, note?: string) {
   return { type: 'backup-job', id: job.name, url: job.url, note };
 }
 
 function hasBackups(data: BackupData): boolean {
-  return data.jobs.length > 0 || data.lastFinishedRuns.length > 0;
+  return (
+    data.jobs.length > 0 ||
+    data.lastFinishedRuns.length > 0 ||
+    Object.keys(data.lastSuccessByJob).length > 0
+  );
+}
+
+/**
+ * The jobs BKP-02 and BKP-03 judge one by one: the entity's enabled jobs,
+ * and the jobs of runs mapped to the entity directly. Disabled jobs are
+ * BKP-01's finding, not a recency or success-rate one.
+ */
+function judgedJobs(data: BackupData): { name: string; url?: string }[] {
+  const jobs = new Map<string, { name: string; url?: string }>();
+  for (const job of data.jobs) {
+    if (job.enabled !== false) jobs.set(job.name, job);
+  }
+  const disabled = new Set(
+    data.jobs.filter(j => j.enabled === false).map(j => j.name),
+  );
+  for (const name of [
+    ...data.recentRuns.map(r => r.jobName),
+    ...Object.keys(data.lastSuccessByJob),
+  ]) {
+    if (!jobs.has(name) && !disabled.has(name)) jobs.set(name, { name });
+  }
+  return [...jobs.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const SEVERITY: Record<string, number> = {
+  pass: 0,
+  no_data: 1,
+  warn: 2,
+  fail: 3,
+};
+
+/** The worst status of per-job verdicts: fail, then warn, then no data. */
+function worstJob(statuses: readonly ComplianceStatus[]): ComplianceStatus {
+  return statuses.reduce<ComplianceStatus>(
+    (worst, s) => ((SEVERITY[s] ?? 3) > (SEVERITY[worst] ?? 3) ? s : worst),
+    'pass',
+  );
 }
 
 const NO_BACKUPS = outcome(
@@ -128,18 +178,83 @@ export const bkp01: CheckRule<BackupData> = {
         evidence: data.jobs.map(job => jobRef(job, 'disabled')),
       });
     }
-    return isCritical(entity)
-      ? outcome(
-          'fail',
-          'No backup job protects this critical service (tier 1–2, personal or confidential data).',
-        )
-      : outcome(
-          'not_applicable',
-          'No backup job is mapped and the service is not declared critical or data-bearing.',
-        );
+    if (isCritical(entity)) {
+      return outcome(
+        'fail',
+        'No backup job protects this critical service (tier 1–2, personal or confidential data).',
+      );
+    }
+    // Only a service declared tier 4 may go without backups; an untiered
+    // one is judged at the default tier (3 unless configured).
+    if (entity.tier === 4 && !entity.tierDefaulted) {
+      return outcome(
+        'not_applicable',
+        'No backup job is mapped, and the service is declared tier 4 without personal or confidential data.',
+      );
+    }
+    return outcome(
+      'warn',
+      `No backup job protects this tier ${entity.tier ?? 3}${
+        entity.tierDefaulted ? ' (default, no itops.io/tier declared)' : ''
+      } service: map its jobs, or declare tier 4 if it holds nothing to restore.`,
+    );
   },
 };
 
+interface JobVerdict {
+  status: ComplianceStatus;
+  note: string;
+  value?: number;
+}
+
+/** BKP-02 for one job: its newest success against the RPO, its last runs. */
+function recencyOf(
+  job: { name: string },
+  data: BackupData,
+  rpo: number,
+  thresholds: CheckThresholds,
+  now: number,
+): JobVerdict {
+  const lastRuns = data.recentRuns
+    .filter(r => r.jobName === job.name && FINISHED.has(r.result))
+    .slice(0, thresholds.failedRunsInRow);
+  const failedInRow =
+    lastRuns.length >= thresholds.failedRunsInRow &&
+    lastRuns.every(run => run.result === 'failed');
+  const success = data.lastSuccessByJob[job.name];
+  if (!success) {
+    return { status: 'fail', note: 'no successful backup run recorded' };
+  }
+  const age = Math.max(0, now - (success.endedAt ?? success.startedAt));
+  const value = age / HOUR_MS;
+  const text = `newest restore point ${hours(age)} old`;
+  if (failedInRow) {
+    return {
+      status: 'fail',
+      note: `${text}, but the last ${thresholds.failedRunsInRow} runs failed`,
+      value,
+    };
+  }
+  if (age > thresholds.warnFactor * rpo) {
+    return {
+      status: 'fail',
+      note: `${text}: more than ${thresholds.warnFactor} × RPO`,
+      value,
+    };
+  }
+  if (age > rpo)
+    return { status: 'warn', note: `${text}: older than the RPO`, value };
+  if (lastRuns[0]?.result === 'warning') {
+    return {
+      status: 'warn',
+      note: `${text}, but the last run ended with a warning`,
+      value,
+    };
+  }
+  return { status: 'pass', note: text, value };
+}
+
+/** Every job is judged on its own; the worst job decides. */
 export const bkp02: CheckRule<BackupData> = {
   check: checkById('BKP-02'),
   judge(entity, data, thresholds, now) {
@@ -149,95 +264,117 @@ export const bkp02: CheckRule<BackupData> = {
     );
     const rpo = declaredRpo ?? thresholds.defaultRpoHours * HOUR_MS;
     const rpoText = `${declaredRpo ? 'RPO' : 'default RPO'} ${hours(rpo)}`;
-    const lastRuns = data.lastFinishedRuns;
-    const failedInRow =
-      lastRuns.length >= thresholds.failedRunsInRow &&
-      lastRuns
-        .slice(0, thresholds.failedRunsInRow)
-        .every(run => run.result === 'failed');
-    const evidence = [
-      ...(data.lastSuccess ? [runRef(data.lastSuccess, 'newest success')] : []),
-      ...lastRuns.map(run => runRef(run)),
-    ];
-    if (!data.lastSuccess) {
-      return outcome('fail', 'No successful backup run is recorded.', {
-        evidence,
-      });
+    const jobs = judgedJobs(data);
+    if (jobs.length === 0) {
+      return outcome('fail', 'Every backup job of the entity is disabled.');
     }
-    const at = data.lastSuccess.endedAt ?? data.lastSuccess.startedAt;
-    const age = Math.max(0, now - at);
-    const value = age / HOUR_MS;
-    const text = `Newest restore point is ${hours(age)} old (${rpoText})`;
-    if (failedInRow) {
-      return outcome(
-        'fail',
-        `${text}, but the last ${thresholds.failedRunsInRow} runs failed.`,
-        { evidence, value },
-      );
-    }
-    if (age > thresholds.warnFactor * rpo) {
-      return outcome(
-        'fail',
-        `${text}: more than ${thresholds.warnFactor} × RPO.`,
-        {
-          evidence,
-          value,
-        },
-      );
-    }
-    if (age > rpo) {
-      return outcome('warn', `${text}: older than the RPO.`, {
-        evidence,
-        value,
-      });
-    }
-    if (lastRuns[0]?.result === 'warning') {
-      return outcome(
-        'warn',
-        `${text}, but the last run ended with a warning.`,
-        {
-          evidence,
-          value,
-        },
-      );
-    }
-    return outcome('pass', `${text}.`, { evidence, value });
+    const verdicts = jobs.map(job => ({
+      job,
+      ...recencyOf(job, data, rpo, thresholds, now),
+    }));
+    const status = worstJob(verdicts.map(v => v.status));
+    const ok = verdicts.filter(v => v.status === 'pass').length;
+    const oldest = Math.max(...verdicts.map(v => v.value ?? Infinity));
+    const worst = verdicts.find(v => v.status === status)!;
+    return outcome(
+      status,
+      `${ok} of ${jobs.length} backup job(s) within the ${rpoText}${
+        status === 'pass' ? '' : `; ${worst.job.name}: ${worst.note}`
+      }.`,
+      {
+        value: Number.isFinite(oldest) ? oldest : null,
+        numerator: ok,
+        denominator: jobs.length,
+        ...evidenceOf(
+          verdicts.map(v => ({
+            ok: v.status === 'pass',
+            ref: jobRef(v.job, `${v.status}: ${v.note}`),
+          })),
+        ),
+      },
+    );
   },
 };
 
+const RUN_WEIGHT: Record<string, number> = { success: 1, warning: 0.5 };
+
+/**
+ * Success rate per job over the window (warnings count half); the worst
+ * job decides. A job with fewer runs than `minPopulation` is still judged,
+ * flagged as a small sample; one without finished runs has no data.
+ */
 export const bkp03: CheckRule<BackupData> = {
   check: checkById('BKP-03'),
   judge(_entity, data, thresholds) {
     if (!hasBackups(data)) return NO_BACKUPS;
+    const jobs = judgedJobs(data);
+    if (jobs.length === 0) {
+      return outcome('fail', 'Every backup job of the entity is disabled.');
+    }
     const finished = data.recentRuns.filter(run => FINISHED.has(run.result));
-    const weight: Record<string, number> = { success: 1, warning: 0.5 };
-    const good = finished.reduce(
-      (sum, run) => sum + (weight[run.result] ?? 0),
-      0,
+    const perJob = jobs.map(job => {
+      const runs = finished.filter(r => r.jobName === job.name);
+      const good = runs.reduce(
+        (sum, r) => sum + (RUN_WEIGHT[r.result] ?? 0),
+        0,
+      );
+      const rate = runs.length > 0 ? good / runs.length : undefined;
+      const status: ComplianceStatus =
+        rate === undefined
+          ? 'no_data'
+          : gradeAtLeast(rate, thresholds.pass, thresholds.warn);
+      return { job, runs, good, rate, status };
+    });
+    const status = worstJob(perJob.map(j => j.status));
+    const numerator = perJob.reduce((sum, j) => sum + j.good, 0);
+    const denominator = finished.length;
+    const rated = perJob.filter(j => j.rate !== undefined);
+    const smallSample = rated.some(
+      j => j.runs.length < thresholds.minPopulation,
     );
-    const judged = finished.map(run => ({
+    const jobNotes = perJob.map(j => ({
+      ok: j.status === 'pass',
+      ref: jobRef(
+        j.job,
+        j.rate === undefined
+          ? 'no finished run in 30 days'
+          : `${percent(j.rate)} of ${j.runs.length} runs${
+              j.runs.length < thresholds.minPopulation ? ' (small sample)' : ''
+            }`,
+      ),
+    }));
+    const runNotes = finished.map(run => ({
       ok: run.result === 'success',
       ref: runRef(run),
     }));
-    const extra = {
-      numerator: good,
-      denominator: finished.length,
-      ...evidenceOf(judged),
-    };
-    if (finished.length < thresholds.minPopulation) {
-      return outcome(
-        'no_data',
-        `Only ${finished.length} finished backup runs in 30 days; at least ${thresholds.minPopulation} are needed.`,
-        { ...extra, value: null },
-      );
+    const evidence = evidenceOf([...jobNotes, ...runNotes]);
+    if (rated.length === 0) {
+      return outcome('no_data', 'No finished backup run in 30 days.', {
+        value: null,
+        numerator,
+        denominator,
+        ...evidence,
+      });
     }
-    const value = good / finished.length;
+    const lowest = rated.reduce((a, b) => (b.rate! < a.rate! ? b : a));
     return outcome(
-      gradeAtLeast(value, thresholds.pass, thresholds.warn),
-      `Success rate ${percent(value)} over ${
-        finished.length
-      } runs in 30 days (warnings count half).`,
-      { ...extra, value },
+      status,
+      `${smallSample ? 'Small sample: ' : ''}lowest success rate ${percent(
+        lowest.rate!,
+      )} (${lowest.job.name}, ${lowest.runs.length} runs) over ${
+        jobs.length
+      } job(s) in 30 days (warnings count half)${
+        rated.length < jobs.length
+          ? `; ${jobs.length - rated.length} job(s) without a finished run`
+          : ''
+      }.`,
+      {
+        value: lowest.rate!,
+        numerator,
+        denominator,
+        ...evidence,
+        ...(smallSample ? { smallSample: true } : {}),
+      },
     );
   },
 };

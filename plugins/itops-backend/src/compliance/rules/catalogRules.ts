@@ -3,7 +3,12 @@ import {
   ITOPS_ANNOTATIONS,
 } from '@backstage-itops/plugin-itops-common';
 import { DateTime } from 'luxon';
-import { type CheckRule, type EvaluatedEntity, outcome } from '../model';
+import {
+  type CheckRule,
+  DAY_MS,
+  type EvaluatedEntity,
+  outcome,
+} from '../model';
 import { checkById } from './rows';
 
 /** What the catalog rules need beyond the entity's own facts. */
@@ -85,7 +90,11 @@ export const inv02: CheckRule<CatalogData> = {
 
 export const inv03: CheckRule<CatalogData> = {
   check: checkById('INV-03'),
-  judge(entity) {
+  judge(judgedEntity) {
+    // The tier the engine defaults for other checks is not a declaration.
+    const entity = judgedEntity.tierDefaulted
+      ? { ...judgedEntity, tier: undefined }
+      : judgedEntity;
     const classification =
       entity.annotations[COMPLIANCE_ANNOTATIONS.dataClassification]?.trim();
     const declared = [
@@ -201,6 +210,20 @@ export const priv02: CheckRule<CatalogData> = {
     }
     const nowDt = DateTime.fromMillis(now, { zone: 'utc' });
     const months = nowDt.diff(reviewed, 'months').months;
+    // A date ahead of today is not a review that happened: beyond one review
+    // period it fails (2099 must not pass), within one it is a finding,
+    // since the entry names a plan, not a review. A day of slack absorbs
+    // time zones.
+    if (reviewed.toMillis() > now + DAY_MS) {
+      const ahead = -months;
+      return outcome(
+        ahead > thresholds.passMonths ? 'fail' : 'warn',
+        `ROPA review date ${reviewedRaw} lies ${Math.ceil(
+          ahead,
+        )} month(s) in the future: a future date is not evidence of a review.`,
+        { evidence, value: months },
+      );
+    }
     const age = `${Math.floor(months)} months ago`;
     if (months <= thresholds.passMonths) {
       return outcome('pass', `ROPA entry reviewed ${age}.`, {

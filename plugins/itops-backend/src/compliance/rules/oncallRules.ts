@@ -1,4 +1,12 @@
-import { type CheckRule, DAY_MS, HOUR_MS, hours, iso, outcome } from '../model';
+import {
+  type CheckRule,
+  DAY_MS,
+  type EvaluatedEntity,
+  HOUR_MS,
+  hours,
+  iso,
+  outcome,
+} from '../model';
 import { type ShiftRow, checkById } from './rows';
 
 /** The entity's on-call shifts overlapping the checks' period. */
@@ -36,15 +44,23 @@ export function coverageGaps(
   return gaps;
 }
 
-const NO_SCHEDULE = outcome(
-  'no_data',
-  'No on-call schedule is mapped to the entity.',
-);
+/**
+ * Without a mapped schedule there is no evidence of on-call; a tier-1
+ * service must have one, so for it the absence is a failure.
+ */
+function noSchedule(entity: EvaluatedEntity) {
+  return entity.tier === 1
+    ? outcome(
+        'fail',
+        'No on-call schedule is mapped to this tier 1 service: nobody is known to respond.',
+      )
+    : outcome('no_data', 'No on-call schedule is mapped to the entity.');
+}
 
 export const oc01: CheckRule<OnCallData> = {
   check: checkById('OC-01'),
   judge(entity, data, thresholds, now) {
-    if (data.shifts.length === 0) return NO_SCHEDULE;
+    if (data.shifts.length === 0) return noSchedule(entity);
     const from = now - thresholds.pastDays * DAY_MS;
     const to = now + thresholds.aheadDays * DAY_MS;
     const firstLevel = Math.min(...data.shifts.map(s => s.escalationLevel));
@@ -88,11 +104,11 @@ export const oc01: CheckRule<OnCallData> = {
 
 export const oc02: CheckRule<OnCallData> = {
   check: checkById('OC-02'),
-  judge(_entity, data, thresholds, now) {
+  judge(entity, data, thresholds, now) {
     const from = now - thresholds.pastDays * DAY_MS;
     const to = now + thresholds.aheadDays * DAY_MS;
     const shifts = data.shifts.filter(s => s.end > from && s.start < to);
-    if (shifts.length === 0) return NO_SCHEDULE;
+    if (shifts.length === 0) return noSchedule(entity);
     const levels = new Set(shifts.map(s => s.escalationLevel));
     const people = new Set(shifts.map(s => s.personName.toLowerCase()));
     const evidence = [...levels]

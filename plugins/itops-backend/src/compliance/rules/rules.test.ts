@@ -128,6 +128,28 @@ describe('catalog checks', () => {
     ).toBe('not_applicable');
     expect(judge(priv02, data, entity()).status).toBe('no_data');
   });
+
+  it('PRIV-02 never takes a future review date as a review', () => {
+    const reviewed = (date: string) =>
+      entity({
+        annotations: {
+          'itops.io/personal-data': 'true',
+          'itops.io/ropa': 'ROPA-17',
+          'itops.io/ropa-reviewed': date,
+        },
+      });
+    expect(judge(priv02, data, reviewed('2099-01-01')).status).toBe('fail');
+    expect(judge(priv02, data, reviewed('2027-07-01')).status).toBe('fail');
+    expect(judge(priv02, data, reviewed('2026-09-01')).status).toBe('warn');
+    // Today, in any time zone, is a review date.
+    expect(judge(priv02, data, reviewed('2026-06-16')).status).toBe('pass');
+  });
+
+  it('INV-03 does not take the default tier as a declaration', () => {
+    expect(
+      judge(inv03, data, entity({ tier: 3, tierDefaulted: true })).status,
+    ).toBe('fail');
+  });
 });
 
 function run(overrides: Partial<BackupRunRow>): BackupRunRow {
@@ -153,6 +175,7 @@ function backups(overrides: Partial<BackupData> = {}): BackupData {
     ],
     recentRuns: [],
     lastFinishedRuns: [],
+    lastSuccessByJob: {},
     ...overrides,
   };
 }
@@ -197,7 +220,28 @@ describe('backup checks', () => {
         backups({ jobs: [{ name: 'j', objects: [], enabled: false }] }),
       ).status,
     ).toBe('fail');
-    expect(judge(bkp01, backups({ jobs: [] })).status).toBe('not_applicable');
+    // Without backups only a declared tier 4 is excused; an untiered
+    // service is judged at the default tier 3 and warned, never skipped.
+    expect(
+      judge(bkp01, backups({ jobs: [] }), entity({ tier: 4 })).status,
+    ).toBe('not_applicable');
+    expect(
+      judge(
+        bkp01,
+        backups({ jobs: [] }),
+        entity({ tier: 3, tierDefaulted: true }),
+      ),
+    ).toMatchObject({
+      status: 'warn',
+      reason: expect.stringContaining('default, no itops.io/tier declared'),
+    });
+    expect(
+      judge(
+        bkp01,
+        backups({ jobs: [] }),
+        entity({ tier: 4, tierDefaulted: true }),
+      ).status,
+    ).toBe('warn');
     expect(
       judge(bkp01, backups({ jobs: [] }), entity({ tier: 2 })).status,
     ).toBe('fail');
@@ -210,17 +254,22 @@ describe('backup checks', () => {
     ).toBe('fail');
   });
 
-  it('BKP-02 compares the newest success with the RPO', () => {
-    const at = (ageHours: number, result = 'success') =>
+  it('BKP-02 compares the newest success of each job with the RPO', () => {
+    const at = (
+      ageHours: number,
+      result = 'success',
+      jobName = 'Payments DB',
+    ) =>
       run({
+        jobName,
         result,
         startedAt: NOW - ageHours * HOUR_MS - 600_000,
         endedAt: NOW - ageHours * HOUR_MS,
       });
     const data = (ageHours: number, last: BackupRunRow[] = []) =>
       backups({
-        lastSuccess: at(ageHours),
-        lastFinishedRuns: last.length ? last : [at(ageHours)],
+        lastSuccessByJob: { 'Payments DB': at(ageHours) },
+        recentRuns: last.length ? last : [at(ageHours)],
       });
     expect(judge(bkp02, data(24)).status).toBe('pass');
     expect(judge(bkp02, data(24.1)).status).toBe('warn');
@@ -233,13 +282,67 @@ describe('backup checks', () => {
     ).toBe('warn');
     const threeFailed = [at(1, 'failed'), at(2, 'failed'), at(3, 'failed')];
     expect(judge(bkp02, data(4, threeFailed)).status).toBe('fail');
-    expect(
-      judge(bkp02, backups({ lastFinishedRuns: threeFailed })).status,
-    ).toBe('fail');
+    expect(judge(bkp02, backups({ recentRuns: threeFailed })).status).toBe(
+      'fail',
+    );
     expect(judge(bkp02, backups({ jobs: [] })).status).toBe('not_applicable');
   });
 
-  it('BKP-03 counts warnings half and wants five runs', () => {
+  it('BKP-02 lets the worst job decide: a failing job cannot hide behind a good one', () => {
+    const jobs = [
+      { name: 'Payments DB', objects: [], enabled: true },
+      { name: 'Payments files', objects: [], enabled: true },
+    ];
+    const fresh = run({ jobName: 'Payments DB', endedAt: NOW - HOUR_MS });
+    const stale = run({
+      jobName: 'Payments files',
+      startedAt: NOW - 10 * DAY_MS,
+      endedAt: NOW - 10 * DAY_MS,
+    });
+    const result = judge(
+      bkp02,
+      backups({
+        jobs,
+        lastSuccessByJob: { 'Payments DB': fresh, 'Payments files': stale },
+        recentRuns: [fresh],
+      }),
+    );
+    expect(result).toMatchObject({
+      status: 'fail',
+      numerator: 1,
+      denominator: 2,
+    });
+    expect(result.reason).toContain('Payments files');
+    // Evidence lists each job, the failing one first.
+    expect(result.evidence.map(e => [e.type, e.id])).toEqual([
+      ['backup-job', 'Payments files'],
+      ['backup-job', 'Payments DB'],
+    ]);
+    // A job that never succeeded fails, whatever the other does.
+    expect(
+      judge(
+        bkp02,
+        backups({
+          jobs,
+          lastSuccessByJob: { 'Payments DB': fresh },
+          recentRuns: [fresh],
+        }),
+      ).status,
+    ).toBe('fail');
+    // A disabled job is BKP-01's finding, not a recency one.
+    expect(
+      judge(
+        bkp02,
+        backups({
+          jobs: [jobs[0], { ...jobs[1], enabled: false }],
+          lastSuccessByJob: { 'Payments DB': fresh },
+          recentRuns: [fresh],
+        }),
+      ).status,
+    ).toBe('pass');
+  });
+
+  it('BKP-03 counts warnings half, per job, and judges small samples', () => {
     const runs = (success: number, warning: number, failed: number) =>
       backups({
         recentRuns: [
@@ -262,7 +365,43 @@ describe('backup checks', () => {
       value: 0.9,
     });
     expect(judge(bkp03, runs(8, 1, 1)).status).toBe('fail');
-    expect(judge(bkp03, runs(4, 0, 0)).status).toBe('no_data');
+    // Four runs are a small sample: judged and flagged, not "no data".
+    expect(judge(bkp03, runs(4, 0, 0))).toMatchObject({
+      status: 'pass',
+      smallSample: true,
+    });
+    expect(judge(bkp03, runs(3, 0, 1))).toMatchObject({
+      status: 'fail',
+      smallSample: true,
+    });
+    expect(judge(bkp03, runs(0, 0, 0)).status).toBe('no_data');
+  });
+
+  it('BKP-03 lets the worst job decide', () => {
+    const jobs = [
+      { name: 'Payments DB', objects: [], enabled: true },
+      { name: 'Payments files', objects: [], enabled: true },
+    ];
+    const good = Array.from({ length: 30 }, () => run({}));
+    const bad = Array.from({ length: 10 }, (_, i) =>
+      run({ jobName: 'Payments files', result: i < 5 ? 'failed' : 'success' }),
+    );
+    // 35 of 40 overall (87.5 %) would hide nothing here, but 30 good runs
+    // of one job and 5 of 10 of the other must not average into a warn.
+    const result = judge(
+      bkp03,
+      backups({ jobs, recentRuns: [...good, ...bad] }),
+    );
+    expect(result).toMatchObject({ status: 'fail', value: 0.5 });
+    expect(result.reason).toContain('Payments files');
+    expect(result.evidence[0]).toMatchObject({
+      type: 'backup-job',
+      id: 'Payments files',
+    });
+    // A job without any finished run leaves no pass: no data.
+    expect(judge(bkp03, backups({ jobs, recentRuns: good })).status).toBe(
+      'no_data',
+    );
   });
 
   it('BKP-04 wants a recent restore test, stricter for tier 1', () => {
@@ -352,9 +491,18 @@ describe('change checks', () => {
         ]),
       ).status,
     ).toBe('pass');
-    expect(judge(chg01, changes(many(4))).status).toBe('no_data');
+    // A small sample is judged, flagged, never turned into "no data".
+    expect(judge(chg01, changes(many(4)))).toMatchObject({
+      status: 'pass',
+      smallSample: true,
+      denominator: 4,
+    });
+    expect(judge(chg01, changes([...many(3), late])).status).toBe('fail');
+    expect(judge(chg01, changes(many(4))).reason).toMatch(/^Small sample/);
+    expect(judge(chg01, changes(many(5))).smallSample).toBeUndefined();
+    // Nothing in the window is still no data.
     const old = change({ actualStart: NOW - 91 * DAY_MS });
-    expect(judge(chg01, changes([...many(4), old])).status).toBe('no_data');
+    expect(judge(chg01, changes([old])).status).toBe('no_data');
   });
 
   it('CHG-02 judges the emergency share and retrospective approval', () => {
@@ -887,6 +1035,33 @@ describe('on-call checks', () => {
       judge(oc02, { shifts: [shift({}), shift({ personName: 'Bo' })] }).status,
     ).toBe('fail');
     expect(judge(oc02, { shifts: [] }).status).toBe('no_data');
+  });
+
+  it('OC-01 and OC-02 fail a tier 1 service without any schedule', () => {
+    const tier1 = entity({ tier: 1 });
+    expect(judge(oc01, { shifts: [] }, tier1).status).toBe('fail');
+    expect(judge(oc02, { shifts: [] }, tier1).status).toBe('fail');
+  });
+
+  it('OC-01 passes a service fully covered over what the on-call sync keeps', () => {
+    // The demo's sources keep 7 days back and 14 ahead; a rota covering
+    // exactly that, in weekly hand-overs, has no gap to find.
+    const from = NOW - 7 * DAY_MS;
+    const rota = Array.from({ length: 3 }, (_, week) =>
+      shift({
+        personName: week % 2 ? 'Bo' : 'Ada',
+        start: from + week * 7 * DAY_MS,
+        end: from + (week + 1) * 7 * DAY_MS,
+      }),
+    );
+    const tier1 = entity({ tier: 1 });
+    expect(judge(oc01, { shifts: rota }, tier1)).toMatchObject({
+      status: 'pass',
+      value: 0,
+    });
+    expect(judge(oc01, { shifts: rota }, tier1).reason).toContain(
+      'the last 7 and next 14 days',
+    );
   });
 });
 
