@@ -129,6 +129,7 @@ export function createJiraSource(
     site,
     selection: site.incidents,
     timeZone,
+    logger: deps.logger,
     prepare: async signal => {
       const siteFields = await client.fields(signal);
       const { affectedServices } = resolveChangeFields(siteFields, site.fields);
@@ -138,6 +139,11 @@ export function createJiraSource(
         ? new SlaReader(client, site.sla, slaIds)
         : undefined;
       return {
+        malformation: {
+          requiredDates: ['created'],
+          dates: { updated: '', resolutiondate: '' },
+          statuses: site.incidents.statuses,
+        },
         fields: [
           ...ISSUE_FIELDS,
           ...(affectedServices ? [affectedServices] : []),
@@ -178,9 +184,26 @@ export function createJiraSource(
     site,
     selection: site.changes,
     timeZone,
+    logger: deps.logger,
     prepare: async signal => {
       const fields = await changeFields(signal);
+      const dates: Record<string, string> = { updated: '', resolutiondate: '' };
+      for (const role of [
+        'plannedStart',
+        'plannedEnd',
+        'actualStart',
+        'actualEnd',
+      ] as const) {
+        if (fields[role]) {
+          dates[fields[role]!] = role;
+        }
+      }
       return {
+        malformation: {
+          requiredDates: [],
+          dates,
+          statuses: site.changes.statuses,
+        },
         fields: [...ISSUE_FIELDS, ...Object.values(fields)],
         convert: async issues => ({
           records: issues.map(issue =>

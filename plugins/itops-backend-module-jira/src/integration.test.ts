@@ -579,6 +579,81 @@ async function oauthSource(
   });
 }
 
+describe.each(databases.eachSupportedId())(
+  'Malformed issues on %p',
+  databaseId => {
+    it('are skipped with a warning naming issue and field, keeping their stored version', async () => {
+      const jira = await startJira();
+      try {
+        const knex = await migrateItopsDatabase(
+          await databases.init(databaseId),
+        );
+        const logger = mockServices.logger.mock();
+        const site = readJiraSiteConfig(
+          'demo',
+          new ConfigReader({
+            baseUrl: jira.url,
+            atlassianApiUrl: jira.url,
+            auth: { email: EMAIL, apiToken: API_TOKEN },
+          }),
+        );
+        const source = createJiraSource(site, {
+          logger,
+          now: () => jira.clock.now().getTime(),
+          httpOverrides: { requestsPerSecond: 1000, maxConcurrency: 8 },
+        });
+        const sync = engine(knex, [source]);
+        expect(
+          await sync.runOnce(source, 'incidents', { full: true }),
+        ).toMatchObject({ status: 'succeeded' });
+        const clean = await storedIncidents(knex);
+
+        const simulator = jira.sims.simulators.jira as ReturnType<
+          typeof createJiraSimulator
+        >;
+        simulator.setMalformedIssues(true);
+        const broken = (await jira.rawIssues('Incident'))
+          .filter(
+            i =>
+              !i.key ||
+              i.fields.created === 'yesterday at noon' ||
+              i.fields.status.statusCategory.key === 'undefined',
+          )
+          .map(i => i.id);
+        expect(broken).toHaveLength(3);
+        const run = await sync.runOnce(source, 'incidents', { full: true });
+        expect(run.status).toBe('succeeded');
+        expect(run.written + 3).toBe(clean.size);
+        expect(run.partial).toEqual([
+          expect.objectContaining({
+            call: 'GET /rest/api/3/search/jql',
+            reason: 'malformed issues skipped',
+            lost: expect.stringMatching(/^3 issue\(s\): /),
+          }),
+        ]);
+        const warnings = logger.warn.mock.calls.map(call => String(call[0]));
+        for (const field of ['field created', 'field key', 'field status']) {
+          expect(warnings.some(w => w.includes(field))).toBe(true);
+        }
+        const named = (await jira.rawIssues('Incident')).find(
+          i => i.fields.created === 'yesterday at noon',
+        )!;
+        expect(warnings.join('\n')).toContain(
+          `skipped issue ${named.key}: field created is unreadable ("yesterday at noon")`,
+        );
+        // Nothing stored is lost: the run was partial, so it deleted nothing.
+        const after = await storedIncidents(knex);
+        expect([...after.keys()].sort()).toEqual([...clean.keys()].sort());
+        for (const id of broken) {
+          expect(after.get(id).title).toBe(clean.get(id).title);
+        }
+      } finally {
+        await jira.sims.close();
+      }
+    });
+  },
+);
+
 describe.each(databases.eachSupportedId())('OAuth 3LO on %p', databaseId => {
   it('renews a 5-second token about every 4 s of sync, not per call', async () => {
     const jira = await startJira('cloud', {

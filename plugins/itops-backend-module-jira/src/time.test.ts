@@ -17,6 +17,12 @@ describe('Jira times', () => {
     expect(parseJiraTime(null)).toBeUndefined();
     expect(parseJiraTime('')).toBeUndefined();
     expect(parseJiraTime('yesterday')).toBeUndefined();
+    // Lenient platform parsing would read these; Jira never writes them.
+    expect(parseJiraTime('03/01/2026')).toBeUndefined();
+    expect(parseJiraTime('2026-03-01')).toBeUndefined();
+    expect(parseJiraTime('2026-03-01T10:00:00.000Z')).toBe(
+      '2026-03-01T10:00:00.000Z',
+    );
   });
 
   it('writes JQL dates in the user time zone, rounded down to the minute', () => {

@@ -4,9 +4,17 @@
  * searching user's time zone at minute resolution.
  */
 
+/**
+ * Jira's timestamp shape: ISO 8601 date and time, offset with or without
+ * a colon. Anything else (`03/01/2026`, `yesterday`) is unreadable rather
+ * than guessed at by the platform's lenient date parser.
+ */
+const JIRA_TIME =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
 /** A Jira timestamp as ISO 8601 UTC; undefined when absent or unreadable. */
 export function parseJiraTime(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.length === 0) {
+  if (typeof value !== 'string' || !JIRA_TIME.test(value)) {
     return undefined;
   }
   // `+0000` → `+00:00`, which every Date parser accepts.

@@ -230,3 +230,30 @@ describe('Jira simulator', () => {
     });
   });
 });
+
+describe('malformed issues switch', () => {
+  it('breaks three incidents while on: a bad date, no key, an unknown status', async () => {
+    const jira = await startJira({ malformedIssues: true });
+    try {
+      const search = async () =>
+        (
+          await jira.post('/rest/api/3/search/jql', {
+            jql: 'issuetype = Incident ORDER BY updated ASC',
+            fields: ['created', 'status'],
+            maxResults: 5,
+          })
+        ).body.issues;
+      const [a, b, c, d] = await search();
+      expect(a.fields.created).toBe('yesterday at noon');
+      expect(b.key).toBeUndefined();
+      expect(c.fields.status.statusCategory.key).toBe('undefined');
+      expect(d.fields.created).toMatch(/\+0000$/);
+      jira.simulator.setMalformedIssues(false);
+      const [fixed] = await search();
+      expect(fixed.id).toBe(a.id);
+      expect(fixed.fields.created).toMatch(/\+0000$/);
+    } finally {
+      await jira.close();
+    }
+  });
+});

@@ -6,6 +6,7 @@ import type {
 } from '../types';
 import { Authenticator, type JiraCredentials } from './auth';
 import { generateDemoIssues } from './generate';
+import { malformingRenderer, pickMalformedIssues } from './malformed';
 import { OAuthIssuer, type OAuthOptions } from './oauth';
 import { LiveWorld } from './live';
 import { createSchedules, handleOps, type OpsOptions } from './ops';
@@ -52,6 +53,11 @@ export interface JiraSimulatorOptions extends SimulatorOptions {
    */
   slaFields?: boolean;
   /**
+   * Three incidents come broken: an unreadable `created`, no key, a status
+   * of no known category (see `malformed.ts`). Also `setMalformedIssues()`.
+   */
+  malformedIssues?: boolean;
+  /**
    * Cloud OAuth 2.0 (3LO): `POST /oauth/token` and the gateway paths
    * `/ex/jira/{cloudId}/…`; access token lifetime and token 429s.
    */
@@ -65,6 +71,8 @@ export interface JiraSimulator extends SystemSimulator {
   readonly cloudId: string;
   /** The OAuth app (client id, secret, the consent's refresh token). */
   readonly oauth: OAuthIssuer['app'];
+  /** Switches the broken incidents of `malformedIssues` on or off. */
+  setMalformedIssues(enabled: boolean): void;
   /** The credentials valid now (they change when tokens are expired). */
   credentials(): JiraCredentials;
 }
@@ -94,7 +102,12 @@ export function createJiraSimulator(
       ? scaleBase(seed, site, origin, scale)
       : arrayBase(generateDemoIssues(seed, site, origin)),
   );
-  const renderer = createIssueRenderer(site);
+  let malformed = options.malformedIssues ?? false;
+  const renderer = malformingRenderer(
+    createIssueRenderer(site),
+    pickMalformedIssues(store),
+    () => malformed,
+  );
   const auth = new Authenticator(seed, deployment, options.credentials);
   const oauth = new OAuthIssuer(options.oauth);
   const live = new LiveWorld(seed, site, store);
@@ -379,6 +392,9 @@ export function createJiraSimulator(
     system: 'jira',
     cloudId: site.cloudId,
     oauth: oauth.app,
+    setMalformedIssues: enabled => {
+      malformed = enabled;
+    },
     credentials: () => auth.credentials(),
     handle(request) {
       counters.requests++;

@@ -35,6 +35,13 @@ export class JiraClient {
     this.#version = deployment === 'cloud' ? '3' : '2';
   }
 
+  /** The search endpoint of the deployment. */
+  get searchPath(): string {
+    return this.#deployment === 'cloud'
+      ? '/rest/api/3/search/jql'
+      : '/rest/api/2/search';
+  }
+
   /** Pages of issues matching the JQL, in the JQL's order. */
   search(options: SearchOptions): AsyncIterable<JiraIssue[]> {
     if (options.fields.length === 0) {

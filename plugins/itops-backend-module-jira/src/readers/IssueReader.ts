@@ -4,16 +4,24 @@ import type {
   SyncPartial,
   SyncRequest,
 } from '@backstage-itops/plugin-itops-node';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { JiraClient } from '../client/JiraClient';
 import type { JiraIssue } from '../client/types';
 import type { IssueSyncConfig, JiraSiteConfig } from '../config';
 import { jql, type JqlCondition, renderJql } from '../jql';
+import {
+  findMalformation,
+  issueName,
+  type MalformationRules,
+} from '../malformed';
 import { formatJqlDate, parseJiraTime } from '../time';
 
 /** What a capability adds to the shared issue walk. */
 export interface IssueConversion<T> {
   /** Fields to request besides nothing: the list is always explicit. */
   fields: string[];
+  /** What an issue must hold to be converted; others are skipped. */
+  malformation: MalformationRules;
   convert(issues: JiraIssue[], signal: AbortSignal): Promise<ConvertedPage<T>>;
 }
 
@@ -31,7 +39,11 @@ export interface IssueReaderOptions<T> {
   prepare(signal: AbortSignal): Promise<IssueConversion<T>>;
   /** The time zone JQL dates are read in (the integration user's). */
   timeZone(signal: AbortSignal): Promise<string>;
+  logger?: LoggerService;
 }
+
+/** How many skipped issues the sync status names. */
+const NAMED_SKIPPED = 10;
 
 function updatedMs(issue: JiraIssue): number | undefined {
   const iso = parseJiraTime(issue.fields.updated);
@@ -79,6 +91,24 @@ export class IssueReader<T> implements ItopsRecordReader<T> {
     });
   }
 
+  /**
+   * The run's skipped issues, as a partial-run note: the sync status shows
+   * them, and a full run deletes nothing, so that the stored version of an
+   * issue that became unreadable is kept rather than taken as gone.
+   */
+  #skippedNote(skipped: readonly string[]): SyncPartial {
+    const named = skipped.slice(0, NAMED_SKIPPED).join(', ');
+    const more =
+      skipped.length > NAMED_SKIPPED
+        ? ` and ${skipped.length - NAMED_SKIPPED} more`
+        : '';
+    return {
+      call: `GET ${this.#options.client.searchPath}`,
+      reason: 'malformed issues skipped',
+      lost: `${skipped.length} issue(s): ${named}${more}`,
+    };
+  }
+
   async *read(request: SyncRequest): AsyncIterable<SyncBatch<T>> {
     const { client, site, prepare } = this.#options;
     const since =
@@ -92,6 +122,7 @@ export class IssueReader<T> implements ItopsRecordReader<T> {
     const conversion = await prepare(request.signal);
     const text = await this.query(lowerBound, request.signal);
     let newest = lowerBound === undefined ? undefined : since;
+    const skipped: string[] = [];
     // id@updated of the issues yielded within the last overlap, for
     // de-duplication; pruned as the walk moves on.
     const recent = new Map<string, number>();
@@ -115,6 +146,16 @@ export class IssueReader<T> implements ItopsRecordReader<T> {
           continue;
         }
         recent.set(identity, updated ?? Number.POSITIVE_INFINITY);
+        const malformed = findMalformation(issue, conversion.malformation);
+        if (malformed) {
+          skipped.push(`${issueName(issue)} (${malformed.field})`);
+          this.#options.logger?.warn(
+            `Jira site ${site.name}: skipped issue ${issueName(issue)}: field ${
+              malformed.field
+            } is unreadable (${malformed.value})`,
+          );
+          continue;
+        }
         fresh.push(issue);
       }
       if (newest !== undefined) {
@@ -125,9 +166,13 @@ export class IssueReader<T> implements ItopsRecordReader<T> {
         }
       }
       const converted = await conversion.convert(fresh, request.signal);
+      const partial = [
+        ...(converted.partial ?? []),
+        ...(skipped.length > 0 ? [this.#skippedNote(skipped)] : []),
+      ];
       yield {
         records: converted.records,
-        ...(converted.partial?.length ? { partial: converted.partial } : {}),
+        ...(partial.length > 0 ? { partial } : {}),
         watermark:
           newest === undefined ? undefined : new Date(newest).toISOString(),
       };

@@ -287,7 +287,9 @@ describe('change reader', () => {
         plannedEnd: '2026-03-13T00:00:00.000Z',
         keys: [
           { type: 'jira-project', value: 'SHOP' },
+          { type: 'jira-project', value: 'acme:SHOP' },
           { type: 'jira-component', value: 'SHOP/checkout' },
+          { type: 'jira-component', value: 'acme:SHOP/checkout' },
         ],
       }),
     ]);
