@@ -654,6 +654,55 @@ describe.each(databases.eachSupportedId())(
   },
 );
 
+describe.each(databases.eachSupportedId())(
+  'Issues deleted upstream on %p',
+  databaseId => {
+    it('stay until the full reconcile, which removes them and nothing else', async () => {
+      const jira = await startJira();
+      try {
+        const knex = await migrateItopsDatabase(
+          await databases.init(databaseId),
+        );
+        const source = jiraSource(jira);
+        const sync = engine(knex, [source]);
+        await sync.runOnce(source, 'incidents', { full: true });
+        const before = await storedIncidents(knex);
+        const simulator = jira.sims.simulators.jira as ReturnType<
+          typeof createJiraSimulator
+        >;
+        const deleted = simulator.deleteIssues(3);
+        const deletedIds = [...before.values()]
+          .filter(row => deleted.includes(row.number))
+          .map(row => row.external_id);
+        expect(deletedIds).toHaveLength(3);
+
+        // `updated >=` cannot see a deletion: the incremental run keeps them.
+        jira.clock.advance(10 * 60_000);
+        expect(await sync.runOnce(source, 'incidents')).toMatchObject({
+          status: 'succeeded',
+          full: false,
+        });
+        expect((await storedIncidents(knex)).size).toBe(before.size);
+
+        const reconcile = await sync.runOnce(source, 'incidents', {
+          full: true,
+        });
+        expect(reconcile).toMatchObject({ status: 'succeeded', partial: [] });
+        const after = await storedIncidents(knex);
+        expect([...after.keys()].sort()).toEqual(
+          [...before.keys()].filter(id => !deletedIds.includes(id)).sort(),
+        );
+        for (const [id, row] of after) {
+          expect(row.content_hash).toBe(before.get(id).content_hash);
+        }
+        expectIncidentsMatch(after, await jira.rawIssues('Incident'));
+      } finally {
+        await jira.sims.close();
+      }
+    });
+  },
+);
+
 describe.each(databases.eachSupportedId())('OAuth 3LO on %p', databaseId => {
   it('renews a 5-second token about every 4 s of sync, not per call', async () => {
     const jira = await startJira('cloud', {

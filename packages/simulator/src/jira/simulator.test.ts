@@ -257,3 +257,46 @@ describe('malformed issues switch', () => {
     }
   });
 });
+
+describe('deleted issues', () => {
+  it('vanish from searches and look-ups, and from nothing else', async () => {
+    const jira = await startJira();
+    try {
+      const keysOf = async () => {
+        const keys: string[] = [];
+        for (let token: string | undefined; ; ) {
+          const page = await jira.post('/rest/api/3/search/jql', {
+            jql: 'issuetype = Incident ORDER BY updated ASC',
+            fields: ['summary'],
+            maxResults: 100,
+            ...(token ? { nextPageToken: token } : {}),
+          });
+          keys.push(...page.body.issues.map((i: any) => i.key));
+          if (page.body.isLast) {
+            return keys;
+          }
+          token = page.body.nextPageToken;
+        }
+      };
+      const before = await keysOf();
+      const count = jira.simulator.stats().issues;
+      const deleted = jira.simulator.deleteIssues(3);
+      expect(deleted).toHaveLength(3);
+      const after = await keysOf();
+      expect(after).toEqual(before.filter(key => !deleted.includes(key)));
+      expect(jira.simulator.stats()).toMatchObject({
+        issues: count - 3,
+        deleted: 3,
+      });
+      expect((await jira.get(`/rest/api/3/issue/${deleted[0]}`)).status).toBe(
+        404,
+      );
+      expect(
+        (await jira.get(`/rest/servicedeskapi/request/${deleted[0]}/sla`))
+          .status,
+      ).toBe(404);
+    } finally {
+      await jira.close();
+    }
+  });
+});

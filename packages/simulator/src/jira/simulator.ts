@@ -71,6 +71,12 @@ export interface JiraSimulator extends SystemSimulator {
   readonly cloudId: string;
   /** The OAuth app (client id, secret, the consent's refresh token). */
   readonly oauth: OAuthIssuer['app'];
+  /**
+   * Deletes `count` incidents (every seventh, newest first), as an agent or
+   * an automation rule would; returns their keys. Searches and look-ups no
+   * longer show them, and nothing announces it (`updated >` cannot).
+   */
+  deleteIssues(count: number): string[];
   /** Switches the broken incidents of `malformedIssues` on or off. */
   setMalformedIssues(enabled: boolean): void;
   /** The credentials valid now (they change when tokens are expired). */
@@ -119,6 +125,7 @@ export function createJiraSimulator(
     searches: 0,
     slaRequests: 0,
     opsRequests: 0,
+    deleted: 0,
   };
 
   const searchDeps = () => ({
@@ -392,6 +399,19 @@ export function createJiraSimulator(
     system: 'jira',
     cloudId: site.cloudId,
     oauth: oauth.app,
+    deleteIssues: count => {
+      const incidents = [...store.ascendingByUpdated()]
+        .filter(issue => issue.issueType === 'Incident')
+        .reverse();
+      const deleted: string[] = [];
+      for (let i = 0; i < incidents.length && deleted.length < count; i += 7) {
+        if (store.delete(incidents[i].id)) {
+          deleted.push(`${incidents[i].projectKey}-${incidents[i].number}`);
+        }
+      }
+      counters.deleted += deleted.length;
+      return deleted;
+    },
     setMalformedIssues: enabled => {
       malformed = enabled;
     },

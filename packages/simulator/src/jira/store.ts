@@ -75,6 +75,8 @@ export class IssueStore {
   #overlay: IssueRecord[] = [];
   readonly #overlayById = new Map<number, IssueRecord>();
   readonly #lastNumbers = new Map<string, number>();
+  /** Ids of deleted issues: gone from every walk and look-up. */
+  readonly #deleted = new Set<number>();
   #lastId: number;
   #added = 0;
 
@@ -84,7 +86,19 @@ export class IssueStore {
   }
 
   get count(): number {
-    return this.#base.count + this.#added;
+    return this.#base.count + this.#added - this.#deleted.size;
+  }
+
+  /**
+   * Deletes an issue, as Jira does: no tombstone a search could show, so
+   * only a client that compares what exists with what it holds notices.
+   */
+  delete(id: number): boolean {
+    if (this.#deleted.has(id) || !this.#findAny(String(id))) {
+      return false;
+    }
+    this.#deleted.add(id);
+    return true;
   }
 
   /** Issues with `updated >= fromUpdated`, ascending by (updated, id). */
@@ -103,17 +117,26 @@ export class IssueStore {
         nextBase &&
         (!fromOverlay || compareByUpdated(nextBase.issue, fromOverlay) < 0)
       ) {
-        yield nextBase.issue;
+        if (!this.#deleted.has(nextBase.issue.id)) {
+          yield nextBase.issue;
+        }
         b = nextBase.index + 1;
         nextBase = this.#nextBase(b);
       } else {
-        yield fromOverlay;
+        if (!this.#deleted.has(fromOverlay.id)) {
+          yield fromOverlay;
+        }
         o++;
       }
     }
   }
 
   find(keyOrId: string): IssueRecord | undefined {
+    const issue = this.#findAny(keyOrId);
+    return issue && !this.#deleted.has(issue.id) ? issue : undefined;
+  }
+
+  #findAny(keyOrId: string): IssueRecord | undefined {
     const base = this.#base.find(keyOrId);
     if (base) {
       return this.#overlayById.get(base.id) ?? base;
