@@ -20,7 +20,12 @@ export interface Config {
             clientSecret?: string;
             /** `password` or `client_credentials`; inferred when absent. */
             grantType?: 'password' | 'client_credentials';
-            /** Renew the OAuth token this long before it expires. Default 120. */
+            /**
+             * Renew the OAuth token at least this long before it expires,
+             * though never in the first half of its life. Unset (the
+             * default): renewed at 80 % of its lifetime (`expires_in`), at
+             * the latest a second before it expires.
+             */
             refreshBeforeExpirySeconds?: number;
           };
           /** Request policy, shared by all ITOps source modules. */
@@ -47,6 +52,13 @@ export interface Config {
           pageSize?: number;
           /** Incremental syncs re-read this far behind the watermark. Default 60. */
           overlapSeconds?: number;
+          /**
+           * The watermark never passes the instance's own clock (the `Date`
+           * header of its answers) minus this, so that rows stamped in the
+           * future (clock skew, imports, scripts) cannot make incremental
+           * syncs skip later updates. Such rows are still stored. Default 120.
+           */
+          clockOverlapSeconds?: number;
           incidents?: {
             /** Default true. */
             enabled?: boolean;

@@ -18,7 +18,6 @@ const PASSWORD_GRANT: OAuthConfig = {
   clientSecret: 's3cret',
   username: 'itops',
   password: 'pw',
-  refreshBeforeExpiryMs: 60_000,
 };
 
 /** A token endpoint that issues numbered tokens and records the forms it got. */
@@ -64,12 +63,19 @@ function tokenEndpoint(
   return forms;
 }
 
-function clients(config: OAuthConfig, now: () => number = Date.now) {
+function clients(
+  config: OAuthConfig,
+  now: () => number = Date.now,
+  sleeps: number[] = [],
+) {
   const tokenClient = new SourceHttpClient({
     name: 'servicenow/test token',
     baseUrl: BASE,
     requestsPerSecond: 1000,
-    sleep: async () => {},
+    sleep: async ms => {
+      sleeps.push(ms);
+    },
+    random: () => 0.5,
   });
   const auth = new OAuthAuth({ config, tokenClient, now });
   const api = new SourceHttpClient({
@@ -136,18 +142,96 @@ describe('OAuthAuth', () => {
     ]);
   });
 
-  it('renews proactively before expiry, with the refresh token', async () => {
+  it('renews at 80 % of the lifetime, with the refresh token', async () => {
     const forms = tokenEndpoint({ expiresIn: 600 });
     let now = 1_000_000;
     const { auth } = clients(PASSWORD_GRANT, () => now);
     expect(await auth.headers()).toEqual({ authorization: 'Bearer token-1' });
-    now += 600_000 - 60_001; // just outside the renewal margin
+    now += 480_000 - 1; // just before 80 % of 600 s
     expect(await auth.headers()).toEqual({ authorization: 'Bearer token-1' });
-    now += 2; // inside it: renew before the instance refuses the token
+    now += 1; // at it: renew well before the instance refuses the token
     expect(await auth.headers()).toEqual({ authorization: 'Bearer token-2' });
     expect(forms.map(f => f.grant_type)).toEqual(['password', 'refresh_token']);
     expect(forms[1].refresh_token).toBe('refresh-1');
   });
+
+  it('keeps a 5-second token for 4 seconds instead of renewing per request', async () => {
+    const forms = tokenEndpoint({ expiresIn: 5 });
+    let now = 0;
+    const { auth } = clients(PASSWORD_GRANT, () => now);
+    const used = new Set<string>();
+    // A request every 100 ms for 20 s.
+    for (; now < 20_000; now += 100) {
+      used.add((await auth.headers()).authorization);
+    }
+    expect(forms).toHaveLength(5);
+    expect(used.size).toBe(5);
+  });
+
+  it('never uses a token in its last second', async () => {
+    const forms = tokenEndpoint({ expiresIn: 2 });
+    let now = 0;
+    const { auth } = clients(PASSWORD_GRANT, () => now);
+    await auth.headers();
+    now = 999;
+    await auth.headers();
+    expect(forms).toHaveLength(1);
+    now = 1000; // 80 % would be 1.6 s, but the last second starts here
+    await auth.headers();
+    expect(forms).toHaveLength(2);
+  });
+
+  it('renews earlier with refreshBeforeExpirySeconds, but not in the first half of the life', async () => {
+    const forms = tokenEndpoint({ expiresIn: 600 });
+    let now = 0;
+    const { auth } = clients(
+      { ...PASSWORD_GRANT, refreshBeforeExpiryMs: 200_000 },
+      () => now,
+    );
+    await auth.headers();
+    now = 399_999;
+    await auth.headers();
+    now = 400_000;
+    await auth.headers();
+    expect(forms).toHaveLength(2);
+    // A margin longer than the token's life: renewed at half of it.
+    const short = tokenEndpoint({ expiresIn: 60 });
+    await auth.refresh();
+    const renewedAt = now;
+    now = renewedAt + 29_999;
+    await auth.headers();
+    expect(short).toHaveLength(1);
+    now = renewedAt + 30_000;
+    await auth.headers();
+    expect(short).toHaveLength(2);
+  });
+
+  it.each([
+    ['with Retry-After', { 'Retry-After': '7' }, [7000, 7000]],
+    ['without Retry-After', {}, [250, 500]],
+  ])(
+    'retries token requests refused with 429 %s',
+    async (_, headers: Record<string, string>, waits) => {
+      let refusals = 2;
+      server.use(
+        http.post(`${BASE}/oauth_token.do`, () =>
+          refusals-- > 0
+            ? HttpResponse.json(
+                {
+                  error: { message: 'Rate limit exceeded', detail: null },
+                  status: 'failure',
+                },
+                { status: 429, headers },
+              )
+            : HttpResponse.json({ access_token: 'late', expires_in: 1799 }),
+        ),
+      );
+      const sleeps: number[] = [];
+      const { auth } = clients(PASSWORD_GRANT, Date.now, sleeps);
+      expect(await auth.headers()).toEqual({ authorization: 'Bearer late' });
+      expect(sleeps).toEqual(waits);
+    },
+  );
 
   it('shares one renewal between concurrent requests', async () => {
     const forms = tokenEndpoint();

@@ -30,14 +30,28 @@ interface Token {
   accessToken: string;
   refreshToken?: string;
   expiresAt: number;
+  /** When to renew it: most of its lifetime used, never at the last second. */
+  renewAt: number;
 }
+
+/** Share of a token's own lifetime after which it is renewed. */
+export const RENEW_AT_SHARE_OF_LIFETIME = 0.8;
+/** A token is never used in its last second: clocks and transit differ. */
+const LAST_SECOND_MS = 1000;
 
 /**
  * OAuth 2.0 against `/oauth_token.do` with the password or
- * client_credentials grant. The token is renewed before it expires (so that
- * a long sync does not run into 401s), with the refresh token when there is
- * one and the original grant otherwise. Concurrent requests share one
- * renewal.
+ * client_credentials grant. The token is renewed once 80 % of its own
+ * lifetime (`expires_in`) has passed, and never later than a second before
+ * it expires, so that a long sync does not run into 401s and a short-lived
+ * token is not fetched again for every request: a 5-second token costs one
+ * token request per 4 seconds of sync at most. `refreshBeforeExpiryMs`, when
+ * configured, renews earlier, though never in the first half of a token's
+ * life. Renewal uses the refresh token when there is one and the original
+ * grant otherwise; concurrent requests share one renewal. Token requests
+ * meeting 429 (or 503) are retried by the token client with the shared
+ * policy: after `Retry-After` when the instance sends one, else with
+ * exponential backoff and jitter.
  *
  * The token requests go through `tokenClient`, a client of its own: the
  * shared client asks for headers while it holds a concurrency slot, so
@@ -62,10 +76,7 @@ export class OAuthAuth implements SourceAuth {
 
   async headers(signal?: AbortSignal): Promise<Record<string, string>> {
     let token = this.#token;
-    if (
-      !token ||
-      token.expiresAt - this.#config.refreshBeforeExpiryMs <= this.#now()
-    ) {
+    if (!token || token.renewAt <= this.#now()) {
       token = await this.#renew(token, signal);
     }
     return { authorization: `Bearer ${token.accessToken}` };
@@ -143,11 +154,32 @@ export class OAuthAuth implements SourceAuth {
       );
     }
     const expiresIn = Number(answer.expires_in ?? 1799);
+    const lifetimeMs =
+      (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 1799) * 1000;
+    const expiresAt = requestedAt + lifetimeMs;
     return {
       accessToken: answer.access_token,
       refreshToken: answer.refresh_token || undefined,
-      expiresAt:
-        requestedAt + (Number.isFinite(expiresIn) ? expiresIn : 1799) * 1000,
+      expiresAt,
+      renewAt: this.#renewAt(requestedAt, lifetimeMs),
     };
+  }
+
+  #renewAt(issuedAt: number, lifetimeMs: number): number {
+    const expiresAt = issuedAt + lifetimeMs;
+    let at = Math.min(
+      issuedAt + RENEW_AT_SHARE_OF_LIFETIME * lifetimeMs,
+      expiresAt - LAST_SECOND_MS,
+    );
+    const before = this.#config.refreshBeforeExpiryMs;
+    if (before !== undefined) {
+      // Earlier when asked, but a token shorter than the margin must not
+      // be renewed for every request.
+      at = Math.min(
+        at,
+        Math.max(expiresAt - before, issuedAt + lifetimeMs / 2),
+      );
+    }
+    return Math.max(issuedAt, at);
   }
 }

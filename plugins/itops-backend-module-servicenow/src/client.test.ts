@@ -35,7 +35,7 @@ const stamp = (second: number) =>
  */
 function serveTable(
   rows: SnRow[],
-  hooks: { onPage?: (n: number) => void } = {},
+  hooks: { onPage?: (n: number) => void; hidden?: Set<string> } = {},
 ) {
   const queries: string[] = [];
   let pages = 0;
@@ -57,7 +57,10 @@ function serveTable(
         );
       const offset = Number(url.searchParams.get('sysparm_offset') ?? 0);
       const limit = Number(url.searchParams.get('sysparm_limit'));
-      const page = matching.slice(offset, offset + limit);
+      // ACLs apply after the limit: hidden rows leave the page short.
+      const page = matching
+        .slice(offset, offset + limit)
+        .filter(r => !hooks.hidden?.has(r.sys_id));
       hooks.onPage?.(++pages);
       const links = [`<${BASE}/first>;rel="first"`];
       if (offset + limit < matching.length) {
@@ -92,6 +95,7 @@ async function walkAll(
 ) {
   const seen: SnRow[] = [];
   let newest: number | undefined;
+  let hidden = 0;
   for await (const page of sn.walk({
     table: 'incident',
     fields: ['number'],
@@ -99,8 +103,9 @@ async function walkAll(
   })) {
     seen.push(...page.rows);
     newest = page.newestUpdatedMs;
+    hidden = page.hiddenRows;
   }
-  return { seen, newest };
+  return { seen, newest, hidden };
 }
 
 describe('ServiceNowClient.walk', () => {
@@ -183,6 +188,55 @@ describe('ServiceNowClient.walk', () => {
     expect(seen).toHaveLength(1);
     expect(call).toBe(2);
   });
+  it.each([1, 2, 3, 4, 5, 7])(
+    'counts each ACL-hidden row once, at page size %p',
+    async pageSize => {
+      // Seconds shared by several rows, hidden rows among them, at the
+      // ends of pages and between them.
+      const seconds = [1, 1, 1, 2, 2, 3, 4, 4, 4, 4, 5, 6, 6, 7, 8, 8, 8, 9];
+      const rows = seconds.map((second, i) => row(i + 1, second));
+      const hidden = new Set(
+        [2, 3, 5, 9, 10, 13, 15, 16, 18].map(i => rows[i - 1].sys_id),
+      );
+      serveTable(rows, { hidden });
+      const { sn } = client();
+      const result = await walkAll(sn, { pageSize });
+      expect(result.seen.map(r => r.sys_id)).toEqual(
+        rows.filter(r => !hidden.has(r.sys_id)).map(r => r.sys_id),
+      );
+      expect(result.hidden).toBe(hidden.size);
+    },
+  );
+
+  it('counts hidden rows exactly over random tables and page sizes', async () => {
+    let seed = 17;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let run = 0; run < 40; run++) {
+      let second = 0;
+      const rows = Array.from(
+        { length: 5 + Math.floor(random() * 40) },
+        (_, i) => {
+          second += random() < 0.6 ? 0 : 1 + Math.floor(random() * 3);
+          return row(i + 1, second);
+        },
+      );
+      const hidden = new Set(
+        rows.filter(() => random() < 0.35).map(r => r.sys_id),
+      );
+      server.resetHandlers();
+      serveTable(rows, { hidden });
+      const { sn } = client();
+      const result = await walkAll(sn, {
+        pageSize: 1 + Math.floor(random() * 6),
+      });
+      expect(result.seen).toHaveLength(rows.length - hidden.size);
+      expect(result.hidden).toBe(hidden.size);
+    }
+  });
+
   it('stops with an error instead of looping when the instance ignores sysparm_offset', async () => {
     // Five rows in one second, pages of two, and offsets ignored.
     const rows = Array.from({ length: 5 }, (_, i) => row(i + 1, 1));

@@ -22,9 +22,28 @@ export interface Escalatee {
 
 /** A page of a walk over a table in `sys_updated_on` order. */
 export interface WalkPage {
+  /** Rows not returned before in this walk; empty when ACLs hid the page. */
   rows: SnRow[];
   /** The newest `sys_updated_on` read so far, as epoch ms. */
   newestUpdatedMs?: number;
+  /** The instance's clock when it answered (its `Date` header), as epoch ms. */
+  serverTimeMs?: number;
+  /**
+   * Rows the instance counted but did not return (ACLs hide them after the
+   * page limit is applied), so far in this walk, each counted once.
+   */
+  hiddenRows: number;
+}
+
+/** One page of `GET /api/now/table/{table}`. */
+export interface TablePage {
+  rows: SnRow[];
+  /** Whether more pages follow (the `Link` header's `next`). */
+  hasNext: boolean;
+  /** `X-Total-Count`: rows the query matches, ACL-hidden ones included. */
+  total?: number;
+  /** The `Date` header, as epoch ms. */
+  serverTimeMs?: number;
 }
 
 export interface WalkOptions {
@@ -62,7 +81,7 @@ export class ServiceNowClient {
       offset?: number;
       signal?: AbortSignal;
     },
-  ): Promise<{ rows: SnRow[]; hasNext: boolean; total?: number }> {
+  ): Promise<TablePage> {
     const response = await this.http.json<TableAnswer>(
       `/api/now/table/${encodeURIComponent(table)}`,
       {
@@ -93,7 +112,13 @@ export class ServiceNowClient {
     // not mean the end: the Link header's `next` does.
     const hasNext =
       link !== null ? /rel="?next"?/.test(link) : rows.length >= params.limit;
-    return { rows, hasNext, total };
+    const date = Date.parse(response.headers.get('date') ?? '');
+    return {
+      rows,
+      hasNext,
+      total,
+      serverTimeMs: Number.isNaN(date) ? undefined : date,
+    };
   }
 
   /** How many rows match, from `X-Total-Count`; undefined when the instance does not say. */
@@ -181,6 +206,15 @@ export class ServiceNowClient {
    * rows of that second it already returned. Rows updated during the walk
    * move behind the cursor's front and are read again with their new
    * values; inserts and deletes elsewhere do not shift the pages.
+   *
+   * The instance cuts a page to the limit before ACLs apply, so a page can
+   * come back short with rows hidden among its positions. The walk counts
+   * those hidden positions once each: `X-Total-Count` of consecutive
+   * queries says how many positions of the previous page a new query
+   * covers again (the rows of the cursor's second, hidden ones included,
+   * that the skip could not count), and only positions new to the walk
+   * count. Exact while the table holds still; rows changing during the walk
+   * can move the count by those rows.
    */
   async *walk(options: WalkOptions): AsyncGenerator<WalkPage> {
     const fields = [
@@ -194,6 +228,11 @@ export class ServiceNowClient {
     let newest: number | undefined;
     /** Pages in a row that brought nothing new: a stuck walk, not a slow one. */
     let stale = 0;
+    let hiddenRows = 0;
+    /** Positions `[0, coveredUntil)` of the current query are counted. */
+    let coveredUntil = 0;
+    /** Set when the cursor just moved: the previous query's count. */
+    let moved: { total?: number } | undefined;
     for (;;) {
       const query = encodedQuery().and(options.filter);
       if (cursor !== undefined) {
@@ -221,6 +260,22 @@ export class ServiceNowClient {
         fresh.push(row);
         last = Math.max(last ?? updated, updated);
       }
+      if (moved) {
+        // The new query starts `total(previous) - total(new)` positions
+        // later than the previous one; without counts, assume it starts
+        // where the skip says.
+        coveredUntil =
+          moved.total !== undefined && page.total !== undefined
+            ? coveredUntil - (moved.total - page.total)
+            : skip;
+      }
+      const span = coveredPositions(page, skip, options.pageSize);
+      // Positions counted before come round again after a cursor move: the
+      // rows of the new cursor's second that an earlier page held, returned
+      // ones (skipped again above) and hidden ones (not counted twice).
+      const again = Math.min(span, Math.max(0, coveredUntil - skip));
+      hiddenRows += Math.max(0, span - again - fresh.length);
+      coveredUntil = Math.max(coveredUntil, skip + span);
       if (last !== undefined && last !== cursor) {
         // The cursor moves on: the new query starts at `last`, and the
         // rows of that second in this page are already done.
@@ -231,11 +286,13 @@ export class ServiceNowClient {
             .map(r => r.sys_id),
         );
         skip = seenAtCursor.size;
+        moved = { total: page.total };
       } else {
         for (const row of fresh) {
           seenAtCursor.add(row.sys_id);
         }
         skip += options.pageSize;
+        moved = undefined;
       }
       if (last !== undefined) {
         newest = Math.max(newest ?? last, last);
@@ -246,9 +303,12 @@ export class ServiceNowClient {
           `${this.http.name}: paging ${options.table} by sys_updated_on returns only rows already read; the instance seems to ignore sysparm_offset`,
         );
       }
-      if (fresh.length > 0) {
-        yield { rows: fresh, newestUpdatedMs: newest };
-      }
+      yield {
+        rows: fresh,
+        newestUpdatedMs: newest,
+        serverTimeMs: page.serverTimeMs,
+        hiddenRows,
+      };
       if (!page.hasNext) {
         return;
       }
@@ -303,4 +363,13 @@ export class ServiceNowClient {
       ];
     });
   }
+}
+
+/** How many of its query's positions a page spans, hidden rows included. */
+function coveredPositions(page: TablePage, offset: number, limit: number) {
+  if (page.total === undefined) {
+    // Without a count only a page followed by more is known to be full.
+    return page.hasNext ? limit : page.rows.length;
+  }
+  return Math.max(0, Math.min(limit, page.total - offset));
 }

@@ -50,7 +50,7 @@ describe('readInstanceOptions', () => {
     ).toMatchObject({
       kind: 'oauth',
       grantType: 'password',
-      refreshBeforeExpiryMs: 120_000,
+      refreshBeforeExpiryMs: undefined,
     });
   });
 

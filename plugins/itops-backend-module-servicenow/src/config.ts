@@ -22,8 +22,11 @@ export type ServiceNowAuthConfig =
       clientSecret: string;
       username?: string;
       password?: string;
-      /** Renew this long before the token expires. */
-      refreshBeforeExpiryMs: number;
+      /**
+       * Renew at least this long before the token expires (never in the
+       * first half of its life); unset: at 80 % of its lifetime.
+       */
+      refreshBeforeExpiryMs?: number;
     };
 
 /** A boolean read from a field: true when the field holds one of `values`. */
@@ -116,6 +119,8 @@ export interface ServiceNowInstanceOptions {
   pageSize: number;
   /** Incremental syncs re-read this far behind the watermark. */
   overlapMs: number;
+  /** The watermark stays this far behind the instance's own clock. */
+  clockOverlapMs: number;
   incidents: IncidentOptions;
   changes: ChangeOptions;
   freezeWindows: FreezeWindowOptions;
@@ -198,6 +203,8 @@ export function readInstanceOptions(
     http: readHttpOptions(config),
     pageSize: positiveInt(config, 'pageSize', 1000, where, 10_000),
     overlapMs: nonNegative(config, 'overlapSeconds', 60, where) * 1000,
+    clockOverlapMs:
+      nonNegative(config, 'clockOverlapSeconds', 120, where) * 1000,
     incidents: {
       enabled: incidents?.getOptionalBoolean('enabled') ?? true,
       table: field(incidents, 'table', 'incident'),
@@ -301,8 +308,11 @@ function readAuth(config: Config, where: string): ServiceNowAuthConfig {
       clientSecret,
       username,
       password,
-      refreshBeforeExpiryMs:
-        nonNegative(auth, 'refreshBeforeExpirySeconds', 120, where) * 1000,
+      refreshBeforeExpiryMs: optionalSeconds(
+        auth,
+        'refreshBeforeExpirySeconds',
+        where,
+      ),
     };
   }
   if (!username || !password) {
@@ -416,6 +426,17 @@ function nonNegative(
     );
   }
   return value;
+}
+
+/** A non-negative number of seconds as milliseconds; undefined when unset. */
+function optionalSeconds(
+  config: Config,
+  key: string,
+  where: string,
+): number | undefined {
+  return config.getOptionalNumber(key) === undefined
+    ? undefined
+    : nonNegative(config, key, 0, where) * 1000;
 }
 
 function timeZone(zone: string, where: string): string {

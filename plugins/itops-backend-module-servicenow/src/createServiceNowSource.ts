@@ -72,7 +72,10 @@ export function createServiceNowSource(
               filter: incidents.filter,
               pageSize: options.pageSize,
               overlapMs: options.overlapMs,
-              toRecord: row => toIncident(row, incidents, options.baseUrl),
+              clockOverlapMs: options.clockOverlapMs,
+              now: deps.now,
+              toRecord: (row, problems) =>
+                toIncident(row, incidents, options.baseUrl, problems),
               logger: deps.logger,
             }),
           }
@@ -86,7 +89,10 @@ export function createServiceNowSource(
               filter: changes.filter,
               pageSize: options.pageSize,
               overlapMs: options.overlapMs,
-              toRecord: row => toChange(row, changes, options.baseUrl),
+              clockOverlapMs: options.clockOverlapMs,
+              now: deps.now,
+              toRecord: (row, problems) =>
+                toChange(row, changes, options.baseUrl, problems),
               logger: deps.logger,
             }),
           }

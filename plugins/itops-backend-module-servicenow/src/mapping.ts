@@ -14,6 +14,17 @@ import type {
 import { parseSnDateTime } from './time';
 
 /**
+ * A value of a row the mapping could not use, and what became of the
+ * record: stored without the value, stored with its code kept as the
+ * source state, or refused (the store skips and counts it).
+ */
+export interface RowProblem {
+  field: string;
+  value: string;
+  outcome: 'value dropped' | 'kept as source state' | 'record skipped';
+}
+
+/**
  * Turns Table API rows into normalized records. Choice codes come from
  * config; a code the config does not know is kept as `sourceState` (or
  * `sourceOutcome`) and the normalized value falls back on what the row
@@ -75,12 +86,13 @@ export function reviewOf(
   row: SnRow,
   review: ReviewOptions | undefined,
   baseUrl: string,
+  problems?: RowProblem[],
 ): IncidentRecord['postIncidentReview'] {
   const value = review ? row[review.field]?.trim() : undefined;
   if (!review || !value) {
     return undefined;
   }
-  const completedAt = timeField(row, review.completedAtField);
+  const completedAt = timeField(row, review.completedAtField, problems);
   const link = /^https?:\/\//i.test(value)
     ? { reference: value, url: value }
     : {
@@ -147,45 +159,59 @@ export function taskKeys(row: SnRow): MappingKey[] {
   return keys;
 }
 
+/**
+ * An incident from its row. Unusable values are noted in `problems`: an
+ * unreadable optional date is dropped, an unknown state code is kept as the
+ * source state; a row without sys_id or without any readable opening time
+ * (`opened_at`, else `sys_created_on`) cannot be stored and is passed on
+ * for the store to skip and count.
+ */
 export function toIncident(
   row: SnRow,
   options: IncidentOptions,
   baseUrl: string,
+  problems?: RowProblem[],
 ): IncidentRecord {
   const inactive = row.active === 'false';
   const state =
-    choiceOf(options.states, row.state) ??
+    stateOf(options.states, row, problems) ??
     (inactive ? 'closed' : 'in_progress');
   const done =
     state === 'resolved' || state === 'closed' || state === 'cancelled';
   const slaMet = options.slaMetField ? row[options.slaMetField] : undefined;
+  const externalId = externalIdOf(row, problems);
   return {
-    externalId: row.sys_id,
-    url: recordUrl(baseUrl, options.table, row.sys_id),
-    sourceUpdatedAt: parseSnDateTime(row.sys_updated_on),
+    externalId,
+    url: recordUrl(baseUrl, options.table, externalId),
+    sourceUpdatedAt: timeField(row, 'sys_updated_on', problems),
     keys: taskKeys(row),
-    number: row.number || row.sys_id,
+    number: row.number || externalId,
     title: row.short_description ?? '',
     state,
     sourceState: row.state || undefined,
     priority: priorityOf(row.priority),
-    // opened_at is empty on records created by some integrations.
-    openedAt:
-      parseSnDateTime(row.opened_at) ??
-      parseSnDateTime(row.sys_created_on) ??
-      row.opened_at,
-    acknowledgedAt: timeField(row, options.acknowledgedAtField),
-    resolvedAt: parseSnDateTime(row.resolved_at),
-    closedAt: parseSnDateTime(row.closed_at),
-    detectedAt: timeField(row, options.detectedAtField),
+    openedAt: openedAtOf(row, problems),
+    acknowledgedAt: timeField(row, options.acknowledgedAtField, problems),
+    resolvedAt: timeField(row, 'resolved_at', problems),
+    closedAt: timeField(row, 'closed_at', problems),
+    detectedAt: timeField(row, options.detectedAtField, problems),
     assignmentGroup: row[GROUP_NAME] || undefined,
-    assignedAt: timeField(row, options.assignedAtField),
-    postIncidentReview: reviewOf(row, options.postIncidentReview, baseUrl),
+    assignedAt: timeField(row, options.assignedAtField, problems),
+    postIncidentReview: reviewOf(
+      row,
+      options.postIncidentReview,
+      baseUrl,
+      problems,
+    ),
     major: flagOf(row, options.major),
     security: flagOf(row, options.security),
     personalDataBreach: flagOf(row, options.personalDataBreach),
-    breachAwareAt: timeField(row, options.breachAwareAtField),
-    authorityNotifiedAt: timeField(row, options.authorityNotifiedAtField),
+    breachAwareAt: timeField(row, options.breachAwareAtField, problems),
+    authorityNotifiedAt: timeField(
+      row,
+      options.authorityNotifiedAtField,
+      problems,
+    ),
     notificationDelayReason: textField(
       row,
       options.notificationDelayReasonField,
@@ -199,34 +225,62 @@ export function toIncident(
   };
 }
 
+/**
+ * A change request from its row; unusable values are noted in `problems`
+ * as for incidents (only the sys_id is required).
+ */
 export function toChange(
   row: SnRow,
   options: ChangeOptions,
   baseUrl: string,
+  problems?: RowProblem[],
 ): ChangeRecord {
   const inactive = row.active === 'false';
   const outcome = choiceOf(options.closeCodes, row.close_code);
+  const externalId = externalIdOf(row, problems);
   return {
-    externalId: row.sys_id,
-    url: recordUrl(baseUrl, options.table, row.sys_id),
-    sourceUpdatedAt: parseSnDateTime(row.sys_updated_on),
+    externalId,
+    url: recordUrl(baseUrl, options.table, externalId),
+    sourceUpdatedAt: timeField(row, 'sys_updated_on', problems),
     keys: taskKeys(row),
-    number: row.number || row.sys_id,
+    number: row.number || externalId,
     title: row.short_description ?? '',
     type: choiceOf(options.types, row.type) ?? 'normal',
-    state: choiceOf(options.states, row.state) ?? (inactive ? 'closed' : 'new'),
+    state:
+      stateOf(options.states, row, problems) ?? (inactive ? 'closed' : 'new'),
     sourceState: row.state || undefined,
     risk: choiceOf(options.risks, row.risk),
-    plannedStart: parseSnDateTime(row.start_date),
-    plannedEnd: parseSnDateTime(row.end_date),
-    actualStart: parseSnDateTime(row.work_start),
-    actualEnd: parseSnDateTime(row.work_end),
+    plannedStart: timeField(row, 'start_date', problems),
+    plannedEnd: timeField(row, 'end_date', problems),
+    actualStart: timeField(row, 'work_start', problems),
+    actualEnd: timeField(row, 'work_end', problems),
     approval: choiceOf(options.approvals, row.approval),
-    approvedAt: timeField(row, options.approvedAtField),
+    approvedAt: timeField(row, options.approvedAtField, problems),
     outcome,
     sourceOutcome: !outcome && row.close_code ? row.close_code : undefined,
     implementerGroup: row[GROUP_NAME] || undefined,
   };
+}
+
+/**
+ * When the incident was opened: `opened_at`, else `sys_created_on` (some
+ * integrations leave `opened_at` empty). With neither readable the record
+ * cannot be stored: the raw value is passed on for the store to refuse.
+ */
+function openedAtOf(row: SnRow, problems?: RowProblem[]): string {
+  const opened = parseSnDateTime(row.opened_at);
+  if (opened !== undefined) {
+    return opened;
+  }
+  const created = parseSnDateTime(row.sys_created_on);
+  if (row.opened_at?.trim() || created === undefined) {
+    problems?.push({
+      field: 'opened_at',
+      value: row.opened_at ?? '',
+      outcome: created === undefined ? 'record skipped' : 'value dropped',
+    });
+  }
+  return created ?? row.opened_at ?? '';
 }
 
 /** The normalized value whose codes include `code`. */
@@ -261,8 +315,50 @@ function flagOf(row: SnRow, flag: FlagField | undefined): boolean | undefined {
   return flag.values.includes(row[flag.field] ?? '');
 }
 
-function timeField(row: SnRow, field: string | undefined): string | undefined {
-  return field ? parseSnDateTime(row[field]) : undefined;
+/**
+ * A date-time column as ISO 8601; an unreadable one is dropped and noted
+ * (a blank one is simply unset).
+ */
+function timeField(
+  row: SnRow,
+  field: string | undefined,
+  problems?: RowProblem[],
+): string | undefined {
+  const value = field ? row[field]?.trim() : undefined;
+  if (!value) {
+    return undefined;
+  }
+  const parsed = parseSnDateTime(value);
+  if (parsed === undefined) {
+    problems?.push({ field: field!, value, outcome: 'value dropped' });
+  }
+  return parsed;
+}
+
+/** The row's sys_id; a row without one cannot be stored and is noted. */
+function externalIdOf(row: SnRow, problems?: RowProblem[]): string {
+  const id = row.sys_id?.trim() ?? '';
+  if (!id) {
+    problems?.push({ field: 'sys_id', value: '', outcome: 'record skipped' });
+  }
+  return id;
+}
+
+/** A state code the config does not know is kept as the source state, and noted. */
+function stateOf<T extends string>(
+  map: ChoiceMap<T>,
+  row: SnRow,
+  problems?: RowProblem[],
+): T | undefined {
+  const state = choiceOf(map, row.state);
+  if (state === undefined && row.state) {
+    problems?.push({
+      field: 'state',
+      value: row.state,
+      outcome: 'kept as source state',
+    });
+  }
+  return state;
 }
 
 function textField(row: SnRow, field: string | undefined): string | undefined {

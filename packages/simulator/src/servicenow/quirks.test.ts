@@ -18,7 +18,9 @@ describe('ServiceNow quirks', () => {
     sn = await startServiceNow({
       quirks: { aclHidden: { tables: ['incident'], share: 0.2 } },
     });
-    const all = await sn.getJson('/api/now/table/incident?sysparm_fields=sys_id');
+    const all = await sn.getJson(
+      '/api/now/table/incident?sysparm_fields=sys_id',
+    );
     let visible = 0;
     let shortPages = 0;
     for (let offset = 0; ; offset += 20) {
@@ -127,12 +129,16 @@ describe('ServiceNow quirks', () => {
 
   it('deletes rows with an audit trail that integration users may be refused', async () => {
     sn = await startServiceNow();
-    const before = await sn.getJson('/api/now/table/incident?sysparm_fields=sys_id');
+    const before = await sn.getJson(
+      '/api/now/table/incident?sysparm_fields=sys_id',
+    );
     const report = sn.simulator.setQuirks({
       deleted: { tables: ['incident'], count: 2 },
       auditDeleteDenied: 403,
     });
-    const after = await sn.getJson('/api/now/table/incident?sysparm_fields=sys_id');
+    const after = await sn.getJson(
+      '/api/now/table/incident?sysparm_fields=sys_id',
+    );
     expect(after.result).toHaveLength(before.result.length - 2);
     const audit = await sn.getJson(
       '/api/now/table/sys_audit_delete?sysparm_query=tablename=incident&sysparm_fields=documentkey,payload,sys_created_on',
@@ -161,8 +167,8 @@ describe('ServiceNow quirks', () => {
     sn = await startServiceNow();
     const report = sn.simulator.setQuirks({
       malformed: [
-        { table: 'incident', field: 'opened_at', value: '31/11/2026 25:00' },
-        { table: 'incident', field: 'state', value: '42' },
+        { table: 'incident', values: { opened_at: '31/11/2026 25:00' } },
+        { table: 'incident', values: { state: '42' } },
       ],
     });
     expect(new Set(report.malformed.map(m => m.sysId)).size).toBe(2);

@@ -57,11 +57,11 @@ export interface ServiceNowQuirks {
    */
   auditDeleteDenied?: 403 | 404;
   /**
-   * Rows with a value no well-formed record has: one row per entry gets
-   * `field` = `value`, e.g. an unreadable date, an empty `sys_id`, a state
-   * code no choice list has.
+   * Rows with values no well-formed record has: one row per entry gets
+   * `values` (column → value), e.g. an unreadable date, an empty `sys_id`,
+   * a state code no choice list has.
    */
-  malformed?: Array<{ table: string; field: string; value: string }>;
+  malformed?: Array<{ table: string; values: Record<string, string> }>;
 }
 
 /** Which rows the data quirks changed, by table. */
@@ -69,7 +69,8 @@ export interface QuirkReport {
   futureDated: Record<string, string[]>;
   pastDated: Record<string, string[]>;
   deleted: Record<string, string[]>;
-  malformed: Array<{ table: string; sysId: string; field: string }>;
+  /** The sys_id each malformed entry's row had before. */
+  malformed: Array<{ table: string; sysId: string }>;
 }
 
 /** Who is asking, as the Table API's ACLs and display values see it. */
@@ -155,12 +156,8 @@ export class QuirkState {
     }
     for (const [i, entry] of (quirks.malformed ?? []).entries()) {
       const [row] = this.#pick(entry.table, 1, 3 + i);
-      report.malformed.push({
-        table: entry.table,
-        sysId: row.sys_id,
-        field: entry.field,
-      });
-      row[entry.field] = entry.value;
+      report.malformed.push({ table: entry.table, sysId: row.sys_id });
+      Object.assign(row, entry.values);
     }
     return report;
   }
