@@ -58,6 +58,14 @@ export const BACKUP_RUN_TASKS: OptionalCall = {
   call: TASKS,
   lost: 'the objects that failed in backup runs',
 };
+/**
+ * The failed task sessions of a page's backup runs in one listing; when
+ * the server has no such listing, {@link BACKUP_RUN_TASKS} per session.
+ */
+export const LISTED_FAILED_TASKS: OptionalCall = {
+  call: 'GET /api/v1/taskSessions',
+  lost: BACKUP_RUN_TASKS.lost,
+};
 /** Task sessions of SureBackup and instant-recovery sessions. */
 export const RESTORE_TEST_TASKS: OptionalCall = {
   call: TASKS,
@@ -293,7 +301,12 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
     return times;
   }
 
-  /** Objects that failed, for the finished sessions that did not fully succeed. */
+  /**
+   * Objects that failed, for the finished sessions that did not fully
+   * succeed: from one listing of the failed task sessions created while
+   * those sessions ran, or, where the server has no such listing, from
+   * each session's own task sessions.
+   */
   async #failedObjects(
     sessions: VeeamSession[],
     run: RunContext,
@@ -302,8 +315,13 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
       const result = sessionResult(s);
       return result === 'failed' || result === 'warning';
     });
+    if (troubled.length === 0) {
+      return new Map();
+    }
+    const listed = await this.#listedFailedTasks(troubled, run);
+    const tasks =
+      listed ?? (await this.#tasksOf(BACKUP_RUN_TASKS, troubled, run));
     const failed = new Map<string, string[]>();
-    const tasks = await this.#tasksOf(BACKUP_RUN_TASKS, troubled, run);
     for (const [sessionId, sessionTasks] of tasks) {
       const names = sessionTasks
         .filter(t => t.result?.result?.toLowerCase() === 'failed')
@@ -313,6 +331,50 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
       }
     }
     return failed;
+  }
+
+  /** The failed tasks of the sessions by session id, or undefined without the listing. */
+  async #listedFailedTasks(
+    sessions: VeeamSession[],
+    run: RunContext,
+  ): Promise<Map<string, VeeamTaskSession[]> | undefined> {
+    const wanted = new Set(sessions.map(s => s.id));
+    const window = {
+      // A task starts with its session or after it; one millisecond early
+      // in case the server reads "created after" as strictly after.
+      from: Math.min(...sessions.map(s => parseVeeamTime(s.creationTime)!)) - 1,
+      to:
+        Math.max(
+          ...sessions.map(s => parseVeeamTime(s.endTime) ?? this.#now()),
+        ) + 1,
+    };
+    return run.optional.run(
+      LISTED_FAILED_TASKS,
+      async () => {
+        const tasks = new Map<string, VeeamTaskSession[]>();
+        for await (const page of this.#client.allTaskSessions(
+          window,
+          { result: 'Failed' },
+          run.signal,
+        )) {
+          for (const task of page) {
+            const sessionId = task?.sessionId;
+            if (
+              typeof sessionId !== 'string' ||
+              !wanted.has(sessionId) ||
+              !run.skipped.check('task session', task, taskProblem, t =>
+                String(t.id),
+              )
+            ) {
+              continue;
+            }
+            tasks.set(sessionId, [...(tasks.get(sessionId) ?? []), task]);
+          }
+        }
+        return tasks;
+      },
+      { fallback: `${BACKUP_RUN_TASKS.call} per session` },
+    );
   }
 
   /**

@@ -52,6 +52,7 @@ export interface VeeamSession {
 export interface VeeamTaskSession {
   id: string;
   name: string;
+  sessionId?: string;
   result?: { result?: string; message?: string };
 }
 
@@ -199,6 +200,29 @@ export class VeeamClient {
       tasks.push(...page);
     }
     return tasks;
+  }
+
+  /**
+   * Task sessions of every session created in `[from, to)`, with the
+   * given result (`resultFilter`), oldest first: one listing for a page of
+   * sessions instead of one call per session.
+   */
+  allTaskSessions(
+    window: { from: number; to: number },
+    filters: { result?: string },
+    signal?: AbortSignal,
+  ): AsyncIterable<VeeamTaskSession[]> {
+    return this.pages<VeeamTaskSession>(
+      '/api/v1/taskSessions',
+      {
+        createdAfterFilter: new Date(window.from).toISOString(),
+        createdBeforeFilter: new Date(window.to).toISOString(),
+        resultFilter: filters.result,
+        orderColumn: 'CreationTime',
+        orderAsc: true,
+      },
+      signal,
+    );
   }
 
   /**

@@ -46,6 +46,24 @@ describe('OptionalCalls', () => {
     expect(calls.takeBatch()).toEqual([{ ...TESTS, reason: '403 Forbidden' }]);
   });
 
+  it('does not take a refusal as partial when the caller has another way to the data', async () => {
+    const calls = new OptionalCalls('veeam/x');
+    const request = jest.fn().mockRejectedValue(refused(404));
+    const listing = {
+      call: 'GET /api/v1/taskSessions',
+      lost: 'failed objects',
+    };
+    expect(
+      await calls.run(listing, request, { fallback: 'per session' }),
+    ).toBeUndefined();
+    expect(
+      await calls.run(listing, request, { fallback: 'per session' }),
+    ).toBeUndefined();
+    expect(request).toHaveBeenCalledTimes(1);
+    expect(calls.isRefused(listing)).toBe(true);
+    expect(calls.takeBatch()).toBeUndefined();
+  });
+
   it('takes an answer of an unexpected shape as a refusal', async () => {
     const calls = new OptionalCalls('veeam/x');
     await calls.run(TASKS, () =>

@@ -53,16 +53,20 @@ export class OptionalCalls {
   /**
    * Makes the call unless it was refused earlier in the run; a refusal or
    * an answer of an unexpected shape gives `undefined` and marks the
-   * batch partial. Other failures are thrown.
+   * batch partial. Other failures are thrown. With `fallback`, the caller
+   * has another way to the same data: a refusal is not partial.
    */
   async run<T>(
     call: OptionalCall,
     request: () => Promise<T>,
+    options: { fallback?: string } = {},
   ): Promise<T | undefined> {
     const key = keyOf(call);
     const earlier = this.#refused.get(key);
     if (earlier !== undefined) {
-      this.#note(call, earlier);
+      if (!options.fallback) {
+        this.#note(call, earlier);
+      }
       return undefined;
     }
     try {
@@ -74,15 +78,17 @@ export class OptionalCalls {
       }
       if (!this.#refused.has(key)) {
         this.#refused.set(key, reason);
-        this.#logger?.warn(
-          `Veeam ${this.#server}: ${
-            call.call
-          } answered ${reason}; syncing without ${
-            call.lost
+        this.#logger?.[options.fallback ? 'info' : 'warn'](
+          `Veeam ${this.#server}: ${call.call} answered ${reason}; ${
+            options.fallback
+              ? `using ${options.fallback}`
+              : `syncing without ${call.lost}`
           } for the rest of this run`,
         );
       }
-      this.#note(call, this.#refused.get(key)!);
+      if (!options.fallback) {
+        this.#note(call, reason);
+      }
       return undefined;
     }
   }

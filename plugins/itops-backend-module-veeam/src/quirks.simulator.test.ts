@@ -25,6 +25,7 @@ type Snapshot = Awaited<ReturnType<typeof backupSnapshot>>;
 type Run = Snapshot['runs'][number];
 
 const TASKS_PATH = /^GET \/api\/v1\/sessions\/[^/]+\/taskSessions$/;
+const LISTING = 'GET /api/v1/taskSessions';
 
 describe('Veeam source against VBR servers with quirks', () => {
   const databases = createTestDatabases();
@@ -165,19 +166,55 @@ describe('Veeam source against VBR servers with quirks', () => {
     },
   );
 
-  it('asks a refused SureBackup session’s tasks once per run, and backup runs’ tasks still', async () => {
+  it('asks a refused SureBackup session’s tasks once per run, and backup runs’ failed tasks still', async () => {
     const { requests, knex } = await fullSync('SQLITE_3', {
       sureBackupSessions: 403,
     });
-    const tasks = requests.filter(r => TASKS_PATH.test(r));
-    const troubled = reference.runs.filter(
-      r => r.kind === 'backup' && ['failed', 'warning'].includes(r.result),
-    );
-    expect(tasks.length).toBe(troubled.length + 1);
+    expect(requests.filter(r => TASKS_PATH.test(r))).toHaveLength(1);
+    expect(requests.filter(r => r === LISTING).length).toBeGreaterThan(0);
     const warehouse = (await backupSnapshot(knex)).runs.filter(
       r => r.failed_objects !== null,
     );
     expect(warehouse.length).toBeGreaterThan(0);
+  });
+
+  it.each([403, 404, 501])(
+    'reads each failed run’s own tasks where the task session listing is refused with %i, losing nothing',
+    async status => {
+      const { knex, result, partials, requests } = await fullSync('SQLITE_3', {
+        taskSessionListing: status as 403 | 404 | 501,
+      });
+      expect(result).toMatchObject({ status: 'succeeded' });
+      expect(await backupSnapshot(knex)).toEqual(reference);
+      expect(partials.flat()).toEqual([]);
+      expect(requests.filter(r => r === LISTING)).toHaveLength(1);
+      const troubled = reference.runs.filter(
+        r => r.kind === 'backup' && ['failed', 'warning'].includes(r.result),
+      );
+      const tests = new Set(
+        reference.runs
+          .filter(r => r.kind === 'restore-test')
+          .map(r => r.external_id.split('/')[0]),
+      );
+      expect(requests.filter(r => TASKS_PATH.test(r))).toHaveLength(
+        troubled.length + tests.size,
+      );
+    },
+  );
+
+  it('reads the failed tasks of a page’s runs in one listing instead of one call per run', async () => {
+    const { requests } = await fullSync('SQLITE_3', {});
+    const pages = requests.filter(r => r === 'GET /api/v1/sessions').length;
+    expect(requests.filter(r => r === LISTING).length).toBeLessThanOrEqual(
+      pages,
+    );
+    // Per-session calls remain for restore tests only.
+    const tests = new Set(
+      reference.runs
+        .filter(r => r.kind === 'restore-test')
+        .map(r => r.external_id.split('/')[0]),
+    );
+    expect(requests.filter(r => TASKS_PATH.test(r))).toHaveLength(tests.size);
   });
 
   describe('token requests answered 429', () => {
