@@ -108,6 +108,28 @@ describe('JiraClient search on Cloud', () => {
     expect(pages).toHaveLength(1);
   });
 
+  it.each([[{}], [{ issues: 'none' }], [[]]])(
+    'refuses an answer without an issues list (%j) instead of ending the walk',
+    async answer => {
+      server.use(
+        http.get(`${BASE}/rest/api/3/search/jql`, () =>
+          HttpResponse.json(answer),
+        ),
+      );
+      await expect(
+        collect(
+          client('cloud').search({
+            jql: 'x = "1"',
+            fields: ['summary'],
+            pageSize: 50,
+          }),
+        ),
+      ).rejects.toThrow(
+        '/rest/api/3/search/jql answered without an issues list',
+      );
+    },
+  );
+
   it('refuses a search without fields, which would return ids only', () => {
     expect(() =>
       client('cloud').search({ jql: 'x = "1"', fields: [], pageSize: 50 }),

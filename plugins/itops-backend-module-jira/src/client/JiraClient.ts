@@ -68,7 +68,7 @@ export class JiraClient {
           signal: options.signal,
         },
       );
-      const issues = body?.issues ?? [];
+      const issues = issuesOf(body, '/rest/api/3/search/jql');
       yield issues;
       if (body?.isLast !== false || !body.nextPageToken) {
         return;
@@ -92,7 +92,7 @@ export class JiraClient {
           signal: options.signal,
         },
       );
-      const issues = body?.issues ?? [];
+      const issues = issuesOf(body, '/rest/api/2/search');
       yield issues;
       // The server may cap maxResults below the request: advance by what came.
       startAt += issues.length;
@@ -163,4 +163,19 @@ export class JiraClient {
       start += page.length;
     }
   }
+}
+
+/**
+ * A search page's issues. An answer without an issue list is refused
+ * rather than read as an empty page: a full run that took it as the end
+ * would delete every stored issue after it.
+ */
+function issuesOf(
+  body: { issues?: unknown } | undefined,
+  path: string,
+): JiraIssue[] {
+  if (!Array.isArray(body?.issues)) {
+    throw new Error(`Jira ${path} answered without an issues list`);
+  }
+  return body.issues as JiraIssue[];
 }
