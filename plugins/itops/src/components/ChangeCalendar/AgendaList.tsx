@@ -10,6 +10,7 @@ import {
 } from '@material-ui/core';
 import { useMemo } from 'react';
 import { DateTime } from 'luxon';
+import { formatLongDate, formatTimeRange } from '../shared/time';
 import { ChangeFlags, TYPE_COLOURS } from './ChangeChip';
 import type { ItopsCalendarChange } from './types';
 
@@ -19,19 +20,16 @@ const useStyles = makeStyles(theme => ({
   row: { borderLeft: '4px solid', marginBottom: 2, gap: theme.spacing(1) },
   time: { minWidth: 170, fontVariantNumeric: 'tabular-nums' },
   type: { color: '#fff', height: 20 },
+  item: { listStyle: 'none' },
 }));
 
+/** A change's planned window in the zone and the user's locale. */
 export function windowText(
   change: { plannedStart?: string; plannedEnd?: string },
   zone: string,
 ): string {
   if (!change.plannedStart) return 'not planned';
-  const start = DateTime.fromISO(change.plannedStart, { zone });
-  if (!change.plannedEnd) return start.toFormat('d LLL HH:mm');
-  const end = DateTime.fromISO(change.plannedEnd, { zone });
-  return start.hasSame(end, 'day')
-    ? `${start.toFormat('d LLL HH:mm')}–${end.toFormat('HH:mm')}`
-    : `${start.toFormat('d LLL HH:mm')} – ${end.toFormat('d LLL HH:mm')}`;
+  return formatTimeRange(change.plannedStart, change.plannedEnd, zone);
 }
 
 /**
@@ -77,47 +75,51 @@ export function AgendaList(props: {
             <ListSubheader
               className={`${classes.day} ${day === today ? classes.today : ''}`}
             >
-              {DateTime.fromISO(day).toFormat('cccc d LLLL yyyy')}
+              {formatLongDate(day)}
               {day === today ? ' · Today' : ''}
             </ListSubheader>
             {list.map(change => (
-              <ListItem
-                key={change.id}
-                button
-                className={classes.row}
-                style={{ borderLeftColor: TYPE_COLOURS[change.type] }}
-                onClick={() => onOpen(change.id)}
-                data-testid={`agenda-${change.number}`}
-              >
-                <Typography variant="body2" className={classes.time}>
-                  {windowText(change, zone)}
-                </Typography>
-                <ListItemText
-                  primary={`${change.number} ${change.title}`}
-                  secondary={[
-                    change.state,
-                    change.risk ? `risk ${change.risk}` : undefined,
-                    change.entityRefs.join(', ') || undefined,
-                  ]
-                    .filter(Boolean)
-                    .join(' · ')}
-                />
-                <ChangeFlags change={change} />
-                <Chip
-                  size="small"
-                  label={change.type}
-                  className={classes.type}
-                  style={{ background: TYPE_COLOURS[change.type] }}
-                />
-              </ListItem>
+              // The button inside a list item: a list holds only items.
+              <li key={change.id} className={classes.item}>
+                <ListItem
+                  button
+                  className={classes.row}
+                  style={{ borderLeftColor: TYPE_COLOURS[change.type] }}
+                  onClick={() => onOpen(change.id)}
+                  data-testid={`agenda-${change.number}`}
+                >
+                  <Typography variant="body2" className={classes.time}>
+                    {windowText(change, zone)}
+                  </Typography>
+                  <ListItemText
+                    primary={`${change.number} ${change.title}`}
+                    secondary={[
+                      change.state,
+                      change.risk ? `risk ${change.risk}` : undefined,
+                      change.entityRefs.join(', ') || undefined,
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
+                  />
+                  <ChangeFlags change={change} />
+                  <Chip
+                    size="small"
+                    label={change.type}
+                    className={classes.type}
+                    style={{ background: TYPE_COLOURS[change.type] }}
+                  />
+                </ListItem>
+              </li>
             ))}
           </ul>
         </li>
       ))}
       {onLoadMore && remaining !== undefined && remaining > 0 && (
-        <Button onClick={onLoadMore}>
-          Load {Math.min(remaining, 100)} more
-        </Button>
+        <li className={classes.item}>
+          <Button onClick={onLoadMore}>
+            Load {Math.min(remaining, 100)} more
+          </Button>
+        </li>
       )}
     </List>
   );

@@ -1,13 +1,16 @@
 import { Link, makeStyles, Tooltip, Typography } from '@material-ui/core';
 import AcUnitIcon from '@material-ui/icons/AcUnit';
 import { DateTime } from 'luxon';
+import { formatLongDate, formatTimeRange } from '../shared/time';
 import { ChangeChip } from './ChangeChip';
-import { freezeScopeText, freezesDuring } from './freezeBands';
+import { freezeScopeText, freezesOnDay } from './freezeBands';
 import type { ItopsCalendarDay, ItopsFreezeWindow } from './types';
 
 const useStyles = makeStyles(theme => ({
   grid: {
     display: 'grid',
+    // The paper colour under the weekday names keeps their contrast ≥ 4.5:1.
+    background: theme.palette.background.paper,
     gridTemplateColumns: 'repeat(7, minmax(0, 1fr))',
     borderTop: `1px solid ${theme.palette.divider}`,
     borderLeft: `1px solid ${theme.palette.divider}`,
@@ -28,6 +31,9 @@ const useStyles = makeStyles(theme => ({
     borderBottom: `1px solid ${theme.palette.divider}`,
     overflow: 'hidden',
   },
+  // Rows group the cells for assistive technology (a grid is made of rows)
+  // without taking part in the CSS grid's layout.
+  row: { display: 'contents' },
   month: { minHeight: 120 },
   week: { minHeight: 400 },
   outside: { opacity: 0.55 },
@@ -41,6 +47,15 @@ const useStyles = makeStyles(theme => ({
     justifyContent: 'space-between',
   },
   date: { fontSize: '0.8rem', fontWeight: 600 },
+  // Read by screen readers instead of the bare day number.
+  srOnly: {
+    position: 'absolute',
+    width: 1,
+    height: 1,
+    overflow: 'hidden',
+    clip: 'rect(0 0 0 0)',
+    whiteSpace: 'nowrap',
+  },
   today: {
     background: theme.palette.primary.main,
     color: theme.palette.primary.contrastText,
@@ -85,86 +100,100 @@ export function DayGrid(props: {
       role="grid"
       aria-label={`${variant} calendar`}
     >
-      {days.slice(0, 7).map(day => (
-        <div
-          key={`h-${day.date}`}
-          className={classes.weekday}
-          role="columnheader"
-        >
-          {DateTime.fromISO(day.date).toFormat(
-            variant === 'week' ? 'ccc d LLL' : 'ccc',
-          )}
-        </div>
-      ))}
-      {days.map(day => {
-        const inFreeze = freezesDuring(
-          freezes,
-          Date.parse(day.start),
-          Date.parse(day.end),
-        );
-        const isToday = day.date === today;
-        const outside = month !== undefined && !day.date.startsWith(month);
-        const hidden = day.total - day.items.length;
-        return (
+      <div role="row" className={classes.row}>
+        {days.slice(0, 7).map(day => (
           <div
-            key={day.date}
-            role="gridcell"
-            aria-label={day.date}
-            data-testid={`day-${day.date}`}
-            className={[
-              classes.cell,
-              classes[variant],
-              outside ? classes.outside : '',
-              inFreeze.length ? classes.frozen : '',
-              isToday ? classes.todayCell : '',
-            ].join(' ')}
+            key={`h-${day.date}`}
+            className={classes.weekday}
+            role="columnheader"
           >
-            <div className={classes.header}>
-              <span
-                className={`${classes.date} ${isToday ? classes.today : ''}`}
-              >
-                {DateTime.fromISO(day.date).day}
-              </span>
-              {isToday && <Typography variant="caption">Today</Typography>}
-            </div>
-            {inFreeze.map(window => (
-              <Tooltip
-                key={`${window.sourceType}-${window.externalId}`}
-                title={`${window.name}: ${DateTime.fromISO(window.start, {
-                  zone,
-                }).toFormat('d LLL HH:mm')} – ${DateTime.fromISO(window.end, {
-                  zone,
-                }).toFormat('d LLL HH:mm')}, applies to ${freezeScopeText(
-                  window,
-                )}`}
-              >
-                <div className={classes.freezeLabel}>
-                  <AcUnitIcon style={{ fontSize: '0.8rem' }} />
-                  {window.name}
-                </div>
-              </Tooltip>
-            ))}
-            {day.items.map(change => (
-              <ChangeChip
-                key={change.id}
-                change={change}
-                zone={zone}
-                day={day.date}
-                onOpen={onOpen}
-              />
-            ))}
-            {hidden > 0 && (
-              <Link
-                component="button"
-                className={classes.more}
-                onClick={() => onMore(day.date)}
-              >
-                +{hidden} more
-              </Link>
+            {DateTime.fromISO(day.date).toFormat(
+              variant === 'week' ? 'ccc d LLL' : 'ccc',
             )}
           </div>
-        );
-      })}
+        ))}
+      </div>
+      {weeksOf(days).map(week => (
+        <div role="row" className={classes.row} key={`w-${week[0].date}`}>
+          {week.map(day => {
+            const inFreeze = freezesOnDay(freezes, day.date, zone);
+            const isToday = day.date === today;
+            const outside = month !== undefined && !day.date.startsWith(month);
+            const hidden = day.total - day.items.length;
+            return (
+              <div
+                key={day.date}
+                role="gridcell"
+                data-testid={`day-${day.date}`}
+                className={[
+                  classes.cell,
+                  classes[variant],
+                  outside ? classes.outside : '',
+                  inFreeze.length ? classes.frozen : '',
+                  isToday ? classes.todayCell : '',
+                ].join(' ')}
+              >
+                <div className={classes.header}>
+                  <span
+                    aria-hidden="true"
+                    className={`${classes.date} ${
+                      isToday ? classes.today : ''
+                    }`}
+                  >
+                    {DateTime.fromISO(day.date).day}
+                  </span>
+                  <span className={classes.srOnly}>
+                    {formatLongDate(day.date)}
+                  </span>
+                  {isToday && <Typography variant="caption">Today</Typography>}
+                </div>
+                {inFreeze.map(window => (
+                  <Tooltip
+                    key={`${window.sourceType}-${window.externalId}`}
+                    title={`${window.name}: ${formatTimeRange(
+                      window.start,
+                      window.end,
+                      zone,
+                    )}, applies to ${freezeScopeText(window)}`}
+                  >
+                    <div className={classes.freezeLabel}>
+                      <AcUnitIcon style={{ fontSize: '0.8rem' }} />
+                      {window.name}
+                    </div>
+                  </Tooltip>
+                ))}
+                {day.items.map(change => (
+                  <ChangeChip
+                    key={change.id}
+                    change={change}
+                    zone={zone}
+                    day={day.date}
+                    onOpen={onOpen}
+                  />
+                ))}
+                {hidden > 0 && (
+                  <Link
+                    component="button"
+                    className={classes.more}
+                    onClick={() => onMore(day.date)}
+                  >
+                    +{hidden} more
+                  </Link>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      ))}
     </div>
   );
+}
+
+/** The days in rows of seven, as the grid shows them. */
+function weeksOf(days: ItopsCalendarDay[]): ItopsCalendarDay[][] {
+  const weeks: ItopsCalendarDay[][] = [];
+  for (let i = 0; i < days.length; i += 7) {
+    weeks.push(days.slice(i, i + 7));
+  }
+  return weeks;
 }

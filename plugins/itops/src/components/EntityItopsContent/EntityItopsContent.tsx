@@ -79,13 +79,14 @@ export function EntityItopsContent(props: EntityItopsContentProps = {}) {
   const links = getSourceLinks(entity);
   return (
     <Grid container spacing={3} alignItems="stretch">
+      {/* Side by side from 1280 px: narrower, the incident table would wrap. */}
       {shows('oncall') && (
-        <Grid item xs={12} md={6}>
+        <Grid item xs={12} lg={6}>
           <EntityOnCallCard />
         </Grid>
       )}
       {shows('incidents') && (
-        <Grid item xs={12} md={6}>
+        <Grid item xs={12} lg={6}>
           <EntityOpenIncidentsCard />
         </Grid>
       )}

@@ -2,6 +2,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
+import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -96,30 +97,41 @@ export function PriorityCounts({ counts }: { counts: ItopsCountByPriority }) {
   );
 }
 
+const useTableStyles = makeStyles({
+  // Numbers, states and ages are read as one word each; only the title
+  // wraps, between words, so that a half-width card never splits "INC0010042".
+  word: { whiteSpace: 'nowrap' },
+  title: { overflowWrap: 'normal', wordBreak: 'normal', minWidth: 120 },
+});
+
 export function IncidentTable({ incidents }: { incidents: ItopsIncident[] }) {
+  const classes = useTableStyles();
   return (
     <Table size="small" aria-label="Newest open incidents">
       <TableHead>
         <TableRow>
-          <TableCell>Number</TableCell>
+          <TableCell className={classes.word}>Number</TableCell>
           <TableCell>Title</TableCell>
-          <TableCell>State</TableCell>
-          <TableCell>Priority</TableCell>
-          <TableCell>Age</TableCell>
+          <TableCell className={classes.word}>State</TableCell>
+          <TableCell className={classes.word}>Priority</TableCell>
+          <TableCell className={classes.word}>Age</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
         {incidents.map(incident => (
           <TableRow key={`${incident.sourceType}/${incident.externalId}`}>
-            <TableCell>
+            <TableCell className={classes.word}>
               <RecordLink record={incident}>{incident.number}</RecordLink>
             </TableCell>
-            <TableCell>{incident.title}</TableCell>
-            <TableCell>
+            <TableCell className={classes.title}>{incident.title}</TableCell>
+            <TableCell className={classes.word}>
               {STATE_LABELS[incident.state] ?? incident.state}
             </TableCell>
-            <TableCell>P{incident.priority}</TableCell>
-            <TableCell title={`Opened ${formatDateTime(incident.openedAt)}`}>
+            <TableCell className={classes.word}>P{incident.priority}</TableCell>
+            <TableCell
+              className={classes.word}
+              title={`Opened ${formatDateTime(incident.openedAt)}`}
+            >
               {formatAge(incident.openedAt)}
             </TableCell>
           </TableRow>

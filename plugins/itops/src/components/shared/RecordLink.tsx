@@ -28,6 +28,9 @@ export function RecordLink(props: {
   return (
     <Link
       to={record.url}
+      // Underlined: a record number often sits in a line of text, where
+      // colour alone does not tell a link (WCAG 1.4.1).
+      underline="always"
       title={`Open in ${sourceTitle(record.sourceType)} (${
         record.sourceInstance
       })`}
