@@ -2,6 +2,7 @@ import { makeStyles, Tooltip } from '@material-ui/core';
 import WarningIcon from '@material-ui/icons/Warning';
 import AcUnitIcon from '@material-ui/icons/AcUnit';
 import { DateTime } from 'luxon';
+import { formatShortDateTime, formatTime } from '../shared/time';
 import type { ItopsCalendarChange, ItopsChangeType } from './types';
 
 /** One colour per change type, the same in every view and in the legend. */
@@ -87,8 +88,8 @@ export function ChangeChip(props: {
   const planned = DateTime.fromISO(change.plannedStart, { zone });
   const start =
     planned.toISODate() === day
-      ? planned.toFormat('HH:mm')
-      : `since ${planned.toFormat('d LLL HH:mm')}`;
+      ? formatTime(change.plannedStart, zone)
+      : `since ${formatShortDateTime(change.plannedStart, zone)}`;
   return (
     <button
       type="button"

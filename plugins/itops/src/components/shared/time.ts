@@ -1,13 +1,84 @@
-import { DateTime, Duration } from 'luxon';
+import { DateTime, Duration, Interval } from 'luxon';
 
 /**
- * Times as the user reads them: luxon formats in the browser's zone and
- * locale, so a hand-over at 09:00 UTC shows as the local wall-clock time.
+ * Times as the user reads them, the one place the plugin formats them:
+ * luxon formats in the browser's zone and locale (or luxon's defaults, which
+ * tests set), so a hand-over at 09:00 UTC shows as the local wall-clock
+ * time, and the locale alone decides between "14:05" and "2:05 PM", never a
+ * mix. Functions taking a `zone` default to the user's.
  */
 
-/** E.g. "Nov 25, 2026, 10:00 AM", in the user's zone. */
-export function formatDateTime(iso: string): string {
-  return DateTime.fromISO(iso).toLocaleString(DateTime.DATETIME_MED);
+/** The user's IANA time zone, e.g. "Europe/Berlin". */
+export function userZone(): string {
+  return DateTime.local().zoneName ?? 'UTC';
+}
+
+/** Today's date in the zone, e.g. "2026-12-07". */
+export function todayIn(zone: string = userZone()): string {
+  return DateTime.now().setZone(zone).toISODate()!;
+}
+
+const inZone = (iso: string, zone?: string) =>
+  zone ? DateTime.fromISO(iso, { zone }) : DateTime.fromISO(iso);
+
+/** E.g. "Nov 25, 2026, 10:00 AM" (en-US) or "25.11.2026, 10:00" (de). */
+export function formatDateTime(iso: string, zone?: string): string {
+  return inZone(iso, zone).toLocaleString(DateTime.DATETIME_MED);
+}
+
+/** A time of day in the locale's hour cycle: "2:05 PM" or "14:05". */
+export function formatTime(iso: string, zone?: string): string {
+  return inZone(iso, zone).toLocaleString(DateTime.TIME_SIMPLE);
+}
+
+/** A short date without the year, e.g. "Dec 7" (en-US), "7. Dez." (de). */
+export function formatShortDate(iso: string, zone?: string): string {
+  return inZone(iso, zone).toLocaleString({ month: 'short', day: 'numeric' });
+}
+
+/** A short date and time without the year, e.g. "Dec 7, 2:05 PM". */
+export function formatShortDateTime(iso: string, zone?: string): string {
+  return inZone(iso, zone).toLocaleString({
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  });
+}
+
+/** A calendar day in words, e.g. "Monday, December 7, 2026". */
+export function formatLongDate(date: string): string {
+  return DateTime.fromISO(date).toLocaleString(DateTime.DATE_HUGE);
+}
+
+/**
+ * A planned window as the locale writes ranges, the shared part once:
+ * "Dec 7, 10:00 AM – 12:00 PM", or with both dates when it spans days.
+ */
+export function formatTimeRange(
+  startIso: string,
+  endIso: string | undefined,
+  zone?: string,
+): string {
+  if (!endIso) {
+    return formatShortDateTime(startIso, zone);
+  }
+  const interval = Interval.fromDateTimes(
+    inZone(startIso, zone),
+    inZone(endIso, zone),
+  );
+  if (!interval.isValid) {
+    return `${formatShortDateTime(startIso, zone)} – ${formatShortDateTime(
+      endIso,
+      zone,
+    )}`;
+  }
+  return interval.toLocaleString({
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  });
 }
 
 /** E.g. "in 3 hours", "2 days ago", relative to `now`. */
