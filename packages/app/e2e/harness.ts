@@ -23,6 +23,13 @@ export interface E2eContext {
   screenshot(page: Page, name: string): Promise<string>;
   /** Records a measurement printed with the results, e.g. a load time. */
   measure(name: string, value: string): void;
+  /**
+   * Runs axe on the page as it is and measures its horizontal overflow at
+   * 1024, 1440 and 1920 px; the counts are printed with the results. A
+   * serious or critical violation, or any overflow, fails the spec once it
+   * has run to its end, so that one run reports every page.
+   */
+  checkPage(page: Page, name: string): Promise<void>;
   /** How long to wait for something to show, in ms. */
   timeoutMs: number;
 }

@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { launchSignedIn } from './browser';
 import type { E2eContext, E2eSpec } from './harness';
 import { screenshotter } from './harness';
+import { describeViolations, horizontalOverflow, runAxe } from './a11y';
 
 function loadSpecs(only: string[] | undefined): E2eSpec[] {
   const dir = join(__dirname, 'specs');
@@ -59,6 +60,7 @@ async function main() {
   try {
     for (const spec of specs) {
       const pages: Page[] = [];
+      const problems: string[] = [];
       const ctx: E2eContext = {
         baseUrl,
         browser,
@@ -66,6 +68,30 @@ async function main() {
         timeoutMs,
         screenshot,
         measure: (name, value) => measurements.push([name, value]),
+        checkPage: async (page, name) => {
+          const axe = await runAxe(page);
+          const { critical, serious, moderate, minor } = axe.counts;
+          measurements.push([
+            `axe ${name}`,
+            `${critical} critical, ${serious} serious, ${moderate} moderate, ${minor} minor`,
+          ]);
+          if (axe.failing.length > 0) {
+            problems.push(describeViolations(name, axe));
+          }
+          const layout = await horizontalOverflow(page);
+          const overflowing = layout.filter(l => l.overflow > 0);
+          measurements.push([
+            `overflow ${name}`,
+            layout.map(l => `${l.width}px: ${l.overflow}`).join(', '),
+          ]);
+          for (const l of overflowing) {
+            problems.push(
+              `${name}: ${l.overflow} px horizontal overflow at ${
+                l.width
+              } px (${l.culprits.join(', ')})`,
+            );
+          }
+        },
         newPage: async () => {
           const page = await context.newPage();
           pages.push(page);
@@ -75,11 +101,23 @@ async function main() {
       const started = Date.now();
       try {
         await spec.run(ctx);
+        if (problems.length > 0) {
+          throw new Error(
+            `accessibility or layout problems:\n${problems.join('\n')}`,
+          );
+        }
         results.push({ name: spec.name, ms: Date.now() - started });
       } catch (error) {
+        const failure = error as Error;
+        // Problems found before a spec failed are reported too, once.
+        if (problems.length > 0 && !failure.message.includes(problems[0])) {
+          failure.message += `\naccessibility or layout problems:\n${problems.join(
+            '\n',
+          )}`;
+        }
         results.push({
           name: spec.name,
-          error: error as Error,
+          error: failure,
           ms: Date.now() - started,
         });
         const last = pages[pages.length - 1];

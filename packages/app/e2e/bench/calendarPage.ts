@@ -217,7 +217,7 @@ async function drawn(page: Page) {
           cell.querySelector('button:not([data-testid])')?.textContent ?? '',
         );
         return {
-          date: cell.getAttribute('aria-label') ?? '',
+          date: (cell.getAttribute('data-testid') ?? '').replace(/^day-/, ''),
           chips: cell.querySelectorAll('[data-testid^="change-"]').length,
           more: more ? Number(more[1]) : 0,
         };

@@ -35,6 +35,7 @@ export default defineSpec({
       ctx.timeoutMs,
     );
     await ctx.screenshot(page, 'change-calendar-month');
+    await ctx.checkPage(page, 'calendar month');
 
     await page.getByRole('button', { name: 'Week', exact: true }).click();
     await expectVisible(
@@ -46,6 +47,7 @@ export default defineSpec({
       throw new Error(`Expected the week view in the URL, got ${page.url()}`);
     }
     await ctx.screenshot(page, 'change-calendar-week');
+    await ctx.checkPage(page, 'calendar week');
 
     await page.getByRole('button', { name: 'Agenda', exact: true }).click();
     await expectVisible(
@@ -53,6 +55,8 @@ export default defineSpec({
       'the agenda',
       ctx.timeoutMs,
     );
+    await ctx.screenshot(page, 'change-calendar-agenda');
+    await ctx.checkPage(page, 'calendar agenda');
     await page.getByRole('button', { name: 'Month', exact: true }).click();
     await expectVisible(
       page.getByRole('grid', { name: 'month calendar' }),
@@ -81,6 +85,7 @@ export default defineSpec({
         ctx.timeoutMs,
       );
       await ctx.screenshot(page, 'change-calendar-detail');
+      await ctx.checkPage(page, 'change drawer');
     }
 
     // API time of the month view for all teams.

@@ -53,6 +53,7 @@ export default defineSpec({
       ctx.timeoutMs,
     );
     await ctx.screenshot(overview, 'compliance-overview');
+    await ctx.checkPage(overview, 'compliance overview');
 
     await overview
       .getByRole('link', { name: /^A\.8\.13 / })
@@ -64,6 +65,7 @@ export default defineSpec({
       ctx.timeoutMs,
     );
     await ctx.screenshot(overview, 'compliance-control-A.8.13');
+    await ctx.checkPage(overview, 'compliance control A.8.13');
 
     const tab = await ctx.newPage();
     await tab.goto(

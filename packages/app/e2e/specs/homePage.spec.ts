@@ -29,5 +29,6 @@ export default defineSpec({
       ctx.timeoutMs,
     );
     await ctx.screenshot(page, 'home-my-oncall');
+    await ctx.checkPage(page, 'home');
   },
 });
