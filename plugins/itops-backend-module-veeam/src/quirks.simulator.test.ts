@@ -6,6 +6,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   createTestDatabases,
+  ItopsReadStore,
   migrateItopsDatabase,
 } from '@backstage-itops/plugin-itops-backend/testUtils';
 import type { Knex } from 'knex';
@@ -177,6 +178,57 @@ describe('Veeam source against VBR servers with quirks', () => {
     );
     expect(warehouse.length).toBeGreaterThan(0);
   });
+
+  it.each(databases.eachSupportedId())(
+    'the sync status names the refused calls, and a partial full run deletes nothing until a whole one, %p',
+    async databaseId => {
+      setup = await startVeeam();
+      const knex = await migrateItopsDatabase(await databases.init(databaseId));
+      const { source } = veeamSource(setup);
+      const engine = syncEngine(knex, source);
+      await engine.runOnce(source, 'backups', { full: true });
+      const status = async () =>
+        (
+          await ItopsReadStore.create({
+            knex,
+            clock: () => setup!.clock.now().getTime(),
+          }).syncStatus()
+        ).find(s => s.sourceType === 'veeam' && s.capability === 'backups')!;
+      expect((await status()).partial).toEqual([]);
+
+      // A session goes upstream while the server stops serving task sessions.
+      const gone = reference.runs.find(r => r.kind === 'backup')!.external_id;
+      setup.veeam.deleteSessions([gone]);
+      setup.veeam.setQuirks({ taskSessions: 404 });
+      const partial = await engine.runOnce(source, 'backups', { full: true });
+      expect(partial).toMatchObject({ status: 'succeeded', deleted: 0 });
+      // The engine keeps one entry per call and reason, so the status names
+      // the endpoint once although the run lost two things through it.
+      const named = (await status()).partial;
+      expect(named.length).toBeGreaterThan(0);
+      expect(named).toEqual(
+        named.map(() => ({
+          call: BACKUP_RUN_TASKS.call,
+          reason: '404 Not Found',
+          lost: expect.stringMatching(/failed in backup runs|restore tests/),
+        })),
+      );
+      // The restore tests it could not read, and the deleted run, stay.
+      const kept = await backupSnapshot(knex);
+      expect(kept.runs.map(r => r.external_id)).toEqual(
+        reference.runs.map(r => r.external_id),
+      );
+
+      setup.veeam.setQuirks({});
+      const whole = await engine.runOnce(source, 'backups', { full: true });
+      expect(whole).toMatchObject({ status: 'succeeded', deleted: 1 });
+      expect((await status()).partial).toEqual([]);
+      expect(await backupSnapshot(knex)).toEqual({
+        jobs: reference.jobs,
+        runs: reference.runs.filter(r => r.external_id !== gone),
+      });
+    },
+  );
 
   it.each([403, 404, 501])(
     'reads each failed run’s own tasks where the task session listing is refused with %i, losing nothing',

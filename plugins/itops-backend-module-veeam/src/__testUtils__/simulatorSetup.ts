@@ -132,13 +132,17 @@ export function veeamSource(
   };
 }
 
-export function syncEngine(knex: Knex, source: ItopsSource) {
+export function syncEngine(
+  knex: Knex,
+  source: ItopsSource,
+  logger: LoggerService = mockServices.logger.mock(),
+) {
   return SyncEngine.create({
     knex,
     sources: [source],
     scheduler: mockServices.scheduler.mock(),
     config: new ConfigReader({}),
-    logger: mockServices.logger.mock(),
+    logger,
   });
 }
 
