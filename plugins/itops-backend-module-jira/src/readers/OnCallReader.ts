@@ -207,9 +207,24 @@ export class OnCallReader implements ItopsRecordReader<OnCallShiftRecord> {
     }
     const start =
       (await findHandover(whoAt, now, -1, lookbackMs)) ?? now - lookbackMs;
-    const nextEnd =
-      (await findHandover(whoAt, end, 1, Math.max(0, now + horizonMs - end))) ??
-      now + horizonMs;
+    // Rotas repeat: the next shift most likely lasts as long as this one,
+    // which two questions confirm; else it is searched for.
+    const length = end - start;
+    const guess = end + length;
+    const nextAt = await whoAt(end);
+    const confirmed =
+      start > now - lookbackMs &&
+      guess <= now + horizonMs &&
+      (await whoAt(guess - 60_000)) === nextAt &&
+      (await whoAt(guess)) !== nextAt;
+    const nextEnd = confirmed
+      ? guess
+      : (await findHandover(
+          whoAt,
+          end,
+          1,
+          Math.max(0, now + horizonMs - end),
+        )) ?? now + horizonMs;
     return { current: { start, end }, next: { start: end, end: nextEnd } };
   }
 
