@@ -16,6 +16,7 @@ import { EntityMapper } from './mapping/EntityMapper';
 import { ItopsReadStore } from './read/ItopsReadStore';
 import { EntityRollups } from './rollups/EntityRollups';
 import { AreaAccess } from './service/access';
+import { guarded } from './service/edge';
 import { DAY_MS } from './service/params';
 import { createRouter } from './service/router';
 import { SyncEngine } from './sync/SyncEngine';
@@ -92,7 +93,7 @@ export const itopsPlugin = createBackendPlugin({
           scheduler,
           logger: logger.child({ component: 'compliance' }),
         });
-        httpRouter.use(compliance.router);
+        httpRouter.use(guarded(compliance.router, logger));
 
         const calendar = createChangeCalendar({
           knex,
@@ -128,6 +129,7 @@ export const itopsPlugin = createBackendPlugin({
             rollups,
             access: AreaAccess.create({ httpAuth, permissions }),
             kpiWindowDays,
+            logger,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -1,8 +1,11 @@
+import { makeValidator } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import type { TimeRange } from '../read/records';
 
 /** One day in milliseconds. */
 export const DAY_MS = 24 * 60 * 60 * 1000;
+
+const VALIDATORS = makeValidator();
 
 /** The entity ref addressed by `/entities/:kind/:namespace/:name/...`. */
 export function entityRefOf(params: {
@@ -10,6 +13,22 @@ export function entityRefOf(params: {
   namespace: string;
   name: string;
 }): string {
+  // The catalog's own rules: a part outside them names no entity, and would
+  // otherwise fail deep inside whatever parses the ref.
+  const invalid = (
+    [
+      ['kind', params.kind, VALIDATORS.isValidKind],
+      ['namespace', params.namespace, VALIDATORS.isValidNamespace],
+      ['name', params.name, VALIDATORS.isValidEntityName],
+    ] as const
+  ).find(([, value, valid]) => !valid(value));
+  if (invalid) {
+    throw new InputError(
+      `Path parameter '${invalid[0]}' is not a valid entity ${
+        invalid[0]
+      }: ${JSON.stringify(invalid[1].slice(0, 100))}`,
+    );
+  }
   return `${params.kind}:${params.namespace}/${params.name}`;
 }
 

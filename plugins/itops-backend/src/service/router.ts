@@ -1,5 +1,6 @@
 import type { ItopsHealth } from '@backstage-itops/plugin-itops-common';
 import type { ItopsSource } from '@backstage-itops/plugin-itops-node';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import type express from 'express';
 import type { ItopsDatabase } from '../database/ItopsDatabase';
@@ -12,6 +13,7 @@ import type { ItopsReadStore } from '../read/ItopsReadStore';
 import type { EntityRollups } from '../rollups/EntityRollups';
 import { createOpenApiRouter } from '../schema/openapi';
 import type { AreaAccess } from './access';
+import { guarded } from './edge';
 import { DAY_MS, entityRefOf, optionalRangeOf, rangeOf } from './params';
 import {
   DEFAULT_TREND_BUCKETS,
@@ -38,6 +40,8 @@ export interface RouterOptions {
   kpiWindowDays: number;
   /** The change calendar's service, feed tokens and request authentication. */
   calendar: Omit<CalendarRouteOptions, 'store' | 'access'>;
+  /** Where internal errors go, in full; callers get a reference only. */
+  logger: LoggerService;
 }
 
 /**
@@ -224,5 +228,5 @@ export async function createRouter(
     res.json({ items: await store.syncStatus() });
   });
 
-  return router;
+  return guarded(router, options.logger);
 }

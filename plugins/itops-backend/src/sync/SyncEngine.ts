@@ -21,8 +21,8 @@ import {
   readCapabilitySyncConfig,
 } from './syncConfig';
 import { readMappedKeyValues } from '../mapping/entityMappingStore';
-import { syncErrorMessage } from './syncErrorMessage';
-import { describeSyncFailure, loggedSyncError } from './syncFailure';
+import { loggableError, syncErrorMessage } from './syncErrorMessage';
+import { describeSyncFailure } from './syncFailure';
 import { type SyncState, type SyncStateKey, SyncStore } from './SyncStore';
 
 /**
@@ -373,7 +373,7 @@ export class SyncEngine {
       logger.warn(
         `ITOps sync of ${describe(key)} failed (${failure.kind}) after ${
           result.written
-        } record(s); stored data is kept: ${loggedSyncError(
+        } record(s); stored data is kept: ${loggableError(
           signal.aborted ? signal.reason ?? error : error,
         )}`,
       );

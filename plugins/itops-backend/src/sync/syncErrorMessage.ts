@@ -30,3 +30,15 @@ export function syncErrorMessage(error: unknown): string {
     ? `${message.slice(0, MAX_LENGTH - 1)}…`
     : message;
 }
+
+/**
+ * An error in full for the backend log: masked like every sync message,
+ * and with the value lists of SQL statements cut, since a failed insert
+ * quotes the records it carried.
+ */
+export function loggableError(error: unknown): string {
+  return syncErrorMessage(error).replace(
+    /\bvalues\s*\((?:[^()]|\([^()]*\))*\)(?:\s*,\s*\((?:[^()]|\([^()]*\))*\))*/gi,
+    'values (…)',
+  );
+}

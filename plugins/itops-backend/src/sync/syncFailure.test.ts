@@ -1,6 +1,7 @@
 import { SourceRequestError } from '@backstage-itops/plugin-itops-node';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
-import { describeSyncFailure, loggedSyncError } from './syncFailure';
+import { loggableError } from './syncErrorMessage';
+import { describeSyncFailure } from './syncFailure';
 
 const RECORD_VALUE = 'Payroll export for J. Doe failed';
 
@@ -90,16 +91,16 @@ describe('describeSyncFailure', () => {
         /^Storing the records failed \(database error (SQLITE_CONSTRAINT\w*|23505)\)/,
       );
       expect(failure.message).not.toMatch(/insert|INC1/i);
-      const logged = loggedSyncError(error);
+      const logged = loggableError(error);
       expect(logged).toMatch(/insert into/i);
       expect(logged).not.toContain(RECORD_VALUE);
     },
   );
 });
 
-describe('loggedSyncError', () => {
+describe('loggableError', () => {
   it('cuts every value list of a statement and masks secrets', () => {
-    const message = loggedSyncError(
+    const message = loggableError(
       new Error(
         "insert into `itops_incidents` (`id`, `title`) values ('a', 'Secret (draft) title'), ('b', 'Other') - token=abc123",
       ),

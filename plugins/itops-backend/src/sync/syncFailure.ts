@@ -1,6 +1,5 @@
 import { SourceRequestError } from '@backstage-itops/plugin-itops-node';
 import { isError } from '@backstage/errors';
-import { syncErrorMessage } from './syncErrorMessage';
 
 /**
  * What kind of failure stopped a sync run, for people and for alerting:
@@ -24,7 +23,7 @@ export interface SyncFailure {
    * Short and safe: built from the error's kind, status, request path and
    * error code only, never from its message, which may quote SQL with
    * record values or an upstream's error page. The whole error goes to the
-   * backend log, masked, through {@link syncErrorMessage}.
+   * backend log, masked, through `loggableError`.
    */
   message: string;
 }
@@ -141,16 +140,4 @@ function networkCode(error: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
-}
-
-/**
- * The whole error for the backend log: masked like every sync message, and
- * with the value lists of SQL statements cut, since a failed insert quotes
- * the records it carried.
- */
-export function loggedSyncError(error: unknown): string {
-  return syncErrorMessage(error).replace(
-    /\bvalues\s*\((?:[^()]|\([^()]*\))*\)(?:\s*,\s*\((?:[^()]|\([^()]*\))*\))*/gi,
-    'values (…)',
-  );
 }

@@ -110,6 +110,7 @@ export const spec = {
           {
             name: 'state',
             in: 'query',
+            allowReserved: true,
             description:
               '`open`: new, in progress or on hold. `closed`: resolved, closed or\ncancelled. Default `open`.\n',
             schema: {
@@ -120,6 +121,7 @@ export const spec = {
           {
             name: 'priority',
             in: 'query',
+            allowReserved: true,
             description: 'Comma-separated priorities, e.g. `1,2`.',
             style: 'form',
             explode: false,
@@ -147,6 +149,7 @@ export const spec = {
           {
             name: 'sort',
             in: 'query',
+            allowReserved: true,
             description:
               '`-opened_at` (newest first, default), `opened_at`, or `priority`\n(most critical first, then newest).\n',
             schema: {
@@ -410,6 +413,7 @@ export const spec = {
           {
             name: 'buckets',
             in: 'query',
+            allowReserved: true,
             description: 'Number of buckets, 2 to 53; default 12.',
             schema: {
               type: 'integer',
@@ -482,6 +486,7 @@ export const spec = {
           {
             name: 'limit',
             in: 'query',
+            allowReserved: true,
             description: 'Page size, default 100.',
             schema: {
               type: 'integer',
@@ -551,6 +556,7 @@ export const spec = {
           {
             name: 'timeZone',
             in: 'query',
+            allowReserved: true,
             description: 'IANA time zone of the days, default `UTC`.',
             schema: {
               type: 'string',
@@ -561,6 +567,7 @@ export const spec = {
           {
             name: 'perDay',
             in: 'query',
+            allowReserved: true,
             description: 'Changes listed per day, default 4.',
             schema: {
               type: 'integer',
@@ -707,6 +714,7 @@ export const spec = {
           {
             name: 'token',
             in: 'query',
+            allowReserved: true,
             description: 'A calendar feed token.',
             schema: {
               type: 'string',
@@ -717,6 +725,7 @@ export const spec = {
           {
             name: 'name',
             in: 'query',
+            allowReserved: true,
             description: 'Calendar name shown by clients.',
             schema: {
               type: 'string',
@@ -1015,16 +1024,19 @@ export const spec = {
           {
             name: 'entityRef',
             in: 'query',
+            allowReserved: true,
             required: true,
             description: 'The entity, e.g. `component:default/payments-api`.',
             schema: {
               type: 'string',
               minLength: 1,
+              maxLength: 512,
             },
           },
           {
             name: 'at',
             in: 'query',
+            allowReserved: true,
             description: 'When the change would start, default now.',
             schema: {
               type: 'string',
@@ -1034,6 +1046,7 @@ export const spec = {
           {
             name: 'end',
             in: 'query',
+            allowReserved: true,
             description: 'When the change would end; must be after `at`.',
             schema: {
               type: 'string',
@@ -1143,6 +1156,7 @@ export const spec = {
           {
             name: 'trendDays',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'integer',
               minimum: 1,
@@ -1344,6 +1358,7 @@ export const spec = {
           {
             name: 'scope',
             in: 'query',
+            allowReserved: true,
             description:
               '`all` (full runs, default) or `any` (single-entity runs too).',
             schema: {
@@ -1357,6 +1372,7 @@ export const spec = {
           {
             name: 'limit',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'integer',
               minimum: 1,
@@ -1411,6 +1427,7 @@ export const spec = {
           {
             name: 'format',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'string',
               enum: ['json', 'csv'],
@@ -1455,6 +1472,7 @@ export const spec = {
           {
             name: 'framework',
             in: 'query',
+            allowReserved: true,
             required: true,
             schema: {
               type: 'string',
@@ -1496,6 +1514,7 @@ export const spec = {
           {
             name: 'entityRef',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'string',
             },
@@ -1503,6 +1522,7 @@ export const spec = {
           {
             name: 'checkId',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'string',
             },
@@ -1510,6 +1530,7 @@ export const spec = {
           {
             name: 'status',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'string',
               enum: ['pending', 'approved', 'rejected', 'revoked', 'expired'],
@@ -1687,6 +1708,7 @@ export const spec = {
           {
             name: 'objectId',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'string',
             },
@@ -1694,6 +1716,7 @@ export const spec = {
           {
             name: 'limit',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'integer',
               minimum: 1,
@@ -1704,6 +1727,7 @@ export const spec = {
           {
             name: 'offset',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'integer',
               minimum: 0,
@@ -1778,6 +1802,7 @@ export const spec = {
       complianceFramework: {
         name: 'framework',
         in: 'query',
+        allowReserved: true,
         description: 'Framework id, e.g. `iso27001-2022` or `gdpr`.',
         schema: {
           type: 'string',
@@ -1786,6 +1811,7 @@ export const spec = {
       complianceTeam: {
         name: 'team',
         in: 'query',
+        allowReserved: true,
         description: 'Owner group ref the results had when evaluated.',
         schema: {
           type: 'string',
@@ -1794,6 +1820,7 @@ export const spec = {
       complianceSystem: {
         name: 'system',
         in: 'query',
+        allowReserved: true,
         description: 'System ref the results had when evaluated.',
         schema: {
           type: 'string',
@@ -1802,6 +1829,7 @@ export const spec = {
       complianceTier: {
         name: 'tier',
         in: 'query',
+        allowReserved: true,
         schema: {
           type: 'integer',
           minimum: 1,
@@ -1811,6 +1839,7 @@ export const spec = {
       complianceAt: {
         name: 'at',
         in: 'query',
+        allowReserved: true,
         description:
           'Show the state at this date (end of day, UTC) or date-time; default now.',
         schema: {
@@ -1844,6 +1873,7 @@ export const spec = {
       fromOptional: {
         name: 'from',
         in: 'query',
+        allowReserved: true,
         description: 'Start of the range (inclusive).',
         schema: {
           type: 'string',
@@ -1853,6 +1883,7 @@ export const spec = {
       toOptional: {
         name: 'to',
         in: 'query',
+        allowReserved: true,
         description: 'End of the range (exclusive); must be after `from`.',
         schema: {
           type: 'string',
@@ -1862,6 +1893,7 @@ export const spec = {
       fromRequired: {
         name: 'from',
         in: 'query',
+        allowReserved: true,
         required: true,
         description: 'Start of the range (inclusive).',
         schema: {
@@ -1872,6 +1904,7 @@ export const spec = {
       toRequired: {
         name: 'to',
         in: 'query',
+        allowReserved: true,
         required: true,
         description: 'End of the range (exclusive); must be after `from`.',
         schema: {
@@ -1882,6 +1915,7 @@ export const spec = {
       calendarEntityRef: {
         name: 'entityRef',
         in: 'query',
+        allowReserved: true,
         description:
           "Comma-separated entity refs: changes of any of them (a group's or\nsystem's include what it owns or contains). 404 for an entity\nunknown to ITOps.\n",
         style: 'form',
@@ -1892,12 +1926,14 @@ export const spec = {
           items: {
             type: 'string',
             minLength: 1,
+            maxLength: 512,
           },
         },
       },
       calendarOwner: {
         name: 'owner',
         in: 'query',
+        allowReserved: true,
         description: "Comma-separated owner group refs, e.g. the user's teams.",
         style: 'form',
         explode: false,
@@ -1907,12 +1943,14 @@ export const spec = {
           items: {
             type: 'string',
             minLength: 1,
+            maxLength: 512,
           },
         },
       },
       calendarSystem: {
         name: 'system',
         in: 'query',
+        allowReserved: true,
         description: 'Comma-separated system refs.',
         style: 'form',
         explode: false,
@@ -1922,12 +1960,14 @@ export const spec = {
           items: {
             type: 'string',
             minLength: 1,
+            maxLength: 512,
           },
         },
       },
       calendarSource: {
         name: 'source',
         in: 'query',
+        allowReserved: true,
         description: 'Comma-separated source types, e.g. `servicenow,jira`.',
         style: 'form',
         explode: false,
@@ -1942,6 +1982,7 @@ export const spec = {
       calendarType: {
         name: 'type',
         in: 'query',
+        allowReserved: true,
         description: 'Comma-separated change types.',
         style: 'form',
         explode: false,
@@ -1956,6 +1997,7 @@ export const spec = {
       calendarState: {
         name: 'state',
         in: 'query',
+        allowReserved: true,
         description: 'Comma-separated change states.',
         style: 'form',
         explode: false,
@@ -1979,6 +2021,7 @@ export const spec = {
       calendarRisk: {
         name: 'risk',
         in: 'query',
+        allowReserved: true,
         description: 'Comma-separated risks.',
         style: 'form',
         explode: false,
@@ -1993,6 +2036,7 @@ export const spec = {
       calendarSearch: {
         name: 'q',
         in: 'query',
+        allowReserved: true,
         description: 'Free text matched against change number and title.',
         schema: {
           type: 'string',
@@ -2002,6 +2046,7 @@ export const spec = {
       limit: {
         name: 'limit',
         in: 'query',
+        allowReserved: true,
         description: 'Page size, default 50.',
         schema: {
           type: 'integer',
@@ -2012,10 +2057,13 @@ export const spec = {
       offset: {
         name: 'offset',
         in: 'query',
-        description: 'Number of items to skip, default 0.',
+        allowReserved: true,
+        description:
+          'Number of items to skip, default 0, at most 100,000 (narrow the filters to go further).',
         schema: {
           type: 'integer',
           minimum: 0,
+          maximum: 100000,
         },
       },
     },
