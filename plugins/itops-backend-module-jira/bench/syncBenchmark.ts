@@ -179,18 +179,20 @@ async function main() {
       config: new ConfigReader({}),
       logger: mockServices.rootLogger(),
     });
+    let slaMode = 'from search';
+    if (args['no-sla']) {
+      slaMode = 'off';
+    } else if (args['no-sla-fields']) {
+      slaMode = `per issue (cap ${args['sla-cap']})`;
+    }
     console.log(
       `Jira simulator: ${incidents} incidents, ${changes} changes, ${
         TEAMS.length
       } on-call teams; auth ${
         args.oauth ? `OAuth (${args['token-seconds']} s tokens)` : 'Basic'
-      }; timeline ${args['no-timeline'] ? 'absent' : 'present'}; SLA ${
-        args['no-sla']
-          ? 'off'
-          : args['no-sla-fields']
-          ? `per issue (cap ${args['sla-cap']})`
-          : 'from search'
-      }`,
+      }; timeline ${
+        args['no-timeline'] ? 'absent' : 'present'
+      }; SLA ${slaMode}`,
     );
     const measure = async (
       label: string,
