@@ -12,6 +12,7 @@ export {
   ItopsCompliancePage,
   EntityItopsComplianceCard,
   ItopsChangeCalendarPage,
+  ItopsIncidentsPage,
   EntityItopsChangeCalendar,
 } from './plugin';
 export { EntityChangeCalendar } from './components/ChangeCalendar';

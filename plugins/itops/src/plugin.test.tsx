@@ -8,6 +8,7 @@ describe('ITOps pages in the new frontend system', () => {
   it.each([
     ['page:itops/changes', 'Change calendar', '/itops/changes'],
     ['page:itops/compliance', 'Compliance', '/itops/compliance'],
+    ['page:itops/incidents', 'Incidents', '/itops/incidents'],
   ])('%s is a sidebar item titled %p', (id, title, path) => {
     const tester = createExtensionTester(itopsPlugin.getExtension(id));
     expect(tester.get(coreExtensionData.routePath)).toBe(path);
@@ -16,10 +17,11 @@ describe('ITOps pages in the new frontend system', () => {
     expect(tester.get(coreExtensionData.icon)).toBeDefined();
   });
 
-  it('routes both pages through the plugin, for links from other plugins', () => {
+  it('routes the pages through the plugin, for links from other plugins', () => {
     expect(Object.keys(itopsPlugin.routes).sort()).toEqual([
       'changeCalendar',
       'compliance',
+      'incidents',
     ]);
   });
 });

@@ -21,7 +21,9 @@ import { ItopsClient, itopsApiRef } from './api';
 import { isItopsAvailable } from './isItopsAvailable';
 import { complianceRouteRef } from './components/Compliance/routes';
 import { changeCalendarRouteRef } from './components/ChangeCalendar/routes';
+import { incidentsRouteRef } from './components/IncidentsPage/routes';
 import EventIcon from '@material-ui/icons/Event';
+import ReportProblemIcon from '@material-ui/icons/ReportProblem';
 import VerifiedUserIcon from '@material-ui/icons/VerifiedUser';
 import { entityPageExtensions } from './extensions/entityPage';
 
@@ -64,6 +66,22 @@ const itopsEntityContent = EntityContentBlueprint.make({
  */
 const complianceRoute = convertLegacyRouteRef(complianceRouteRef);
 const changeCalendarRoute = convertLegacyRouteRef(changeCalendarRouteRef);
+const incidentsRoute = convertLegacyRouteRef(incidentsRouteRef);
+
+/** A team's or service's incidents at `/itops/incidents`, in the sidebar. */
+const itopsIncidentsPage = PageBlueprint.make({
+  name: 'incidents',
+  params: {
+    path: '/itops/incidents',
+    routeRef: incidentsRoute,
+    title: 'Incidents',
+    icon: <ReportProblemIcon />,
+    loader: () =>
+      import('./components/IncidentsPage').then(m =>
+        compatWrapper(<m.IncidentsContent />),
+      ),
+  },
+});
 
 /** Compliance overview and control pages at `/itops/compliance`, in the sidebar. */
 const itopsCompliancePage = PageBlueprint.make({
@@ -107,12 +125,14 @@ export const itopsFrontendPlugin: OverridableFrontendPlugin =
     routes: {
       compliance: complianceRoute,
       changeCalendar: changeCalendarRoute,
+      incidents: incidentsRoute,
     },
     extensions: [
       itopsApi,
       itopsEntityContent,
       itopsCompliancePage,
       itopsChangeCalendarPage,
+      itopsIncidentsPage,
       ...entityPageExtensions,
     ],
   });
@@ -128,8 +148,24 @@ export const itopsPlugin = createPlugin({
   routes: {
     compliance: complianceRouteRef,
     changeCalendar: changeCalendarRouteRef,
+    incidents: incidentsRouteRef,
   },
 });
+
+/**
+ * The incidents of a team or service, filtered, for legacy apps:
+ * `<Route path="/itops/incidents" element={<ItopsIncidentsPage />} />`.
+ *
+ * @public
+ */
+export const ItopsIncidentsPage = itopsPlugin.provide(
+  createRoutableExtension({
+    name: 'ItopsIncidentsPage',
+    component: () =>
+      import('./components/IncidentsPage').then(m => m.IncidentsPage),
+    mountPoint: incidentsRouteRef,
+  }),
+);
 
 /**
  * The compliance overview and control pages, for legacy apps:

@@ -87,8 +87,16 @@ describe('MyOnCallAndIncidents', () => {
     );
     expect(team).toHaveTextContent('3 open incidents');
     expect(
-      within(team).getByRole('list', { name: 'Newest open incidents' }),
+      within(team).getByRole('list', {
+        name: 'Open incidents, most critical first',
+      }),
     ).toHaveTextContent(/INC0090001.*P1 Kafka lag/);
+    expect(
+      within(team).getByRole('link', { name: 'View all 3 open incidents' }),
+    ).toHaveAttribute(
+      'href',
+      `/itops/incidents?entityRef=${encodeURIComponent(sre)}`,
+    );
     expect(
       screen.queryByRole('region', { name: `Team ${unknownTeam}` }),
     ).not.toBeInTheDocument();
@@ -101,5 +109,53 @@ describe('MyOnCallAndIncidents', () => {
     expect(
       await screen.findByText(/You are not in a team that ITOps knows/),
     ).toBeInTheDocument();
+  });
+
+  it('lists every open P1 and P2 before a few of the rest', async () => {
+    const requests: URLSearchParams[] = [];
+    const critical = Array.from({ length: 5 }, (_, i) =>
+      incident({ number: `INC00000${i}1`, priority: i < 2 ? 1 : 2 }),
+    );
+    server.use(
+      http.get(entityUrl(sre, 'summary'), () =>
+        HttpResponse.json(summary(sre)),
+      ),
+      http.get(entityUrl(sre, 'incidents'), ({ request }) => {
+        const query = new URL(request.url).searchParams;
+        requests.push(query);
+        const items =
+          query.get('priority') === '1,2'
+            ? critical
+            : [incident({ number: 'INC0000099', priority: 4 })];
+        return HttpResponse.json({
+          items,
+          totalCount: items.length,
+          limit: Number(query.get('limit')),
+          offset: 0,
+        });
+      }),
+    );
+    await renderItops(<MyOnCallAndIncidents />, {
+      apis: [identity([sre])],
+    });
+    const list = await screen.findByRole('list', {
+      name: 'Open incidents, most critical first',
+    });
+    const numbers = within(list)
+      .getAllByRole('link')
+      .map(link => link.textContent?.replace(/, Opens in a new window$/, ''));
+    expect(numbers).toEqual([...critical.map(i => i.number), 'INC0000099']);
+    expect(
+      requests.map(q => [q.get('priority'), q.get('sort'), q.get('state')]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['1,2', 'priority', 'open'],
+        ['3,4,5', 'priority', 'open'],
+      ]),
+    );
+    // All of P1 and P2 in one page, a few of the rest.
+    expect(requests.find(q => q.get('priority') === '1,2')!.get('limit')).toBe(
+      '100',
+    );
   });
 });

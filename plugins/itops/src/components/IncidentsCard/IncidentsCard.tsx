@@ -104,10 +104,15 @@ const useTableStyles = makeStyles({
   title: { overflowWrap: 'normal', wordBreak: 'normal', minWidth: 120 },
 });
 
-export function IncidentTable({ incidents }: { incidents: ItopsIncident[] }) {
+export function IncidentTable(props: {
+  incidents: ItopsIncident[];
+  /** The table's accessible name. */
+  label?: string;
+}) {
+  const { incidents, label = 'Newest open incidents' } = props;
   const classes = useTableStyles();
   return (
-    <Table size="small" aria-label="Newest open incidents">
+    <Table size="small" aria-label={label}>
       <TableHead>
         <TableRow>
           <TableCell className={classes.word}>Number</TableCell>

@@ -1,3 +1,4 @@
+import { Link } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import List from '@material-ui/core/List';
@@ -11,17 +12,53 @@ import {
   isForbidden,
 } from '../../api';
 import { PriorityCounts } from '../IncidentsCard/IncidentsCard';
+import { incidentsPagePath } from '../IncidentsPage/incidentsQuery';
 import { RecordLink } from './RecordLink';
 import { formatAge, formatDateTime } from './time';
 
-/** Newest open incidents listed per entity. */
-const NEWEST_PER_ENTITY = 3;
+/** Open P3–P5 incidents listed per entity, after every P1 and P2. */
+const LESSER_PER_ENTITY = 3;
+/** P1 and P2 are always all listed, up to a page the API serves at once. */
+const CRITICAL_LIMIT = 100;
 
 /** On-call now and open incidents of one entity, from its summary. */
 export interface EntityOverview {
   entityRef: string;
   summary: ItopsEntitySummary;
-  newest: ItopsIncident[];
+  /** Every open P1 and P2, then the first P3–P5: by priority, then newest. */
+  incidents: ItopsIncident[];
+}
+
+/**
+ * The open incidents a reader must see: all P1 and P2 (a "newest three"
+ * list would hide an old P1 behind fresh P4s), then a few of the rest, each
+ * group by priority then newest first (the API's `sort=priority`).
+ */
+async function loadOpenIncidents(
+  api: ItopsApi,
+  entityRef: string,
+): Promise<ItopsIncident[]> {
+  const [critical, lesser] = await Promise.all([
+    api.getEntityIncidents(entityRef, {
+      state: 'open',
+      priority: [1, 2],
+      sort: 'priority',
+      limit: CRITICAL_LIMIT,
+    }),
+    api.getEntityIncidents(entityRef, {
+      state: 'open',
+      priority: [3, 4, 5],
+      sort: 'priority',
+      limit: LESSER_PER_ENTITY,
+    }),
+  ]);
+  const seen = new Set<string>();
+  return [...critical.items, ...lesser.items].filter(incident => {
+    const key = `${incident.sourceType}/${incident.externalId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
@@ -37,16 +74,10 @@ export async function loadEntityOverviews(
     entityRefs.map(async entityRef => {
       try {
         const summary = await api.getEntitySummary(entityRef);
-        const newest = isForbidden(summary.incidents)
+        const incidents = isForbidden(summary.incidents)
           ? []
-          : (
-              await api.getEntityIncidents(entityRef, {
-                state: 'open',
-                sort: '-opened_at',
-                limit: NEWEST_PER_ENTITY,
-              })
-            ).items;
-        return { entityRef, summary, newest };
+          : await loadOpenIncidents(api, entityRef);
+        return { entityRef, summary, incidents };
       } catch (error) {
         if ((error as { statusCode?: number }).statusCode === 404) {
           return undefined;
@@ -122,8 +153,12 @@ export function EntityOverviewSection(props: {
             {incidents.openCount === 1 ? '' : 's'}
           </Typography>
           <PriorityCounts counts={incidents.openByPriority} />
-          <List dense disablePadding aria-label="Newest open incidents">
-            {overview.newest.map(incident => (
+          <List
+            dense
+            disablePadding
+            aria-label="Open incidents, most critical first"
+          >
+            {overview.incidents.map(incident => (
               <ListItem
                 disableGutters
                 key={`${incident.sourceType}/${incident.externalId}`}
@@ -137,11 +172,21 @@ export function EntityOverviewSection(props: {
                       P{incident.priority} {incident.title}
                     </>
                   }
-                  secondary={`Opened ${formatAge(incident.openedAt)} ago`}
+                  secondary={
+                    <span title={formatDateTime(incident.openedAt)}>
+                      Opened {formatAge(incident.openedAt)} ago
+                    </span>
+                  }
                 />
               </ListItem>
             ))}
           </List>
+          {incidents.openCount > 0 && (
+            <Link to={incidentsPagePath(overview.entityRef)}>
+              View all {incidents.openCount} open incident
+              {incidents.openCount === 1 ? '' : 's'}
+            </Link>
+          )}
         </>
       )}
     </Box>
