@@ -35,7 +35,9 @@ const useStyles = makeStyles(theme => ({
     '&:hover': { background: theme.palette.action.hover },
   },
   text: { overflow: 'hidden', textOverflow: 'ellipsis' },
-  cancelled: { textDecoration: 'line-through', opacity: 0.6 },
+  // Struck through, not faded or grey: either falls below 4.5:1 on the
+  // chip's background.
+  cancelled: { textDecoration: 'line-through' },
   flag: { fontSize: '0.9rem', flexShrink: 0 },
   conflict: { color: theme.palette.warning.main },
   freeze: { color: theme.palette.info.main },

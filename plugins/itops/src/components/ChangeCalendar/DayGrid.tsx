@@ -36,7 +36,9 @@ const useStyles = makeStyles(theme => ({
   row: { display: 'contents' },
   month: { minHeight: 120 },
   week: { minHeight: 400 },
-  outside: { opacity: 0.55 },
+  // Days of the neighbouring months: shaded, their text kept at full
+  // contrast (an opacity would take chips below 4.5:1).
+  outside: { background: theme.palette.action.hover },
   frozen: {
     // The shaded band of a freeze window.
     backgroundImage: `repeating-linear-gradient(135deg, transparent 0 8px, ${theme.palette.info.light}33 8px 16px)`,
