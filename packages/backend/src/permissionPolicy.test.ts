@@ -14,6 +14,14 @@ const oncallRead = createPermission({
   name: 'itops.oncall.read',
   attributes: { action: 'read' },
 });
+const waiverApprove = createPermission({
+  name: 'itops.compliance.waiver.approve',
+  attributes: { action: 'update' },
+});
+const waiverCreate = createPermission({
+  name: 'itops.compliance.waiver.create',
+  attributes: { action: 'create' },
+});
 const catalogRead = createPermission({
   name: 'catalog.entity.read',
   attributes: { action: 'read' },
@@ -70,6 +78,43 @@ describe('ItopsPermissionPolicy', () => {
     );
     await expect(
       policy.handle({ permission: incidentRead }, user),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('grants waiver approval to nobody unless config names who', async () => {
+    const open = policyFor([], ['user:default/mock']);
+    await expect(
+      open.handle({ permission: waiverApprove }, user),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    // Requesting a waiver stays open.
+    await expect(
+      open.handle({ permission: waiverCreate }, user),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    // A wildcard restriction does not name the approvers.
+    const sre = policyFor(
+      [{ permission: 'itops.*', allow: ['group:default/platform-sre'] }],
+      ['user:default/mock', 'group:default/platform-sre'],
+    );
+    await expect(
+      sre.handle({ permission: waiverApprove }, user),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    const restrict = [
+      {
+        permission: 'itops.compliance.waiver.approve',
+        allow: ['group:default/compliance-office'],
+      },
+    ];
+    await expect(
+      policyFor(restrict, ['user:default/mock']).handle(
+        { permission: waiverApprove },
+        user,
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(
+      policyFor(restrict, [
+        'user:default/mock',
+        'group:default/compliance-office',
+      ]).handle({ permission: waiverApprove }, user),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
 

@@ -15,6 +15,9 @@ import type {
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 
+/** Granted only to those `itops.permissions.restrict` names for it. */
+const WAIVER_APPROVE = 'itops.compliance.waiver.approve';
+
 /**
  * One restriction from `itops.permissions.restrict`: the permissions it
  * covers (exact names, or prefixes ending in `*`) may only be used by users
@@ -28,7 +31,9 @@ export interface PermissionRestriction {
 /**
  * The demo's permission policy. Everything is allowed except what
  * `itops.permissions.restrict` restricts, so that an organisation can, for
- * example, keep incident details to its SRE group while on-call stays open.
+ * example, keep incident details to its SRE group while on-call stays open,
+ * and except approving compliance waivers, which nobody may do until a
+ * restriction names who may.
  * Calls without a user (plugin-to-plugin) are allowed: restrictions are
  * about people.
  */
@@ -43,6 +48,12 @@ export class ItopsPermissionPolicy implements PermissionPolicy {
       permission: entry.getString('permission'),
       allow: entry.getStringArray('allow').map(ref => ref.toLowerCase()),
     }));
+    // Approving a compliance waiver grants an exception to a control:
+    // nobody may do it unless a restriction naming exactly this permission
+    // says who (a wildcard such as `itops.*` does not name it).
+    if (!restrictions.some(r => r.permission === WAIVER_APPROVE)) {
+      restrictions.push({ permission: WAIVER_APPROVE, allow: [] });
+    }
     return new ItopsPermissionPolicy(restrictions, userInfo);
   }
 

@@ -455,6 +455,44 @@ describe('ComplianceEngine', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'never exempts a legal duty, missing evidence or broken data, even under an approved waiver, %p',
+    async databaseId => {
+      const { fixtures, engine, snapshots, waivers } = await setUp(databaseId);
+      await seedRecords(fixtures);
+      // Waivers stored directly, as an older version (or a hand insert)
+      // could have: the engine must still refuse to apply them.
+      for (const [ref, checkId] of [
+        [PAYMENTS, 'NTF-01'],
+        [LEDGER, 'CHG-01'],
+      ]) {
+        const waiver = await waivers.request(
+          {
+            checkId,
+            entityRef: ref,
+            justification: 'Accepted by the risk board for now',
+            expiresAt: NOW + 30 * DAY_MS,
+          },
+          'user:default/alice',
+          NOW,
+        );
+        await waivers.decide(
+          waiver.id,
+          'approved',
+          'user:default/bob',
+          undefined,
+          NOW,
+        );
+      }
+      await engine.evaluateAll('manual');
+      const status = async (ref: string, checkId: string) =>
+        (await snapshots.entityResults(ref)).find(r => r.checkId === checkId)
+          ?.status;
+      expect(await status(PAYMENTS, 'NTF-01')).toBe('warn');
+      expect(await status(LEDGER, 'CHG-01')).toBe('no_data');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     "judges on-call from the owning team's rota when the service has none, %p",
     async databaseId => {
       const { knex, fixtures, snapshots } = await setUp(databaseId);

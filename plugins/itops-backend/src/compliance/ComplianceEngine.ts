@@ -1,6 +1,7 @@
 import type {
   CheckDefinition,
   ComplianceSnapshot,
+  ComplianceStatus,
   ItopsCapability,
   SnapshotTrigger,
 } from '@backstage-itops/plugin-itops-common';
@@ -156,6 +157,9 @@ export class ComplianceEngine {
   ): Promise<EvaluationSummary> {
     const now = this.#now();
     const started = performance.now();
+    // Waivers past their expiry get their `expire` event before the run, so
+    // the register says when each exception ended.
+    await this.#waivers.recordExpiries(now);
     const facts = await this.#facts.all();
     await replaceFacts(this.#knex, facts, now);
     const factsMs = performance.now() - started;
@@ -465,12 +469,10 @@ export class ComplianceEngine {
       systemRef: entity.systemRef,
       tier: entity.tier,
     };
-    // A waiver covers findings, not passes or not-applicable results, so a
-    // check that recovers shows as passing again.
-    if (
-      waiver &&
-      ['fail', 'warn', 'no_data', 'error'].includes(outcome.status)
-    ) {
+    // A waiver covers judged findings only: a pass shows as passing again,
+    // missing evidence (`no_data`) and broken data (`error`) must be fixed,
+    // not excused, and a legal duty is never waivable.
+    if (waiver && isWaivable(check, outcome.status)) {
       return {
         ...base,
         status: 'exempt',
@@ -481,6 +483,20 @@ export class ComplianceEngine {
     }
     return base;
   }
+}
+
+/** The statuses a waiver may turn into `exempt`: judged findings. */
+const WAIVABLE_STATUSES: readonly ComplianceStatus[] = ['fail', 'warn'];
+
+/**
+ * Whether a waiver may cover a result: a finding (`fail`, `warn`) of a
+ * check that is not a legal duty.
+ */
+export function isWaivable(
+  check: Pick<CheckDefinition, 'legalDuty'>,
+  status: ComplianceStatus,
+): boolean {
+  return !check.legalDuty && WAIVABLE_STATUSES.includes(status);
 }
 
 /** Counts evaluated entities: a cheap probe for the health of the facts. */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type {
   ComplianceWaiver,
+  WaiverEvent,
+  WaiverEventType,
   WaiverStatus,
 } from '@backstage-itops/plugin-itops-common';
 import {
@@ -30,9 +32,50 @@ export interface AuditEntry {
 /** Justifications shorter than this say nothing an auditor can use. */
 export const MIN_JUSTIFICATION_LENGTH = 10;
 
-function toWaiver(row: Record<string, any>, now: number): ComplianceWaiver {
+const EVENTS = 'itops_compliance_waiver_events';
+
+/** Who performed the automatic expiry of waivers. */
+export const EXPIRY_ACTOR = 'plugin:itops/compliance';
+
+/** Entity refs name the same person whatever their case. */
+export function sameIdentity(a: string, b: string): boolean {
+  return a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
+}
+
+function toEvent(row: Record<string, any>): WaiverEvent {
+  return {
+    event: row.event as WaiverEventType,
+    actor: String(row.actor),
+    at: iso(Number(row.at)),
+    ...(row.comment ? { comment: String(row.comment) } : {}),
+  };
+}
+
+/**
+ * A waiver from its request row and its events, oldest first. The stored
+ * request never changes; the status is the events read in order: the
+ * first approve or reject decides, a revoke ends it, and an approved or
+ * pending waiver past its expiry is expired whether or not the expiry
+ * event has been appended yet.
+ */
+function toWaiver(
+  row: Record<string, any>,
+  events: readonly WaiverEvent[],
+  now: number,
+): ComplianceWaiver {
   const expiresAt = Number(row.expires_at);
-  const stored = row.status as WaiverStatus;
+  const decision = events.find(
+    e => e.event === 'approve' || e.event === 'reject',
+  );
+  const revocation = events.find(e => e.event === 'revoke');
+  let status: WaiverStatus = 'pending';
+  if (decision) {
+    status = decision.event === 'approve' ? 'approved' : 'rejected';
+  }
+  if (revocation && status !== 'rejected') status = 'revoked';
+  if ((status === 'approved' || status === 'pending') && expiresAt <= now) {
+    status = 'expired';
+  }
   return {
     id: String(row.id),
     checkId: String(row.check_id),
@@ -44,23 +87,32 @@ function toWaiver(row: Record<string, any>, now: number): ComplianceWaiver {
     requestedBy: String(row.requested_by),
     requestedAt: iso(Number(row.requested_at)),
     expiresAt: iso(expiresAt),
-    // Expiry needs no job: an approved waiver past its date reads as expired.
-    status:
-      (stored === 'approved' || stored === 'pending') && expiresAt <= now
-        ? 'expired'
-        : stored,
-    ...(row.decided_by ? { decidedBy: String(row.decided_by) } : {}),
-    ...(row.decided_at ? { decidedAt: iso(Number(row.decided_at)) } : {}),
-    ...(row.decision_comment
-      ? { decisionComment: String(row.decision_comment) }
+    status,
+    ...(decision
+      ? {
+          decidedBy: decision.actor,
+          decidedAt: decision.at,
+          ...(decision.comment ? { decisionComment: decision.comment } : {}),
+        }
       : {}),
+    ...(revocation
+      ? {
+          revokedBy: revocation.actor,
+          revokedAt: revocation.at,
+          ...(revocation.comment
+            ? { revocationReason: revocation.comment }
+            : {}),
+        }
+      : {}),
+    events: [...events],
   };
 }
 
 /**
- * Waivers (exceptions) and the audit trail of every action on them. Each
- * change and its audit row are written in one transaction, so the trail
- * cannot miss an action that took effect.
+ * Waivers (exceptions), their decisions and the audit trail of every
+ * action on them. Requests and decisions are appended, never updated (the
+ * tables reject UPDATE and DELETE); each one and its audit row are written
+ * in one transaction, so the trail cannot miss an action that took effect.
  */
 export class WaiverStore {
   constructor(
@@ -68,10 +120,41 @@ export class WaiverStore {
     private readonly options: { maxWaiverDays: number },
   ) {}
 
-  async get(id: string, now: number): Promise<ComplianceWaiver> {
-    const row = await this.knex(WAIVERS).where('id', id).first();
+  /** Waivers of the given request rows with their events. */
+  async #withEvents(
+    db: Knex,
+    rows: Record<string, any>[],
+    now: number,
+  ): Promise<ComplianceWaiver[]> {
+    const byWaiver = new Map<string, WaiverEvent[]>();
+    const ids = rows.map(r => String(r.id));
+    for (let i = 0; i < ids.length; i += 500) {
+      const events = await db(EVENTS)
+        .whereIn('waiver_id', ids.slice(i, i + 500))
+        .orderBy('id');
+      for (const e of events) {
+        const list = byWaiver.get(String(e.waiver_id)) ?? [];
+        list.push(toEvent(e));
+        byWaiver.set(String(e.waiver_id), list);
+      }
+    }
+    return rows.map(row =>
+      toWaiver(row, byWaiver.get(String(row.id)) ?? [], now),
+    );
+  }
+
+  async #one(db: Knex, id: string, now: number): Promise<ComplianceWaiver> {
+    const row = await db(WAIVERS)
+      .where('id', id)
+      .modify(q => (db.client.dialect === 'postgresql' ? q.forUpdate() : q))
+      .first();
     if (!row) throw new NotFoundError(`No compliance waiver ${id}`);
-    return toWaiver(row, now);
+    const [waiver] = await this.#withEvents(db, [row], now);
+    return waiver;
+  }
+
+  async get(id: string, now: number): Promise<ComplianceWaiver> {
+    return this.#one(this.knex, id, now);
   }
 
   async list(
@@ -87,11 +170,9 @@ export class WaiverStore {
         { column: 'requested_at', order: 'desc' },
         { column: 'id', order: 'desc' },
       ]);
-    return rows
-      .map((row: Record<string, any>) => toWaiver(row, now))
-      .filter(
-        (w: ComplianceWaiver) => !filter.status || w.status === filter.status,
-      );
+    return (await this.#withEvents(this.knex, rows, now)).filter(
+      w => !filter.status || w.status === filter.status,
+    );
   }
 
   /** Approved waivers in force at `now`, by `${entityRef} ${checkId}`. */
@@ -100,15 +181,77 @@ export class WaiverStore {
     entityRef?: string,
   ): Promise<Map<string, ComplianceWaiver>> {
     const rows = await this.knex(WAIVERS)
-      .where('status', 'approved')
       .where('expires_at', '>', now)
       .modify(q => (entityRef ? q.where('entity_ref', entityRef) : q));
+    const waivers = await this.#withEvents(this.knex, rows, now);
     return new Map(
-      rows.map((row: Record<string, any>): [string, ComplianceWaiver] => [
-        `${row.entity_ref} ${row.check_id}`,
-        toWaiver(row, now),
-      ]),
+      waivers
+        .filter(w => w.status === 'approved')
+        .map((w): [string, ComplianceWaiver] => [
+          `${w.entityRef} ${w.checkId}`,
+          w,
+        ]),
     );
+  }
+
+  /** Approved waivers that expire within `days` of `now`, soonest first. */
+  async expiring(now: number, days: number): Promise<ComplianceWaiver[]> {
+    const rows = await this.knex(WAIVERS)
+      .where('expires_at', '>', now)
+      .where('expires_at', '<=', now + days * DAY_MS)
+      .orderBy([
+        { column: 'expires_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ]);
+    return (await this.#withEvents(this.knex, rows, now)).filter(
+      w => w.status === 'approved',
+    );
+  }
+
+  /**
+   * Appends the `expire` event of every approved waiver past its expiry
+   * that has none yet, with its audit row, so the register shows when the
+   * exception ended. The status is already `expired` without it.
+   */
+  async recordExpiries(now: number): Promise<ComplianceWaiver[]> {
+    return this.knex.transaction(async trx => {
+      const rows = await trx(WAIVERS)
+        .where('expires_at', '<=', now)
+        .whereNotExists(
+          trx(EVENTS)
+            .whereRaw(`${EVENTS}.waiver_id = ${WAIVERS}.id`)
+            .whereIn('event', ['expire', 'revoke', 'reject'])
+            .select(trx.raw('1')),
+        );
+      const expired: ComplianceWaiver[] = [];
+      for (const before of await this.#withEvents(trx, rows, now)) {
+        if (!before.events.some(e => e.event === 'approve')) continue;
+        const event = {
+          waiver_id: before.id,
+          event: 'expire',
+          actor: EXPIRY_ACTOR,
+          at: now,
+          comment: `expired at ${before.expiresAt}`,
+        };
+        await trx(EVENTS).insert(event);
+        const after = toWaiver(
+          rows.find(r => String(r.id) === before.id)!,
+          [...before.events, toEvent(event)],
+          now,
+        );
+        await this.#audit(
+          trx,
+          EXPIRY_ACTOR,
+          'waiver.expire',
+          before.id,
+          before,
+          after,
+          now,
+        );
+        expired.push(after);
+      }
+      return expired;
+    });
   }
 
   async request(
@@ -137,11 +280,12 @@ export class WaiverStore {
       );
     }
     return this.knex.transaction(async trx => {
-      const open = await trx(WAIVERS)
+      const candidates = await trx(WAIVERS)
         .where({ entity_ref: input.entityRef, check_id: input.checkId })
-        .whereIn('status', ['pending', 'approved'])
-        .where('expires_at', '>', now)
-        .first('id');
+        .where('expires_at', '>', now);
+      const open = (await this.#withEvents(trx, candidates, now)).find(
+        w => w.status === 'pending' || w.status === 'approved',
+      );
       if (open) {
         throw new ConflictError(
           `Waiver ${open.id} for ${input.checkId} on ${input.entityRef} is already pending or in force`,
@@ -156,10 +300,11 @@ export class WaiverStore {
         requested_by: actor,
         requested_at: now,
         expires_at: input.expiresAt,
+        // Frozen: the status is derived from the events.
         status: 'pending',
       };
       await trx(WAIVERS).insert(row);
-      const waiver = toWaiver(row, now);
+      const waiver = toWaiver(row, [], now);
       await this.#audit(
         trx,
         actor,
@@ -175,7 +320,8 @@ export class WaiverStore {
 
   /**
    * Approves or rejects a pending waiver. The decider must not be the
-   * requester: an exception needs a second person.
+   * requester, whatever the case of their entity refs: an exception needs
+   * a second person.
    */
   async decide(
     id: string,
@@ -184,38 +330,21 @@ export class WaiverStore {
     comment: string | undefined,
     now: number,
   ): Promise<ComplianceWaiver> {
-    return this.knex.transaction(async trx => {
-      const row = await trx(WAIVERS).where('id', id).first();
-      if (!row) throw new NotFoundError(`No compliance waiver ${id}`);
-      const before = toWaiver(row, now);
+    return this.#append(id, now, actor, before => {
       if (before.status !== 'pending') {
         throw new ConflictError(
           `Waiver ${id} is ${before.status}, not pending`,
         );
       }
-      if (before.requestedBy === actor) {
+      if (sameIdentity(before.requestedBy, actor)) {
         throw new NotAllowedError(
-          `Waiver ${id} was requested by ${actor}; another person must decide on it`,
+          `Waiver ${id} was requested by ${before.requestedBy}; another person must decide on it`,
         );
       }
-      const changes = {
-        status: decision,
-        decided_by: actor,
-        decided_at: now,
-        decision_comment: comment?.trim() || null,
+      return {
+        event: decision === 'approved' ? 'approve' : 'reject',
+        comment: comment?.trim() || undefined,
       };
-      await trx(WAIVERS).where('id', id).update(changes);
-      const after = toWaiver({ ...row, ...changes }, now);
-      await this.#audit(
-        trx,
-        actor,
-        decision === 'approved' ? 'waiver.approve' : 'waiver.reject',
-        id,
-        before,
-        after,
-        now,
-      );
-      return after;
     });
   }
 
@@ -229,24 +358,40 @@ export class WaiverStore {
     if (!reason?.trim()) {
       throw new InputError(`Revoking a waiver needs a 'reason'`);
     }
-    return this.knex.transaction(async trx => {
-      const row = await trx(WAIVERS).where('id', id).first();
-      if (!row) throw new NotFoundError(`No compliance waiver ${id}`);
-      const before = toWaiver(row, now);
+    return this.#append(id, now, actor, before => {
       if (before.status !== 'pending' && before.status !== 'approved') {
         throw new ConflictError(
           `Waiver ${id} is ${before.status} and cannot be revoked`,
         );
       }
-      const changes = {
-        status: 'revoked',
-        decided_by: actor,
-        decided_at: now,
-        decision_comment: reason.trim(),
+      return { event: 'revoke', comment: reason.trim() };
+    });
+  }
+
+  /** Appends one event after `check` accepted it, with its audit row. */
+  async #append(
+    id: string,
+    now: number,
+    actor: string,
+    check: (before: ComplianceWaiver) => {
+      event: WaiverEventType;
+      comment?: string;
+    },
+  ): Promise<ComplianceWaiver> {
+    return this.knex.transaction(async trx => {
+      const before = await this.#one(trx, id, now);
+      const { event, comment } = check(before);
+      const row = {
+        waiver_id: id,
+        event,
+        actor,
+        at: now,
+        comment: comment ?? null,
       };
-      await trx(WAIVERS).where('id', id).update(changes);
-      const after = toWaiver({ ...row, ...changes }, now);
-      await this.#audit(trx, actor, 'waiver.revoke', id, before, after, now);
+      await trx(EVENTS).insert(row);
+      const requestRow = await trx(WAIVERS).where('id', id).first();
+      const after = toWaiver(requestRow, [...before.events, toEvent(row)], now);
+      await this.#audit(trx, actor, `waiver.${event}`, id, before, after, now);
       return after;
     });
   }

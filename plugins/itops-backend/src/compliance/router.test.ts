@@ -251,6 +251,18 @@ describe('compliance router', () => {
         status: 'approved',
       });
 
+      const expiring = await alice.get('/compliance/waivers/expiring');
+      expect(expiring.body).toMatchObject({
+        days: 30,
+        items: [{ id: requested.body.id }],
+      });
+      expect(
+        (await alice.get('/compliance/waivers/expiring?days=29')).body.items,
+      ).toEqual([]);
+      const badDays = await alice.get('/compliance/waivers/expiring?days=x');
+      expect(badDays.status).toBe(400);
+      expect(badDays.body.error.message).toContain("'days'");
+
       const trail = await alice.get(
         `/compliance/audit?objectId=${requested.body.id}`,
       );
@@ -293,6 +305,27 @@ describe('compliance router', () => {
       });
       expect(noJustification.status).toBe(400);
       expect(noJustification.body.error.message).toContain("'justification'");
+      // A legal duty cannot be waived, nor can missing evidence.
+      const legal = await alice.post('/compliance/waivers', {
+        checkId: 'NTF-01',
+        entityRef: REF,
+        justification: 'We would rather not notify',
+        expiresAt: at(DAY),
+      });
+      expect(legal.status).toBe(400);
+      expect(legal.body.error.message).toContain(
+        'NTF-01 evidences a legal duty (GDPR art. 33(1)) and cannot be waived',
+      );
+      const noData = await alice.post('/compliance/waivers', {
+        checkId: 'BKP-02',
+        entityRef: REF,
+        justification: 'No backup source yet, accepted',
+        expiresAt: at(DAY),
+      });
+      expect(noData.status).toBe(400);
+      expect(noData.body.error.message).toContain(
+        "BKP-02 on component:default/payments is 'no_data'",
+      );
       const unknownCheck = await alice.post('/compliance/waivers', {
         checkId: 'XYZ-1',
         entityRef: REF,

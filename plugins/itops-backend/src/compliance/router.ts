@@ -34,7 +34,7 @@ import {
   scorecardOf,
   withLiveWaivers,
 } from './views';
-import type { WaiverStore } from './WaiverStore';
+import { type WaiverStore, sameIdentity } from './WaiverStore';
 import { DAY_MS } from './model';
 
 export interface ComplianceRouterOptions {
@@ -511,13 +511,28 @@ export async function createComplianceRouter(
       throw new InputError(`Body field 'compensatingControl' must be a string`);
     }
     const checkId = String(body.checkId);
-    if (!settings.checks.some(c => c.id === checkId)) {
+    const check = settings.checks.find(c => c.id === checkId);
+    if (!check) {
       throw new InputError(`Unknown compliance check '${checkId}'`);
+    }
+    if (check.legalDuty) {
+      throw new InputError(
+        `${checkId} evidences a legal duty (${check.legalDuty}) and cannot be waived`,
+      );
     }
     const entityRef = String(body.entityRef);
     if ((await readFacts(engine.knex, entityRef)).length === 0) {
       throw new NotFoundError(
         `Entity ${entityRef} is not evaluated for compliance`,
+      );
+    }
+    const current = (await snapshots.entityResults(entityRef)).find(
+      r => r.checkId === checkId,
+    );
+    const currentStatus = current?.underlyingStatus ?? current?.status;
+    if (currentStatus === 'no_data' || currentStatus === 'error') {
+      throw new InputError(
+        `${checkId} on ${entityRef} is '${currentStatus}': missing or broken evidence cannot be waived, only fixed`,
       );
     }
     const expiresAt = Date.parse(String(body.expiresAt));
@@ -571,7 +586,7 @@ export async function createComplianceRouter(
           itopsComplianceWaiverCreatePermission,
         ).catch(() => undefined);
         actor =
-          creator !== undefined && creator === existing.requestedBy
+          creator !== undefined && sameIdentity(creator, existing.requestedBy)
             ? creator
             : await actorOf(req, itopsComplianceWaiverApprovePermission);
       } else {
@@ -605,6 +620,16 @@ export async function createComplianceRouter(
       }
       res.json(waiver);
     };
+  router.get('/compliance/waivers/expiring', async (req, res) => {
+    await authorize(req, itopsComplianceReadPermission);
+    const days = parseIntParam(queryString(req, 'days'), 'days', {
+      min: 1,
+      max: 366,
+      fallback: 30,
+    });
+    res.json({ days, items: await waivers.expiring(now(), days) });
+  });
+
   router.post('/compliance/waivers/:id/approve', decide('approve'));
   router.post('/compliance/waivers/:id/reject', decide('reject'));
   router.post('/compliance/waivers/:id/revoke', decide('revoke'));

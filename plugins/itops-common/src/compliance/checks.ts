@@ -345,6 +345,7 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
     thresholdText:
       'pass: all notified ≤ 72 h; warn: notified late with the reasons for the delay recorded, or an open breach past 48 h; fail: notified late without reasons, open past 72 h, or awareness time missing',
     mappings: [...gdpr('33(1)'), ...iso('A.5.5', 'A.5.26', 'A.5.31', 'A.5.34')],
+    legalDuty: 'GDPR art. 33(1)',
   },
   {
     id: 'OC-01',

@@ -116,6 +116,12 @@ export interface CheckDefinition {
   /** How to read the thresholds, for people. */
   thresholdText: string;
   mappings: CheckMapping[];
+  /**
+   * The legal duty the check evidences, e.g. `GDPR art. 33(1)`. A legal
+   * duty cannot be waived: no organisation can grant itself an exception
+   * from the law, so its findings always count.
+   */
+  legalDuty?: string;
 }
 
 /** A link to a source record that decided a result. @public */
@@ -166,7 +172,24 @@ export type WaiverStatus =
   | 'revoked'
   | 'expired';
 
-/** An exception for one check on one entity. @public */
+/** What can happen to a waiver after its request. @public */
+export type WaiverEventType = 'approve' | 'reject' | 'revoke' | 'expire';
+
+/** One appended decision on a waiver; events are never changed. @public */
+export interface WaiverEvent {
+  event: WaiverEventType;
+  actor: string;
+  at: string;
+  comment?: string;
+}
+
+/**
+ * An exception for one check on one entity: the request, and every
+ * decision on it as an appended event. The status is derived from the
+ * events and the expiry, so a revocation never overwrites the approval.
+ *
+ * @public
+ */
 export interface ComplianceWaiver {
   id: string;
   checkId: string;
@@ -177,11 +200,18 @@ export interface ComplianceWaiver {
   requestedAt: string;
   /** Always in the future when requested; an approved waiver stops applying then. */
   expiresAt: string;
-  /** `expired` is derived: an approved waiver past its expiry. */
+  /** Derived: `expired` is a pending or approved waiver past its expiry. */
   status: WaiverStatus;
+  /** Who approved or rejected it, when and why (the first decision). */
   decidedBy?: string;
   decidedAt?: string;
   decisionComment?: string;
+  /** Who revoked it, when and why; the approval above stays as it was. */
+  revokedBy?: string;
+  revokedAt?: string;
+  revocationReason?: string;
+  /** Every decision, oldest first. */
+  events: WaiverEvent[];
 }
 
 /** @public */

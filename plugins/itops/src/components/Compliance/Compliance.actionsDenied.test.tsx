@@ -57,6 +57,7 @@ const scorecard: EntityComplianceScorecard = {
       requestedAt: '2026-11-20T10:00:00.000Z',
       expiresAt: '2027-01-31T23:59:59.000Z',
       status: 'pending',
+      events: [],
     },
   ],
 };

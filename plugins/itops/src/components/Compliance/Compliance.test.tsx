@@ -4,7 +4,8 @@ import type {
   EntityComplianceScorecard,
 } from '@backstage-itops/plugin-itops-common';
 import type { Entity } from '@backstage/catalog-model';
-import { registerMswTestHooks } from '@backstage/test-utils';
+import { identityApiRef } from '@backstage/core-plugin-api';
+import { mockApis, registerMswTestHooks } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
@@ -214,6 +215,7 @@ const scorecard: EntityComplianceScorecard = {
       requestedAt: '2026-11-20T10:00:00.000Z',
       expiresAt: '2027-01-31T23:59:59.000Z',
       status: 'pending',
+      events: [],
     },
   ],
 };
@@ -431,9 +433,36 @@ describe('compliance frontend', () => {
       'pending · requested by user:default/alice',
     );
     await userEvent.click(
-      within(waivers).getByRole('button', { name: 'Approve' }),
+      await within(waivers).findByRole('button', { name: 'Approve' }),
     );
     await waitFor(() => expect(decisions).toEqual(['w-1 approve']));
+  });
+
+  it('never offers the requester to approve their own waiver', async () => {
+    server.use(
+      http.get(
+        `${ITOPS_BASE_URL}/compliance/entities/component/default/payments-api`,
+        () => HttpResponse.json(scorecard),
+      ),
+    );
+    // Signed in as the requester, in another case: still the same person.
+    await renderItops(<EntityComplianceCard />, {
+      entity,
+      apis: [
+        [
+          identityApiRef,
+          mockApis.identity({ userEntityRef: 'user:default/Alice' }),
+        ],
+      ],
+    });
+    const waivers = await screen.findByRole('table', { name: 'Waivers' });
+    expect(waivers).toHaveTextContent('requested by user:default/alice');
+    expect(
+      within(waivers).queryByRole('button', { name: 'Approve' }),
+    ).not.toBeInTheDocument();
+    expect(
+      within(waivers).queryByRole('button', { name: 'Reject' }),
+    ).not.toBeInTheDocument();
   });
 
   it('evaluates the entity on demand and shows the new result', async () => {

@@ -14,7 +14,7 @@ import {
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
@@ -27,6 +27,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { DateTime } from 'luxon';
 import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { itopsApiRef } from '../../api';
 import { isForbiddenError } from '../shared/useAreaData';
@@ -88,12 +89,24 @@ function Finding(props: {
   );
 }
 
+/** Entity refs name the same person whatever their case. */
+function samePerson(a: string | undefined, b: string | undefined): boolean {
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US')
+  );
+}
+
 function WaiverRow(props: {
   waiver: ComplianceWaiver;
   canDecide: boolean;
+  /** The signed-in user, once known; a requester never decides their own. */
+  userEntityRef?: string;
   onDecide: (id: string, action: 'approve' | 'reject') => void;
 }) {
   const { waiver } = props;
+  const ownRequest = samePerson(waiver.requestedBy, props.userEntityRef);
   return (
     <TableRow>
       <TableCell style={{ width: 90 }}>{waiver.checkId}</TableCell>
@@ -102,6 +115,7 @@ function WaiverRow(props: {
           {waiver.status} · requested by {waiver.requestedBy} · expires{' '}
           {DateTime.fromISO(waiver.expiresAt).toLocaleString(DateTime.DATE_MED)}
           {waiver.decidedBy ? ` · decided by ${waiver.decidedBy}` : ''}
+          {waiver.revokedBy ? ` · revoked by ${waiver.revokedBy}` : ''}
         </Typography>
         <Typography variant="body2" color="textSecondary">
           {waiver.justification}
@@ -109,23 +123,26 @@ function WaiverRow(props: {
             ? ` (compensating control: ${waiver.compensatingControl})`
             : ''}
         </Typography>
-        {props.canDecide && waiver.status === 'pending' && (
-          <Box>
-            <Button
-              size="small"
-              color="primary"
-              onClick={() => props.onDecide(waiver.id, 'approve')}
-            >
-              Approve
-            </Button>
-            <Button
-              size="small"
-              onClick={() => props.onDecide(waiver.id, 'reject')}
-            >
-              Reject
-            </Button>
-          </Box>
-        )}
+        {props.canDecide &&
+          props.userEntityRef !== undefined &&
+          !ownRequest &&
+          waiver.status === 'pending' && (
+            <Box>
+              <Button
+                size="small"
+                color="primary"
+                onClick={() => props.onDecide(waiver.id, 'approve')}
+              >
+                Approve
+              </Button>
+              <Button
+                size="small"
+                onClick={() => props.onDecide(waiver.id, 'reject')}
+              >
+                Reject
+              </Button>
+            </Box>
+          )}
       </TableCell>
     </TableRow>
   );
@@ -255,6 +272,11 @@ function ServiceComplianceCard(props: { entityRef: string }) {
   const evaluate = usePermission({
     permission: itopsComplianceEvaluatePermission,
   });
+  const identityApi = useApi(identityApiRef);
+  const identity = useAsync(
+    async () => (await identityApi.getBackstageIdentity()).userEntityRef,
+    [identityApi],
+  );
   const [evaluating, setEvaluating] = useState(false);
   const [requesting, setRequesting] = useState<Result>();
   const [actionError, setActionError] = useState<string>();
@@ -378,6 +400,7 @@ function ServiceComplianceCard(props: { entityRef: string }) {
                     key={waiver.id}
                     waiver={waiver}
                     canDecide={approve.allowed}
+                    userEntityRef={identity.value}
                     onDecide={decide}
                   />
                 ))}
