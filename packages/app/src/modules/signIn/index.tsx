@@ -1,13 +1,16 @@
-import { SignInPage } from '@backstage/core-components';
+import { ProxiedSignInPage } from '@backstage/core-components';
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
 import { SignInPageBlueprint } from '@backstage/plugin-app-react';
 
-// The demo signs in as the example org's guest user (see app-config.yaml);
-// a real deployment swaps this for its identity provider.
+// The demo signs in as the example org's guest user (see app-config.yaml)
+// without a click: the proxied sign-in page asks the guest provider's
+// refresh endpoint for a session straight away, as it would ask a
+// reverse authenticating proxy. A real deployment swaps this for its
+// identity provider's sign-in page.
 const guestSignInPage = SignInPageBlueprint.make({
   params: {
     loader: async () => props =>
-      <SignInPage {...props} providers={['guest']} />,
+      <ProxiedSignInPage {...props} provider="guest" />,
   },
 });
 
