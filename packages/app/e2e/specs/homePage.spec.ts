@@ -1,6 +1,7 @@
 /*
  * The home page widget "My on-call and open incidents" for the guest user,
- * a member of Platform SRE in the example organisation.
+ * a member of Platform SRE in the example organisation, and the incidents
+ * page its "View all" opens.
  */
 import { ORG_PEOPLE } from '@backstage-itops/simulator';
 import { defineSpec, expectVisible } from '../harness';
@@ -30,5 +31,21 @@ export default defineSpec({
     );
     await ctx.screenshot(page, 'home-my-oncall');
     await ctx.checkPage(page, 'home');
+
+    // "View all" opens the team's incidents, most critical first, with the
+    // team in the URL.
+    await team
+      .getByRole('link', { name: /^View all \d+ open incidents?$/ })
+      .click();
+    await page.waitForURL(/\/itops\/incidents\?entityRef=group/, {
+      timeout: ctx.timeoutMs,
+    });
+    await expectVisible(
+      page.getByRole('table', { name: 'Incidents' }).getByRole('link'),
+      `the open incidents of ${TEAM}, linked to their source`,
+      ctx.timeoutMs,
+    );
+    await ctx.screenshot(page, 'incidents-page');
+    await ctx.checkPage(page, 'incidents page');
   },
 });
