@@ -15,6 +15,12 @@ export class LiveWorld {
   readonly #site: Site;
   readonly #store: IssueStore;
   #step = 0;
+  /**
+   * Incidents opened by live mode minus those it resolved, kept at or below
+   * zero: incidents resolve as they arrive, so that the open count and the
+   * KPIs stay where the seeded world put them however long the demo runs.
+   */
+  #openedNotResolved = 0;
 
   constructor(seed: number, site: Site, store: IssueStore) {
     this.#seed = seed;
@@ -22,7 +28,11 @@ export class LiveWorld {
     this.#store = store;
   }
 
-  /** One step: maybe a new incident, and one open incident moves on. */
+  /**
+   * One step: maybe a new incident, and one open incident moves on; when
+   * more opened than resolved, the longest-open of the recent ones is
+   * resolved.
+   */
   tick(now: number): void {
     const random = Random.derive(this.#seed, 'tick', this.#step++);
     if (random.chance(0.5)) {
@@ -31,10 +41,19 @@ export class LiveWorld {
         draftIncident(random, this.#site, project, now, now),
         project.key,
       );
+      this.#openedNotResolved++;
     }
     const open = this.#openIncidents(now);
     if (open.length > 0) {
       this.#store.put(this.#advance(random.pick(open), random, now));
+    }
+    if (this.#openedNotResolved > 0) {
+      const oldest = this.#openIncidents(now)
+        .filter(issue => issue.resolved === null)
+        .sort((a, b) => a.created - b.created)[0];
+      if (oldest) {
+        this.#store.put(this.#resolve(oldest, random, now));
+      }
     }
   }
 
@@ -85,6 +104,24 @@ export class LiveWorld {
     }
   }
 
+  /** The issue resolved now, answered first if nobody had yet. */
+  #resolve(issue: IssueRecord, random: Random, now: number): IssueRecord {
+    const updated = Math.max(now, issue.updated + 1);
+    const team = this.#site.teamUsers(
+      this.#site.projects.find(p => p.key === issue.projectKey)!.team,
+    );
+    this.#openedNotResolved--;
+    return {
+      ...issue,
+      updated,
+      status: 'Resolved',
+      resolved: updated,
+      resolution: 'Done',
+      firstResponse: issue.firstResponse ?? updated,
+      assignee: issue.assignee ?? random.pick(team).userName,
+    };
+  }
+
   #advance(issue: IssueRecord, random: Random, now: number): IssueRecord {
     const next: IssueRecord = {
       ...issue,
@@ -97,10 +134,9 @@ export class LiveWorld {
       next.status = 'Work in progress';
       next.firstResponse = issue.firstResponse ?? next.updated;
       next.assignee = issue.assignee ?? random.pick(team).userName;
-    } else if (random.chance(0.6)) {
-      next.status = 'Resolved';
-      next.resolved = next.updated;
-      next.resolution = 'Done';
+    } else if (this.#openedNotResolved > 0 && random.chance(0.6)) {
+      // Only as many resolve as arrived, or the open count would drain.
+      return this.#resolve(issue, random, now);
     } else {
       next.status = issue.status === 'Pending' ? 'Work in progress' : 'Pending';
     }

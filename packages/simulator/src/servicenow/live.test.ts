@@ -44,6 +44,39 @@ describe('ServiceNow live mode and shifting records', () => {
     expect(after).toBeGreaterThan(total);
   });
 
+  it('keeps a steady number of open incidents: they resolve as they arrive', async () => {
+    const openCount = async () =>
+      Number(
+        (
+          await sn.get(
+            `/api/now/table/incident?sysparm_limit=1&sysparm_query=${encodeURIComponent(
+              'active=true^stateIN1,2,3',
+            )}`,
+          )
+        ).headers.get('x-total-count'),
+      );
+    const seeded = await openCount();
+    const counts: number[] = [];
+    // Three hours of minutes: without the steady state the open count
+    // grew by about ten every half hour.
+    for (let minute = 1; minute <= 180; minute++) {
+      sn.clock.advance(60_000);
+      sn.simulator.tick(sn.clock.now());
+      counts.push(await openCount());
+    }
+    expect(new Set(counts)).toEqual(new Set([seeded]));
+    // Still moving: new incidents keep arriving and resolving.
+    const opened = await sn.getJson(
+      `/api/now/table/incident?sysparm_query=${encodeURIComponent(
+        'opened_at>2026-11-25 12:00:00',
+      )}&sysparm_fields=number,state`,
+    );
+    expect(opened.result.length).toBeGreaterThan(50);
+    expect(
+      opened.result.some((r: any) => r.state === '6' || r.state === '7'),
+    ).toBe(true);
+  });
+
   it('inserts a record that sorts first, so the next offset page repeats a record', async () => {
     const order = encodeURIComponent('ORDERBYsys_updated_on');
     const page = (offset: number) =>

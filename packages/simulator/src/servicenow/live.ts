@@ -5,6 +5,9 @@ import { taskNumber } from './records';
 import type { SnRow } from './store';
 import type { WorldContext } from './world';
 
+/** New, In Progress, On Hold: what the demo counts as open. */
+const OPEN_STATES = new Set(['1', '2', '3']);
+
 /**
  * The world moving on: live mode's ticks (incidents and changes) and the
  * shifting-record fault. Ids of added rows are chosen to keep `sys_id`
@@ -15,13 +18,23 @@ export class LiveActivity {
   readonly #random: Random;
   #added = 0;
   #shifted = 0;
+  /**
+   * Incidents opened by live mode minus those it resolved. Kept at or below
+   * zero, so that the open count stays where the seeded world put it and
+   * the KPIs stay meaningful however long the demo runs.
+   */
+  #openedNotResolved = 0;
 
   constructor(world: WorldContext, seed: number) {
     this.#world = world;
     this.#random = Random.derive(seed, 'servicenow', 'live');
   }
 
-  /** One step of live mode: maybe a new incident, progress on open ones, changes whose window came. */
+  /**
+   * One step of live mode: maybe a new incident, progress on open ones,
+   * changes whose window came. Incidents resolve as they arrive: when more
+   * opened than resolved, the longest-open ones are resolved.
+   */
   tick(now: Date): void {
     this.#progressChanges(now);
     const random = this.#random;
@@ -29,10 +42,22 @@ export class LiveActivity {
       const row = this.#newIncident(now, now);
       row.sys_id = `f${(++this.#added).toString(16).padStart(31, '0')}`;
       this.#world.incidents.add(row);
+      this.#openedNotResolved++;
     }
-    const open = this.#world.incidents.mutable();
-    for (let i = 0; i < Math.min(2, open.length); i++) {
-      this.#progress(random.pick(open), now);
+    const active = this.#world.incidents.mutable();
+    for (let i = 0; i < Math.min(2, active.length); i++) {
+      this.#progress(random.pick(active), now);
+    }
+    if (this.#openedNotResolved > 0) {
+      const open = active
+        .filter(row => OPEN_STATES.has(row.state))
+        .sort((a, b) => a.opened_at.localeCompare(b.opened_at));
+      for (const row of open) {
+        if (this.#openedNotResolved <= 0) break;
+        if (row.state === '1') this.#assign(row);
+        this.#resolve(row, now);
+        this.#touch(row, now);
+      }
     }
   }
 
@@ -103,26 +128,45 @@ export class LiveActivity {
     }
   }
 
+  /** New → In Progress, assigned to someone of the assignment group. */
+  #assign(row: SnRow): void {
+    const targets = this.#world.targets.find(
+      t => t.groupSysId === row.assignment_group,
+    );
+    row.state = '2';
+    row.assigned_to = targets ? this.#random.pick(targets.memberSysIds) : '';
+  }
+
+  #resolve(row: SnRow, now: Date): void {
+    row.state = '6';
+    row.resolved_at = snDateTime(now);
+    row.resolved_by = row.assigned_to;
+    row.close_code = 'Solution provided';
+    row.close_notes = 'Solution provided.';
+    this.#openedNotResolved--;
+  }
+
+  #touch(row: SnRow, now: Date): void {
+    row.incident_state = row.state;
+    row.sys_updated_on = snDateTime(now);
+    row.sys_updated_by = 'itops.integration';
+    row.sys_mod_count = String(Number(row.sys_mod_count) + 1);
+    this.#world.incidents.touched(row);
+  }
+
   /** New → In Progress → Resolved → Closed, with work notes in between. */
   #progress(row: SnRow, now: Date): void {
     const random = this.#random;
     const stamp = snDateTime(now);
-    const targets = this.#world.targets.find(
-      t => t.groupSysId === row.assignment_group,
-    );
     switch (row.state) {
       case '1':
-        row.state = '2';
-        row.assigned_to = targets ? random.pick(targets.memberSysIds) : '';
+        this.#assign(row);
         break;
       case '2':
       case '3':
-        if (random.chance(0.4)) {
-          row.state = '6';
-          row.resolved_at = stamp;
-          row.resolved_by = row.assigned_to;
-          row.close_code = 'Solution provided';
-          row.close_notes = 'Solution provided.';
+        // Only as many resolve as arrived, or the open count would drain.
+        if (this.#openedNotResolved > 0 && random.chance(0.4)) {
+          this.#resolve(row, now);
         }
         break;
       case '6':
@@ -139,10 +183,6 @@ export class LiveActivity {
       default:
         return;
     }
-    row.incident_state = row.state;
-    row.sys_updated_on = stamp;
-    row.sys_updated_by = 'itops.integration';
-    row.sys_mod_count = String(Number(row.sys_mod_count) + 1);
-    this.#world.incidents.touched(row);
+    this.#touch(row, now);
   }
 }
