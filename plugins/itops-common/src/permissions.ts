@@ -42,6 +42,15 @@ export const itopsComplianceWaiverApprovePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Record a decision on a personal-data breach (GDPR art. 33, 34):
+ * notifiable or not, communicated to data subjects or exempt. @public
+ */
+export const itopsComplianceBreachDecidePermission = createPermission({
+  name: 'itops.compliance.breach.decide',
+  attributes: { action: 'create' },
+});
+
 /** Run a compliance evaluation on demand. @public */
 export const itopsComplianceEvaluatePermission = createPermission({
   name: 'itops.compliance.evaluate',
@@ -63,6 +72,7 @@ export const itopsPermissions = [
   itopsComplianceReadPermission,
   itopsComplianceWaiverCreatePermission,
   itopsComplianceWaiverApprovePermission,
+  itopsComplianceBreachDecidePermission,
   itopsComplianceEvaluatePermission,
   itopsSyncStatusReadPermission,
 ];

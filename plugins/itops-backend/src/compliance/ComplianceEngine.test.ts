@@ -244,7 +244,7 @@ describe('ComplianceEngine', () => {
         entityCount: 2,
         trigger: 'manual',
       });
-      expect(snapshot.resultCount).toBe(2 * 23);
+      expect(snapshot.resultCount).toBe(2 * 24);
 
       const results = new Map(
         (await snapshots.entityResults(PAYMENTS)).map(r => [r.checkId, r]),
@@ -350,7 +350,7 @@ describe('ComplianceEngine', () => {
       const trend = await snapshots.trend({ since: NOW - DAY_MS });
       expect(trend.map(p => p.snapshotId)).toEqual([first.id, second.id]);
       expect(Object.values(trend[0].counts).reduce((a, b) => a + b, 0)).toBe(
-        46,
+        48,
       );
     },
   );

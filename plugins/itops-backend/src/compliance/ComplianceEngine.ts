@@ -37,6 +37,7 @@ import {
   resultHashOf,
   resultKey,
 } from './SnapshotStore';
+import { BreachDecisionStore } from './BreachDecisionStore';
 import { sourceNotConfigured, sourcedCapabilities } from './sources';
 import type { WaiverStore } from './WaiverStore';
 
@@ -105,6 +106,7 @@ export class ComplianceEngine {
   readonly #facts: EntityFactsSource;
   readonly #snapshots: SnapshotStore;
   readonly #waivers: WaiverStore;
+  readonly #breaches: BreachDecisionStore;
   readonly #now: () => number;
 
   constructor(options: {
@@ -113,6 +115,7 @@ export class ComplianceEngine {
     facts: EntityFactsSource;
     snapshots: SnapshotStore;
     waivers: WaiverStore;
+    breaches?: BreachDecisionStore;
     now?: () => number;
   }) {
     this.#knex = options.knex;
@@ -120,6 +123,9 @@ export class ComplianceEngine {
     this.#facts = options.facts;
     this.#snapshots = options.snapshots;
     this.#waivers = options.waivers;
+    this.#breaches =
+      options.breaches ??
+      new BreachDecisionStore(options.knex, options.waivers);
     this.#now = options.now ?? Date.now;
   }
 
@@ -274,8 +280,8 @@ export class ComplianceEngine {
         name: 'incidents',
         capability: 'incidents',
         rules: INCIDENT_RULES,
-        load: async (s, n) => ({
-          byEntity: await loadIncidents(this.#knex, s, n, {
+        load: async (s, n) => {
+          const byEntity = await loadIncidents(this.#knex, s, n, {
             incidentDays: maxWindow([
               'INC-01',
               'INC-02',
@@ -283,10 +289,17 @@ export class ComplianceEngine {
               'INC-04',
               'INC-06',
             ]),
-            breachDays: windowOf('NTF-01', 365),
-          }),
-          empty: { incidents: [], breaches: [] } as IncidentData,
-        }),
+            breachDays: Math.max(
+              windowOf('NTF-01', 365),
+              windowOf('NTF-02', 365),
+            ),
+          });
+          await this.#attachBreachDecisions(byEntity);
+          return {
+            byEntity,
+            empty: { incidents: [], breaches: [] } as IncidentData,
+          };
+        },
       },
       {
         name: 'oncall',
@@ -428,6 +441,23 @@ export class ComplianceEngine {
       if (!evaluated.has(entityRef)) removed.add(entityRef);
     }
     return { baseId: base.id, changed, removed: [...removed] };
+  }
+
+  /** The decisions recorded in ITOps on each loaded breach (NTF-01, NTF-02). */
+  async #attachBreachDecisions(byEntity: Map<string, IncidentData>) {
+    const refs = new Set<string>();
+    for (const data of byEntity.values()) {
+      for (const breach of data.breaches) refs.add(breach.number);
+    }
+    if (refs.size === 0) return;
+    const decisions = await this.#breaches.byBreach([...refs]);
+    for (const data of byEntity.values()) {
+      data.breaches = data.breaches.map(breach =>
+        decisions.has(breach.number)
+          ? { ...breach, breachDecisions: decisions.get(breach.number) }
+          : breach,
+      );
+    }
   }
 
   #judge(

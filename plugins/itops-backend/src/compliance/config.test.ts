@@ -139,6 +139,27 @@ describe('readComplianceSettings', () => {
         ],
       }),
     ).toThrow(/'gdpr' is taken/);
+    // 72 hours is the law: a shorter internal target is fine, longer is not.
+    expect(read({ thresholds: { 'NTF-01': { deadlineHours: 96 } } })).toThrow(
+      /NTF-01.deadlineHours is 96: GDPR art. 33\(1\) allows at most 72 hours/,
+    );
+    expect(
+      read({
+        tiers: { tier3: { thresholds: { 'NTF-01': { deadlineHours: 500 } } } },
+      }),
+    ).toThrow(/tier3.thresholds.NTF-01.deadlineHours is 500/);
+    expect(
+      read({ thresholds: { 'NTF-01': { deadlineHours: 24 } } })(),
+    ).toMatchObject({
+      thresholds: { 'NTF-01': { deadlineHours: 24, warnAfterHours: 16 } },
+    });
+    expect(
+      read({
+        thresholds: { 'NTF-01': { deadlineHours: 24, warnAfterHours: 48 } },
+      }),
+    ).toThrow(
+      /warnAfterHours is 48: it must lie between 0 and the deadline of 24 hours/,
+    );
     expect(read({ defaultTier: 5 })).toThrow(
       /itops.compliance.defaultTier must be a whole number from 1 to 4, got 5/,
     );

@@ -216,6 +216,7 @@ export function readComplianceSettings(
     'itops.compliance.thresholds',
   );
   fitOnCallWindow(thresholds, tierThresholds, onCallSyncedDays(config));
+  checkLegalDeadlines(thresholds, tierThresholds);
   return {
     selection: {
       kinds: c?.getOptionalStringArray('kinds') ?? ['component'],
@@ -312,6 +313,54 @@ function fitOnCallWindow(
       ) {
         thresholds[id] = { ...thresholds[id], [name]: synced[name] };
       }
+    }
+  }
+}
+
+/** GDPR art. 33(1): 72 hours from awareness. A law, not a setting. */
+export const GDPR_NOTIFICATION_HOURS = 72;
+
+/**
+ * NTF-01's deadline may be an internal target shorter than the law's 72
+ * hours, never longer; its warning must come before it.
+ */
+function checkLegalDeadlines(
+  thresholds: Record<string, CheckThresholds>,
+  tierThresholds: Record<number, Record<string, CheckThresholds>>,
+) {
+  const defaults = COMPLIANCE_CHECKS.find(c => c.id === 'NTF-01')!.thresholds;
+  const settings: Array<[string, CheckThresholds | undefined]> = [
+    ['itops.compliance.thresholds.NTF-01', thresholds['NTF-01']],
+    ...Object.entries(tierThresholds).map(
+      ([tier, byCheck]): [string, CheckThresholds | undefined] => [
+        `itops.compliance.tiers.tier${tier}.thresholds.NTF-01`,
+        byCheck['NTF-01'],
+      ],
+    ),
+  ];
+  for (const [setting, set] of settings) {
+    if (!set) continue;
+    const deadline = set.deadlineHours ?? thresholds['NTF-01']?.deadlineHours;
+    if (deadline !== undefined && !(deadline > 0 && deadline <= 72)) {
+      throw new InputError(
+        `${setting}.deadlineHours is ${deadline}: GDPR art. 33(1) allows at most ${GDPR_NOTIFICATION_HOURS} hours (a shorter internal target is fine)`,
+      );
+    }
+    const effective = deadline ?? defaults.deadlineHours;
+    const configuredWarn =
+      set.warnAfterHours ?? thresholds['NTF-01']?.warnAfterHours;
+    if (configuredWarn === undefined) {
+      // A shorter internal target warns at two thirds of it, as 48 of 72.
+      if (defaults.warnAfterHours > effective) {
+        set.warnAfterHours = (effective * 2) / 3;
+      }
+      continue;
+    }
+    const warn = configuredWarn;
+    if (!(warn >= 0 && warn <= effective)) {
+      throw new InputError(
+        `${setting}.warnAfterHours is ${warn}: it must lie between 0 and the deadline of ${effective} hours`,
+      );
     }
   }
 }

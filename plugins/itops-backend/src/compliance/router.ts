@@ -1,6 +1,7 @@
 import {
   type ComplianceWaiver,
   type WaiverStatus,
+  itopsComplianceBreachDecidePermission,
   itopsComplianceEvaluatePermission,
   itopsComplianceReadPermission,
   itopsComplianceWaiverApprovePermission,
@@ -19,6 +20,10 @@ import {
 } from '@backstage/plugin-permission-common';
 import express, { type Request } from 'express';
 import Router from 'express-promise-router';
+import {
+  BreachDecisionStore,
+  parseBreachDecision,
+} from './BreachDecisionStore';
 import type { ComplianceEngine } from './ComplianceEngine';
 import type { ComplianceSettings } from './config';
 import { readFacts } from './entityFacts';
@@ -45,6 +50,7 @@ export interface ComplianceRouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
+  breaches?: BreachDecisionStore;
   now?: () => number;
 }
 
@@ -119,6 +125,8 @@ export async function createComplianceRouter(
     auditor,
   } = options;
   const now = options.now ?? Date.now;
+  const breaches =
+    options.breaches ?? new BreachDecisionStore(engine.knex, waivers);
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -633,6 +641,46 @@ export async function createComplianceRouter(
   router.post('/compliance/waivers/:id/approve', decide('approve'));
   router.post('/compliance/waivers/:id/reject', decide('reject'));
   router.post('/compliance/waivers/:id/revoke', decide('revoke'));
+
+  /** The personal-data breach an incident number names, or a 404 naming it. */
+  async function breachOf(ref: string) {
+    const breach = await engine
+      .knex('itops_incidents')
+      .where({ number: ref, personal_data_breach: true })
+      .first('number');
+    if (!breach) {
+      throw new NotFoundError(
+        `No personal-data breach '${ref}' (an incident flagged as a personal-data breach)`,
+      );
+    }
+    return String(breach.number);
+  }
+
+  router.get('/compliance/breaches/:ref/decisions', async (req, res) => {
+    await authorize(req, itopsComplianceReadPermission);
+    const ref = await breachOf(req.params.ref);
+    res.json({
+      breachRef: ref,
+      items: (await breaches.byBreach([ref])).get(ref) ?? [],
+    });
+  });
+
+  router.post('/compliance/breaches/:ref/decisions', async (req, res) => {
+    const actor = await actorOf(req, itopsComplianceBreachDecidePermission);
+    const ref = await breachOf(req.params.ref);
+    const input = parseBreachDecision(
+      (req.body ?? {}) as Record<string, unknown>,
+      now(),
+    );
+    const decision = await audited(
+      req,
+      'compliance-breach-decision',
+      'high',
+      { breachRef: ref, decision: input.decision },
+      () => breaches.record(ref, input, actor, now()),
+    );
+    res.status(201).json(decision);
+  });
 
   router.get('/compliance/audit', async (req, res) => {
     await authorize(req, itopsComplianceReadPermission);

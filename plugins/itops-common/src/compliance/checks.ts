@@ -333,19 +333,35 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
   },
   {
     id: 'NTF-01',
-    version: 2,
+    version: 3,
     title: 'GDPR 72-hour breach notification',
     description:
-      'Each personal-data breach is notified to the supervisory authority within 72 continuous hours of awareness; a later notification must give the reasons for the delay (art. 33(1)). Open breaches show the time left.',
+      'Each personal-data breach has a decision within 72 continuous hours of awareness: notified to the supervisory authority, or recorded as not notifiable with its reason; a later notification must give the reasons for the delay (art. 33(1)). Decisions come from the source or are recorded in ITOps. A notification before awareness is a data error. Open breaches show the time left. 72 hours is the law: the deadline may be configured shorter, never longer.',
     remediation:
       'Notify the supervisory authority now, and record the notification time and the reasons for any delay.',
     data: ['incidents'],
     windowDays: 365,
     thresholds: { deadlineHours: 72, warnAfterHours: 48 },
     thresholdText:
-      'pass: all notified ≤ 72 h; warn: notified late with the reasons for the delay recorded, or an open breach past 48 h; fail: notified late without reasons, open past 72 h, or awareness time missing',
+      'pass: every breach notified ≤ 72 h, or decided not notifiable ≤ 72 h; warn: notified late with the reasons for the delay recorded, decided not notifiable after 72 h, or undecided past 48 h; error: notification or decision before awareness; fail: notified late without reasons, undecided past 72 h, or awareness time missing',
     mappings: [...gdpr('33(1)'), ...iso('A.5.5', 'A.5.26', 'A.5.31', 'A.5.34')],
     legalDuty: 'GDPR art. 33(1)',
+  },
+  {
+    id: 'NTF-02',
+    version: 1,
+    title: 'GDPR breach communicated to data subjects',
+    description:
+      'Each personal-data breach assessed as likely to result in a high risk to data subjects is communicated to them without undue delay, or a recorded art. 34(3) exemption (a: data unintelligible, b: risk no longer likely, c: disproportionate effort, public communication instead) applies. "Without undue delay" is read as 72 hours from the high-risk assessment.',
+    remediation:
+      'Communicate the breach to the data subjects and record it, or record the art. 34(3) exemption relied on with its reason.',
+    data: ['incidents'],
+    windowDays: 365,
+    thresholds: { undueDelayHours: 72 },
+    thresholdText:
+      'pass: every high-risk breach communicated or exempt under art. 34(3); warn: neither yet, within 72 h of the assessment; fail: neither after 72 h',
+    mappings: [...gdpr('34'), ...iso('A.5.26', 'A.5.34')],
+    legalDuty: 'GDPR art. 34',
   },
   {
     id: 'OC-01',

@@ -214,6 +214,55 @@ export interface ComplianceWaiver {
   events: WaiverEvent[];
 }
 
+/**
+ * What was decided about a personal-data breach: notifiable to the
+ * supervisory authority or not (art. 33(1)), communicated to the data
+ * subjects, or exempt from that communication (art. 34(3)). @public
+ */
+export type BreachDecisionKind =
+  | 'notifiable'
+  | 'not_notifiable'
+  | 'communicated'
+  | 'communication_exempt';
+
+/** Every decision kind. @public */
+export const BREACH_DECISION_KINDS: readonly BreachDecisionKind[] = [
+  'notifiable',
+  'not_notifiable',
+  'communicated',
+  'communication_exempt',
+];
+
+/** The art. 34(3) exemptions from communicating a breach. @public */
+export const BREACH_COMMUNICATION_EXEMPTIONS = [
+  '34(3)(a)',
+  '34(3)(b)',
+  '34(3)(c)',
+] as const;
+
+/** A recorded decision on a personal-data breach; never changed. @public */
+export interface BreachDecision {
+  id: string;
+  /** The breach's incident number. */
+  breachRef: string;
+  decision: BreachDecisionKind;
+  /** Whether the breach is likely to result in a high risk (art. 34(1)). */
+  highRisk?: boolean;
+  /** When the supervisory authority was notified (notifiable). */
+  notifiedAt?: string;
+  /** The reasons for notifying after 72 hours (art. 33(1)). */
+  delayReason?: string;
+  /** The art. 34(3) exemption relied on (communication_exempt). */
+  exemption?: string;
+  decidedBy: string;
+  decidedAt: string;
+  reason: string;
+  /** Link to the record of the decision (DPO note, authority case). */
+  link?: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
 /** @public */
 export type SnapshotTrigger = 'scheduled' | 'manual' | 'entity';
 

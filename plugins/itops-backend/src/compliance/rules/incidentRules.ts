@@ -1,4 +1,5 @@
 import type {
+  BreachDecision,
   CheckThresholds,
   ComplianceStatus,
   EvidenceRef,
@@ -14,7 +15,6 @@ import {
   iso,
   judgeRate,
   outcome,
-  worstOf,
 } from '../model';
 import { type IncidentRow, checkById } from './rows';
 
@@ -356,79 +356,192 @@ function shorten(text: string | undefined): string | undefined {
     : text;
 }
 
+/** The newest recorded decision on a breach among the given kinds. */
+function newest(
+  breach: IncidentRow,
+  kinds: readonly BreachDecision['decision'][],
+): BreachDecision | undefined {
+  return [...(breach.breachDecisions ?? [])]
+    .reverse()
+    .find(d => kinds.includes(d.decision));
+}
+
+/** The latest art. 34(1) risk assessment recorded on a breach. */
+function highRiskOf(breach: IncidentRow): boolean | undefined {
+  return [...(breach.breachDecisions ?? [])]
+    .reverse()
+    .find(d => d.highRisk !== undefined)?.highRisk;
+}
+
+interface BreachItem {
+  status: ComplianceStatus;
+  ref: EvidenceRef;
+}
+
 /**
- * GDPR art. 33(1): the clock runs in continuous hours from awareness, so
- * time zones and daylight-saving changes cannot move the deadline (all
- * times are UTC instants here).
+ * One breach under art. 33(1). The clock runs in continuous hours from
+ * awareness (UTC instants: time zones and daylight saving cannot move the
+ * deadline). Within 72 h the breach needs a decision: notified (from the
+ * source or a recorded `notifiable` decision with its time), or a
+ * recorded `not_notifiable` decision with its reason. A notification
+ * after 72 h needs the reasons for the delay (warn), else it fails. A
+ * notification before awareness is a data error naming the record.
  */
+function notificationOf(
+  breach: IncidentRow,
+  thresholds: CheckThresholds,
+  now: number,
+): BreachItem | undefined {
+  const limit = thresholds.deadlineHours * HOUR_MS;
+  const warnAfter = thresholds.warnAfterHours * HOUR_MS;
+  const aware = breach.breachAwareAt;
+  const ref = (note: string, deadline?: number): EvidenceRef => ({
+    ...incidentRef(breach, note),
+    ...(deadline !== undefined ? { deadline: iso(deadline) } : {}),
+  });
+  if (aware === undefined) {
+    return {
+      status: 'fail',
+      ref: ref(
+        'awareness time not recorded: the 72-hour clock cannot be checked',
+      ),
+    };
+  }
+  const deadline = aware + limit;
+  const notifiable = newest(breach, ['notifiable']);
+  const notNotifiable = newest(breach, ['not_notifiable']);
+  const recordedNotice =
+    notifiable?.notifiedAt !== undefined
+      ? Date.parse(notifiable.notifiedAt)
+      : undefined;
+  const notified = breach.authorityNotifiedAt ?? recordedNotice;
+  if (notified !== undefined) {
+    if (notified < aware) {
+      return {
+        status: 'error',
+        ref: ref(
+          `authority notification (${iso(
+            notified,
+          )}) recorded before awareness (${iso(aware)}): correct the record`,
+          deadline,
+        ),
+      };
+    }
+    const took = notified - aware;
+    if (took <= limit) {
+      return {
+        status: 'pass',
+        ref: ref(`authority notified ${hours(took)} after awareness`, deadline),
+      };
+    }
+    // Art. 33(1) allows a late notification that gives its reasons.
+    const reason = shorten(
+      (notifiable?.delayReason ?? breach.notificationDelayReason)?.trim(),
+    );
+    return {
+      status: reason ? 'warn' : 'fail',
+      ref: ref(
+        `authority notified ${hours(took)} after awareness, ${
+          reason
+            ? `late with reasons: ${reason}`
+            : 'late and no reasons for the delay recorded'
+        }`,
+        deadline,
+      ),
+    };
+  }
+  if (notNotifiable && !notifiable) {
+    const decidedAt = Date.parse(notNotifiable.decidedAt);
+    if (decidedAt < aware) {
+      return {
+        status: 'error',
+        ref: ref(
+          `decision 'not notifiable' (${notNotifiable.decidedAt}) recorded before awareness: correct the record`,
+        ),
+      };
+    }
+    // Unlikely to result in a risk: no notification is due (art. 33(1)),
+    // but the decision must be taken within the 72 hours.
+    const inTime = decidedAt <= deadline;
+    return {
+      status: inTime ? 'pass' : 'warn',
+      ref: ref(
+        `decided not notifiable by ${notNotifiable.decidedBy} ${hours(
+          decidedAt - aware,
+        )} after awareness${inTime ? '' : ', after the 72 hours'}: ${shorten(
+          notNotifiable.reason,
+        )}`,
+      ),
+    };
+  }
+  const elapsed = now - aware;
+  const what = notifiable
+    ? 'decided notifiable, not notified'
+    : 'no decision recorded';
+  return {
+    status: gradeAtMost(elapsed, warnAfter, limit),
+    ref: ref(
+      elapsed > limit
+        ? `${what}, ${hours(elapsed - limit)} past the deadline`
+        : `${what} yet, ${hours(deadline - now)} left`,
+      deadline,
+    ),
+  };
+}
+
+/** pass, warn, error, fail: the worst of the breaches decides. */
+function worstBreach(items: readonly BreachItem[]): ComplianceStatus {
+  const order: ComplianceStatus[] = ['pass', 'warn', 'error', 'fail'];
+  return items.reduce<ComplianceStatus>(
+    (worst, i) =>
+      order.indexOf(i.status) > order.indexOf(worst) ? i.status : worst,
+    'pass',
+  );
+}
+
+/** Breaches of the window; older ones only while still awaiting a decision. */
+function breachesInScope(
+  data: IncidentData,
+  thresholds: CheckThresholds,
+  now: number,
+): IncidentRow[] {
+  const from = now - thresholds.windowDays * DAY_MS;
+  return data.breaches.filter(
+    b =>
+      (b.breachAwareAt ?? b.openedAt) >= from ||
+      (b.authorityNotifiedAt === undefined &&
+        !newest(b, ['not_notifiable', 'notifiable'])),
+  );
+}
+
 export const ntf01: CheckRule<IncidentData> = {
   check: checkById('NTF-01'),
   judge(_entity, data, thresholds, now) {
-    const limit = thresholds.deadlineHours * HOUR_MS;
-    const warnAfter = thresholds.warnAfterHours * HOUR_MS;
-    if (data.breaches.length === 0) {
+    const breaches = breachesInScope(data, thresholds, now);
+    if (breaches.length === 0) {
       return outcome(
         'not_applicable',
-        `No personal-data breach in the last ${thresholds.windowDays} days and none awaiting notification.`,
+        `No personal-data breach in the last ${thresholds.windowDays} days and none awaiting a decision.`,
       );
     }
-    const items: Array<{ status: ComplianceStatus; ref: EvidenceRef }> = [];
-    for (const breach of data.breaches) {
-      const aware = breach.breachAwareAt;
-      if (aware === undefined) {
-        items.push({
-          status: 'fail',
-          ref: incidentRef(
-            breach,
-            'awareness time not recorded: the 72-hour clock cannot be checked',
-          ),
-        });
-        continue;
-      }
-      const deadline = aware + limit;
-      const notified = breach.authorityNotifiedAt;
-      if (notified !== undefined) {
-        const took = notified - aware;
-        // Art. 33(1) allows a late notification that gives its reasons.
-        const reason = shorten(breach.notificationDelayReason?.trim());
-        let status: ComplianceStatus = 'pass';
-        let note = `authority notified ${hours(took)} after awareness`;
-        if (took > limit) {
-          status = reason ? 'warn' : 'fail';
-          note += reason
-            ? `, late with reasons: ${reason}`
-            : ', late and no reasons for the delay recorded';
-        }
-        items.push({
-          status,
-          ref: { ...incidentRef(breach, note), deadline: iso(deadline) },
-        });
-        continue;
-      }
-      const elapsed = now - aware;
-      items.push({
-        status: gradeAtMost(elapsed, warnAfter, limit),
-        ref: {
-          ...incidentRef(
-            breach,
-            elapsed > limit
-              ? `not notified, ${hours(elapsed - limit)} past the deadline`
-              : `not notified yet, ${hours(deadline - now)} left`,
-          ),
-          deadline: iso(deadline),
-        },
-      });
-    }
-    const status = worstOf(items.map(i => i.status));
+    const items = breaches.map(b => notificationOf(b, thresholds, now)!);
+    const status = worstBreach(items);
     const onTime = items.filter(i => i.status === 'pass').length;
-    const open = data.breaches.filter(
-      b => b.authorityNotifiedAt === undefined,
-    ).length;
+    const open = items.filter(i => i.ref.note?.includes(' left')).length;
+    const errors = items.filter(i => i.status === 'error');
     return outcome(
       status,
-      `${onTime} of ${items.length} personal-data breaches within the ${
+      `${onTime} of ${
+        items.length
+      } personal-data breaches decided and, where notifiable, notified within the ${
         thresholds.deadlineHours
-      }-hour rule${open ? `; ${open} awaiting notification` : ''}.`,
+      }-hour rule${
+        open ? `; ${open} awaiting a decision or notification` : ''
+      }${
+        errors.length
+          ? `; data error on ${errors.map(e => e.ref.id).join(', ')}`
+          : ''
+      }.`,
       {
         numerator: onTime,
         denominator: items.length,
@@ -441,4 +554,82 @@ export const ntf01: CheckRule<IncidentData> = {
   },
 };
 
-export const INCIDENT_RULES = [inc01, inc02, inc03, inc04, inc06, ntf01];
+/**
+ * GDPR art. 34: a breach assessed as likely to result in a high risk to
+ * data subjects is communicated to them without undue delay, unless an
+ * art. 34(3) exemption is recorded. "Without undue delay" has no figure in
+ * the law; `undueDelayHours` (72) is the project's reading, after which
+ * a missing communication fails (warn before).
+ */
+export const ntf02: CheckRule<IncidentData> = {
+  check: checkById('NTF-02'),
+  judge(_entity, data, thresholds, now) {
+    const breaches = breachesInScope(data, thresholds, now).filter(
+      b => highRiskOf(b) === true,
+    );
+    if (breaches.length === 0) {
+      return outcome(
+        'not_applicable',
+        `No personal-data breach assessed as high risk in the last ${thresholds.windowDays} days.`,
+      );
+    }
+    const limit = thresholds.undueDelayHours * HOUR_MS;
+    const items: BreachItem[] = breaches.map(breach => {
+      const communicated = newest(breach, ['communicated']);
+      const exempt = newest(breach, ['communication_exempt']);
+      if (communicated) {
+        return {
+          status: 'pass',
+          ref: incidentRef(
+            breach,
+            `communicated to data subjects (${communicated.decidedAt}, ${communicated.decidedBy})`,
+          ),
+        };
+      }
+      if (exempt) {
+        return {
+          status: 'pass',
+          ref: incidentRef(
+            breach,
+            `exempt from communication under art. ${
+              exempt.exemption
+            }: ${shorten(exempt.reason)}`,
+          ),
+        };
+      }
+      const assessed = [...(breach.breachDecisions ?? [])].find(
+        d => d.highRisk === true,
+      )!;
+      const since = Date.parse(assessed.decidedAt);
+      const elapsed = now - since;
+      return {
+        status: elapsed > limit ? 'fail' : 'warn',
+        ref: {
+          ...incidentRef(
+            breach,
+            `high risk assessed ${hours(
+              elapsed,
+            )} ago; no communication to data subjects and no art. 34(3) exemption recorded`,
+          ),
+          deadline: iso(since + limit),
+        },
+      };
+    });
+    const status = worstBreach(items);
+    const done = items.filter(i => i.status === 'pass').length;
+    return outcome(
+      status,
+      `${done} of ${items.length} high-risk breaches communicated to data subjects or exempt under art. 34(3).`,
+      {
+        numerator: done,
+        denominator: items.length,
+        value: done / items.length,
+        ...evidenceOf(
+          items.map(i => ({ ok: i.status === 'pass', ref: i.ref })),
+        ),
+      },
+    );
+  },
+};
+
+export const INCIDENT_RULES = [inc01, inc02, inc03, inc04, inc06, ntf01, ntf02];

@@ -1,4 +1,7 @@
-import { findComplianceCheck } from '@backstage-itops/plugin-itops-common';
+import {
+  type BreachDecision,
+  findComplianceCheck,
+} from '@backstage-itops/plugin-itops-common';
 
 /*
  * The record columns the rules read, as the loaders hand them over: times
@@ -28,6 +31,8 @@ export interface IncidentRow {
   authorityNotifiedAt?: number;
   notificationDelayReason?: string;
   slaMet?: boolean;
+  /** Decisions recorded in ITOps on this breach, oldest first. */
+  breachDecisions?: BreachDecision[];
 }
 
 export interface ChangeRow {

@@ -1,3 +1,4 @@
+import type { BreachDecision } from '@backstage-itops/plugin-itops-common';
 import { thresholdsFor } from '../config';
 import {
   DAY_MS,
@@ -29,6 +30,7 @@ import {
   inc04,
   inc06,
   ntf01,
+  ntf02,
   type IncidentData,
 } from './incidentRules';
 import { coverageGaps, oc01, oc02 } from './oncallRules';
@@ -922,7 +924,7 @@ describe('NTF-01 GDPR 72-hour rule', () => {
     expect(fresh.evidence[0].deadline).toBe(
       new Date(NOW + 62 * HOUR_MS).toISOString(),
     );
-    expect(fresh.evidence[0].note).toBe('not notified yet, 62 h left');
+    expect(fresh.evidence[0].note).toBe('no decision recorded yet, 62 h left');
     expect(judge(ntf01, incidents([], [open(48)])).status).toBe('pass');
     expect(judge(ntf01, incidents([], [open(49)])).status).toBe('warn');
     expect(judge(ntf01, incidents([], [open(72)])).status).toBe('warn');
@@ -974,6 +976,185 @@ describe('NTF-01 GDPR 72-hour rule', () => {
       'fail',
     );
     expect(judge(ntf01, incidents(repeat(3))).status).toBe('not_applicable');
+  });
+
+  const decision = (
+    kind: BreachDecision['decision'],
+    decidedAt: number,
+    extra: Partial<BreachDecision> = {},
+  ): BreachDecision => ({
+    id: `${kind}-${decidedAt}`,
+    breachRef: 'INC-B',
+    decision: kind,
+    decidedBy: 'user:default/dpo',
+    decidedAt: new Date(decidedAt).toISOString(),
+    reason: 'Encrypted laptop, key not exposed',
+    recordedBy: 'user:default/dpo',
+    recordedAt: new Date(decidedAt).toISOString(),
+    ...extra,
+  });
+  const aware = NOW - 10 * DAY_MS;
+  const decided = (...decisions: BreachDecision[]) =>
+    incident({
+      security: true,
+      personalDataBreach: true,
+      breachAwareAt: aware,
+      breachDecisions: decisions,
+    });
+
+  it('passes a breach decided not notifiable within 72 h, and warns when decided late', () => {
+    const inTime = judge(
+      ntf01,
+      incidents(
+        [],
+        [decided(decision('not_notifiable', aware + 20 * HOUR_MS))],
+      ),
+    );
+    expect(inTime.status).toBe('pass');
+    expect(inTime.evidence[0].note).toContain(
+      'decided not notifiable by user:default/dpo 20 h after awareness',
+    );
+    expect(
+      judge(
+        ntf01,
+        incidents(
+          [],
+          [decided(decision('not_notifiable', aware + 100 * HOUR_MS))],
+        ),
+      ).status,
+    ).toBe('warn');
+    // Without any decision, ten days on, the breach fails.
+    expect(judge(ntf01, incidents([], [decided()])).status).toBe('fail');
+  });
+
+  it('takes a recorded notification of a notifiable breach, on time or late with reasons', () => {
+    const notified = (hours: number, delayReason?: string) =>
+      decided(
+        decision('notifiable', aware + HOUR_MS, {
+          notifiedAt: new Date(aware + hours * HOUR_MS).toISOString(),
+          delayReason,
+        }),
+      );
+    expect(judge(ntf01, incidents([], [notified(70)])).status).toBe('pass');
+    expect(
+      judge(ntf01, incidents([], [notified(90, 'Scope unclear')])).status,
+    ).toBe('warn');
+    expect(judge(ntf01, incidents([], [notified(90)])).status).toBe('fail');
+    // Decided notifiable but never notified: still failing after 72 h.
+    expect(
+      judge(
+        ntf01,
+        incidents([], [decided(decision('notifiable', aware + HOUR_MS))]),
+      ).evidence[0].note,
+    ).toContain('decided notifiable, not notified');
+  });
+
+  it('is an error, naming the record, when the notification predates awareness', () => {
+    const early = incident({
+      number: 'INC-EARLY',
+      security: true,
+      personalDataBreach: true,
+      breachAwareAt: aware,
+      authorityNotifiedAt: aware - HOUR_MS,
+    });
+    const result = judge(ntf01, incidents([], [early]));
+    expect(result.status).toBe('error');
+    expect(result.reason).toContain('data error on INC-EARLY');
+    expect(result.evidence[0]).toMatchObject({
+      id: 'INC-EARLY',
+      note: expect.stringContaining('recorded before awareness'),
+    });
+  });
+});
+
+describe('NTF-02 GDPR art. 34 communication', () => {
+  const aware = NOW - 10 * DAY_MS;
+  const decision = (
+    kind: BreachDecision['decision'],
+    decidedAt: number,
+    extra: Partial<BreachDecision> = {},
+  ): BreachDecision => ({
+    id: `${kind}-${decidedAt}`,
+    breachRef: 'INC-B',
+    decision: kind,
+    decidedBy: 'user:default/dpo',
+    decidedAt: new Date(decidedAt).toISOString(),
+    reason: 'Passwords exposed in clear text',
+    recordedBy: 'user:default/dpo',
+    recordedAt: new Date(decidedAt).toISOString(),
+    ...extra,
+  });
+  const breach = (...decisions: BreachDecision[]) =>
+    incident({
+      security: true,
+      personalDataBreach: true,
+      breachAwareAt: aware,
+      breachDecisions: decisions,
+    });
+  const highRisk = (at: number) =>
+    decision('notifiable', at, {
+      highRisk: true,
+      notifiedAt: new Date(at).toISOString(),
+    });
+
+  it('wants a high-risk breach communicated or exempt under art. 34(3)', () => {
+    expect(
+      judge(ntf02, incidents([], [breach(highRisk(aware + HOUR_MS))])).status,
+    ).toBe('fail');
+    expect(
+      judge(ntf02, incidents([], [breach(highRisk(NOW - 10 * HOUR_MS))]))
+        .status,
+    ).toBe('warn');
+    expect(
+      judge(
+        ntf02,
+        incidents(
+          [],
+          [
+            breach(
+              highRisk(aware + HOUR_MS),
+              decision('communicated', aware + 30 * HOUR_MS),
+            ),
+          ],
+        ),
+      ).status,
+    ).toBe('pass');
+    const exempt = judge(
+      ntf02,
+      incidents(
+        [],
+        [
+          breach(
+            highRisk(aware + HOUR_MS),
+            decision('communication_exempt', aware + 30 * HOUR_MS, {
+              exemption: '34(3)(a)',
+              reason: 'Data encrypted at rest, key safe',
+            }),
+          ),
+        ],
+      ),
+    );
+    expect(exempt.status).toBe('pass');
+    expect(exempt.evidence[0].note).toContain('art. 34(3)(a)');
+  });
+
+  it('does not apply to breaches not assessed as high risk', () => {
+    expect(
+      judge(
+        ntf02,
+        incidents(
+          [],
+          [
+            breach(
+              decision('not_notifiable', aware + HOUR_MS, { highRisk: false }),
+            ),
+          ],
+        ),
+      ).status,
+    ).toBe('not_applicable');
+    expect(judge(ntf02, incidents([], [breach()])).status).toBe(
+      'not_applicable',
+    );
   });
 });
 

@@ -1,0 +1,197 @@
+import type { Entity } from '@backstage/catalog-model';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  type TestDatabaseId,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { incidentTable } from '../database/recordTables';
+import { itopsPlugin } from '../plugin';
+import { ItopsFixtures } from '../__testUtils__/itopsFixtures';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+
+jest.setTimeout(60_000);
+
+const REF = 'component:default/payments';
+const DPO = 'user:default/dpo';
+const HOUR = 3_600_000;
+const now = Date.now();
+const at = (ms: number) => new Date(now + ms).toISOString();
+
+const catalog: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'payments',
+      namespace: 'default',
+      annotations: {
+        'itops.io/servicenow-service': 'payments',
+        'itops.io/personal-data': 'true',
+      },
+    },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'group:default/x',
+    },
+  },
+];
+
+describe('GDPR breach decisions API', () => {
+  const databases = createTestDatabases();
+
+  async function start(databaseId: TestDatabaseId) {
+    const knex = await databases.init(databaseId);
+    const fixtures = await ItopsFixtures.create(knex);
+    const keys = [{ type: 'servicenow-service' as const, value: 'payments' }];
+    await fixtures.entity(REF, keys);
+    // Aware 100 h ago and never notified: NTF-01 fails until decided.
+    await fixtures.record(incidentTable, {
+      number: 'INC-BREACH',
+      title: 'Mail sent to the wrong customer',
+      state: 'resolved',
+      priority: 3,
+      openedAt: at(-101 * HOUR),
+      security: true,
+      personalDataBreach: true,
+      breachAwareAt: at(-100 * HOUR),
+      keys,
+    });
+    await fixtures.record(incidentTable, {
+      number: 'INC-PLAIN',
+      title: 'Slow page',
+      state: 'resolved',
+      priority: 3,
+      openedAt: at(-5 * HOUR),
+      keys,
+    });
+    const auditor = mockServices.auditor.mock();
+    const events: string[] = [];
+    auditor.createEvent.mockImplementation(async ({ eventId }) => ({
+      success: async () => {
+        events.push(`${eventId} success`);
+      },
+      fail: async () => {
+        events.push(`${eventId} fail`);
+      },
+    }));
+    const { server } = await startTestBackend({
+      features: [
+        itopsPlugin,
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({ data: {} }),
+        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+        catalogServiceMock.factory({ entities: catalog }),
+        auditor.factory,
+      ],
+    });
+    const dpo = {
+      get: (path: string) =>
+        request(server)
+          .get(`/api/itops${path}`)
+          .set('Authorization', mockCredentials.user.header(DPO)),
+      post: (path: string, body: object = {}) =>
+        request(server)
+          .post(`/api/itops${path}`)
+          .set('Authorization', mockCredentials.user.header(DPO))
+          .send(body),
+    };
+    return { dpo, events };
+  }
+
+  const ntf01 = async (dpo: Awaited<ReturnType<typeof start>>['dpo']) => {
+    await dpo.post('/compliance/evaluate');
+    const card = await dpo.get(
+      '/compliance/entities/component/default/payments',
+    );
+    return card.body.results.find((r: any) => r.checkId === 'NTF-01');
+  };
+
+  it.each(databases.eachSupportedId())(
+    'records a not-notifiable decision, with its audit trail, and NTF-01 passes on it, %p',
+    async databaseId => {
+      const { dpo, events } = await start(databaseId);
+      expect((await ntf01(dpo)).status).toBe('fail');
+
+      const recorded = await dpo.post(
+        '/compliance/breaches/INC-BREACH/decisions',
+        {
+          decision: 'not_notifiable',
+          reason:
+            'One recipient, mail recalled unread; no risk to the data subject',
+          link: 'https://dpo.example/cases/17',
+          decidedAt: at(-90 * HOUR),
+        },
+      );
+      expect(recorded.status).toBe(201);
+      expect(recorded.body).toMatchObject({
+        breachRef: 'INC-BREACH',
+        decision: 'not_notifiable',
+        decidedBy: DPO,
+        recordedBy: DPO,
+        link: 'https://dpo.example/cases/17',
+      });
+      const listed = await dpo.get('/compliance/breaches/INC-BREACH/decisions');
+      expect(listed.body.items).toHaveLength(1);
+      const trail = await dpo.get('/compliance/audit?objectId=INC-BREACH');
+      expect(trail.body.items[0]).toMatchObject({
+        action: 'breach.decision',
+        actor: DPO,
+        objectType: 'breach',
+      });
+      expect(events).toContain('compliance-breach-decision success');
+
+      const result = await ntf01(dpo);
+      expect(result.status).toBe('pass');
+      expect(result.evidence[0].note).toContain('decided not notifiable');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'rejects a decision missing a field, with an unknown value, or on no breach, naming it, %p',
+    async databaseId => {
+      const { dpo } = await start(databaseId);
+      const post = (ref: string, body: object) =>
+        dpo.post(`/compliance/breaches/${ref}/decisions`, body);
+      const noReason = await post('INC-BREACH', { decision: 'not_notifiable' });
+      expect(noReason.status).toBe(400);
+      expect(noReason.body.error.message).toContain("'reason'");
+      const noDecision = await post('INC-BREACH', { reason: 'Some reason' });
+      expect(noDecision.status).toBe(400);
+      expect(noDecision.body.error.message).toContain("'decision'");
+      const unknown = await post('INC-BREACH', {
+        decision: 'ignore',
+        reason: 'Some reason',
+      });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.message).toContain("got 'ignore'");
+      const noExemption = await post('INC-BREACH', {
+        decision: 'communication_exempt',
+        reason: 'Encrypted',
+      });
+      expect(noExemption.status).toBe(400);
+      expect(noExemption.body.error.message).toContain("'exemption'");
+      const future = await post('INC-BREACH', {
+        decision: 'notifiable',
+        reason: 'Risky',
+        notifiedAt: at(HOUR),
+      });
+      expect(future.status).toBe(400);
+      expect(future.body.error.message).toContain(
+        "'notifiedAt' lies in the future",
+      );
+      const plain = await post('INC-PLAIN', {
+        decision: 'not_notifiable',
+        reason: 'Not a breach',
+      });
+      expect(plain.status).toBe(404);
+      expect(plain.body.error.message).toContain("'INC-PLAIN'");
+      // Nothing half-written.
+      const listed = await dpo.get('/compliance/breaches/INC-BREACH/decisions');
+      expect(listed.body.items).toEqual([]);
+    },
+  );
+});
