@@ -103,4 +103,72 @@ describe('ServiceNow on-call (whoisoncall)', () => {
     expect(response.status).toBe(400);
     expect((await response.json()).status).toBe('failure');
   });
+
+  it('keeps rotas, coverage, member rotation spans and the cover in its tables, as whoisoncall answers', async () => {
+    const rows = async (table: string, query: string) =>
+      (
+        await sn.getJson(
+          `/api/now/table/${table}?sysparm_exclude_reference_link=true&sysparm_query=${encodeURIComponent(
+            query,
+          )}`,
+        )
+      ).result as any[];
+    const fromSchedule = (text: string) =>
+      Date.parse(
+        `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(
+          6,
+          8,
+        )}T${text.slice(9, 11)}:${text.slice(11, 13)}:${text.slice(13, 15)}Z`,
+      );
+    const WEEK = 7 * 86_400_000;
+    for (const team of ORG_TEAMS) {
+      const [rota] = await rows('cmn_rota', `group=${groupIds[team.name]}`);
+      const [coverage] = await rows(
+        'cmn_schedule_span',
+        `schedule=${rota.schedule}`,
+      );
+      expect(coverage).toMatchObject({ repeat_type: 'daily' });
+      const [roster] = await rows('cmn_rota_roster', `rota=${rota.sys_id}`);
+      const members = await rows('cmn_rota_member', `roster=${roster.sys_id}`);
+      const spans = await rows(
+        'cmn_schedule_span',
+        `scheduleIN${members.map(m => m.rotation_schedule).join(',')}`,
+      );
+      const covers = await rows(
+        'roster_schedule_span',
+        `roster=${roster.sys_id}^type=on_call`,
+      );
+      // A cover sits on the covering user's own schedule.
+      const personal = await rows(
+        'cmn_schedule',
+        `sys_idIN${covers.map(c => c.schedule).join(',')}`,
+      );
+      const userIdOf = (schedule: string) =>
+        personal.find(p => p.sys_id === schedule)?.document_key;
+      for (let hour = 0; hour < 24 * 21; hour += 7) {
+        const at = Date.parse('2026-11-20T00:00:00Z') + hour * 3_600_000;
+        const cover = covers.find(
+          c =>
+            fromSchedule(c.start_date_time) <= at &&
+            at < fromSchedule(c.end_date_time),
+        );
+        const rotating = spans.find(span => {
+          const start = fromSchedule(span.start_date_time);
+          const period = Number(span.repeat_count) * WEEK;
+          return at >= start && (at - start) % period < WEEK;
+        });
+        const member = members.find(
+          m => m.rotation_schedule === rotating?.schedule,
+        );
+        const [primary] = await whoIsOnCall(
+          team.name,
+          new Date(at).toISOString().slice(0, 19).replace('T', ' '),
+        );
+        expect(primary.isOverride).toBe(Boolean(cover));
+        expect(primary.userId).toBe(
+          cover ? userIdOf(cover.schedule) : member.member,
+        );
+      }
+    }
+  });
 });

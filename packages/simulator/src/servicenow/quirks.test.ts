@@ -134,7 +134,7 @@ describe('ServiceNow quirks', () => {
     );
     const report = sn.simulator.setQuirks({
       deleted: { tables: ['incident'], count: 2 },
-      auditDeleteDenied: 403,
+      deniedTables: { sys_audit_delete: 403 },
     });
     const after = await sn.getJson(
       '/api/now/table/incident?sysparm_fields=sys_id',
@@ -153,7 +153,7 @@ describe('ServiceNow quirks', () => {
       authorization: integration,
     });
     expect(denied.status).toBe(403);
-    sn.simulator.setQuirks({ auditDeleteDenied: 404 });
+    sn.simulator.setQuirks({ deniedTables: { sys_audit_delete: 404 } });
     expect(
       (
         await sn.get('/api/now/table/sys_audit_delete', {

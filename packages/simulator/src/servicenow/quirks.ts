@@ -52,10 +52,11 @@ export interface ServiceNowQuirks {
    */
   deleted?: { tables: string[]; count: number; audit?: boolean };
   /**
-   * `sys_audit_delete` refused to everyone but `admin`: 403 (no role for the
-   * audit tables, the usual case for integration users) or 404.
+   * Tables refused to everyone but `admin`, with 403 (no role: the usual
+   * case for `sys_audit_delete` and integration users) or 404 (a table the
+   * instance does not have, or hides, such as another on-call engine's).
    */
-  auditDeleteDenied?: 403 | 404;
+  deniedTables?: Record<string, 403 | 404>;
   /**
    * Rows with values no well-formed record has: one row per entry gets
    * `values` (column → value), e.g. an unreadable date, an empty `sys_id`,
@@ -198,10 +199,10 @@ export class QuirkState {
     );
   }
 
-  /** The answer that refuses `sys_audit_delete` to a caller, if it is refused. */
+  /** The answer that refuses a table to a caller, if it is refused. */
   refuseTable(table: string, user: string): SimResponse | undefined {
-    const denied = this.#quirks.auditDeleteDenied;
-    if (table !== AUDIT_DELETE_TABLE || !denied || user === 'admin') {
+    const denied = this.#quirks.deniedTables?.[table];
+    if (!denied || user === 'admin') {
       return undefined;
     }
     return denied === 403
@@ -209,7 +210,7 @@ export class QuirkState {
           403,
           errorBody(
             'User Not Authorized',
-            `User ${user} is not authorized to read ${AUDIT_DELETE_TABLE}`,
+            `User ${user} is not authorized to read ${table}`,
           ),
         )
       : jsonResponse(

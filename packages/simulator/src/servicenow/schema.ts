@@ -98,6 +98,21 @@ const CI_CHOICES = {
   },
 };
 
+const SPAN_FIELDS = [
+  ...SYS_FIELDS,
+  'schedule',
+  'name',
+  'start_date_time',
+  'end_date_time',
+  'all_day',
+  'repeat_type',
+  'repeat_count',
+  'repeat_until',
+  'days_of_week',
+  'type',
+  'show_as',
+];
+
 function table(
   name: string,
   displayField: string,
@@ -354,25 +369,24 @@ export const SCHEMAS: Readonly<Record<string, TableSchema>> =
           'time_zone',
           'type',
           'condition',
+          'document',
+          'document_key',
         ]),
       ),
+      table('cmn_schedule_span', 'name', SPAN_FIELDS, {
+        schedule: 'cmn_schedule',
+      }),
+      // On-call's spans (member rotations, covers, time off): a
+      // cmn_schedule_span with a roster and a group.
       table(
-        'cmn_schedule_span',
+        'roster_schedule_span',
         'name',
-        [
-          ...SYS_FIELDS,
-          'schedule',
-          'name',
-          'start_date_time',
-          'end_date_time',
-          'all_day',
-          'repeat_type',
-          'repeat_until',
-          'days_of_week',
-          'type',
-          'show_as',
-        ],
-        { schedule: 'cmn_schedule' },
+        [...SPAN_FIELDS, 'roster', 'group'],
+        {
+          schedule: 'cmn_schedule',
+          roster: 'cmn_rota_roster',
+          group: 'sys_user_group',
+        },
       ),
       table(
         'cmn_rota',
@@ -405,8 +419,20 @@ export const SCHEMAS: Readonly<Record<string, TableSchema>> =
       table(
         'cmn_rota_member',
         'sys_id',
-        [...SYS_FIELDS, 'roster', 'member', 'order', 'from', 'to'],
-        { roster: 'cmn_rota_roster', member: 'sys_user' },
+        [
+          ...SYS_FIELDS,
+          'roster',
+          'member',
+          'order',
+          'rotation_schedule',
+          'from',
+          'to',
+        ],
+        {
+          roster: 'cmn_rota_roster',
+          member: 'sys_user',
+          rotation_schedule: 'cmn_schedule',
+        },
       ),
     ].map(schema => [schema.name, schema]),
   );

@@ -247,9 +247,16 @@ export function buildDatabase(tables: WorldTables): {
     tables.problems,
     tables.changes,
     tables.changeTasks,
-    new ArrayTable('cmn_schedule', schedules),
+    // Tables extending others hold their rows in the parent too, as
+    // ServiceNow answers a parent table with its children's rows.
+    new ArrayTable('cmn_schedule', [...schedules, ...onCall.schedules]),
     new ArrayTable('cmn_schedule_blackout', schedules),
-    new ArrayTable('cmn_schedule_span', spans),
+    new ArrayTable('cmn_schedule_span', [
+      ...spans,
+      ...onCall.coverageSpans,
+      ...onCall.rosterSpans,
+    ]),
+    new ArrayTable('roster_schedule_span', onCall.rosterSpans),
     new ArrayTable('cmn_rota', onCall.rotas),
     new ArrayTable('cmn_rota_roster', onCall.rosters),
     new ArrayTable('cmn_rota_member', onCall.members),
