@@ -13,13 +13,17 @@ import {
   expectChangesMatch,
   expectedIncidents,
   expectIncidentsMatch,
+  expectOnCallMatches,
+  expectShiftEdgesReal,
   instance,
   NOW,
   setUp,
   snGet,
+  snTable,
   source,
   start,
   storedIncidents,
+  whoIsOnCall,
 } from './__testUtils__/simulatorHarness';
 
 jest.setTimeout(120_000);
@@ -355,6 +359,84 @@ describe('ServiceNow module against the instance quirks', () => {
           .filter(id => ![keyless.sysId, unopened.sysId].includes(id));
         expect(kept.filter(id => !after.has(id))).toEqual([]);
         expect(after.size).toBeGreaterThanOrEqual(stored.length - 2);
+      } finally {
+        await sims.close();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'gives on-call shifts their real start and end from the rota spans, in a few requests, on %p',
+    async databaseId => {
+      const knex = await setUp(databaseId);
+      const clock = new FixedClock(NOW);
+      const sims = await start(clock);
+      try {
+        const url = sims.urls.servicenow;
+        const groupName = new Map(
+          (await snTable(url, 'sys_user_group', ['sys_id', 'name'])).map(g => [
+            g.sys_id,
+            g.name,
+          ]),
+        );
+        // A search window far shorter than the weekly shifts.
+        const src = source(url, clock, BASIC, {
+          oncall: { lookBackHours: 12, lookAheadHours: 12 },
+        });
+        const before = sims.faults.stats('servicenow').requests;
+        const result = await engineFor(knex, src).runOnce(src, 'oncall');
+        const requests = sims.faults.stats('servicenow').requests - before;
+        expect(result.status).toBe('succeeded');
+        // Groups, the five rota tables, the schedules' zones, users, and a
+        // whoisoncall per handover needed for the four teams.
+        expect(requests).toBeLessThanOrEqual(25);
+        await expectShiftEdgesReal(knex, url);
+        const shifts = await knex('itops_oncall_shifts');
+        // Someone holds every lane now, in shifts that began days before
+        // the 12-hour window (the weekly handovers).
+        const now = Date.parse(NOW);
+        const current = shifts.filter(
+          s => Number(s.start_at) <= now && Number(s.end_at) > now,
+        );
+        expect(
+          current.map(s => `${s.group_name}|${s.escalation_level}`).sort(),
+        ).toEqual(
+          [...(await whoIsOnCall(url, now)).keys()]
+            .map(
+              lane =>
+                `${groupName.get(lane.split('|')[0])}|${lane.split('|')[1]}`,
+            )
+            .sort(),
+        );
+        expect(
+          current.filter(s => Number(s.start_at) < now - 86_400_000).length,
+        ).toBeGreaterThan(0);
+      } finally {
+        await sims.close();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'falls back on sampling whoisoncall when the rota tables are refused, on %p',
+    async databaseId => {
+      const knex = await setUp(databaseId);
+      const clock = new FixedClock(NOW);
+      const sims = await start(clock, {
+        quirks: { deniedTables: { roster_schedule_span: 403 } },
+      });
+      try {
+        const url = sims.urls.servicenow;
+        const logger = mockServices.logger.mock();
+        const src = source(url, clock, BASIC, {}, { logger });
+        const result = await engineFor(knex, src).runOnce(src, 'oncall');
+        expect(result.status).toBe('succeeded');
+        expect(logger.warn).toHaveBeenCalledWith(
+          expect.stringMatching(
+            /sampling whoisoncall, because a rota table answered 403/,
+          ),
+        );
+        await expectOnCallMatches(knex, url, clock);
       } finally {
         await sims.close();
       }

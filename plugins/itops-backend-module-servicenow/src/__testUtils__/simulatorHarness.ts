@@ -454,3 +454,117 @@ export async function setUp(databaseId: Parameters<typeof databases.init>[0]) {
   await replaceEntityMappingIfChanged(knex, computeEntityMapping(ENTITIES));
   return knex;
 }
+
+// ---- On-call ---------------------------------------------------------------
+
+/**
+ * For every mapped group and escalation level, the stored shift covering
+ * now names whom `whoisoncall` names, and ends exactly where `whoisoncall`
+ * starts naming someone else.
+ */
+export async function expectOnCallMatches(
+  knex: Knex,
+  url: string,
+  clock: FixedClock,
+) {
+  const groups = await snTable(url, 'sys_user_group', ['sys_id', 'name']);
+  const users = await snTable(url, 'sys_user', ['sys_id', 'name']);
+  const userName = new Map(users.map(u => [u.sys_id, u.name]));
+  const who = async (at: number) => {
+    const params = new URLSearchParams({
+      group_ids: groups.map(g => g.sys_id).join(','),
+      date_time: new Date(at).toISOString().slice(0, 19).replace('T', ' '),
+    });
+    const body = await snGet(
+      url,
+      `/api/now/on_call_rota/whoisoncall?${params}`,
+    );
+    return body.result as Array<{
+      group: string;
+      order: number;
+      userId: string;
+    }>;
+  };
+  const stored = await knex('itops_oncall_shifts');
+  const now = clock.now().getTime();
+  const current = await who(now);
+  expect(current.length).toBeGreaterThan(0);
+  let checked = 0;
+  for (const escalatee of current) {
+    const groupName = groups.find(g => g.sys_id === escalatee.group)!.name;
+    const shift = stored.find(
+      s =>
+        s.group_name === groupName &&
+        Number(s.escalation_level) === escalatee.order &&
+        Number(s.start_at) <= now &&
+        Number(s.end_at) > now,
+    );
+    expect(shift?.person_name).toBe(userName.get(escalatee.userId));
+    const end = Number(shift.end_at);
+    const atEnd = (await who(end)).find(
+      e => e.group === escalatee.group && e.order === escalatee.order,
+    );
+    const beforeEnd = (await who(end - 60_000)).find(
+      e => e.group === escalatee.group && e.order === escalatee.order,
+    );
+    expect(beforeEnd?.userId).toBe(escalatee.userId);
+    expect(atEnd?.userId).not.toBe(escalatee.userId);
+    // The next shift of the lane starts where this one ends.
+    const next = stored.find(
+      s =>
+        s.group_name === groupName &&
+        Number(s.escalation_level) === escalatee.order &&
+        Number(s.start_at) === end,
+    );
+    expect(next?.person_name).toBe(userName.get(atEnd!.userId));
+    checked++;
+  }
+  expect(checked).toBe(current.length);
+}
+
+/** Who holds each lane (`group|order`) of the instance's groups at an instant. */
+export async function whoIsOnCall(url: string, at: number) {
+  const groups = await snTable(url, 'sys_user_group', ['sys_id']);
+  const params = new URLSearchParams({
+    group_ids: groups.map(g => g.sys_id).join(','),
+    date_time: new Date(at).toISOString().slice(0, 19).replace('T', ' '),
+  });
+  const body = await snGet(url, `/api/now/on_call_rota/whoisoncall?${params}`);
+  return new Map<string, string>(
+    (
+      body.result as Array<{ group: string; order: number; userId: string }>
+    ).map(e => [`${e.group}|${e.order}`, e.userId]),
+  );
+}
+
+/**
+ * Every stored shift starts exactly where its person takes the lane over
+ * and ends exactly where someone else does, as whoisoncall answers: edges
+ * from the rota, not from the search window.
+ */
+export async function expectShiftEdgesReal(knex: Knex, url: string) {
+  const groups = await snTable(url, 'sys_user_group', ['sys_id', 'name']);
+  const users = await snTable(url, 'sys_user', ['sys_id', 'name']);
+  const groupId = new Map(groups.map(g => [g.name, g.sys_id]));
+  const userName = new Map(users.map(u => [u.sys_id, u.name]));
+  const shifts = await knex('itops_oncall_shifts');
+  expect(shifts.length).toBeGreaterThan(0);
+  const holder = async (at: number, lane: string) =>
+    userName.get((await whoIsOnCall(url, at)).get(lane) ?? '');
+  for (const shift of shifts) {
+    const lane = `${groupId.get(shift.group_name)}|${shift.escalation_level}`;
+    const from = Number(shift.start_at);
+    const to = Number(shift.end_at);
+    expect([
+      await holder(from - 60_000, lane),
+      await holder(from, lane),
+      await holder(to - 60_000, lane),
+      await holder(to, lane),
+    ]).toEqual([
+      expect.not.stringMatching(`^${shift.person_name}$`),
+      shift.person_name,
+      shift.person_name,
+      expect.not.stringMatching(`^${shift.person_name}$`),
+    ]);
+  }
+}

@@ -1,4 +1,4 @@
-import { occurrences } from './freezeWindowReader';
+import { occurrences } from '../scheduleSpans';
 
 const span = (extra: Record<string, string>) => ({
   sys_id: 's1',

@@ -1,6 +1,6 @@
 import type { Escalatee } from '../client';
 import type { OnCallOptions } from '../config';
-import { scanTimeline } from './onCallReader';
+import { scanBoundaries, scanTimeline } from './onCallReader';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -93,5 +93,66 @@ describe('scanTimeline', () => {
     ]);
     expect(holders).toContainEqual(['2026-11-27T00:00:00.000Z', 'dana']);
     expect(holders).toContainEqual(['2026-11-28T00:00:00.000Z', 'ana']);
+  });
+});
+
+describe('scanBoundaries', () => {
+  const monday = (weeks: number) =>
+    Date.parse('2026-11-23T09:00:00Z') + weeks * 7 * DAY;
+  /** Weekly handovers from three weeks back to three ahead. */
+  const HANDOVERS = [-3, -2, -1, 0, 1, 2, 3].map(monday);
+  const primary = (points: Array<{ at: number; state: Map<string, any> }>) =>
+    points.map(p => [
+      new Date(p.at).toISOString(),
+      p.state.get('g|r|1')?.userId,
+    ]);
+
+  it('asks whoisoncall only at the handovers it needs', async () => {
+    const { sample, calls } = sampler(rotation);
+    const points = (await scanBoundaries(NOW, HANDOVERS, sample, CONFIG))!;
+    expect(primary(points)).toEqual([
+      ['2026-11-16T09:00:00.000Z', 'cem'],
+      ['2026-11-23T09:00:00.000Z', 'ana'],
+      ['2026-11-25T12:00:00.000Z', 'ana'],
+      ['2026-11-30T09:00:00.000Z', 'ben'],
+      ['2026-12-07T09:00:00.000Z', 'cem'],
+    ]);
+    // Now, two handovers back (the current shift's start shows as a
+    // change), two ahead.
+    expect(calls).toHaveLength(5);
+  });
+
+  it('goes back past the look-back for the real start of a long shift', async () => {
+    const { sample } = sampler(rotation);
+    const points = (await scanBoundaries(NOW, HANDOVERS, sample, {
+      ...CONFIG,
+      lookBackMs: HOUR,
+      lookAheadMs: HOUR,
+    }))!;
+    expect(points[0].at).toBeLessThan(Date.parse('2026-11-23T09:00:00Z'));
+    // On to the end of the next shift: the boundaries given are the ones
+    // to scan, whatever the look-ahead.
+    expect(points[points.length - 1].at).toBe(monday(2));
+  });
+
+  it('bisects a change the boundaries do not explain', async () => {
+    const cover = Date.parse('2026-11-25T10:00:00Z');
+    const { sample } = sampler(at =>
+      at >= cover && at < cover + DAY
+        ? [{ userId: 'dana', group: 'g', rota: 'r', order: 1 }]
+        : rotation(at).slice(0, 1),
+    );
+    const points = (await scanBoundaries(NOW, HANDOVERS, sample, CONFIG))!;
+    expect(primary(points)).toContainEqual([
+      '2026-11-25T10:00:00.000Z',
+      'dana',
+    ]);
+  });
+
+  it('declines without a boundary on both sides of now', async () => {
+    const { sample } = sampler(rotation);
+    expect(
+      await scanBoundaries(NOW, HANDOVERS.slice(0, 4), sample, CONFIG),
+    ).toBeUndefined();
   });
 });

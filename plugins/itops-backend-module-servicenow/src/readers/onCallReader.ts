@@ -3,13 +3,23 @@ import {
   normalizeMappingValue,
   type OnCallShiftRecord,
 } from '@backstage-itops/plugin-itops-common';
-import type { ItopsRecordReader } from '@backstage-itops/plugin-itops-node';
+import {
+  type ItopsRecordReader,
+  SourceRequestError,
+} from '@backstage-itops/plugin-itops-node';
 import type { Escalatee, ServiceNowClient, SnRow } from '../client';
 import type { OnCallOptions } from '../config';
 import { recordUrl } from '../mapping';
 import { encodedQuery } from '../query';
+import {
+  continuousStretch,
+  occurrences,
+  SPAN_TIMING_FIELDS,
+} from '../scheduleSpans';
+import { isKnownTimeZone } from '../time';
 
 const PAGE = 1000;
+const ID_CHUNK = 100;
 
 /** Who holds one escalation position of one rota of one group, over time. */
 type LaneState = Map<string, Escalatee>;
@@ -28,14 +38,24 @@ export class OnCallUnavailableError extends Error {
 }
 
 /**
- * On-call shifts of the assignment groups the catalog maps, from
- * `whoisoncall`. The API only says who is on call at a given time, so the
- * reader samples it every `stepMs` around now and bisects each handover to
- * `resolutionMs`; a shift is a stretch in which one person holds one
- * escalation position of one rota. The current and following shifts are
- * kept (within `lookAheadMs`); a shift that began before `lookBackMs` starts
- * there. Changes shorter than a step can be missed, so the step should be
- * shorter than the shortest shift or cover.
+ * On-call shifts of the assignment groups the catalog maps. `whoisoncall`
+ * only says who is on call at a given time, so the reader asks it at the
+ * instants where a shift can change hands, which the instance's rota
+ * tables give: the spans of each shift's coverage schedule (`cmn_rota` →
+ * `cmn_schedule_span`), of each roster member's rotation schedule
+ * (`cmn_rota_member.rotation_schedule`) and the roster's covers and time
+ * off (`roster_schedule_span`). All mapped groups are read with one query
+ * per table and one `whoisoncall` per instant, so a run costs a few
+ * requests per team and handover rather than samples per day, and every
+ * shift starts and ends where the rota's spans say (a shift that began
+ * before the look-back starts when it really began).
+ *
+ * Without readable rota tables (403/404, or rosters without rotation
+ * spans, e.g. another schedule engine) the reader falls back on sampling
+ * `whoisoncall` every `stepMs` around now and bisecting each handover to
+ * `resolutionMs`; there a shift that began before the look-back starts at
+ * it. A shift is a stretch in which one person holds one escalation
+ * position of one rota; the current and following ones are kept.
  */
 export function onCallReader(options: {
   client: ServiceNowClient;
@@ -97,8 +117,34 @@ export function onCallReader(options: {
       };
 
       const start = Math.floor(now() / 60_000) * 60_000;
-      const timeline = await scanTimeline(start, sample, config);
-      const shifts = shiftsFrom(timeline, start);
+      const plan = await rotaPlan(
+        client,
+        groupIds,
+        { from: start - config.lookBackMs, until: start + config.lookAheadMs },
+        signal,
+      );
+      const scanned =
+        plan.edges &&
+        (await scanBoundaries(
+          start,
+          [...new Set([...plan.edges.values()].flatMap(e => [...e]))],
+          sample,
+          config,
+        ));
+      let shifts: Shift[];
+      if (scanned) {
+        shifts = shiftsFrom(scanned, start, rota => plan.edges?.get(rota));
+      } else {
+        options.logger?.warn(
+          `${
+            client.http.name
+          }: on-call handovers located by sampling whoisoncall, because ${
+            plan.unavailable ??
+            'the rota spans leave no handover before or after now'
+          }; shifts that began before the look-back start at it`,
+        );
+        shifts = shiftsFrom(await scanTimeline(start, sample, config), start);
+      }
 
       const users = await client.bySysIds(
         'sys_user',
@@ -106,12 +152,14 @@ export function onCallReader(options: {
         ['name', 'user_name', 'email', 'phone', 'mobile_phone'],
         signal,
       );
-      const rotas = await rotaNames(
-        client,
-        shifts.map(s => s.escalatee.rota),
-        signal,
-        options.logger,
-      );
+      const rotas =
+        plan.rotaNames ??
+        (await rotaNames(
+          client,
+          shifts.map(s => s.escalatee.rota),
+          signal,
+          options.logger,
+        ));
       const records: OnCallShiftRecord[] = shifts.map(shift => {
         const e = shift.escalatee;
         const groupName = groups.get(e.group) ?? e.group;
@@ -135,6 +183,263 @@ export function onCallReader(options: {
       yield { records };
     },
   };
+}
+
+/**
+ * The states at `start` and at the rota's boundaries around it, in time
+ * order: backwards until every lane has shown the start of its current
+ * shift, forwards until every lane has shown the end of its next one, one
+ * `whoisoncall` per boundary. A change between the last boundary and
+ * `start` that no span explains (a cover the rota tables did not show) is
+ * bisected. Undefined when there is no boundary on one side of `start`.
+ */
+export async function scanBoundaries(
+  start: number,
+  boundaries: readonly number[],
+  sample: (at: number) => Promise<LaneState>,
+  config: OnCallOptions,
+): Promise<ChangePoint[] | undefined> {
+  const past = boundaries.filter(b => b <= start).sort((a, b) => b - a);
+  const future = boundaries.filter(b => b > start).sort((a, b) => a - b);
+  if (past.length === 0 || future.length === 0) {
+    return undefined;
+  }
+  const initial: ChangePoint = { at: start, state: await sample(start) };
+  const points: ChangePoint[] = [initial];
+  const lanes = new Set(initial.state.keys());
+
+  const changed = new Set<string>();
+  let later = initial;
+  for (const at of past) {
+    const point = at === start ? initial : { at, state: await sample(at) };
+    if (later === initial && point !== initial) {
+      // Between the last boundary and now nothing should change.
+      const unexplained = await refine(
+        point,
+        initial,
+        sample,
+        config.resolutionMs,
+        new Set(),
+      );
+      points.push(...unexplained.map(c => c.point));
+    }
+    for (const lane of diff(point.state, later.state)) {
+      changed.add(lane);
+    }
+    points.push(point);
+    later = point;
+    if ([...lanes].every(l => changed.has(l))) {
+      break;
+    }
+  }
+
+  const changes = new Map<string, number>();
+  let earlier = initial;
+  for (const at of future) {
+    const point = { at, state: await sample(at) };
+    for (const lane of diff(earlier.state, point.state)) {
+      changes.set(lane, (changes.get(lane) ?? 0) + 1);
+      lanes.add(lane);
+    }
+    points.push(point);
+    earlier = point;
+    // The boundaries end with the spans around the look-ahead: no stop
+    // there is needed for the shift running through it to get its end.
+    if ([...lanes].every(l => (changes.get(l) ?? 0) >= 2)) {
+      break;
+    }
+  }
+  return dedupe(points.sort((a, b) => a.at - b.at));
+}
+
+/** What the rota tables say about the mapped groups' shifts. */
+interface RotaPlan {
+  /** Shift (`cmn_rota`) names by sys_id. */
+  rotaNames?: Map<string, string>;
+  /** Per shift (`cmn_rota` sys_id), the instants it may change hands. */
+  edges?: Map<string, Set<number>>;
+  /** Why there are no boundaries. */
+  unavailable?: string;
+}
+
+/** Columns of the on-call tables the plan reads. */
+const ROTA_FIELDS = ['sys_id', 'name', 'group', 'schedule'];
+const SPAN_FIELDS = ['sys_id', 'schedule', 'type', ...SPAN_TIMING_FIELDS];
+/** Covers and time off name their roster. */
+const ROSTER_SPAN_FIELDS = [...SPAN_FIELDS, 'roster'];
+
+/**
+ * The instants in and around `window` at which a mapped group's shift may
+ * change hands: the edges of each shift's coverage (a coverage around the
+ * clock has none), of each member's rotation span and of each cover or
+ * time off, expanded in the schedules' time zones. Occurrences that
+ * straddle the window's edges count whole, so that shifts get their real
+ * start and end. A rota table the integration user cannot read, or a
+ * roster member without a rotation schedule, leaves only the rota names.
+ */
+async function rotaPlan(
+  client: ServiceNowClient,
+  groupIds: readonly string[],
+  window: { from: number; until: number },
+  signal: AbortSignal,
+): Promise<RotaPlan> {
+  const read = async (
+    table: string,
+    field: string,
+    ids: readonly string[],
+    fields: readonly string[],
+    extra = '',
+  ): Promise<SnRow[]> => {
+    const rows: SnRow[] = [];
+    const unique = [...new Set(ids.filter(Boolean))];
+    for (let i = 0; i < unique.length; i += ID_CHUNK) {
+      const query = encodedQuery()
+        .whereIn(field, unique.slice(i, i + ID_CHUNK))
+        .and(extra || undefined)
+        .orderBy('sys_id')
+        .toString();
+      for await (const page of client.rows(table, {
+        query,
+        fields,
+        pageSize: PAGE,
+        signal,
+      })) {
+        rows.push(...page);
+      }
+    }
+    return rows;
+  };
+  try {
+    const rotas = await read(
+      'cmn_rota',
+      'group',
+      groupIds,
+      ROTA_FIELDS,
+      'active=true',
+    );
+    const names = new Map(rotas.map(r => [r.sys_id, r.name]));
+    if (rotas.length === 0) {
+      return {
+        rotaNames: names,
+        unavailable: 'cmn_rota has no active shift for the mapped groups',
+      };
+    }
+    const rosters = await read(
+      'cmn_rota_roster',
+      'rota',
+      rotas.map(r => r.sys_id),
+      ['sys_id', 'rota'],
+      'active=true',
+    );
+    const members = await read(
+      'cmn_rota_member',
+      'roster',
+      rosters.map(r => r.sys_id),
+      ['sys_id', 'roster', 'rotation_schedule'],
+    );
+    if (members.length === 0 || members.some(m => !m.rotation_schedule)) {
+      return {
+        rotaNames: names,
+        unavailable: 'cmn_rota_member has members without a rotation schedule',
+      };
+    }
+    // Covers and time off sit on the members' own schedules.
+    const rosterSpans = await read(
+      'roster_schedule_span',
+      'roster',
+      rosters.map(r => r.sys_id),
+      ROSTER_SPAN_FIELDS,
+      'typeINon_call,time_off',
+    );
+    const coverage = new Set(rotas.map(r => r.schedule).filter(Boolean));
+    const rotations = new Set(members.map(m => m.rotation_schedule));
+    const spans = [
+      ...(await read(
+        'cmn_schedule_span',
+        'schedule',
+        [...coverage, ...rotations],
+        SPAN_FIELDS,
+      )),
+      ...rosterSpans,
+    ];
+    const rotated = new Set(spans.map(s => s.schedule));
+    if (![...rotations].every(id => rotated.has(id))) {
+      return {
+        rotaNames: names,
+        unavailable: 'rotation schedules without spans',
+      };
+    }
+    const zones = new Map(
+      (
+        await read(
+          'cmn_schedule',
+          'sys_id',
+          spans.map(s => s.schedule),
+          ['sys_id', 'time_zone'],
+        )
+      ).map(s => [s.sys_id, s.time_zone]),
+    );
+    // Which shift each schedule's spans belong to.
+    const rotaOfRoster = new Map(rosters.map(r => [r.sys_id, r.rota]));
+    const rotaOfSchedule = new Map<string, string>([
+      ...rotas.map(r => [r.schedule, r.sys_id] as [string, string]),
+      ...members.map(
+        m =>
+          [m.rotation_schedule, rotaOfRoster.get(m.roster) ?? ''] as [
+            string,
+            string,
+          ],
+      ),
+    ]);
+    // The member rotation shifts running at the window's edges count
+    // whole, and so does every cover or time off within them.
+    let { from, until } = window;
+    for (const span of spans) {
+      if (rotations.has(span.schedule)) {
+        const zone = scheduleZone(zones.get(span.schedule));
+        for (const o of occurrences(span, zone, window.from, window.until)) {
+          from = Math.min(from, o.start);
+          until = Math.max(until, o.end);
+        }
+      }
+    }
+    const edges = new Map<string, Set<number>>();
+    for (const span of spans) {
+      const rota = span.roster
+        ? rotaOfRoster.get(span.roster)
+        : rotaOfSchedule.get(span.schedule);
+      const zone = scheduleZone(zones.get(span.schedule));
+      const stretch = coverage.has(span.schedule)
+        ? continuousStretch(span, zone)
+        : undefined;
+      const spanEdges = stretch
+        ? [stretch.start, stretch.end]
+        : occurrences(span, zone, from, until).flatMap(o => [o.start, o.end]);
+      for (const edge of spanEdges) {
+        if (rota && Number.isFinite(edge)) {
+          const minute = Math.floor(edge / 60_000) * 60_000;
+          edges.set(rota, (edges.get(rota) ?? new Set()).add(minute));
+        }
+      }
+    }
+    return { rotaNames: names, edges };
+  } catch (error) {
+    if (
+      error instanceof SourceRequestError &&
+      [400, 403, 404].includes(error.status ?? 0)
+    ) {
+      return { unavailable: `a rota table answered ${error.status}` };
+    }
+    throw error;
+  }
+}
+
+/** A schedule's zone; floating or unknown ones are read as UTC. */
+function scheduleZone(zone: string | undefined): string {
+  const name = zone?.trim();
+  return name && name.toLowerCase() !== 'floating' && isKnownTimeZone(name)
+    ? name
+    : 'UTC';
 }
 
 /**
@@ -300,18 +605,46 @@ interface Shift {
   end: number;
 }
 
-/** Per lane, the stretches with one person that end after `now`. */
-function shiftsFrom(points: ChangePoint[], now: number): Shift[] {
+/**
+ * Per lane, the stretches with one person that end after `now`. With
+ * `edgesOf` (the instants at which a rota's spans begin or end), a stretch
+ * that runs into the first or last point of the scan starts and ends at
+ * the outermost edge of its own rota that the scan sampled, not at a point
+ * another rota needed; without one sampled it is left out. Without
+ * `edgesOf` (sampling), it starts and ends at the scan's ends.
+ */
+export function shiftsFrom(
+  points: ChangePoint[],
+  now: number,
+  edgesOf?: (rota: string) => ReadonlySet<number> | undefined,
+): Shift[] {
   const shifts: Shift[] = [];
   const open = new Map<string, Shift>();
+  const sampled = new Set(points.map(p => p.at));
+  /** The own edges of a rota the scan sampled, in time order. */
+  const ownEdges = (rota: string) =>
+    [...(edgesOf?.(rota) ?? [])]
+      .filter(at => sampled.has(at))
+      .sort((a, b) => a - b);
+  const first = points[0]?.at;
   const close = (lane: string, at: number) => {
     const shift = open.get(lane);
-    if (shift) {
-      shift.end = at;
-      if (shift.end > now && shift.end > shift.start) {
-        shifts.push(shift);
+    if (!shift) {
+      return;
+    }
+    open.delete(lane);
+    shift.end = at;
+    if (edgesOf && shift.start === first) {
+      // Held since the scan's first point: it began at an edge of its
+      // own rota at or before the first change seen.
+      const start = ownEdges(shift.escalatee.rota).find(e => e >= first);
+      if (start === undefined || start >= shift.end) {
+        return;
       }
-      open.delete(lane);
+      shift.start = start;
+    }
+    if (shift.end > now && shift.end > shift.start) {
+      shifts.push(shift);
     }
   };
   for (const point of points) {
@@ -327,10 +660,20 @@ function shiftsFrom(points: ChangePoint[], now: number): Shift[] {
       }
     }
   }
-  // Shifts still running where the scan stopped end there.
+  // Shifts still running where the scan stopped end at their rota's last
+  // edge sampled (sampling: where the scan stopped).
   const horizon = points.length > 0 ? points[points.length - 1].at : now;
-  for (const lane of [...open.keys()]) {
-    close(lane, horizon);
+  for (const [lane, shift] of [...open]) {
+    const end = edgesOf
+      ? ownEdges(shift.escalatee.rota)
+          .filter(e => e > shift.start)
+          .pop()
+      : horizon;
+    if (end === undefined) {
+      open.delete(lane);
+    } else {
+      close(lane, end);
+    }
   }
   return shifts;
 }
