@@ -270,6 +270,24 @@ describe('SourceHttpClient defaults', () => {
 });
 
 describe('SourceHttpClient credentials', () => {
+  it("fails at once, with the token's own error, when the credentials cannot be had", async () => {
+    const sequence = answers(() => HttpResponse.json({ result: [] }));
+    server.use(http.get(`${BASE}/api/now/table/incident`, sequence.resolver));
+    const tokenError = new SourceRequestError(
+      'test/one POST /oauth_token.do answered 429 after 4 attempts: slow down',
+      { status: 429, attempts: 4, request: 'POST /oauth_token.do' },
+    );
+    const auth: SourceAuth = {
+      headers: jest.fn().mockRejectedValue(tokenError),
+    };
+    const { http: c, sleeps } = client({ auth });
+    await expect(c.json('/api/now/table/incident')).rejects.toBe(tokenError);
+    // The token request retried on its own; its failure is not retried again.
+    expect(auth.headers).toHaveBeenCalledTimes(1);
+    expect(sleeps).toEqual([]);
+    expect(sequence.calls).toBe(0);
+  });
+
   it('does not deadlock when the auth fetches its token through the same client', async () => {
     server.use(
       http.post(`${BASE}/token`, () => HttpResponse.json({ token: 't' })),

@@ -231,14 +231,16 @@ export class SourceHttpClient {
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       init.signal?.throwIfAborted();
+      // Credentials first, outside the limiter: an auth that fetches its
+      // token through this client must not wait for a slot it holds. Its
+      // failure is final here: the token request had its own retries, and
+      // it keeps its own status (a 400 or 429 of the token endpoint).
+      const authHeaders =
+        init.anonymous || !this.#auth
+          ? {}
+          : await this.#auth.headers(init.signal);
       let outcome: Attempt<T>;
       try {
-        // Credentials first, outside the limiter: an auth that fetches its
-        // token through this client must not wait for a slot it holds.
-        const authHeaders =
-          init.anonymous || !this.#auth
-            ? {}
-            : await this.#auth.headers(init.signal);
         outcome = await this.#limiter.run(() =>
           this.#attempt(url, method, init, authHeaders, parse),
         );
