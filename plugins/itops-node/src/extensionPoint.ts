@@ -71,7 +71,31 @@ export interface SyncBatch<T> {
    * would have confirmed stays stored rather than being taken as gone.
    */
   partial?: SyncPartial[];
+  /**
+   * Records the reader read but could not use (a bad date, a missing key,
+   * an unknown state), each named with the field at fault. They are counted
+   * in the sync status, and a full run keeps their stored copies instead of
+   * deleting them as gone.
+   */
+  skipped?: SkippedRecord[];
+  /**
+   * External ids of records the source says were deleted (a deletion log,
+   * a delete event), for incremental runs to remove them before the next
+   * full reconcile does. Ids not stored are ignored.
+   */
+  deleted?: string[];
 }
+
+/**
+ * A record a reader skipped as malformed.
+ *
+ * @public
+ */
+export type SkippedRecord = {
+  externalId: string;
+  /** The field at fault and why, e.g. `opened_at: not a date`; no values. */
+  reason: string;
+};
 
 /**
  * An optional upstream call that failed without failing the run: a missing
@@ -89,6 +113,12 @@ export type SyncPartial = {
   reason: string;
   /** What is missing because of it, for people, e.g. `per-object results of backup runs`. */
   lost: string;
+  /**
+   * Whether the run still yielded every record, only without what this call
+   * provides (details of records rather than records). Then a full run
+   * deletes what it did not see as usual; otherwise it deletes nothing.
+   */
+  recordsComplete?: boolean;
 };
 
 /**

@@ -213,6 +213,91 @@ describe('SyncEngine', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'counts skipped records, and keeps the stored copies of those a full run could not use, on %p',
+    async databaseId => {
+      const knex = await migrate(await databases.init(databaseId));
+      const { engine, source, incidents, logger } = setup(knex);
+      incidents.respond(
+        batch([incident('a'), incident('b'), incident('c'), incident('d')]),
+      );
+      await engine.runOnce(source, 'incidents', { full: true });
+
+      // 'b' comes back malformed (skipped by the reader), 'c' invalid
+      // (refused by the store), 'd' not at all: only 'd' is gone.
+      incidents.respond({
+        records: [incident('a'), incident('c', { openedAt: 'yesterday' })],
+        skipped: [{ externalId: 'b', reason: 'opened_at: not a date' }],
+      });
+      const run = await engine.runOnce(source, 'incidents', { full: true });
+
+      expect(run).toMatchObject({ rejected: 2, deleted: 1 });
+      expect(
+        await knex('itops_incidents')
+          .orderBy('external_id')
+          .pluck('external_id'),
+      ).toEqual(['a', 'b', 'c']);
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining('b (opened_at: not a date)'),
+      );
+      const [status] = await listSyncStatus(knex, Date.now());
+      expect(status.lastRunRejected).toBe(2);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'removes on an incremental run the records the source says were deleted, on %p',
+    async databaseId => {
+      const knex = await migrate(await databases.init(databaseId));
+      const { engine, source, incidents } = setup(knex);
+      incidents.respond(batch([incident('a'), incident('b')], 'w1'));
+      await engine.runOnce(source, 'incidents');
+      incidents.respond({
+        records: [incident('c')],
+        deleted: ['b', 'never-stored'],
+        watermark: 'w2',
+      });
+      await expect(
+        engine.runOnce(source, 'incidents', { full: false }),
+      ).resolves.toMatchObject({ written: 1, deleted: 1 });
+      expect(
+        await knex('itops_incidents')
+          .orderBy('external_id')
+          .pluck('external_id'),
+      ).toEqual(['a', 'c']);
+      // One key per incident: none of 'b' lingers.
+      const ids = await knex('itops_incidents').pluck('id');
+      expect(
+        (
+          await knex('itops_record_keys')
+            .where('record_table', 'incident')
+            .pluck('record_id')
+        ).sort(),
+      ).toEqual(ids.sort());
+      expect((await incidentsState(engine, source))?.recordCount).toBe(2);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'deletes as usual after a partial full run that still yielded every record, on %p',
+    async databaseId => {
+      const knex = await migrate(await databases.init(databaseId));
+      const { engine, source, incidents } = setup(knex);
+      incidents.respond(batch([incident('a'), incident('b')]));
+      await engine.runOnce(source, 'incidents', { full: true });
+      const details = {
+        call: 'GET /api/now/table/task_sla',
+        reason: '404 Not Found',
+        lost: 'SLA state of incidents',
+        recordsComplete: true,
+      };
+      incidents.respond({ records: [incident('a')], partial: [details] });
+      await expect(
+        engine.runOnce(source, 'incidents', { full: true }),
+      ).resolves.toMatchObject({ deleted: 1, partial: [details] });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'populates the store and sync state, idempotently, on %p',
     async databaseId => {
       const knex = await migrate(await databases.init(databaseId));

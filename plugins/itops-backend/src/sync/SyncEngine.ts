@@ -309,10 +309,29 @@ export class SyncEngine {
         result.written += written;
         result.rejected += rejected.length;
         for (const gap of batch.partial ?? []) {
-          partial.set(`${gap.call}\u0000${gap.reason}`, gap);
+          partial.set(`${gap.call}\u0000${gap.reason}\u0000${gap.lost}`, gap);
+        }
+        if (batch.deleted?.length) {
+          result.deleted += await this.#store.deleteByExternalIds(
+            source,
+            capability,
+            batch.deleted,
+          );
+        }
+        const skipped = batch.skipped ?? [];
+        result.rejected += skipped.length;
+        if (skipped.length > 0) {
+          logger.warn(
+            `ITOps sync of ${describe(key)} skipped ${
+              skipped.length
+            } malformed record(s): ${skipped
+              .slice(0, LOGGED_REJECTIONS)
+              .map(r => `${r.externalId} (${r.reason})`)
+              .join(', ')}`,
+          );
         }
         if (full) {
-          for (const { externalId } of rejected) {
+          for (const { externalId } of [...rejected, ...skipped]) {
             rejectedIds.add(externalId);
           }
         }
@@ -333,8 +352,17 @@ export class SyncEngine {
         signal.throwIfAborted();
       }
       result.partial = [...partial.values()];
-      if (full && result.partial.length === 0) {
-        result.deleted = await this.#store.deleteUnseen(
+      const recordsComplete = result.partial.every(p => p.recordsComplete);
+      if (full && recordsComplete) {
+        // A record this run read but could not use still exists upstream:
+        // its stored copy stays rather than being deleted as unseen.
+        await this.#store.markSeen(
+          source,
+          capability,
+          [...rejectedIds],
+          syncId,
+        );
+        result.deleted += await this.#store.deleteUnseen(
           source,
           capability,
           syncId,

@@ -164,6 +164,64 @@ export class SyncStore {
    * sync `syncId` did not yield. Only call it after that sync read every
    * record (a completed full sync). Returns how many records were deleted.
    */
+  /**
+   * Marks the stored records with these external ids as seen by the sync
+   * `syncId`, so that a full run's {@link SyncStore.deleteUnseen} keeps them.
+   */
+  async markSeen(
+    source: SyncSourceRef,
+    capability: ItopsCapability,
+    externalIds: readonly string[],
+    syncId: string,
+  ): Promise<void> {
+    for (const ids of chunks(externalIds, MAX_ROWS_PER_STATEMENT)) {
+      for (const { table } of tablesOf(capability)) {
+        await this.#knex(table)
+          .where({
+            source_type: source.type,
+            source_instance: source.instance,
+          })
+          .whereIn('external_id', ids)
+          .update({ seen_in_sync: syncId });
+      }
+    }
+  }
+
+  /** Deletes the stored records with these external ids; how many there were. */
+  async deleteByExternalIds(
+    source: SyncSourceRef,
+    capability: ItopsCapability,
+    externalIds: readonly string[],
+  ): Promise<number> {
+    return this.#knex.transaction(async trx => {
+      let deleted = 0;
+      for (const ids of chunks(externalIds, MAX_ROWS_PER_STATEMENT)) {
+        for (const { kind, table } of tablesOf(capability)) {
+          const gone = trx(table)
+            .select('id')
+            .where({
+              source_type: source.type,
+              source_instance: source.instance,
+            })
+            .whereIn('external_id', ids);
+          await unlinkRecords(trx, kind, gone);
+          await trx(RECORD_KEYS)
+            .where('record_table', kind)
+            .whereIn('record_id', gone)
+            .delete();
+          deleted += await trx(table)
+            .where({
+              source_type: source.type,
+              source_instance: source.instance,
+            })
+            .whereIn('external_id', ids)
+            .delete();
+        }
+      }
+      return deleted;
+    });
+  }
+
   async deleteUnseen(
     source: SyncSourceRef,
     capability: ItopsCapability,
