@@ -5,6 +5,7 @@ import {
   type IncidentRecord,
   type IncidentState,
   jiraComponentKey,
+  jiraSiteKey,
   type MappingKey,
 } from '@backstage-itops/plugin-itops-common';
 import type { ChangeConfig, IncidentConfig } from './config';
@@ -53,18 +54,6 @@ function lower(value: string | undefined): string | undefined {
 export function projectKeyOf(issue: JiraIssue): string {
   const project = issue.fields.project as { key?: string } | undefined;
   return project?.key ?? issue.key.replace(/-\d+$/, '');
-}
-
-/**
- * A mapping key value scoped to a Jira site: `<site>:<PROJECT>` or
- * `<site>:<PROJECT>/<component>`. Project keys and component keys never
- * hold a colon before the first slash, and site names (config keys) hold
- * neither, so scoped and unscoped values can never be equal. Entities that
- * name their site (`itops.io/jira-site`) match these, so that two sites with
- * the same project key stay apart.
- */
-export function jiraSiteKey(site: string, value: string): string {
-  return `${site}:${value}`;
 }
 
 /** Where an issue names the components it concerns, besides `components`. */

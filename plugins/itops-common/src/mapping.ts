@@ -12,6 +12,21 @@ export function jiraComponentKey(project: string, component: string): string {
   return `${project.toUpperCase()}/${component}`;
 }
 
+/**
+ * A Jira key scoped to the site it comes from (`<site>:<PROJECT>` or
+ * `<site>:<PROJECT>/<component>`), so that two sites with the same project
+ * key keep their issues apart. Issues carry their keys both plain and
+ * scoped; an entity that names its site (`itops.io/jira-site`) matches the
+ * scoped ones only. Project and component keys hold no colon before the
+ * first slash and site names (config keys) none at all, so a scoped value
+ * never equals a plain one.
+ *
+ * @public
+ */
+export function jiraSiteKey(site: string, value: string): string {
+  return `${site}:${value}`;
+}
+
 const SIMPLE_KEYS: ReadonlyArray<readonly [string, MappingKeyType]> = [
   [ITOPS_ANNOTATIONS.servicenowService, 'servicenow-service'],
   [ITOPS_ANNOTATIONS.servicenowCi, 'servicenow-ci'],
@@ -41,18 +56,21 @@ export function entityMappingKeys(entity: Entity): MappingKey[] {
   }
   const projects = annotations[ITOPS_ANNOTATIONS.jiraProject] ?? [];
   const components = annotations[ITOPS_ANNOTATIONS.jiraComponent] ?? [];
+  const sites = annotations[ITOPS_ANNOTATIONS.jiraSite] ?? [];
+  const scoped = (value: string) =>
+    sites.length === 0
+      ? [normalizeMappingValue(value)]
+      : sites.map(site => normalizeMappingValue(jiraSiteKey(site, value)));
   for (const project of projects) {
     if (components.length === 0) {
-      keys.push({
-        type: 'jira-project',
-        value: normalizeMappingValue(project),
-      });
+      for (const value of scoped(project)) {
+        keys.push({ type: 'jira-project', value });
+      }
     }
     for (const component of components) {
-      keys.push({
-        type: 'jira-component',
-        value: normalizeMappingValue(jiraComponentKey(project, component)),
-      });
+      for (const value of scoped(jiraComponentKey(project, component))) {
+        keys.push({ type: 'jira-component', value });
+      }
     }
   }
   return keys;
