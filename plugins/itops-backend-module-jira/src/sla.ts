@@ -112,7 +112,10 @@ export class SlaReader {
             reason: `per-run cap of ${
               this.#settings.maxRequestsPerRun
             } requests reached`,
-            lost: `SLA attainment and acknowledgement of ${this.skipped} incident(s) this run`,
+            // The same words on every page, so the run names the gap once.
+            lost: 'SLA attainment and acknowledgement of the incidents past the cap',
+            // The incidents themselves are all stored.
+            recordsComplete: true,
           },
         ];
   }

@@ -57,6 +57,7 @@ const TASKS = 'GET /api/v1/sessions/{id}/taskSessions';
 export const BACKUP_RUN_TASKS: OptionalCall = {
   call: TASKS,
   lost: 'the objects that failed in backup runs',
+  recordsComplete: true,
 };
 /**
  * The failed task sessions of a page's backup runs in one listing; when
@@ -65,6 +66,7 @@ export const BACKUP_RUN_TASKS: OptionalCall = {
 export const LISTED_FAILED_TASKS: OptionalCall = {
   call: 'GET /api/v1/taskSessions',
   lost: BACKUP_RUN_TASKS.lost,
+  recordsComplete: true,
 };
 /** Task sessions of SureBackup and instant-recovery sessions. */
 export const RESTORE_TEST_TASKS: OptionalCall = {
@@ -76,6 +78,7 @@ export function restorePointsCall(path: string): OptionalCall {
   return {
     call: `GET ${path}`,
     lost: 'the restore point times of backup runs',
+    recordsComplete: true,
   };
 }
 
@@ -135,7 +138,8 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
     };
     const now = this.#now();
     const { jobs, records } = await this.#readJobs(run);
-    yield { records };
+    const skippedJobs = run.skipped.takeBatch();
+    yield { records, ...(skippedJobs ? { skipped: skippedJobs } : {}) };
 
     const jobsByObject = new Map<string, KnownJob[]>();
     for (const job of jobs.values()) {
@@ -155,7 +159,13 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
 
     for await (const page of this.#client.sessions({ from }, run.signal)) {
       const sessions = page.filter(session =>
-        run.skipped.check('session', session, sessionProblem, sessionName),
+        run.skipped.check(
+          'session',
+          session,
+          sessionProblem,
+          sessionName,
+          idOf,
+        ),
       );
       const runs = await this.#toRuns(sessions, jobs, jobsByObject, run);
       for (const session of sessions) {
@@ -170,7 +180,9 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
       }
       const watermark = oldestRunning ?? newest;
       const partial = run.optional.takeBatch();
+      const skipped = run.skipped.takeBatch();
       yield {
+        ...(skipped ? { skipped } : {}),
         records: runs,
         watermark:
           watermark === undefined
@@ -196,7 +208,7 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
     const records: BackupJobRecord[] = [];
     for await (const page of this.#client.jobStates(run.signal)) {
       for (const state of page) {
-        if (!run.skipped.check('job', state, jobStateProblem, jobName)) {
+        if (!run.skipped.check('job', state, jobStateProblem, jobName, idOf)) {
           continue;
         }
         const kind = this.#client.profile.jobKind(state.type);
@@ -420,6 +432,13 @@ function sessionName(session: VeeamSession): string {
     : `without id (name ${JSON.stringify(
         session.name,
       )}, created ${JSON.stringify(session.creationTime)})`;
+}
+
+/** The id a session or job is stored under, when it has a usable one. */
+function idOf(record: { id?: unknown }): string | undefined {
+  return typeof record.id === 'string' && record.id !== ''
+    ? record.id
+    : undefined;
 }
 
 function jobName(state: VeeamJobState): string {

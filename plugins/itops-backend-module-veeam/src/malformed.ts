@@ -1,3 +1,4 @@
+import type { SkippedRecord } from '@backstage-itops/plugin-itops-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { parseVeeamTime } from './dates';
 import type {
@@ -106,6 +107,7 @@ export class SkippedRecords {
   readonly #server: string;
   readonly #logger?: LoggerService;
   #count = 0;
+  #batch: SkippedRecord[] = [];
 
   constructor(server: string, logger?: LoggerService) {
     this.#server = server;
@@ -125,6 +127,11 @@ export class SkippedRecords {
     record: T,
     problemOf: (record: T) => Problem | undefined,
     nameOf: (record: T) => string,
+    /**
+     * The external id of the stored record this one would have updated,
+     * for records (not details of records): a full run keeps its copy.
+     */
+    externalIdOf?: (record: T) => string | undefined,
   ): boolean {
     const problem =
       typeof record === 'object' && record !== null
@@ -134,6 +141,16 @@ export class SkippedRecords {
       return true;
     }
     this.#count++;
+    const externalId =
+      typeof record === 'object' && record !== null
+        ? externalIdOf?.(record)
+        : undefined;
+    if (externalId) {
+      this.#batch.push({
+        externalId,
+        reason: `${kind}: unreadable ${problem.field}`,
+      });
+    }
     if (this.#count <= WARNINGS_PER_RUN) {
       this.#logger?.warn(
         `Skipping Veeam ${kind} ${nameOf(record)} of ${
@@ -142,6 +159,13 @@ export class SkippedRecords {
       );
     }
     return false;
+  }
+
+  /** The skipped records since the last call, for the batch to name. */
+  takeBatch(): SkippedRecord[] | undefined {
+    const batch = this.#batch;
+    this.#batch = [];
+    return batch.length > 0 ? batch : undefined;
   }
 
   /** One line for the end of a run that skipped more than it warned about. */

@@ -17,6 +17,12 @@ export interface OptionalCall {
   call: string;
   /** What the records lack without it, for people. */
   lost: string;
+  /**
+   * Whether every record is still yielded without it (a detail of records
+   * is missing, not records): then a full run still deletes what it did
+   * not see. Left out, the run deletes nothing.
+   */
+  recordsComplete?: boolean;
 }
 
 /**
@@ -101,7 +107,12 @@ export class OptionalCalls {
   }
 
   #note(call: OptionalCall, reason: string): void {
-    this.#batch.set(keyOf(call), { call: call.call, reason, lost: call.lost });
+    this.#batch.set(keyOf(call), {
+      call: call.call,
+      reason,
+      lost: call.lost,
+      ...(call.recordsComplete ? { recordsComplete: true } : {}),
+    });
   }
 }
 

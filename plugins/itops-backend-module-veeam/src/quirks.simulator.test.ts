@@ -150,7 +150,11 @@ describe('Veeam source against VBR servers with quirks', () => {
             partials.flat().map(p => [`${p.call} ${p.lost} ${p.reason}`, p]),
           );
           expect([...named.values()]).toEqual(
-            expect.arrayContaining(calls.map(c => ({ ...c, reason }))),
+            expect.arrayContaining(
+              calls.map(c =>
+                expect.objectContaining({ call: c.call, lost: c.lost, reason }),
+              ),
+            ),
           );
           expect(named.size).toBe(calls.length);
           // Once per batch: no batch names a call twice.
@@ -202,17 +206,21 @@ describe('Veeam source against VBR servers with quirks', () => {
       setup.veeam.setQuirks({ taskSessions: 404 });
       const partial = await engine.runOnce(source, 'backups', { full: true });
       expect(partial).toMatchObject({ status: 'succeeded', deleted: 0 });
-      // The engine keeps one entry per call and reason, so the status names
-      // the endpoint once although the run lost two things through it.
+      // One entry per thing lost through the endpoint: the failed objects
+      // of runs (every run still stored) and the restore tests (not all
+      // stored, which is why the run deleted nothing).
       const named = (await status()).partial;
       expect(named.length).toBeGreaterThan(0);
       expect(named).toEqual(
-        named.map(() => ({
-          call: BACKUP_RUN_TASKS.call,
-          reason: '404 Not Found',
-          lost: expect.stringMatching(/failed in backup runs|restore tests/),
-        })),
+        named.map(() =>
+          expect.objectContaining({
+            call: BACKUP_RUN_TASKS.call,
+            reason: '404 Not Found',
+            lost: expect.stringMatching(/failed in backup runs|restore tests/),
+          }),
+        ),
       );
+      expect(named.some(p => !p.recordsComplete)).toBe(true);
       // The restore tests it could not read, and the deleted run, stay.
       const kept = await backupSnapshot(knex);
       expect(kept.runs.map(r => r.external_id)).toEqual(
@@ -335,10 +343,11 @@ describe('Veeam source against VBR servers with quirks', () => {
         { full: true },
       );
       expect(result.status).toBe('failed');
-      // Each of the first request's 3 attempts asks for a token 3 times.
+      // The token request retries 3 times; its failure is final for the
+      // request that needed it, which is not retried on top.
       expect(
         later.requests.filter(r => r === 'POST /api/oauth2/token'),
-      ).toHaveLength(9);
+      ).toHaveLength(3);
       expect(later.requests.filter(r => r.startsWith('GET'))).toEqual([]);
       expect(result.error).not.toMatch(/veeam-password/);
       expect(await backupSnapshot(knex)).toEqual(reference);

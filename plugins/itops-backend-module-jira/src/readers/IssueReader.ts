@@ -1,6 +1,7 @@
 import type {
   ItopsRecordReader,
   SyncBatch,
+  SkippedRecord,
   SyncPartial,
   SyncRequest,
 } from '@backstage-itops/plugin-itops-node';
@@ -43,7 +44,6 @@ export interface IssueReaderOptions<T> {
 }
 
 /** How many skipped issues the sync status names. */
-const NAMED_SKIPPED = 10;
 
 function updatedMs(issue: JiraIssue): number | undefined {
   const iso = parseJiraTime(issue.fields.updated);
@@ -91,24 +91,6 @@ export class IssueReader<T> implements ItopsRecordReader<T> {
     });
   }
 
-  /**
-   * The run's skipped issues, as a partial-run note: the sync status shows
-   * them, and a full run deletes nothing, so that the stored version of an
-   * issue that became unreadable is kept rather than taken as gone.
-   */
-  #skippedNote(skipped: readonly string[]): SyncPartial {
-    const named = skipped.slice(0, NAMED_SKIPPED).join(', ');
-    const more =
-      skipped.length > NAMED_SKIPPED
-        ? ` and ${skipped.length - NAMED_SKIPPED} more`
-        : '';
-    return {
-      call: `GET ${this.#options.client.searchPath}`,
-      reason: 'malformed issues skipped',
-      lost: `${skipped.length} issue(s): ${named}${more}`,
-    };
-  }
-
   async *read(request: SyncRequest): AsyncIterable<SyncBatch<T>> {
     const { client, site, prepare } = this.#options;
     const since =
@@ -122,7 +104,6 @@ export class IssueReader<T> implements ItopsRecordReader<T> {
     const conversion = await prepare(request.signal);
     const text = await this.query(lowerBound, request.signal);
     let newest = lowerBound === undefined ? undefined : since;
-    const skipped: string[] = [];
     // id@updated of the issues yielded within the last overlap, for
     // de-duplication; pruned as the walk moves on.
     const recent = new Map<string, number>();
@@ -133,6 +114,8 @@ export class IssueReader<T> implements ItopsRecordReader<T> {
       signal: request.signal,
     })) {
       const fresh: JiraIssue[] = [];
+      // Counted in the sync status; a full run keeps their stored copies.
+      const skipped: SkippedRecord[] = [];
       for (const issue of page) {
         const updated = updatedMs(issue);
         if (updated !== undefined) {
@@ -148,7 +131,12 @@ export class IssueReader<T> implements ItopsRecordReader<T> {
         recent.set(identity, updated ?? Number.POSITIVE_INFINITY);
         const malformed = findMalformation(issue, conversion.malformation);
         if (malformed) {
-          skipped.push(`${issueName(issue)} (${malformed.field})`);
+          skipped.push({
+            externalId: String(issue.id),
+            reason: `${issueName(issue)}: field ${
+              malformed.field
+            } is unreadable`,
+          });
           this.#options.logger?.warn(
             `Jira site ${site.name}: skipped issue ${issueName(issue)}: field ${
               malformed.field
@@ -166,13 +154,11 @@ export class IssueReader<T> implements ItopsRecordReader<T> {
         }
       }
       const converted = await conversion.convert(fresh, request.signal);
-      const partial = [
-        ...(converted.partial ?? []),
-        ...(skipped.length > 0 ? [this.#skippedNote(skipped)] : []),
-      ];
+      const partial = converted.partial ?? [];
       yield {
         records: converted.records,
         ...(partial.length > 0 ? { partial } : {}),
+        ...(skipped.length > 0 ? { skipped } : {}),
         watermark:
           newest === undefined ? undefined : new Date(newest).toISOString(),
       };
