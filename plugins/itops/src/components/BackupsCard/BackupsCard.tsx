@@ -20,13 +20,14 @@ import Typography from '@material-ui/core/Typography';
 import { Duration } from 'luxon';
 import type { ItopsBackupJobDetail, ItopsBackupResult } from '../../api';
 import { AreaCard } from '../shared/AreaCard';
+import { Truncated } from '../shared/Truncated';
+import { RelativeTime } from '../shared/RelativeTime';
 import { RecordLink } from '../shared/RecordLink';
 import {
   formatAge,
   formatDateTime,
   formatDuration,
   formatPercent,
-  formatRelative,
 } from '../shared/time';
 import { useAreaData } from '../shared/useAreaData';
 
@@ -83,7 +84,7 @@ function NextRun({ job }: { job: ItopsBackupJobDetail }) {
   if (job.enabled === false) {
     return <>Disabled</>;
   }
-  return <>{job.nextRunAt ? formatRelative(job.nextRunAt) : '–'}</>;
+  return job.nextRunAt ? <RelativeTime iso={job.nextRunAt} /> : <>–</>;
 }
 
 function RestoreTest({ job }: { job: ItopsBackupJobDetail }) {
@@ -119,7 +120,9 @@ export function BackupJobTable(props: {
         {jobs.map(job => (
           <TableRow key={`${job.sourceType}/${job.externalId}`}>
             <TableCell>
-              <RecordLink record={job}>{job.name}</RecordLink>
+              <RecordLink record={job}>
+                <Truncated text={job.name} maxWidth="30vw" />
+              </RecordLink>
             </TableCell>
             <TableCell>
               <BackupResultStatus result={job.lastResult} />

@@ -18,7 +18,9 @@ import {
 } from '../../api';
 import { AreaCard } from '../shared/AreaCard';
 import { RecordLink } from '../shared/RecordLink';
-import { formatDateTime, formatRelative } from '../shared/time';
+import { RelativeTime } from '../shared/RelativeTime';
+import { formatDateTime } from '../shared/time';
+import { Truncated } from '../shared/Truncated';
 import { useAreaData } from '../shared/useAreaData';
 
 /** Changes listed each way; the change calendar has the rest. */
@@ -91,7 +93,7 @@ export function FreezeBanner({ freezes }: { freezes: ItopsActiveFreeze[] }) {
       {freezes.map(freeze => (
         <div key={`${freeze.name}/${freeze.end}`}>
           {freeze.name}, until {formatDateTime(freeze.end)} (
-          {formatRelative(freeze.end)})
+          <RelativeTime iso={freeze.end} />)
         </div>
       ))}
     </Alert>
@@ -121,7 +123,9 @@ function ChangeTable(props: {
             <TableCell>
               <RecordLink record={change}>{change.number}</RecordLink>
             </TableCell>
-            <TableCell>{change.title}</TableCell>
+            <TableCell>
+              <Truncated text={change.title} maxWidth="40vw" />
+            </TableCell>
             <TableCell>{change.type}</TableCell>
             <TableCell>
               {showOutcome

@@ -11,7 +11,8 @@ import type { ItopsApi, ItopsOnCallDetail, ItopsOnCallShift } from '../../api';
 import { AreaCard } from '../shared/AreaCard';
 import { isAggregatingEntity, isAreaLinked } from '../shared/areas';
 import { ownerGroupRef } from '../shared/ownerRef';
-import { formatDateTime, formatRelative } from '../shared/time';
+import { RelativeTime } from '../shared/RelativeTime';
+import { formatDateTime } from '../shared/time';
 import { isForbiddenError, useAreaData } from '../shared/useAreaData';
 
 /** On-call of an entity, and whose schedules it is when not its own. */
@@ -89,7 +90,7 @@ function ShiftNow({ shift }: { shift: ItopsOnCallShift }) {
             </Typography>
             <Typography component="span" variant="body2" display="block">
               Since {formatDateTime(shift.start)}, until{' '}
-              {formatDateTime(shift.end)} ({formatRelative(shift.end)})
+              {formatDateTime(shift.end)} (<RelativeTime iso={shift.end} />)
             </Typography>
           </>
         }
@@ -103,9 +104,12 @@ function ShiftNext({ shift }: { shift: ItopsOnCallShift }) {
     <ListItem disableGutters>
       <ListItemText
         primary={`Next: ${shift.personName} (${shift.scheduleName})`}
-        secondary={`Takes over ${formatDateTime(shift.start)} (${formatRelative(
-          shift.start,
-        )})`}
+        secondary={
+          <>
+            Takes over {formatDateTime(shift.start)} (
+            <RelativeTime iso={shift.start} />)
+          </>
+        }
       />
     </ListItem>
   );
