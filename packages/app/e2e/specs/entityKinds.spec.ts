@@ -39,6 +39,12 @@ const KINDS: KindCheck[] = [
         page.getByRole('table', { name: 'Backup jobs' }),
         'the backup jobs of the service',
       ],
+      [
+        page
+          .getByRole('navigation', { name: 'ITOps pages of this entity' })
+          .getByRole('link', { name: 'Changes on the calendar' }),
+        "a link to the service's changes on the calendar",
+      ],
     ],
   },
   {

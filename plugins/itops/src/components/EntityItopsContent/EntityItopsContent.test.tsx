@@ -1,5 +1,5 @@
 import { registerMswTestHooks } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -50,6 +50,19 @@ describe('EntityItopsContent', () => {
     expect(
       screen.getByRole('table', { name: 'ITOps links' }),
     ).toHaveTextContent('Business servicePayments API');
+    const pages = screen.getByRole('navigation', {
+      name: 'ITOps pages of this entity',
+    });
+    const ref = encodeURIComponent('component:default/payments-api');
+    expect(
+      within(pages).getByRole('link', { name: 'All open incidents' }),
+    ).toHaveAttribute('href', `/itops/incidents?entityRef=${ref}`);
+    expect(
+      within(pages).getByRole('link', { name: 'Changes on the calendar' }),
+    ).toHaveAttribute(
+      'href',
+      `/itops/changes?view=month&owner=all&entityRef=${ref}`,
+    );
   });
 
   it('rolls up a team page over what the team owns', async () => {

@@ -1,7 +1,7 @@
 import { ITOPS_ANNOTATIONS } from '@backstage-itops/plugin-itops-common';
 import { CodeSnippet, EmptyState, InfoCard } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import type { Entity } from '@backstage/catalog-model';
+import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import Grid from '@material-ui/core/Grid';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
@@ -19,6 +19,7 @@ import { EntityOpenIncidentsCard } from '../IncidentsCard';
 import { EntityKpiCard } from '../KpiCard';
 import { EntityOnCallCard } from '../OnCallCard';
 import type { ItopsArea } from '../shared/areas';
+import { EntityPageLinks } from './EntityPageLinks';
 import { EntityPartsOverview } from './EntityPartsOverview';
 import { type NotApplicable, itopsScopeOf } from './itopsScope';
 import { getSourceLinks, type SourceLink } from './sourceLinks';
@@ -79,6 +80,9 @@ export function EntityItopsContent(props: EntityItopsContentProps = {}) {
   const links = getSourceLinks(entity);
   return (
     <Grid container spacing={3} alignItems="stretch">
+      <Grid item xs={12}>
+        <EntityPageLinks entityRef={stringifyEntityRef(entity)} />
+      </Grid>
       {/* Side by side from 1280 px: narrower, the incident table would wrap. */}
       {shows('oncall') && (
         <Grid item xs={12} lg={6}>
