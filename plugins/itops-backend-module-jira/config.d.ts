@@ -175,6 +175,11 @@ export interface Config {
             maxConcurrency?: number;
             requestsPerSecond?: number;
             timeoutSeconds?: number;
+            /**
+             * Largest answer read, in MiB after decompression; a larger one fails
+             * the request unread. Default 64.
+             */
+            maxResponseMegabytes?: number;
             retry?: {
               maxAttempts?: number;
               baseDelayMs?: number;

@@ -197,7 +197,8 @@ export class VeeamClient {
       {},
       signal,
     )) {
-      tasks.push(...page);
+      // One by one: a page may hold more than a call takes as arguments.
+      for (const task of page) tasks.push(task);
     }
     return tasks;
   }

@@ -156,7 +156,9 @@ export class JiraClient {
         return undefined;
       }
       const page = response.body?.values ?? [];
-      values.push(...page);
+      // One by one: a server ignoring `limit` may send any number, more
+      // than a call can take as arguments.
+      for (const value of page) values.push(value);
       if (response.body?.isLastPage !== false || page.length === 0) {
         return values;
       }

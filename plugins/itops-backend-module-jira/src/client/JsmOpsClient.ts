@@ -187,7 +187,8 @@ export class JsmOpsClient {
       if (Array.isArray(body)) {
         return [...items, ...body];
       }
-      items.push(...(body?.values ?? []));
+      // One by one: a page may hold more than a call takes as arguments.
+      for (const item of body?.values ?? []) items.push(item);
       next = body?.links?.next
         ? new URL(body.links.next, url).toString()
         : undefined;
