@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { freezeWindowTable } from '../database/recordTables';
 import {
   listFreezeWindows,
   type ScopedFreezeWindow,
@@ -17,7 +18,12 @@ import {
  * `itops.freezeWindows`, which comes as source type `config`.
  */
 export type CalendarFreezeWindow = ScopedFreezeWindow & {
-  /** Config windows: whom it applies to (absent: everyone). */
+  /**
+   * Whom it applies to; absent on global windows. Config windows name it;
+   * a synced window's is the entities its keys map to directly, by kind
+   * (a group's key: the team; a system's: the system; otherwise those
+   * entities, e.g. the CIs' components).
+   */
   scope?: FreezeScope;
   /** Config windows: the zone its wall-clock times are in. */
   timeZone?: string;
@@ -59,6 +65,21 @@ function fromOccurrence(
   };
 }
 
+const lower = (ref: string | undefined) => ref?.toLocaleLowerCase('en-US');
+
+const windowKey = (w: {
+  sourceType: string;
+  sourceInstance: string;
+  externalId: string;
+}) => `${w.sourceType}\u0000${w.sourceInstance}\u0000${w.externalId}`;
+
+const emptyScope = (): FreezeScope => ({
+  systems: [],
+  groups: [],
+  tags: [],
+  entities: [],
+});
+
 /** Synced and configured freeze windows overlapping a range, by start. */
 export async function listCalendarFreezeWindows(
   knex: Knex,
@@ -66,6 +87,14 @@ export async function listCalendarFreezeWindows(
   range: TimeRange,
 ): Promise<CalendarFreezeWindow[]> {
   const synced: CalendarFreezeWindow[] = await listFreezeWindows(knex, range);
+  if (synced.some(window => !window.global)) {
+    const scopes = await syncedScopes(knex, range);
+    for (const window of synced) {
+      if (!window.global) {
+        window.scope = scopes.get(windowKey(window)) ?? emptyScope();
+      }
+    }
+  }
   const fromConfig = configured.flatMap(window =>
     occurrencesIn(window, range).map(o =>
       fromOccurrence(window, o.start, o.end),
@@ -74,6 +103,65 @@ export async function listCalendarFreezeWindows(
   return [...synced, ...fromConfig].sort(
     (a, b) => a.start.localeCompare(b.start) || a.name.localeCompare(b.name),
   );
+}
+
+/**
+ * The scopes of the synced windows overlapping a range: the entities whose
+ * own annotations carry one of a window's keys (not the groups and systems
+ * that inherit those keys from what they own or contain, which would make
+ * a blackout of one team's CI freeze everything that team touches). A
+ * group among them scopes the window to the team and what it owns, a
+ * system to the system and its parts, anything else to that entity.
+ */
+async function syncedScopes(
+  knex: Knex,
+  range: TimeRange,
+): Promise<Map<string, FreezeScope>> {
+  const rows: Array<{
+    source_type: string;
+    source_instance: string;
+    external_id: string;
+    entity_ref: string;
+  }> = await knex(`${freezeWindowTable.table} as fw`)
+    .join('itops_record_keys as rk', join =>
+      join
+        .on('rk.record_id', 'fw.id')
+        .andOnVal('rk.record_table', freezeWindowTable.kind),
+    )
+    .join('itops_entity_keys as ek', join =>
+      join
+        .on('ek.key_type', 'rk.key_type')
+        .andOn('ek.key_value', 'rk.key_value'),
+    )
+    .whereRaw('ek.via_ref = ek.entity_ref')
+    .where('fw.start_at', '<', range.to)
+    .where('fw.end_at', '>', range.from)
+    .distinct(
+      'fw.source_type',
+      'fw.source_instance',
+      'fw.external_id',
+      'ek.entity_ref',
+    );
+  const scopes = new Map<string, FreezeScope>();
+  for (const row of rows) {
+    const key = windowKey({
+      sourceType: row.source_type,
+      sourceInstance: row.source_instance,
+      externalId: row.external_id,
+    });
+    const scope = scopes.get(key) ?? emptyScope();
+    const ref = lower(row.entity_ref)!;
+    const kind = ref.slice(0, ref.indexOf(':'));
+    if (kind === 'group') {
+      scope.groups.push(ref);
+    } else if (kind === 'system') {
+      scope.systems.push(ref);
+    } else {
+      scope.entities.push(ref);
+    }
+    scopes.set(key, scope);
+  }
+  return scopes;
 }
 
 /** What freeze scopes look at about an entity. */
@@ -115,13 +203,11 @@ export async function entityFacts(
   return facts;
 }
 
-const lower = (ref: string | undefined) => ref?.toLocaleLowerCase('en-US');
-
 /**
  * Whether a freeze window applies to an entity: global windows to every
- * entity; synced windows to the entities their keys map to; configured
- * ones to the systems (and their parts), groups (and what they own), tagged
- * entities and entities of their scope.
+ * entity; scoped ones, synced or configured alike, to the systems of their
+ * scope (and their parts), its groups (and what they own), its tagged
+ * entities and its entities, and to nothing else.
  */
 export function appliesTo(
   window: CalendarFreezeWindow,
@@ -129,7 +215,7 @@ export function appliesTo(
 ): boolean {
   if (window.global) return true;
   if (!window.scope) {
-    return window.entityRefs.includes(entity.entityRef);
+    return false;
   }
   const ref = lower(entity.entityRef)!;
   const { systems, groups, tags, entities } = window.scope;
