@@ -1,5 +1,6 @@
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -8,6 +9,7 @@ import {
   entityUrl,
   forbiddenBody,
   kpis,
+  kpiTrend,
   paymentsApi,
 } from '../../__testUtils__/fixtures';
 import { renderItops } from '../../__testUtils__/renderItops';
@@ -107,6 +109,42 @@ describe('EntityKpiCard', () => {
       to: headline.window.to,
       buckets: '12',
     });
+  });
+
+  it('shows MTTA and the emergency-change share, says what MTTD lacks, and explains each tile on a click', async () => {
+    server.use(
+      http.get(entityUrl(ref, 'kpis'), () => HttpResponse.json(kpis())),
+      http.get(`${entityUrl(ref, 'kpis')}/trend`, () =>
+        HttpResponse.json(kpiTrend()),
+      ),
+    );
+    await renderItops(<EntityKpiCard />, { entity: paymentsApi });
+    const mtta = await screen.findByRole('region', { name: 'MTTA' });
+    expect(mtta).toHaveTextContent('10 min12 acknowledged incidents');
+    expect(
+      screen.getByRole('region', { name: 'Emergency changes' }),
+    ).toHaveTextContent('10 %2 of 20 changes');
+    expect(screen.getByRole('region', { name: 'MTTD' })).toHaveTextContent(
+      /No data.*detectedAtField/,
+    );
+
+    const mttr = screen.getByRole('region', { name: 'MTTR' });
+    const info = within(mttr).getByRole('button', {
+      name: 'How MTTR is computed',
+    });
+    expect(info).toHaveAttribute('aria-expanded', 'false');
+    await userEvent.click(info);
+    expect(info).toHaveAttribute('aria-expanded', 'true');
+    const details = document.getElementById(
+      info.getAttribute('aria-controls')!,
+    )!;
+    expect(details).toHaveTextContent(/resolved − opened/);
+    expect(details).toHaveTextContent(/Period: .* \(90 days\)/);
+    expect(details).toHaveTextContent('Sample: 12 resolved incidents');
+
+    // The sparkline's axes: the value range and the period's ends.
+    await within(mttr).findByRole('img', { name: /MTTR trend/ });
+    expect(mttr).toHaveTextContent(/4 h 30 min.*4 h 30 min/);
   });
 
   it('tells "no data" apart from zero and marks denied areas', async () => {

@@ -3,14 +3,21 @@ import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
+import Collapse from '@material-ui/core/Collapse';
+import IconButton from '@material-ui/core/IconButton';
+import InfoOutlinedIcon from '@material-ui/icons/InfoOutlined';
+import { DateTime, Interval } from 'luxon';
+import { useState } from 'react';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import {
   type ItopsEntityKpis,
   type ItopsKpiTrendBucket,
+  type ItopsTimeWindow,
   itopsApiRef,
 } from '../../api';
+import { formatShortDate } from '../shared/time';
 import { isForbiddenError } from '../shared/useAreaData';
 import {
   KPI_DEFINITIONS,
@@ -21,6 +28,14 @@ import {
 import { Sparkline } from './Sparkline';
 import { ItopsErrorPanel } from '../shared/ItopsErrorPanel';
 
+/** The period of a window as the user reads it, e.g. "Sep 8 – Dec 7, 2026". */
+function periodText(window: ItopsTimeWindow): string {
+  return Interval.fromDateTimes(
+    DateTime.fromISO(window.from),
+    DateTime.fromISO(window.to),
+  ).toLocaleString(DateTime.DATE_MED);
+}
+
 function KpiTile(props: {
   definition: KpiDefinition;
   kpis: ItopsEntityKpis;
@@ -28,26 +43,38 @@ function KpiTile(props: {
   days: number;
 }) {
   const { definition, kpis, trend, days } = props;
+  const [open, setOpen] = useState(false);
   const reading = definition.read(kpis);
   const headingId = `itops-kpi-${definition.id}`;
-  const points = trend?.map(bucket => {
-    const value = definition.read(bucket);
-    return value.forbidden ? null : value.value;
-  });
+  const detailsId = `${headingId}-details`;
+  const readTrend = definition.readTrend;
+  const points =
+    trend && readTrend ? trend.map(bucket => readTrend(bucket)) : undefined;
+  const defined = (points ?? []).filter((v): v is number => v !== null);
   return (
     <Box
       component="section"
       aria-labelledby={headingId}
-      title={definition.description}
       p={1.5}
       border={1}
       borderColor="divider"
       borderRadius={4}
       height="100%"
     >
-      <Typography id={headingId} variant="overline" component="h3">
-        {definition.title}
-      </Typography>
+      <Box display="flex" alignItems="center" justifyContent="space-between">
+        <Typography id={headingId} variant="overline" component="h3">
+          {definition.title}
+        </Typography>
+        <IconButton
+          size="small"
+          aria-label={`How ${definition.title} is computed`}
+          aria-expanded={open}
+          aria-controls={detailsId}
+          onClick={() => setOpen(!open)}
+        >
+          <InfoOutlinedIcon fontSize="small" />
+        </IconButton>
+      </Box>
       {reading.forbidden ? (
         <Typography variant="body2" color="textSecondary">
           No permission
@@ -62,19 +89,49 @@ function KpiTile(props: {
           <Typography variant="caption" color="textSecondary" component="p">
             {reading.basis}
           </Typography>
-          {points && (
+          {reading.value === null && definition.noDataHint && (
+            <Typography variant="caption" component="p">
+              {definition.noDataHint}
+            </Typography>
+          )}
+          {points && trend && defined.length > 0 && (
             <Sparkline
               values={points}
               label={`${definition.title} trend over the last ${days} days`}
+              width={140}
+              height={36}
+              axes={{
+                yMax: definition.format(Math.max(...defined)),
+                yMin: definition.format(Math.min(...defined)),
+                xStart: formatShortDate(trend[0].window.from),
+                xEnd: formatShortDate(trend[trend.length - 1].window.to),
+              }}
+              pointTitles={trend.map((bucket, i) => {
+                const value = points[i];
+                return `${periodText(bucket.window)}: ${
+                  value === null ? 'no data' : definition.format(value)
+                }`;
+              })}
             />
           )}
         </>
       )}
+      <Collapse in={open}>
+        <Box id={detailsId} mt={1}>
+          <Typography variant="body2">{definition.description}</Typography>
+          <Typography variant="body2">
+            Period: {periodText(kpis.window)} ({days} days)
+          </Typography>
+          {!reading.forbidden && (
+            <Typography variant="body2">Sample: {reading.basis}</Typography>
+          )}
+        </Box>
+      </Collapse>
     </Box>
   );
 }
 
-/** The four headline KPI tiles of a KPI response, with optional trends. */
+/** The headline KPI tiles of a KPI response, with optional trends. */
 export function KpiTiles(props: {
   kpis: ItopsEntityKpis;
   trend?: ItopsKpiTrendBucket[];
@@ -98,8 +155,10 @@ export function KpiTiles(props: {
 }
 
 /**
- * MTTR, MTBF, change and backup success rate over the backend's KPI window
- * (90 days by default), each with its trend across the window.
+ * MTTR, MTTA, MTTD, MTBF, change success rate, emergency-change share and
+ * backup success rate over the backend's KPI window (90 days by default),
+ * those the trend route serves with a sparkline across it; each tile's
+ * definition, period and sample one click away.
  *
  * @public
  */
