@@ -329,6 +329,7 @@ describe('ItopsReadStore', () => {
           last_success_at: new Date(NOW - 2 * HOUR),
           last_error: 'HTTP 503 from ServiceNow',
           last_error_at: new Date(NOW - HOUR),
+          last_error_kind: 'upstream',
           record_count: 42,
         },
         {
@@ -336,6 +337,14 @@ describe('ItopsReadStore', () => {
           source_instance: 'main',
           capability: 'backups',
           record_count: 0,
+          partial: JSON.stringify([
+            {
+              call: 'GET /api/v1/restorePoints',
+              reason: '403 Forbidden',
+              lost: 'the restore point times of backup runs',
+            },
+          ]),
+          last_rejected: 2,
         },
       ]);
 
@@ -348,14 +357,25 @@ describe('ItopsReadStore', () => {
           lastSuccessAt: at(-2 * HOUR),
           lastSuccessAgeMs: 2 * HOUR,
           lastError: 'HTTP 503 from ServiceNow',
+          lastErrorKind: 'upstream',
           lastErrorAt: at(-HOUR),
           recordCount: 42,
+          partial: [],
+          lastRunRejected: 0,
         },
         {
           sourceType: 'veeam',
           sourceInstance: 'main',
           capability: 'backups',
           recordCount: 0,
+          partial: [
+            {
+              call: 'GET /api/v1/restorePoints',
+              reason: '403 Forbidden',
+              lost: 'the restore point times of backup runs',
+            },
+          ],
+          lastRunRejected: 2,
         },
       ]);
     },
