@@ -1,5 +1,8 @@
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
-import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
+import {
+  HomePageLayoutBlueprint,
+  HomePageWidgetBlueprint,
+} from '@backstage/plugin-home-react/alpha';
 import { MarkdownContent } from '@backstage/core-components';
 
 const content = `
@@ -25,7 +28,13 @@ const welcomeWidget = HomePageWidgetBlueprint.make({
   },
 });
 
+const homeLayout = HomePageLayoutBlueprint.make({
+  params: {
+    loader: () => import('./HomeLayout').then(m => m.HomeLayout),
+  },
+});
+
 export const homeModule = createFrontendModule({
   pluginId: 'home',
-  extensions: [welcomeWidget],
+  extensions: [welcomeWidget, homeLayout],
 });
