@@ -41,31 +41,18 @@ export interface Judged {
   ok: boolean;
 }
 
-/** Most evidence refs kept per result; the population counts stay exact. */
-export const DEFAULT_EVIDENCE_CAP = 50;
-
 /**
- * Passing records kept as a sample. Every snapshot stores its evidence, and
- * most results pass: a small sample keeps a run of thousands of entities to
- * tens of megabytes while every failing record stays (up to the cap).
- */
-export const PASSING_SAMPLE = 5;
-
-/**
- * Evidence for a result: failing records first, so the cap never hides
- * what an auditor must see, then a few passing ones as a sample.
+ * Evidence for a result: every record of the population the check judged,
+ * failing ones first, so an auditor can see the whole population and
+ * sample it (the API pages through it, the exports hold all of it).
  */
 export function evidenceOf(
   judged: readonly Judged[],
-  cap: number = DEFAULT_EVIDENCE_CAP,
 ): Pick<Outcome, 'evidence' | 'evidenceTotal'> {
   const failing = judged.filter(j => !j.ok).map(j => j.ref);
-  const passing = judged
-    .filter(j => j.ok)
-    .slice(0, PASSING_SAMPLE)
-    .map(j => j.ref);
+  const passing = judged.filter(j => j.ok).map(j => j.ref);
   return {
-    evidence: [...failing, ...passing].slice(0, cap),
+    evidence: [...failing, ...passing],
     evidenceTotal: judged.length,
   };
 }
@@ -90,13 +77,12 @@ export function judgeRate(options: {
   judged: readonly Judged[];
   thresholds: CheckThresholds;
   what: string;
-  cap?: number;
 }): Outcome {
   const { judged, thresholds, what } = options;
   const denominator = judged.length;
   const numerator = judged.filter(j => j.ok).length;
   const minPopulation = thresholds.minPopulation ?? 1;
-  const evidence = evidenceOf(judged, options.cap);
+  const evidence = evidenceOf(judged);
   if (denominator === 0) {
     return outcome('no_data', `No ${what} in the window to judge a rate on.`, {
       numerator,

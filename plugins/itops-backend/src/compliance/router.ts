@@ -327,6 +327,53 @@ export async function createComplianceRouter(
     },
   );
 
+  /*
+   * The whole population behind one result, page by page, passing and
+   * failing records alike (failing first): the views show a preview, this
+   * is where an auditor samples from.
+   */
+  router.get(
+    '/compliance/entities/:kind/:namespace/:name/checks/:checkId/evidence',
+    async (req, res) => {
+      await authorize(req, itopsComplianceReadPermission);
+      const entityRef = entityRefOf(req.params);
+      const { checkId } = req.params;
+      if (!settings.checks.some(c => c.id === checkId)) {
+        throw new NotFoundError(`Unknown compliance check '${checkId}'`);
+      }
+      const at = parseAt(queryString(req, 'at'));
+      const offset = parseIntParam(queryString(req, 'offset'), 'offset', {
+        min: 0,
+        max: 10_000_000,
+        fallback: 0,
+      });
+      const limit = parseIntParam(queryString(req, 'limit'), 'limit', {
+        min: 1,
+        max: 1000,
+        fallback: 100,
+      });
+      const result = (await snapshots.entityResults(entityRef, at)).find(
+        r => r.checkId === checkId,
+      );
+      if (!result) {
+        throw new NotFoundError(
+          `No ${checkId} result for ${entityRef}${at ? ' by that date' : ''}`,
+        );
+      }
+      res.json({
+        entityRef,
+        checkId,
+        snapshotId: result.snapshotId,
+        takenAt: result.takenAt,
+        status: result.status,
+        total: result.evidence.length,
+        offset,
+        limit,
+        items: result.evidence.slice(offset, offset + limit),
+      });
+    },
+  );
+
   router.post(
     '/compliance/entities/:kind/:namespace/:name/evaluate',
     async (req, res) => {

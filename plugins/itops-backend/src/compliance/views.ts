@@ -11,6 +11,23 @@ import {
 import { NotFoundError } from '@backstage/errors';
 import type { StoredResult } from './SnapshotStore';
 
+/**
+ * Evidence records a view shows per result; `evidenceTotal` keeps the
+ * population's size and the evidence route pages through all of it.
+ */
+export const EVIDENCE_PREVIEW = 10;
+
+/** A result with its evidence cut to the preview, its total kept. */
+export function withEvidencePreview<T extends StoredResult>(result: T): T {
+  return result.evidence.length > EVIDENCE_PREVIEW
+    ? {
+        ...result,
+        evidence: result.evidence.slice(0, EVIDENCE_PREVIEW),
+        evidenceTotal: result.evidenceTotal ?? result.evidence.length,
+      }
+    : result;
+}
+
 /** Filters of the organisation views. */
 export interface ResultFilter {
   framework?: string;
@@ -262,7 +279,7 @@ export function controlViewOf(options: {
       tier: list[0].tier,
       status: rollUpControl(list.map(r => r.status)),
       waivedChecks: list.filter(r => r.status === 'exempt').map(r => r.checkId),
-      results: list,
+      results: list.map(withEvidencePreview),
     }),
   );
   const order = [
@@ -321,7 +338,7 @@ export function scorecardOf(options: {
     scoreIfWaiversHeld: scoreIfWaiversHeld(counts),
     counts,
     results: results.map(r => ({
-      ...r,
+      ...withEvidencePreview(r),
       title: byCheck.get(r.checkId)?.title ?? r.checkId,
       remediation: byCheck.get(r.checkId)?.remediation,
       mappings: byCheck.get(r.checkId)?.mappings ?? [],

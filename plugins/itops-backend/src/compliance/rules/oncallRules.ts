@@ -70,7 +70,7 @@ export const oc01: CheckRule<OnCallData> = {
       to,
     );
     const gapMs = gaps.reduce((sum, g) => sum + (g.end - g.start), 0);
-    const evidence = gaps.slice(0, 50).map(gap => ({
+    const evidence = gaps.map(gap => ({
       type: 'oncall-gap',
       id: `${iso(gap.start)}/${iso(gap.end)}`,
       note: `nobody on call for ${hours(gap.end - gap.start)}`,

@@ -4,8 +4,16 @@ import type {
   EntityComplianceScorecard,
 } from '@backstage-itops/plugin-itops-common';
 import type { Entity } from '@backstage/catalog-model';
-import { identityApiRef } from '@backstage/core-plugin-api';
-import { mockApis, registerMswTestHooks } from '@backstage/test-utils';
+import {
+  discoveryApiRef,
+  fetchApiRef,
+  identityApiRef,
+} from '@backstage/core-plugin-api';
+import {
+  MockFetchApi,
+  mockApis,
+  registerMswTestHooks,
+} from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
@@ -376,6 +384,12 @@ describe('compliance frontend', () => {
     );
     await renderItops(
       <ComplianceControlPage framework="iso27001-2022" control="A.8.32" />,
+      {
+        apis: [
+          [discoveryApiRef, { getBaseUrl: async () => ITOPS_BASE_URL }],
+          [fetchApiRef, new MockFetchApi()],
+        ],
+      },
     );
 
     expect(
@@ -389,6 +403,35 @@ describe('compliance frontend', () => {
       within(entities).getByRole('link', { name: /CHG0042/ }),
     ).toHaveAttribute('href', 'https://sn.example/CHG0042');
     expect(within(entities).getByText(/Showing 1 of 9/)).toBeInTheDocument();
+    // The rest of the population, page by page, from the evidence route.
+    const pages: string[] = [];
+    server.use(
+      http.get(
+        `${ITOPS_BASE_URL}/compliance/entities/component/default/payments-api/checks/CHG-04/evidence`,
+        ({ request }) => {
+          pages.push(new URL(request.url).search);
+          return HttpResponse.json({
+            total: 9,
+            offset: 1,
+            limit: 100,
+            items: Array.from({ length: 8 }, (_, i) => ({
+              type: 'change',
+              id: `CHG010${i}`,
+              url: `https://sn.example/CHG010${i}`,
+              note: 'approved before start',
+            })),
+          });
+        },
+      ),
+    );
+    await userEvent.click(
+      within(entities).getByRole('button', { name: 'Show 8 more' }),
+    );
+    expect(
+      await within(entities).findByRole('link', { name: /CHG0107/ }),
+    ).toHaveAttribute('href', 'https://sn.example/CHG0107');
+    expect(pages).toEqual(['?offset=1&limit=100']);
+    expect(within(entities).queryByText(/Showing/)).not.toBeInTheDocument();
     // A partial waiver stays visible at control level.
     expect(screen.getByText(/1 of 1 entities waived/)).toBeInTheDocument();
     expect(within(entities).getByText('waived: CHG-01')).toBeInTheDocument();

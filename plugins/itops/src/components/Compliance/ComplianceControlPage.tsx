@@ -145,8 +145,14 @@ export function ComplianceControlPage(props: {
                             result.status,
                           ) && (
                             <EvidenceList
-                              evidence={result.evidence.slice(0, 10)}
-                              total={result.evidenceTotal}
+                              evidence={result.evidence}
+                              total={
+                                result.evidenceTotal ?? result.evidence.length
+                              }
+                              source={{
+                                entityRef: result.entityRef,
+                                checkId: result.checkId,
+                              }}
                             />
                           )}
                         </Box>

@@ -76,8 +76,9 @@ function Finding(props: {
           Controls: {result.mappings.map(m => m.control).join(', ')}
         </Typography>
         <EvidenceList
-          evidence={result.evidence.slice(0, 5)}
-          total={result.evidenceTotal}
+          evidence={result.evidence}
+          total={result.evidenceTotal ?? result.evidence.length}
+          source={{ entityRef: result.entityRef, checkId: result.checkId }}
         />
         {props.canRequest && result.status !== 'exempt' && (
           <Button size="small" onClick={() => props.onRequest(result)}>

@@ -1,5 +1,13 @@
 import type { EvidenceRef } from '@backstage-itops/plugin-itops-common';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { Link } from '@backstage/core-components';
+import {
+  discoveryApiRef,
+  fetchApiRef,
+  useApiHolder,
+} from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { DateTime } from 'luxon';
 import { useEffect, useState } from 'react';
@@ -27,12 +35,73 @@ export function Countdown(props: { deadline: string }) {
   );
 }
 
-/** The records that decided a result, linked to their source systems. */
+/** Records fetched per page when the reader asks for more. */
+const PAGE = 100;
+
+/** Where a result's whole population can be paged from. */
+export interface EvidenceSource {
+  entityRef: string;
+  checkId: string;
+  /** The snapshot's time, for a result of a past date. */
+  at?: string;
+}
+
+function evidencePath(source: EvidenceSource, offset: number): string {
+  const { kind, namespace, name } = parseEntityRef(source.entityRef);
+  const query = new URLSearchParams({
+    offset: String(offset),
+    limit: String(PAGE),
+    ...(source.at ? { at: source.at } : {}),
+  });
+  return `/compliance/entities/${encodeURIComponent(kind)}/${encodeURIComponent(
+    namespace,
+  )}/${encodeURIComponent(name)}/checks/${encodeURIComponent(
+    source.checkId,
+  )}/evidence?${query}`;
+}
+
+/**
+ * The records that decided a result, linked to their source systems: a
+ * preview, the population's size, and the rest page by page, so nothing
+ * is silently capped.
+ */
 export function EvidenceList(props: {
   evidence: EvidenceRef[];
   total?: number;
+  source?: EvidenceSource;
 }) {
-  const { evidence, total } = props;
+  const { total, source } = props;
+  // Looked up when the reader asks for more, not on every render of every
+  // result: most lists are complete.
+  const apis = useApiHolder();
+  const [more, setMore] = useState<EvidenceRef[]>([]);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string>();
+  const evidence = [...props.evidence, ...more];
+  const loadMore = async () => {
+    setLoading(true);
+    setError(undefined);
+    try {
+      const discovery = apis.get(discoveryApiRef);
+      const fetchApi = apis.get(fetchApiRef);
+      if (!discovery || !fetchApi) {
+        throw new Error('The discovery and fetch APIs are not available');
+      }
+      const base = await discovery.getBaseUrl('itops');
+      const response = await fetchApi.fetch(
+        `${base}${evidencePath(source!, evidence.length)}`,
+      );
+      if (!response.ok) {
+        throw await ResponseError.fromResponse(response);
+      }
+      const page = (await response.json()) as { items: EvidenceRef[] };
+      setMore(m => [...m, ...page.items]);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setLoading(false);
+    }
+  };
   if (evidence.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -43,8 +112,8 @@ export function EvidenceList(props: {
   return (
     <>
       <ul style={{ margin: 0, paddingLeft: 18 }}>
-        {evidence.map(e => (
-          <li key={`${e.type}:${e.id}`}>
+        {evidence.map((e, i) => (
+          <li key={`${e.type}:${e.id}:${i}`}>
             <Typography variant="body2" component="span">
               {e.url ? <Link to={e.url}>{e.id}</Link> : e.id}
               {e.note ? ` · ${e.note}` : ''}
@@ -59,9 +128,18 @@ export function EvidenceList(props: {
         ))}
       </ul>
       {total !== undefined && total > evidence.length && (
-        <Typography variant="caption" color="textSecondary">
-          Showing {evidence.length} of {total}; the CSV export lists the
-          snapshot’s evidence.
+        <Typography variant="caption" color="textSecondary" component="div">
+          Showing {evidence.length} of {total} records.
+          {source && (
+            <Button size="small" disabled={loading} onClick={loadMore}>
+              Show {Math.min(PAGE, total - evidence.length)} more
+            </Button>
+          )}
+        </Typography>
+      )}
+      {error && (
+        <Typography variant="caption" color="error" role="alert">
+          {error}
         </Typography>
       )}
     </>
