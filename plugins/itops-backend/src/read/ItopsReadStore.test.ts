@@ -331,6 +331,7 @@ describe('ItopsReadStore', () => {
           last_error_at: new Date(NOW - HOUR),
           last_error_kind: 'upstream',
           record_count: 42,
+          last_rejected: 0,
         },
         {
           source_type: 'veeam',

@@ -31,14 +31,25 @@ export function syncErrorMessage(error: unknown): string {
     : message;
 }
 
+/** Statements a database error quotes. */
+const SQL =
+  /\b(insert into|select\b[\s\S]*\bfrom|update\s+\S+\s+set|delete from)\b/i;
+
 /**
  * An error in full for the backend log: masked like every sync message,
- * and with the value lists of SQL statements cut, since a failed insert
- * quotes the records it carried.
+ * and, when it quotes SQL, with the statement's literals and value lists
+ * cut, since a failed statement quotes the records it carried (SQLite's
+ * errors inline every bound value).
  */
 export function loggableError(error: unknown): string {
-  return syncErrorMessage(error).replace(
-    /\bvalues\s*\((?:[^()]|\([^()]*\))*\)(?:\s*,\s*\((?:[^()]|\([^()]*\))*\))*/gi,
-    'values (…)',
-  );
+  const message = syncErrorMessage(error);
+  if (!SQL.test(message)) {
+    return message;
+  }
+  return message
+    .replace(
+      /\bvalues\s*\((?:[^()]|\([^()]*\))*\)(?:\s*,\s*\((?:[^()]|\([^()]*\))*\))*/gi,
+      'values (…)',
+    )
+    .replace(/'(?:[^']|'')*'/g, "'…'");
 }

@@ -3,6 +3,7 @@ import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { loggableError } from './syncErrorMessage';
 import { describeSyncFailure } from './syncFailure';
 
+const databases = createTestDatabases();
 const RECORD_VALUE = 'Payroll export for J. Doe failed';
 
 function sourceError(
@@ -66,8 +67,6 @@ describe('describeSyncFailure', () => {
     });
   });
 
-  const databases = createTestDatabases();
-
   it.each(databases.eachSupportedId())(
     'reports a failed insert by its database code only, and logs it without the values, on %p',
     async databaseId => {
@@ -99,6 +98,31 @@ describe('describeSyncFailure', () => {
 });
 
 describe('loggableError', () => {
+  it.each(databases.eachSupportedId())(
+    'leaves no record value of a failed multi-row insert in the log, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await knex.schema.createTable('m', table => {
+        table.string('id').primary();
+        table.string('title').notNullable();
+        table.integer('n').notNullable();
+      });
+      const error = await knex('m')
+        .insert([
+          { id: 'a', title: RECORD_VALUE, n: 1 },
+          { id: 'b', title: `${RECORD_VALUE} (again)` },
+        ])
+        .then(
+          () => undefined,
+          e => e,
+        );
+      expect(error).toBeDefined();
+      const logged = loggableError(error);
+      expect(logged).toMatch(/insert into/i);
+      expect(logged).not.toContain(RECORD_VALUE);
+    },
+  );
+
   it('cuts every value list of a statement and masks secrets', () => {
     const message = loggableError(
       new Error(
