@@ -59,6 +59,20 @@ export interface Config {
            * syncs skip later updates. Such rows are still stored. Default 120.
            */
           clockOverlapSeconds?: number;
+          /** Deleted incidents and changes between full reconciles. */
+          deletions?: {
+            /**
+             * Incremental syncs read `sys_audit_delete` (the instance's log
+             * of deleted records) and remove what was deleted since the
+             * watermark, instead of waiting for the full reconcile. Off by
+             * default: reading the audit tables needs a role integration
+             * users seldom have, its columns are not in the REST
+             * documentation, and tables with `no_audit_delete` log nothing.
+             * A 403 or 404 on it loses only this; the reconcile stays the
+             * safety net. Default false.
+             */
+            auditTable?: boolean;
+          };
           incidents?: {
             /** Default true. */
             enabled?: boolean;

@@ -316,6 +316,37 @@ export class ServiceNowClient {
   }
 
   /**
+   * The sys_ids of a table's rows deleted at or after `sinceMs`, page by
+   * page, from the audit of deletions (`sys_audit_delete`: `tablename`,
+   * `documentkey`, stamped `sys_created_on` when the row was deleted).
+   * Reading it usually needs a role integration users lack; a refusal
+   * comes back as the SourceRequestError with its status.
+   */
+  async *deletedSince(
+    table: string,
+    sinceMs: number,
+    signal?: AbortSignal,
+  ): AsyncGenerator<string[]> {
+    const query = encodedQuery()
+      .where('tablename', '=', table)
+      .where('sys_created_on', '>=', formatSnDateTime(sinceMs))
+      .orderBy('sys_created_on')
+      .orderBy('sys_id')
+      .toString();
+    for await (const rows of this.rows('sys_audit_delete', {
+      query,
+      fields: ['sys_id', 'documentkey'],
+      pageSize: 1000,
+      signal,
+    })) {
+      const ids = rows.map(row => row.documentkey).filter(Boolean);
+      if (ids.length > 0) {
+        yield ids;
+      }
+    }
+  }
+
+  /**
    * `GET /api/now/on_call_rota/whoisoncall` for groups at a time. Answers
    * 400/404 when the instance lacks the on-call scheduling plugin; those
    * come back as `undefined`.

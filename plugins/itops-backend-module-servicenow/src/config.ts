@@ -121,6 +121,8 @@ export interface ServiceNowInstanceOptions {
   overlapMs: number;
   /** The watermark stays this far behind the instance's own clock. */
   clockOverlapMs: number;
+  /** Incremental syncs read deletions from `sys_audit_delete`. */
+  deletionsFromAudit: boolean;
   incidents: IncidentOptions;
   changes: ChangeOptions;
   freezeWindows: FreezeWindowOptions;
@@ -205,6 +207,8 @@ export function readInstanceOptions(
     overlapMs: nonNegative(config, 'overlapSeconds', 60, where) * 1000,
     clockOverlapMs:
       nonNegative(config, 'clockOverlapSeconds', 120, where) * 1000,
+    deletionsFromAudit:
+      config.getOptionalBoolean('deletions.auditTable') ?? false,
     incidents: {
       enabled: incidents?.getOptionalBoolean('enabled') ?? true,
       table: field(incidents, 'table', 'incident'),

@@ -74,6 +74,7 @@ export function createServiceNowSource(
               overlapMs: options.overlapMs,
               clockOverlapMs: options.clockOverlapMs,
               now: deps.now,
+              readDeletions: options.deletionsFromAudit,
               toRecord: (row, problems) =>
                 toIncident(row, incidents, options.baseUrl, problems),
               logger: deps.logger,
@@ -91,6 +92,7 @@ export function createServiceNowSource(
               overlapMs: options.overlapMs,
               clockOverlapMs: options.clockOverlapMs,
               now: deps.now,
+              readDeletions: options.deletionsFromAudit,
               toRecord: (row, problems) =>
                 toChange(row, changes, options.baseUrl, problems),
               logger: deps.logger,

@@ -16,11 +16,13 @@ import { parseSnDateTime } from './time';
 /**
  * A value of a row the mapping could not use, and what became of the
  * record: stored without the value, stored with its code kept as the
- * source state, or refused (the store skips and counts it).
+ * source state, or skipped (counted in the sync status, its stored copy
+ * kept).
  */
 export interface RowProblem {
   field: string;
-  value: string;
+  /** What is wrong with the value (never the value itself). */
+  why: 'not a date' | 'missing' | 'not a configured code';
   outcome: 'value dropped' | 'kept as source state' | 'record skipped';
 }
 
@@ -163,8 +165,8 @@ export function taskKeys(row: SnRow): MappingKey[] {
  * An incident from its row. Unusable values are noted in `problems`: an
  * unreadable optional date is dropped, an unknown state code is kept as the
  * source state; a row without sys_id or without any readable opening time
- * (`opened_at`, else `sys_created_on`) cannot be stored and is passed on
- * for the store to skip and count.
+ * (`opened_at`, else `sys_created_on`) cannot be stored, and the reader
+ * skips it (`record skipped`).
  */
 export function toIncident(
   row: SnRow,
@@ -265,7 +267,7 @@ export function toChange(
 /**
  * When the incident was opened: `opened_at`, else `sys_created_on` (some
  * integrations leave `opened_at` empty). With neither readable the record
- * cannot be stored: the raw value is passed on for the store to refuse.
+ * cannot be stored, and is skipped.
  */
 function openedAtOf(row: SnRow, problems?: RowProblem[]): string {
   const opened = parseSnDateTime(row.opened_at);
@@ -276,11 +278,11 @@ function openedAtOf(row: SnRow, problems?: RowProblem[]): string {
   if (row.opened_at?.trim() || created === undefined) {
     problems?.push({
       field: 'opened_at',
-      value: row.opened_at ?? '',
+      why: row.opened_at?.trim() ? 'not a date' : 'missing',
       outcome: created === undefined ? 'record skipped' : 'value dropped',
     });
   }
-  return created ?? row.opened_at ?? '';
+  return created ?? '';
 }
 
 /** The normalized value whose codes include `code`. */
@@ -330,7 +332,11 @@ function timeField(
   }
   const parsed = parseSnDateTime(value);
   if (parsed === undefined) {
-    problems?.push({ field: field!, value, outcome: 'value dropped' });
+    problems?.push({
+      field: field!,
+      why: 'not a date',
+      outcome: 'value dropped',
+    });
   }
   return parsed;
 }
@@ -339,7 +345,11 @@ function timeField(
 function externalIdOf(row: SnRow, problems?: RowProblem[]): string {
   const id = row.sys_id?.trim() ?? '';
   if (!id) {
-    problems?.push({ field: 'sys_id', value: '', outcome: 'record skipped' });
+    problems?.push({
+      field: 'sys_id',
+      why: 'missing',
+      outcome: 'record skipped',
+    });
   }
   return id;
 }
@@ -354,7 +364,7 @@ function stateOf<T extends string>(
   if (state === undefined && row.state) {
     problems?.push({
       field: 'state',
-      value: row.state,
+      why: 'not a configured code',
       outcome: 'kept as source state',
     });
   }

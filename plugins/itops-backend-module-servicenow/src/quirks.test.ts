@@ -338,10 +338,12 @@ describe('ServiceNow module against the instance quirks', () => {
           expect(warnings).toContainEqual(
             expect.stringContaining(`(sys_id '${sysId}'): ${rest}`),
           );
-        named(resolved.sysId, "resolved_at 'soon': value dropped");
-        named(code.sysId, "state '42': kept as source state");
-        named('', 'sys_id empty: record skipped');
-        named(unopened.sysId, "opened_at 'x': record skipped");
+        named(resolved.sysId, 'resolved_at not a date: value dropped');
+        named(code.sysId, 'state not a configured code: kept as source state');
+        named('', 'sys_id missing: record skipped');
+        named(unopened.sysId, 'opened_at not a date: record skipped');
+        // Values stay out of the log.
+        expect(warnings.join('\n')).not.toContain('soon');
         expect(keyless.sysId).not.toBe('');
 
         const after = new Map(
@@ -351,14 +353,12 @@ describe('ServiceNow module against the instance quirks', () => {
         // unknown state kept as the source's.
         expect(after.get(resolved.sysId)?.resolvedAt).toBeNull();
         expect(after.get(code.sysId)?.sourceState).toBe('42');
-        // (The row that lost its sys_id is gone for the store; the one
-        // that lost its opening time the engine's reconcile removes too, as
-        // it removes whatever a full run did not store.)
-        const kept = stored
-          .map(i => i.externalId)
-          .filter(id => ![keyless.sysId, unopened.sysId].includes(id));
-        expect(kept.filter(id => !after.has(id))).toEqual([]);
-        expect(after.size).toBeGreaterThanOrEqual(stored.length - 2);
+        // The skipped row keeps its stored copy; only the row whose sys_id
+        // is gone upstream is gone from the store.
+        expect(
+          stored.map(i => i.externalId).filter(id => !after.has(id)),
+        ).toEqual([keyless.sysId]);
+        expect(after.size).toBe(stored.length - 1);
       } finally {
         await sims.close();
       }
@@ -439,6 +439,166 @@ describe('ServiceNow module against the instance quirks', () => {
         await expectOnCallMatches(knex, url, clock);
       } finally {
         await sims.close();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'removes deleted records at the next incremental run from sys_audit_delete when allowed, on %p',
+    async databaseId => {
+      const knex = await setUp(databaseId);
+      const clock = new FixedClock(NOW);
+      const sims = await start(clock);
+      try {
+        const url = sims.urls.servicenow;
+        const logger = mockServices.logger.mock();
+        const src = source(
+          url,
+          clock,
+          BASIC,
+          { deletions: { auditTable: true } },
+          { logger },
+        );
+        const engine = engineFor(knex, src);
+        await engine.runOnce(src, 'incidents', { full: true });
+        await engine.runOnce(src, 'changes', { full: true });
+        clock.advance(5 * 60_000);
+        const { deleted } = instance(sims).setQuirks({
+          deleted: { tables: ['incident', 'change_request'], count: 2 },
+        });
+        const incidents = await engine.runOnce(src, 'incidents');
+        const changes = await engine.runOnce(src, 'changes');
+        expect(incidents).toMatchObject({ status: 'succeeded', deleted: 2 });
+        expect(changes).toMatchObject({ status: 'succeeded', deleted: 2 });
+        await expectIncidentsMatch(knex, url);
+        await expectChangesMatch(knex, url);
+        expect(
+          await knex('itops_incidents').whereIn(
+            'external_id',
+            deleted.incident,
+          ),
+        ).toEqual([]);
+
+        // Refused (the usual role): only deletion detection is lost, and
+        // the sync status says so; the reconcile removes the record.
+        instance(sims).setQuirks({
+          deleted: { tables: ['incident'], count: 1 },
+          deniedTables: { sys_audit_delete: 403 },
+        });
+        clock.advance(5 * 60_000);
+        instance(sims).tick(clock.now());
+        const refused = await engine.runOnce(src, 'incidents');
+        expect(refused).toMatchObject({
+          status: 'succeeded',
+          deleted: 0,
+          partial: [
+            expect.objectContaining({
+              call: 'GET /api/now/table/sys_audit_delete',
+              reason: '403 Forbidden',
+            }),
+          ],
+        });
+        expect(refused.written).toBeGreaterThan(0);
+        const full = await engine.runOnce(src, 'incidents', { full: true });
+        expect(full).toMatchObject({ status: 'succeeded', deleted: 1 });
+        await expectIncidentsMatch(knex, url);
+      } finally {
+        await sims.close();
+      }
+    },
+  );
+
+  it('does not ask sys_audit_delete unless configured to', async () => {
+    const clock = new FixedClock(NOW);
+    const sims = await start(clock, {
+      quirks: { deniedTables: { sys_audit_delete: 404 } },
+    });
+    try {
+      const asked: string[] = [];
+      const counting: typeof fetch = async (input, init) => {
+        asked.push(new URL(String(input)).pathname);
+        return fetch(input, init);
+      };
+      const src = source(
+        sims.urls.servicenow,
+        clock,
+        BASIC,
+        {},
+        { fetch: counting },
+      );
+      for await (const _ of src.readers.incidents!.read({
+        full: false,
+        watermark: '2026-11-25T11:00:00.000Z',
+        signal: new AbortController().signal,
+        mappedKeys: async () => [],
+      })) {
+        // drain
+      }
+      expect(asked.length).toBeGreaterThan(0);
+      expect(asked).not.toContain('/api/now/table/sys_audit_delete');
+    } finally {
+      await sims.close();
+    }
+  });
+
+  it.each(databases.eachSupportedId())(
+    "keeps two instances apart: one's deletions and watermark leave the other's records alone, on %p",
+    async databaseId => {
+      const knex = await setUp(databaseId);
+      const clock = new FixedClock(NOW);
+      // The same seeded world twice: the same sys_ids on both instances.
+      const east = await start(clock, {
+        quirks: {
+          futureDated: { tables: ['incident'], count: 2, aheadSeconds: 86_400 },
+        },
+      });
+      const west = await start(clock);
+      try {
+        const sources = [east, west].map((sims, i) =>
+          source(
+            sims.urls.servicenow,
+            clock,
+            BASIC,
+            { deletions: { auditTable: true } },
+            {},
+            i === 0 ? 'east' : 'west',
+          ),
+        );
+        const engines = sources.map(src => engineFor(knex, src));
+        for (const [i, src] of sources.entries()) {
+          await engines[i].runOnce(src, 'incidents', { full: true });
+        }
+        const count = async (instanceName: string) =>
+          Number(
+            (
+              await knex('itops_incidents')
+                .where('source_instance', instanceName)
+                .count({ n: '*' })
+            )[0].n,
+          );
+        const westBefore = await count('west');
+        const { deleted } = instance(east).setQuirks({
+          deleted: { tables: ['incident'], count: 3 },
+        });
+        clock.advance(5 * 60_000);
+        const result = await engines[0].runOnce(sources[0], 'incidents');
+        expect(result.deleted).toBe(3);
+        expect(await count('west')).toBe(westBefore);
+        const [{ n }] = await knex('itops_incidents')
+          .where('source_instance', 'west')
+          .whereIn('external_id', deleted.incident)
+          .count({ n: '*' });
+        expect(Number(n)).toBe(3);
+        const states = await knex('itops_sync_state')
+          .where('capability', 'incidents')
+          .orderBy('source_instance');
+        expect(states.map(r => [r.source_instance, r.watermark])).toEqual([
+          ['east', new Date(clock.now().getTime() - 120_000).toISOString()],
+          ['west', expect.any(String)],
+        ]);
+      } finally {
+        await east.close();
+        await west.close();
       }
     },
   );

@@ -72,9 +72,10 @@ export function source(
   auth: object = BASIC,
   extra: object = {},
   deps: Partial<ServiceNowSourceDependencies> = {},
+  name = 'demo',
 ): ItopsSource {
   const options = readInstanceOptions(
-    'demo',
+    name,
     new ConfigReader({
       baseUrl: url,
       auth,

@@ -1,9 +1,11 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type {
-  ItopsRecordReader,
-  SyncBatch,
-  SyncRequest,
-  SyncRunDelivered,
+import {
+  type ItopsRecordReader,
+  type SkippedRecord,
+  type SyncBatch,
+  type SyncRequest,
+  type SyncRunDelivered,
+  SourceRequestError,
 } from '@backstage-itops/plugin-itops-node';
 import type { ServiceNowClient, SnRow } from '../client';
 import type { RowProblem } from '../mapping';
@@ -29,7 +31,16 @@ export interface TaskReaderOptions<T> {
   logger?: LoggerService;
   /** Extra walks a full sync may take when the instance gained rows behind its cursor. */
   maxExtraPasses?: number;
+  /**
+   * Incremental runs read `sys_audit_delete` for the rows deleted since the
+   * watermark and report them deleted. Off by default (see vendor-calls.md).
+   */
+  readDeletions?: boolean;
 }
+
+/** What is lost when `sys_audit_delete` is refused. */
+const DELETIONS_LOST =
+  'deletions between full syncs (the full reconcile still removes deleted records)';
 
 /**
  * Reads a task table (incidents, change requests) in `sys_updated_on`
@@ -93,22 +104,39 @@ async function* readTasks<T>(
   let newest: number | undefined;
   const now = options.now ?? Date.now;
   let problemCount = 0;
-  /** The row's record, with a warning naming the row and field of each unusable value. */
-  const toRecord = (row: SnRow): T => {
-    const problems: RowProblem[] = [];
-    const record = options.toRecord(row, problems);
-    for (const problem of problems) {
-      if (++problemCount <= LOGGED_PROBLEMS) {
-        options.logger?.warn(
-          `${client.http.name}: ${table} ${
-            row.number || '(no number)'
-          } (sys_id '${row.sys_id ?? ''}'): ${problem.field} ${describeValue(
-            problem.value,
-          )}: ${problem.outcome}`,
-        );
+  /**
+   * The rows' records, and the rows that cannot be stored (no sys_id, no
+   * opening time) as skipped; a warning names the row and field of each
+   * unusable value.
+   */
+  const mapRows = (rows: readonly SnRow[]) => {
+    const records: T[] = [];
+    const skipped: SkippedRecord[] = [];
+    for (const row of rows) {
+      const problems: RowProblem[] = [];
+      const record = options.toRecord(row, problems);
+      for (const problem of problems) {
+        if (++problemCount <= LOGGED_PROBLEMS) {
+          options.logger?.warn(
+            `${client.http.name}: ${table} ${
+              row.number || '(no number)'
+            } (sys_id '${row.sys_id ?? ''}'): ${problem.field} ${
+              problem.why
+            }: ${problem.outcome}`,
+          );
+        }
+      }
+      const fatal = problems.find(p => p.outcome === 'record skipped');
+      if (fatal) {
+        skipped.push({
+          externalId: row.sys_id || row.number || '(no sys_id)',
+          reason: `${fatal.field}: ${fatal.why}`,
+        });
+      } else {
+        records.push(record);
       }
     }
-    return record;
+    return { records, skipped };
   };
   /** Rows ACLs hid from the first walk; a later walk meets the same rows. */
   let hidden = 0;
@@ -137,8 +165,10 @@ async function* readTasks<T>(
       if (rows.length > 0) {
         yielded += rows.length;
         const clock = (page.serverTimeMs ?? now()) - options.clockOverlapMs;
+        const { records, skipped } = mapRows(rows);
         yield {
-          records: rows.map(toRecord),
+          records,
+          ...(skipped.length > 0 ? { skipped } : {}),
           watermark:
             newest === undefined
               ? undefined
@@ -165,7 +195,44 @@ async function* readTasks<T>(
     }
   };
 
+  /**
+   * The rows deleted since the incremental run's start, from the audit
+   * table. Asked before the walk, so that a row restored since (with a new
+   * `sys_updated_on`) is stored again by it. Refused, only this is lost.
+   */
+  const deletions = async function* readDeleted(fromMs: number) {
+    try {
+      for await (const ids of client.deletedSince(table, fromMs, signal)) {
+        yield { records: [], deleted: ids };
+      }
+    } catch (error) {
+      if (
+        !(error instanceof SourceRequestError) ||
+        ![400, 403, 404].includes(error.status ?? 0)
+      ) {
+        throw error;
+      }
+      options.logger?.warn(
+        `${client.http.name}: GET /api/now/table/sys_audit_delete answered ${error.status}; deletions of ${table} rows wait for the full reconcile (give the integration user read access to sys_audit_delete, or set deletions.auditTable: false)`,
+      );
+      yield {
+        records: [],
+        partial: [
+          {
+            call: 'GET /api/now/table/sys_audit_delete',
+            reason: refusal(error.status!),
+            lost: DELETIONS_LOST,
+            recordsComplete: true,
+          },
+        ],
+      };
+    }
+  };
+
   try {
+    if (!request.full && sinceMs !== undefined && options.readDeletions) {
+      yield* deletions(sinceMs);
+    }
     yield* pass(false);
     if (request.full) {
       yield* reconcile();
@@ -181,12 +248,14 @@ async function* readTasks<T>(
   }
 }
 
-/** A value for the log: quoted, and cut short. */
-function describeValue(value: string): string {
-  if (value === '') {
-    return 'empty';
-  }
-  return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
+/** A refusal's status, as the sync status names it. */
+function refusal(status: number): string {
+  const text: Record<number, string> = {
+    400: 'Bad Request',
+    403: 'Forbidden',
+    404: 'Not Found',
+  };
+  return `${status} ${text[status] ?? ''}`.trim();
 }
 
 function watermarkMs(watermark: string | undefined): number | undefined {
