@@ -8,7 +8,7 @@ import type { ServiceNowClient, SnRow } from '../client';
 import type { FreezeWindowOptions } from '../config';
 import { recordUrl } from '../mapping';
 import { encodedQuery } from '../query';
-import { isKnownTimeZone } from '../time';
+import { isKnownTimeZone, parseScheduleDateTime } from '../time';
 import { occurrences, SPAN_TIMING_FIELDS } from '../scheduleSpans';
 
 const SCHEDULE_FIELDS = ['name', 'description', 'time_zone', 'condition'];
@@ -97,6 +97,17 @@ export function freezeWindowReader(options: {
           signal,
         })) {
           for (const span of rows) {
+            if (
+              !parseScheduleDateTime(span.start_date_time ?? '') ||
+              !parseScheduleDateTime(span.end_date_time ?? '')
+            ) {
+              // The span columns are not in the REST documentation: say
+              // so rather than show no freeze.
+              options.logger?.warn(
+                `${client.http.name}: ${config.spanTable} ${span.sys_id} has no readable start_date_time/end_date_time (YYYYMMDDTHHmmss); its blackout is left out`,
+              );
+              continue;
+            }
             const list = spansBySchedule.get(span.schedule) ?? [];
             list.push(span);
             spansBySchedule.set(span.schedule, list);
