@@ -10,6 +10,7 @@ import {
 } from '@material-ui/core';
 import { useMemo } from 'react';
 import { DateTime } from 'luxon';
+import { codeLabel } from '../shared/labels';
 import { formatLongDate, formatTimeRange } from '../shared/time';
 import { ChangeFlags, TYPE_COLOURS } from './ChangeChip';
 import type { ItopsCalendarChange } from './types';
@@ -94,8 +95,12 @@ export function AgendaList(props: {
                   <ListItemText
                     primary={`${change.number} ${change.title}`}
                     secondary={[
-                      change.state,
-                      change.risk ? `risk ${change.risk}` : undefined,
+                      codeLabel(change.state),
+                      change.risk
+                        ? `risk ${codeLabel(change.risk).toLocaleLowerCase(
+                            'en-US',
+                          )}`
+                        : undefined,
                       change.entityRefs.join(', ') || undefined,
                     ]
                       .filter(Boolean)
@@ -104,7 +109,7 @@ export function AgendaList(props: {
                   <ChangeFlags change={change} />
                   <Chip
                     size="small"
-                    label={change.type}
+                    label={codeLabel(change.type)}
                     className={classes.type}
                     style={{ background: TYPE_COLOURS[change.type] }}
                   />

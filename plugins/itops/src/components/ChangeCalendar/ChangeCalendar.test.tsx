@@ -352,7 +352,7 @@ describe('ChangeCalendarContent', () => {
     );
     await waitFor(() => expect(location().get('change')).toBe('1'), WAIT);
     const drawer = await screen.findByRole('region', { name: 'change detail' });
-    expect(within(drawer).getByText('approved')).toBeInTheDocument();
+    expect(within(drawer).getByText('Approved')).toBeInTheDocument();
     expect(within(drawer).getByText('DBA team')).toBeInTheDocument();
     expect(within(drawer).getByText('Payments API')).toBeInTheDocument();
     expect(

@@ -13,6 +13,7 @@ import CloseIcon from '@material-ui/icons/Close';
 import useAsync from 'react-use/esm/useAsync';
 import { itopsApiRef } from '../../api';
 import { sourceTitle } from '../shared/RecordLink';
+import { codeLabel } from '../shared/labels';
 import { windowText } from './AgendaList';
 import { TYPE_COLOURS } from './ChangeChip';
 import { freezeScopeText } from './freezeBands';
@@ -34,10 +35,6 @@ const useStyles = makeStyles(theme => ({
   label: { color: theme.palette.text.secondary },
   section: { marginTop: theme.spacing(2) },
 }));
-
-function label(value: string | undefined): string {
-  return value ? value.replace(/_/g, ' ') : '—';
-}
 
 /** The detail of one change: approval, implementer, entities, conflicts, outcome. */
 export function ChangeDrawer(props: {
@@ -90,11 +87,11 @@ export function ChangeDrawer(props: {
           <div className={classes.fields}>
             <span className={classes.label}>State</span>
             <span>
-              {label(value.change.state)}
+              {codeLabel(value.change.state)}
               {value.change.sourceState ? ` (${value.change.sourceState})` : ''}
             </span>
             <span className={classes.label}>Risk</span>
-            <span>{label(value.change.risk)}</span>
+            <span>{codeLabel(value.change.risk)}</span>
             <span className={classes.label}>Planned</span>
             <span>{windowText(value.change, zone)}</span>
             {value.change.actualStart && (
@@ -112,14 +109,16 @@ export function ChangeDrawer(props: {
               </>
             )}
             <span className={classes.label}>Approval</span>
-            <span>{label(value.change.approval)}</span>
+            <span>{codeLabel(value.change.approval)}</span>
             <span className={classes.label}>Implementer</span>
             <span>{value.change.implementerGroup ?? '—'}</span>
             {(value.change.outcome || value.change.sourceOutcome) && (
               <>
                 <span className={classes.label}>Outcome</span>
                 <span>
-                  {label(value.change.outcome ?? value.change.sourceOutcome)}
+                  {codeLabel(
+                    value.change.outcome ?? value.change.sourceOutcome,
+                  )}
                 </span>
               </>
             )}

@@ -75,6 +75,6 @@ describe('EntityChangeCalendar', () => {
     expect(Math.round(days)).toBe(30);
 
     await userEvent.click(row);
-    expect(await screen.findByText('requested')).toBeInTheDocument();
+    expect(await screen.findByText('Requested')).toBeInTheDocument();
   });
 });

@@ -88,14 +88,14 @@ describe('EntityChangesCard', () => {
     });
     const rows = within(upcomingTable).getAllByRole('row');
     expect(rows[1]).toHaveTextContent(
-      'CHG0030003, Opens in a new windowMigrate ledger indexnormalimplement',
+      'CHG0030003, Opens in a new windowMigrate ledger indexNormalImplement',
     );
     expect(rows[2]).toHaveTextContent(
-      'CHG0030002, Opens in a new windowRotate keysnormalscheduled',
+      'CHG0030002, Opens in a new windowRotate keysNormalScheduled',
     );
     const recent = screen.getByRole('table', { name: 'Recent changes' });
     expect(recent).toHaveTextContent(
-      'CHG0030001, Opens in a new windowUpgrade TLSnormalSuccessful with issues',
+      'CHG0030001, Opens in a new windowUpgrade TLSNormalSuccessful with issues',
     );
     expect(
       within(recent).getByRole('link', { name: /CHG0030001/ }),

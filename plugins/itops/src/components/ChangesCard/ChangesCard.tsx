@@ -18,6 +18,7 @@ import {
 } from '../../api';
 import { AreaCard } from '../shared/AreaCard';
 import { RecordLink } from '../shared/RecordLink';
+import { codeLabel } from '../shared/labels';
 import { RelativeTime } from '../shared/RelativeTime';
 import { formatDateTime } from '../shared/time';
 import { Truncated } from '../shared/Truncated';
@@ -126,11 +127,12 @@ function ChangeTable(props: {
             <TableCell>
               <Truncated text={change.title} maxWidth="40vw" />
             </TableCell>
-            <TableCell>{change.type}</TableCell>
+            <TableCell>{codeLabel(change.type)}</TableCell>
             <TableCell>
               {showOutcome
-                ? OUTCOME_LABELS[change.outcome ?? ''] ?? change.state
-                : change.state}
+                ? OUTCOME_LABELS[change.outcome ?? ''] ??
+                  codeLabel(change.state)
+                : codeLabel(change.state)}
             </TableCell>
             <TableCell>
               {change.plannedStart ? formatDateTime(change.plannedStart) : '–'}
