@@ -5,7 +5,7 @@ const widget = (name: string) =>
   ({ name, node: {} as any, component: <p>{name} widget</p> } as const);
 
 describe('HomeLayout', () => {
-  it('lays the widgets out in the order of the default config, then the rest', () => {
+  it('shows the widgets of the default config, in its order', () => {
     render(
       <HomeLayout
         widgets={[
@@ -28,7 +28,11 @@ describe('HomeLayout', () => {
     expect(screen.getAllByText(/widget$/).map(p => p.textContent)).toEqual([
       'ItopsMyOnCall widget',
       'Starred widget',
-      'Welcome widget',
     ]);
+  });
+
+  it('shows every widget without a default config', () => {
+    render(<HomeLayout widgets={[widget('Welcome'), widget('Starred')]} />);
+    expect(screen.getAllByText(/widget$/)).toHaveLength(2);
   });
 });

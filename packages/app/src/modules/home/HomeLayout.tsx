@@ -3,9 +3,9 @@ import type { HomePageLayoutProps } from '@backstage/plugin-home-react/alpha';
 import Grid from '@material-ui/core/Grid';
 
 /**
- * The demo's home page: the widgets in a responsive grid, in the order
- * `page:home`'s `defaultConfig` lists them (then the others), two side by
- * side from 1280 px and one per row below. The customisable grid of the
+ * The demo's home page: the widgets `page:home`'s `defaultConfig` lists (all
+ * installed ones without a config), in its order, in a responsive grid: two
+ * side by side from 1280 px, one per row below. The customisable grid of the
  * home plugin keeps its columns' pixel positions when the window narrows,
  * which scrolled the page sideways by some 400 px at 1024 px.
  */
@@ -13,11 +13,14 @@ export function HomeLayout({
   widgets,
   defaultConfig = [],
 }: HomePageLayoutProps) {
-  const rank = (name?: string) => {
-    const index = defaultConfig.findIndex(item => item.component === name);
-    return index === -1 ? defaultConfig.length : index;
-  };
-  const ordered = [...widgets].sort((a, b) => rank(a.name) - rank(b.name));
+  const rank = (name?: string) =>
+    defaultConfig.findIndex(item => item.component === name);
+  const ordered =
+    defaultConfig.length === 0
+      ? widgets
+      : widgets
+          .filter(widget => rank(widget.name) !== -1)
+          .sort((a, b) => rank(a.name) - rank(b.name));
   return (
     <Content>
       <Grid container spacing={3}>
