@@ -10,6 +10,7 @@ itops_require_postgres
 
 cd "$ITOPS_ROOT"
 export CI="${CI:-true}"
+echo "== package metadata" && yarn backstage-cli repo fix --publish --check
 echo "== type-check" && yarn tsc
 echo "== lint" && yarn lint:all
 echo "== tests" && yarn backstage-cli repo test "$@"
