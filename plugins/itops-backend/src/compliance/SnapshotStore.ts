@@ -1,11 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type {
+  CheckMapping,
   CheckResult,
+  CheckThresholds,
   ComplianceSnapshot,
   ComplianceStatus,
   SnapshotTrigger,
 } from '@backstage-itops/plugin-itops-common';
 import type { Knex } from 'knex';
+import {
+  type ChainVerification,
+  chainHashOf,
+  chainHead,
+  verifyChain,
+} from './snapshotChain';
 import { fromDbNumber } from '../database/time';
 import { iso } from './model';
 
@@ -47,6 +55,18 @@ const LEAN_COLUMNS = [
   'r.waiver_id',
   'r.small_sample',
 ];
+
+/** The check catalogue a snapshot records (see ComplianceEngine.catalogue). */
+export interface SnapshotCatalogue {
+  checks: Array<{
+    id: string;
+    version: number;
+    mappings: CheckMapping[];
+    thresholds: CheckThresholds;
+  }>;
+  tierThresholds?: Record<string, Record<string, CheckThresholds>>;
+  frameworks?: Array<{ id: string; version: string }>;
+}
 
 /** A result about to be stored. */
 export interface NewResult extends CheckResult {
@@ -164,6 +184,8 @@ function toSnapshot(row: Record<string, any>): ComplianceSnapshot {
     entityCount: Number(row.entity_count),
     resultCount: Number(row.result_count),
     durationMs: Number(row.duration_ms),
+    ...(row.chain_hash ? { chainHash: String(row.chain_hash) } : {}),
+    ...(row.prev_hash ? { prevHash: String(row.prev_hash) } : {}),
   };
 }
 
@@ -205,6 +227,8 @@ const SNAPSHOT_COLUMNS = [
   'result_count',
   'stored_count',
   'duration_ms',
+  'prev_hash',
+  'chain_hash',
 ];
 
 function toRef(row: Record<string, any>): SnapshotRef {
@@ -282,7 +306,12 @@ export class SnapshotStore {
           .first('id');
         if (!base) throw new SnapshotBaseGoneError(options.incremental.baseId);
       }
-      await trx(SNAPSHOTS).insert(row);
+      const prevHash = await chainHead(trx);
+      await trx(SNAPSHOTS).insert({
+        ...row,
+        prev_hash: prevHash,
+        chain_hash: chainHashOf(prevHash, row),
+      });
       const rows = stored.map(r => ({
         snapshot_id: row.id,
         entity_ref: r.entityRef,
@@ -315,6 +344,47 @@ export class SnapshotStore {
       }
     });
     return toSnapshot(row);
+  }
+
+  /**
+   * The check catalogue a snapshot was taken with: check versions,
+   * thresholds and control mappings in force then, as `catalogue()` of the
+   * engine recorded it.
+   */
+  async catalogue(id: string): Promise<SnapshotCatalogue | undefined> {
+    const row = await this.knex(SNAPSHOTS).where('id', id).first('catalogue');
+    return row ? (JSON.parse(row.catalogue) as SnapshotCatalogue) : undefined;
+  }
+
+  /** Recomputes the content hash of a snapshot from its stored results. */
+  async recomputedContentHash(id: string): Promise<string> {
+    return contentHashOf(await this.results(id));
+  }
+
+  /**
+   * Whether a snapshot's results (as read for an export) still hash to its
+   * content hash, and its fields to its chain hash.
+   */
+  async integrity(
+    id: string,
+    results: readonly NewResult[],
+  ): Promise<{ contentHashMatches: boolean; chainHashMatches?: boolean }> {
+    const row = await this.knex(SNAPSHOTS).where('id', id).first();
+    if (!row) return { contentHashMatches: false };
+    return {
+      contentHashMatches: contentHashOf(results) === row.content_hash,
+      ...(row.chain_hash
+        ? {
+            chainHashMatches:
+              chainHashOf(row.prev_hash ?? null, row) === row.chain_hash,
+          }
+        : {}),
+    };
+  }
+
+  /** Verifies every snapshot's content and the hash chain over them. */
+  async verify(): Promise<ChainVerification> {
+    return verifyChain(this.knex, id => this.recomputedContentHash(id));
   }
 
   async get(id: string): Promise<ComplianceSnapshot | undefined> {
@@ -363,6 +433,7 @@ export class SnapshotStore {
         base_id: row.base_id ?? null,
         content_hash: row.content_hash,
         catalogue_hash: row.catalogue_hash,
+        chain_hash: row.chain_hash ?? null,
         result_count: row.result_count,
         disposed_at: options.now,
         actor: options.actor,

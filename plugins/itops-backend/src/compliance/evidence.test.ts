@@ -48,19 +48,19 @@ describe('evidence populations', () => {
     const keys = [{ type: 'servicenow-service' as const, value: 'payments' }];
     await fixtures.entity(REF, keys);
     for (let i = 0; i < CHANGES; i++) {
-      const start = -(i + 2) * DAY;
+      const begin = -(i + 2) * DAY;
       await fixtures.record(changeTable, {
         number: `CHG${String(i).padStart(4, '0')}`,
         title: 'Deploy',
         type: 'normal',
         state: 'closed',
-        plannedStart: at(start),
-        plannedEnd: at(start + 3_600_000),
-        actualStart: at(start),
-        actualEnd: at(start + 1_800_000),
+        plannedStart: at(begin),
+        plannedEnd: at(begin + 3_600_000),
+        actualStart: at(begin),
+        actualEnd: at(begin + 1_800_000),
         approval: 'approved',
         // The first few were approved only after work started.
-        approvedAt: at(i < UNAPPROVED ? start + DAY / 2 : start - DAY),
+        approvedAt: at(i < UNAPPROVED ? begin + DAY / 2 : begin - DAY),
         outcome: 'successful',
         url: `https://sn.example/chg${i}`,
         keys,

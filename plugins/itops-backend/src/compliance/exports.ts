@@ -4,13 +4,15 @@ import type {
   ComplianceSnapshot,
 } from '@backstage-itops/plugin-itops-common';
 import type { StoredResult } from './SnapshotStore';
-import { controlHeatmap, checksOf } from './views';
-import {
-  SCORE_RULE_TEXT,
-  complianceScore,
-  countStatuses,
-  scoreIfWaiversHeld,
-} from '@backstage-itops/plugin-itops-common';
+import { checksOf, frameworkSummaryOf } from './views';
+
+/** Whether a snapshot's stored results and fields still match its hashes. */
+export interface SnapshotIntegrity {
+  contentHashMatches: boolean;
+  /** Undefined for a snapshot taken before hash chaining. */
+  chainHashMatches?: boolean;
+}
+import { SCORE_RULE_TEXT } from '@backstage-itops/plugin-itops-common';
 
 const CSV_COLUMNS = [
   'snapshot_id',
@@ -132,12 +134,13 @@ export function toHtmlReport(options: {
   snapshot: ComplianceSnapshot;
   results: readonly StoredResult[];
   generatedAt: string;
+  integrity?: SnapshotIntegrity;
 }): string {
   const { framework, checks, snapshot, generatedAt } = options;
   const ids = new Set(checksOf(checks, framework.id));
   const results = options.results.filter(r => ids.has(r.checkId));
-  const counts = countStatuses(results.map(r => r.status));
-  const controls = controlHeatmap(framework, checks, results);
+  const summary = frameworkSummaryOf(framework, checks, options.results);
+  const { counts, controls } = summary;
   const findings = (control: { checks: string[] }) =>
     results.filter(
       r =>
@@ -211,14 +214,32 @@ Content hash ${escapeHtml(
     snapshot.contentHash,
   )}; check catalogue hash ${escapeHtml(
     snapshot.catalogueHash,
-  )}. Generated ${escapeHtml(generatedAt)}.</p>
-<p><strong>Score ${pct(complianceScore(counts))}</strong>
+  )}; chain hash ${escapeHtml(
+    snapshot.chainHash ?? 'none (taken before hash chaining)',
+  )}.
+${
+  options.integrity
+    ? `Integrity when generated: the results ${
+        options.integrity.contentHashMatches ? 'match' : 'DO NOT match'
+      } the content hash${
+        options.integrity.chainHashMatches === undefined
+          ? ''
+          : `, the chain hash ${
+              options.integrity.chainHashMatches ? 'matches' : 'DOES NOT match'
+            } the snapshot`
+      }.`
+    : ''
+}
+Thresholds, check versions and control mappings are those recorded with the snapshot. Generated ${escapeHtml(
+    generatedAt,
+  )}.</p>
+<p><strong>Score ${pct(summary.score)}</strong>
 (pass ${counts.pass}, warn ${counts.warn}, fail ${counts.fail}, no data ${
     counts.no_data
   }, error ${counts.error}, exempt ${counts.exempt}; not applicable ${
     counts.not_applicable
   } left out). ${escapeHtml(SCORE_RULE_TEXT)}
-Score if waivers held: ${pct(scoreIfWaiversHeld(counts))}.
+Score if waivers held: ${pct(summary.scoreIfWaiversHeld)}.
 Controls without an automated check need manual evidence; a high score does not by itself mean the framework is met.</p>
 <table><thead><tr><th>Control</th><th>Label</th><th>Theme</th><th>Status</th><th>Checks</th><th>Findings</th></tr></thead>
 <tbody>

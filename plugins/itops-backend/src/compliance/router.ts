@@ -31,7 +31,9 @@ import { toCsv, toHtmlReport } from './exports';
 import type { SnapshotStore, StoredResult } from './SnapshotStore';
 import {
   type ResultFilter,
+  checksAtSnapshot,
   checksOf,
+  frameworkSummaryOf,
   controlViewOf,
   filterResults,
   frameworkOf,
@@ -445,6 +447,15 @@ export async function createComplianceRouter(
     });
   });
 
+  router.get('/compliance/snapshots/verify', async (req, res) => {
+    await authorize(req, itopsComplianceReadPermission);
+    res.json(
+      await audited(req, 'compliance-verify', 'low', {}, () =>
+        snapshots.verify(),
+      ),
+    );
+  });
+
   router.get('/compliance/snapshots/:id/export', async (req, res) => {
     await authorize(req, itopsComplianceReadPermission);
     const format = queryString(req, 'format') ?? 'json';
@@ -465,22 +476,40 @@ export async function createComplianceRouter(
       0,
       10,
     )}-${snapshot.id.slice(0, 8)}`;
+    // The catalogue in force when the snapshot was taken, never today's.
+    const checks = checksAtSnapshot(
+      await snapshots.catalogue(snapshot.id),
+      settings.checks,
+    );
     if (format === 'csv') {
       res
         .type('text/csv')
         .attachment(`${name}.csv`)
-        .send(toCsv(results, settings.checks));
+        .send(toCsv(results, checks));
       return;
     }
     res.attachment(`${name}.json`).json({
       snapshot,
+      integrity: await snapshots.integrity(snapshot.id, results),
       frameworks: settings.frameworks.map(f => ({
         id: f.id,
         name: f.name,
         version: f.version,
         attribution: f.attribution,
       })),
-      checks: settings.checks,
+      summaries: settings.frameworks.map(f =>
+        frameworkSummaryOf(f, checks, results),
+      ),
+      checks,
+      // The waivers the snapshot applied, as they stood then.
+      waiversApplied: results
+        .filter(r => r.waiverId)
+        .map(r => ({
+          waiverId: r.waiverId,
+          entityRef: r.entityRef,
+          checkId: r.checkId,
+          underlyingStatus: r.underlyingStatus,
+        })),
       results,
     });
   });
@@ -513,10 +542,14 @@ export async function createComplianceRouter(
     res.type('text/html').send(
       toHtmlReport({
         framework,
-        checks: settings.checks,
+        checks: checksAtSnapshot(
+          await snapshots.catalogue(snapshot.id),
+          settings.checks,
+        ),
         snapshot,
         results,
         generatedAt: new Date(now()).toISOString(),
+        integrity: await snapshots.integrity(snapshot.id, results),
       }),
     );
   });

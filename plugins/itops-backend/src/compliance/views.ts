@@ -9,7 +9,7 @@ import {
   scoreIfWaiversHeld,
 } from '@backstage-itops/plugin-itops-common';
 import { NotFoundError } from '@backstage/errors';
-import type { StoredResult } from './SnapshotStore';
+import type { SnapshotCatalogue, StoredResult } from './SnapshotStore';
 
 /**
  * Evidence records a view shows per result; `evidenceTotal` keeps the
@@ -188,6 +188,63 @@ function ranked(
     .slice(0, limit);
 }
 
+/**
+ * The check definitions as a snapshot recorded them: the versions,
+ * thresholds and control mappings in force when it was taken, with
+ * today's wording (titles, remediation) where the check still exists.
+ * Exports and print views of a snapshot read these, never today's config.
+ */
+export function checksAtSnapshot(
+  catalogue: SnapshotCatalogue | undefined,
+  today: readonly CheckDefinition[],
+): CheckDefinition[] {
+  if (!catalogue) return [...today];
+  return catalogue.checks.map(recorded => {
+    const current = today.find(c => c.id === recorded.id);
+    return {
+      ...(current ?? {
+        id: recorded.id,
+        title: recorded.id,
+        description: '',
+        remediation: '',
+        data: [],
+        thresholdText: '',
+      }),
+      id: recorded.id,
+      version: recorded.version,
+      thresholds: recorded.thresholds,
+      mappings: recorded.mappings,
+    } as CheckDefinition;
+  });
+}
+
+/**
+ * One framework's figures over a set of results: score, counts, control
+ * roll-ups. The overview, the print view and the exports all take them
+ * from here, so they cannot disagree about the same snapshot.
+ */
+export function frameworkSummaryOf(
+  framework: ComplianceFramework,
+  checks: readonly CheckDefinition[],
+  results: readonly StoredResult[],
+) {
+  const ids = new Set(checksOf(checks, framework.id));
+  const own = results.filter(r => ids.has(r.checkId));
+  const counts = countStatuses(own.map(r => r.status));
+  const controls = controlHeatmap(framework, checks, own);
+  return {
+    id: framework.id,
+    name: framework.name,
+    version: framework.version,
+    attribution: framework.attribution,
+    score: complianceScore(counts),
+    scoreIfWaiversHeld: scoreIfWaiversHeld(counts),
+    counts,
+    controlCounts: countBy(controls.map(c => c.status)),
+    controls,
+  };
+}
+
 export function overviewOf(options: {
   frameworks: readonly ComplianceFramework[];
   checks: readonly CheckDefinition[];
@@ -208,23 +265,9 @@ export function overviewOf(options: {
     counts: allCounts,
     score: complianceScore(allCounts),
     scoreIfWaiversHeld: scoreIfWaiversHeld(allCounts),
-    frameworks: frameworks.map(framework => {
-      const ids = new Set(checksOf(checks, framework.id));
-      const own = results.filter(r => ids.has(r.checkId));
-      const counts = countStatuses(own.map(r => r.status));
-      const controls = controlHeatmap(framework, checks, own);
-      return {
-        id: framework.id,
-        name: framework.name,
-        version: framework.version,
-        attribution: framework.attribution,
-        score: complianceScore(counts),
-        scoreIfWaiversHeld: scoreIfWaiversHeld(counts),
-        counts,
-        controlCounts: countBy(controls.map(c => c.status)),
-        controls,
-      };
-    }),
+    frameworks: frameworks.map(framework =>
+      frameworkSummaryOf(framework, checks, results),
+    ),
     checks: checks.map(check => {
       const own = results.filter(r => r.checkId === check.id);
       return {

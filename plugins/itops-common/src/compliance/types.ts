@@ -277,6 +277,13 @@ export interface ComplianceSnapshot {
   catalogueHash: string;
   /** Hash of the stored results, so tampering can be detected. */
   contentHash: string;
+  /**
+   * Link of the hash chain: covers this snapshot's fields, content hash
+   * and `prevHash`, the link of the snapshot stored before it. Absent on
+   * snapshots stored before the chain existed.
+   */
+  chainHash?: string;
+  prevHash?: string;
   entityCount: number;
   resultCount: number;
   durationMs: number;

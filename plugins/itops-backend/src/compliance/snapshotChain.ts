@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+
+const SNAPSHOTS = 'itops_compliance_snapshots';
+const DISPOSALS = 'itops_compliance_disposals';
+
+/** The columns of a snapshot the chain hash covers. */
+export interface ChainedFields {
+  id: string;
+  taken_at: number | string;
+  trigger: string;
+  scope: string;
+  base_id?: string | null;
+  catalogue_hash: string;
+  content_hash: string;
+  result_count: number | string;
+}
+
+/**
+ * A snapshot's link: its identity, time, catalogue and content hashes and
+ * the previous link, one line of JSON hashed. Numbers are normalised, as
+ * the drivers return bigints as strings or numbers.
+ */
+export function chainHashOf(
+  prevHash: string | null,
+  row: ChainedFields,
+): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        prevHash,
+        String(row.id),
+        Number(row.taken_at),
+        String(row.trigger),
+        String(row.scope),
+        row.base_id ?? null,
+        String(row.catalogue_hash),
+        String(row.content_hash),
+        Number(row.result_count),
+      ]),
+    )
+    .digest('hex');
+}
+
+/**
+ * The chain hash of the snapshot stored last, which the next one links
+ * to. On PostgreSQL a transaction-scoped advisory lock serialises writers,
+ * so two runs cannot both link to the same predecessor; SQLite allows one
+ * writer at a time anyway.
+ */
+export async function chainHead(trx: Knex.Transaction): Promise<string | null> {
+  if (trx.client.dialect === 'postgresql') {
+    await trx.raw(`select pg_advisory_xact_lock(hashtext('${SNAPSHOTS}'))`);
+  }
+  const row = await trx(SNAPSHOTS)
+    .whereNotNull('chain_hash')
+    .orderBy('seq', 'desc')
+    .first('chain_hash');
+  return row ? String(row.chain_hash) : null;
+}
+
+/** The verdict of {@link verifyChain}. */
+export interface ChainVerification {
+  /** True when every checked snapshot and link holds. */
+  ok: boolean;
+  checked: number;
+  /** Snapshots stored before the chain existed: only their content is checked. */
+  unchained: number;
+  broken: Array<{ snapshotId: string; problem: string }>;
+}
+
+/**
+ * Walks every snapshot in the order stored and checks that its content
+ * hash matches its results (`contentHashOf` the resolved results), its
+ * chain hash matches its fields and previous link, and that previous link
+ * is the chain hash of the snapshot before it, or of a snapshot the
+ * disposal ledger records as disposed of by retention.
+ */
+export async function verifyChain(
+  knex: Knex,
+  contentHashOfSnapshot: (snapshotId: string) => Promise<string>,
+): Promise<ChainVerification> {
+  const rows = await knex(SNAPSHOTS).orderBy('seq', 'asc');
+  const disposed = new Set(
+    (await knex(DISPOSALS).whereNotNull('chain_hash').select('chain_hash')).map(
+      r => String(r.chain_hash),
+    ),
+  );
+  const broken: ChainVerification['broken'] = [];
+  let unchained = 0;
+  let previous: string | null = null;
+  for (const row of rows) {
+    const id = String(row.id);
+    const content = await contentHashOfSnapshot(id);
+    if (content !== row.content_hash) {
+      broken.push({
+        snapshotId: id,
+        problem: `its results hash to ${content}, not the recorded content hash ${row.content_hash}`,
+      });
+    }
+    if (!row.chain_hash) {
+      unchained++;
+      continue;
+    }
+    const prev = row.prev_hash ? String(row.prev_hash) : null;
+    if (chainHashOf(prev, row) !== row.chain_hash) {
+      broken.push({
+        snapshotId: id,
+        problem: 'its chain hash does not match its recorded fields',
+      });
+    }
+    if (prev !== previous && !(prev !== null && disposed.has(prev))) {
+      broken.push({
+        snapshotId: id,
+        problem:
+          prev === null
+            ? 'it starts a new chain although chained snapshots precede it'
+            : 'its previous hash is neither the snapshot before it nor a disposed one',
+      });
+    }
+    previous = String(row.chain_hash);
+  }
+  return { ok: broken.length === 0, checked: rows.length, unchained, broken };
+}
