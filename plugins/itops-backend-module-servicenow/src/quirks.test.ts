@@ -16,6 +16,7 @@ import {
   expectOnCallMatches,
   expectShiftEdgesReal,
   instance,
+  type Knex,
   NOW,
   setUp,
   snGet,
@@ -24,6 +25,7 @@ import {
   start,
   storedIncidents,
   whoIsOnCall,
+  withWorld,
 } from './__testUtils__/simulatorHarness';
 
 jest.setTimeout(120_000);
@@ -34,10 +36,7 @@ const CLIENT_CREDENTIALS = {
 };
 
 /** The watermark the engine stored for a capability. */
-async function watermarkOf(
-  knex: Awaited<ReturnType<typeof setUp>>,
-  capability: string,
-): Promise<string> {
+async function watermarkOf(knex: Knex, capability: string): Promise<string> {
   const row = await knex('itops_sync_state')
     .where({ source_type: 'servicenow', capability })
     .first();
@@ -47,60 +46,56 @@ async function watermarkOf(
 describe('ServiceNow module against the instance quirks', () => {
   it.each(databases.eachSupportedId())(
     'finds updates made after a sync although rows are stamped in the future, on %p',
-    async databaseId => {
-      const knex = await setUp(databaseId);
-      const clock = new FixedClock(NOW);
-      const sims = await start(clock, {
-        quirks: {
-          futureDated: {
-            tables: ['incident', 'change_request'],
-            count: 3,
-            aheadSeconds: 7 * 86_400,
+    databaseId =>
+      withWorld(
+        databaseId,
+        {
+          quirks: {
+            futureDated: {
+              tables: ['incident', 'change_request'],
+              count: 3,
+              aheadSeconds: 7 * 86_400,
+            },
           },
         },
-      });
-      try {
-        const url = sims.urls.servicenow;
-        const src = source(url, clock);
-        const engine = engineFor(knex, src);
-        await engine.runOnce(src, 'incidents', { full: true });
-        await engine.runOnce(src, 'changes', { full: true });
-        // The rows from next week are stored, but the watermark stays
-        // behind the instance's clock (its Date header) by the overlap.
-        await expectIncidentsMatch(knex, url);
-        for (const capability of ['incidents', 'changes']) {
-          expect(await watermarkOf(knex, capability)).toBe(
-            new Date(Date.parse(NOW) - 120_000).toISOString(),
+        async ({ knex, clock, sims, url }) => {
+          const src = source(url, clock);
+          const engine = engineFor(knex, src);
+          await engine.runOnce(src, 'incidents', { full: true });
+          await engine.runOnce(src, 'changes', { full: true });
+          // The rows from next week are stored, but the watermark stays
+          // behind the instance's clock (its Date header) by the overlap.
+          await expectIncidentsMatch(knex, url);
+          for (const capability of ['incidents', 'changes']) {
+            expect(await watermarkOf(knex, capability)).toBe(
+              new Date(Date.parse(NOW) - 120_000).toISOString(),
+            );
+          }
+          for (let i = 0; i < 6; i++) {
+            clock.advance(20 * 60_000);
+            instance(sims).tick(clock.now());
+          }
+          const incremental = await engine.runOnce(src, 'incidents');
+          await engine.runOnce(src, 'changes');
+          expect(incremental).toMatchObject({
+            status: 'succeeded',
+            full: false,
+          });
+          // Everything ticked since the first sync is there, and the
+          // future-dated rows were read again, not lost.
+          await expectIncidentsMatch(knex, url);
+          await expectChangesMatch(knex, url);
+          expect(await watermarkOf(knex, 'incidents')).toBe(
+            new Date(clock.now().getTime() - 120_000).toISOString(),
           );
-        }
-        for (let i = 0; i < 6; i++) {
-          clock.advance(20 * 60_000);
-          instance(sims).tick(clock.now());
-        }
-        const incremental = await engine.runOnce(src, 'incidents');
-        await engine.runOnce(src, 'changes');
-        expect(incremental).toMatchObject({ status: 'succeeded', full: false });
-        // Everything ticked since the first sync is there, and the
-        // future-dated rows were read again, not lost.
-        await expectIncidentsMatch(knex, url);
-        await expectChangesMatch(knex, url);
-        expect(await watermarkOf(knex, 'incidents')).toBe(
-          new Date(clock.now().getTime() - 120_000).toISOString(),
-        );
-      } finally {
-        await sims.close();
-      }
-    },
+        },
+      ),
   );
 
   it.each(databases.eachSupportedId())(
     'catches rows re-stamped inside the overlap incrementally, older ones at the full reconcile, on %p',
-    async databaseId => {
-      const knex = await setUp(databaseId);
-      const clock = new FixedClock(NOW);
-      const sims = await start(clock);
-      try {
-        const url = sims.urls.servicenow;
+    databaseId =>
+      withWorld(databaseId, {}, async ({ knex, clock, sims, url }) => {
         const src = source(url, clock);
         const engine = engineFor(knex, src);
         await engine.runOnce(src, 'incidents', { full: true });
@@ -131,100 +126,91 @@ describe('ServiceNow module against the instance quirks', () => {
           expect(await title(id)).toMatch(/\(re-imported\)$/);
         }
         await expectIncidentsMatch(knex, url);
-      } finally {
-        await sims.close();
-      }
-    },
+      }),
   );
 
   it.each(databases.eachSupportedId())(
     'reads each page once when ACLs hide rows, and still walks again for a late row, on %p',
-    async databaseId => {
-      const knex = await setUp(databaseId);
-      const clock = new FixedClock(NOW);
-      const sims = await start(clock, {
-        quirks: {
-          aclHidden: { tables: ['incident', 'change_request'], share: 0.15 },
+    databaseId =>
+      withWorld(
+        databaseId,
+        {
+          quirks: {
+            aclHidden: { tables: ['incident', 'change_request'], share: 0.15 },
+          },
         },
-      });
-      try {
-        const url = sims.urls.servicenow;
-        const logger = mockServices.logger.mock();
-        const src = source(url, clock, BASIC, {}, { logger });
-        const engine = engineFor(knex, src);
-        const all = (await expectedIncidents(url)).length;
-        const visible = (await expectedIncidents(url, 'integration')).length;
-        expect(visible).toBeLessThan(all * 0.95);
+        async ({ knex, clock, sims, url }) => {
+          const logger = mockServices.logger.mock();
+          const src = source(url, clock, BASIC, {}, { logger });
+          const engine = engineFor(knex, src);
+          const all = (await expectedIncidents(url)).length;
+          const visible = (await expectedIncidents(url, 'integration')).length;
+          expect(visible).toBeLessThan(all * 0.95);
 
-        const before = sims.faults.stats('servicenow').requests;
-        const full = await engine.runOnce(src, 'incidents', { full: true });
-        const requests = sims.faults.stats('servicenow').requests - before;
-        expect(full).toMatchObject({ status: 'succeeded', written: visible });
-        // One walk of 50-row pages and the count: no second or third walk.
-        expect(requests).toBeLessThanOrEqual(Math.ceil(all / 50) + 2);
-        expect(logger.info).not.toHaveBeenCalledWith(
-          expect.stringMatching(/reading again/),
-        );
-        await expectIncidentsMatch(knex, url, 'integration');
-        await engine.runOnce(src, 'changes', { full: true });
-        await expectChangesMatch(knex, url, 'integration');
+          const before = sims.faults.stats('servicenow').requests;
+          const full = await engine.runOnce(src, 'incidents', { full: true });
+          const requests = sims.faults.stats('servicenow').requests - before;
+          expect(full).toMatchObject({ status: 'succeeded', written: visible });
+          // One walk of 50-row pages and the count: no second or third walk.
+          expect(requests).toBeLessThanOrEqual(Math.ceil(all / 50) + 2);
+          expect(logger.info).not.toHaveBeenCalledWith(
+            expect.stringMatching(/reading again/),
+          );
+          await expectIncidentsMatch(knex, url, 'integration');
+          await engine.runOnce(src, 'changes', { full: true });
+          await expectChangesMatch(knex, url, 'integration');
 
-        // A row imported behind the cursor mid-walk is still found.
-        sims.faults.set('servicenow', { shiftRecords: { after: 3 } });
-        const again = await engine.runOnce(src, 'incidents', { full: true });
-        sims.faults.reset('servicenow');
-        expect(again.status).toBe('succeeded');
-        expect(logger.info).toHaveBeenCalledWith(
-          expect.stringMatching(/reading again/),
-        );
-        await expectIncidentsMatch(knex, url, 'integration');
-      } finally {
-        await sims.close();
-      }
-    },
+          // A row imported behind the cursor mid-walk is still found.
+          sims.faults.set('servicenow', { shiftRecords: { after: 3 } });
+          const again = await engine.runOnce(src, 'incidents', { full: true });
+          sims.faults.reset('servicenow');
+          expect(again.status).toBe('succeeded');
+          expect(logger.info).toHaveBeenCalledWith(
+            expect.stringMatching(/reading again/),
+          );
+          await expectIncidentsMatch(knex, url, 'integration');
+        },
+      ),
   );
 
   it.each(databases.eachSupportedId())(
     'fetches a 5-second token about once per 4 seconds of sync, on %p',
-    async databaseId => {
-      const knex = await setUp(databaseId);
-      const clock = new FixedClock(NOW);
-      const sims = await start(clock, { auth: { tokenLifetimeSeconds: 5 } });
-      try {
-        const url = sims.urls.servicenow;
-        // Every request takes half a second of the instance's time.
-        const slow: typeof fetch = async (input, init) => {
-          clock.advance(500);
-          return fetch(input, init);
-        };
-        const src = source(
-          url,
-          clock,
-          CLIENT_CREDENTIALS,
-          { pageSize: 10 },
-          { fetch: slow },
-        );
-        const startedAt = clock.now().getTime();
-        const result = await engineFor(knex, src).runOnce(src, 'incidents', {
-          full: true,
-        });
-        expect(result.status).toBe('succeeded');
-        const seconds = (clock.now().getTime() - startedAt) / 1000;
-        const stats = (await snGet(url, '/__admin/stats')).simulator;
-        expect(seconds).toBeGreaterThan(20);
-        // expires_in is 4 (one second short, as an instance answers):
-        // renewed at 80 % of it, never for every request.
-        expect(stats.tokensIssued).toBeLessThanOrEqual(
-          Math.ceil(seconds / 3.2) + 1,
-        );
-        // (Renewing per request, as before, took one token per request.)
-        expect(stats.tokensIssued).toBeLessThan(stats.requests / 5);
-        expect(stats.unauthorized).toBe(0);
-        await expectIncidentsMatch(knex, url);
-      } finally {
-        await sims.close();
-      }
-    },
+    databaseId =>
+      withWorld(
+        databaseId,
+        { auth: { tokenLifetimeSeconds: 5 } },
+        async ({ knex, clock, url }) => {
+          // Every request takes half a second of the instance's time.
+          const slow: typeof fetch = async (input, init) => {
+            clock.advance(500);
+            return fetch(input, init);
+          };
+          const src = source(
+            url,
+            clock,
+            CLIENT_CREDENTIALS,
+            { pageSize: 10 },
+            { fetch: slow },
+          );
+          const startedAt = clock.now().getTime();
+          const result = await engineFor(knex, src).runOnce(src, 'incidents', {
+            full: true,
+          });
+          expect(result.status).toBe('succeeded');
+          const seconds = (clock.now().getTime() - startedAt) / 1000;
+          const stats = (await snGet(url, '/__admin/stats')).simulator;
+          expect(seconds).toBeGreaterThan(20);
+          // expires_in is 4 (one second short, as an instance answers):
+          // renewed at 80 % of it, never for every request.
+          expect(stats.tokensIssued).toBeLessThanOrEqual(
+            Math.ceil(seconds / 3.2) + 1,
+          );
+          // (Renewing per request, as before, took one token per request.)
+          expect(stats.tokensIssued).toBeLessThan(stats.requests / 5);
+          expect(stats.unauthorized).toBe(0);
+          await expectIncidentsMatch(knex, url);
+        },
+      ),
   );
 
   it.each(
@@ -236,77 +222,67 @@ describe('ServiceNow module against the instance quirks', () => {
       ]),
   )(
     'rides out 429s on the token endpoint, on %p %s',
-    async (databaseId, _, retryAfterSeconds) => {
-      const knex = await setUp(databaseId);
-      const clock = new FixedClock(NOW);
-      const sims = await start(clock, {
-        quirks: { tokenRateLimit: { count: 3, retryAfterSeconds } },
-      });
-      try {
-        const url = sims.urls.servicenow;
-        const src = source(url, clock, CLIENT_CREDENTIALS);
-        const startedAt = clock.now().getTime();
-        const result = await engineFor(knex, src).runOnce(src, 'incidents', {
-          full: true,
-        });
-        expect(result.status).toBe('succeeded');
-        const stats = (await snGet(url, '/__admin/stats')).simulator;
-        expect(stats.tokensRefused).toBe(3);
-        expect(stats.tokensIssued).toBe(1);
-        const waited = clock.now().getTime() - startedAt;
-        // After each Retry-After; else exponential backoff with jitter,
-        // under 100 + 200 + 400 ms.
-        expect(waited).toBeGreaterThanOrEqual(
-          retryAfterSeconds ? 3 * retryAfterSeconds * 1000 : 0,
-        );
-        expect(waited).toBeLessThanOrEqual(
-          retryAfterSeconds ? 3 * retryAfterSeconds * 1000 : 700,
-        );
-        await expectIncidentsMatch(knex, url);
-      } finally {
-        await sims.close();
-      }
-    },
+    (databaseId, _, retryAfterSeconds) =>
+      withWorld(
+        databaseId,
+        {
+          quirks: { tokenRateLimit: { count: 3, retryAfterSeconds } },
+        },
+        async ({ knex, clock, url }) => {
+          const src = source(url, clock, CLIENT_CREDENTIALS);
+          const startedAt = clock.now().getTime();
+          const result = await engineFor(knex, src).runOnce(src, 'incidents', {
+            full: true,
+          });
+          expect(result.status).toBe('succeeded');
+          const stats = (await snGet(url, '/__admin/stats')).simulator;
+          expect(stats.tokensRefused).toBe(3);
+          expect(stats.tokensIssued).toBe(1);
+          const waited = clock.now().getTime() - startedAt;
+          // After each Retry-After; else exponential backoff with jitter,
+          // under 100 + 200 + 400 ms.
+          expect(waited).toBeGreaterThanOrEqual(
+            retryAfterSeconds ? 3 * retryAfterSeconds * 1000 : 0,
+          );
+          expect(waited).toBeLessThanOrEqual(
+            retryAfterSeconds ? 3 * retryAfterSeconds * 1000 : 700,
+          );
+          await expectIncidentsMatch(knex, url);
+        },
+      ),
   );
 
   it.each(databases.eachSupportedId())(
     "stores UTC times whatever the integration user's time zone, on %p",
-    async databaseId => {
-      const knex = await setUp(databaseId);
-      const clock = new FixedClock(NOW);
-      const sims = await start(clock, {
-        quirks: { userTimeZones: { 'itops.integration': 'Asia/Kolkata' } },
-      });
-      try {
-        const url = sims.urls.servicenow;
-        // The instance does show this user its times in India's zone …
-        const shown = await snGet(
-          url,
-          '/api/now/table/incident?sysparm_limit=1&sysparm_fields=opened_at&sysparm_display_value=all',
-          'integration',
-        );
-        const { value, display_value } = shown.result[0].opened_at;
-        expect(display_value).not.toBe(value);
-        // … and the module reads values, which stay UTC.
-        const src = source(url, clock);
-        await engineFor(knex, src).runOnce(src, 'incidents', { full: true });
-        await engineFor(knex, src).runOnce(src, 'changes', { full: true });
-        await expectIncidentsMatch(knex, url);
-        await expectChangesMatch(knex, url);
-      } finally {
-        await sims.close();
-      }
-    },
+    databaseId =>
+      withWorld(
+        databaseId,
+        {
+          quirks: { userTimeZones: { 'itops.integration': 'Asia/Kolkata' } },
+        },
+        async ({ knex, clock, url }) => {
+          // The instance does show this user its times in India's zone …
+          const shown = await snGet(
+            url,
+            '/api/now/table/incident?sysparm_limit=1&sysparm_fields=opened_at&sysparm_display_value=all',
+            'integration',
+          );
+          const { value, display_value } = shown.result[0].opened_at;
+          expect(display_value).not.toBe(value);
+          // … and the module reads values, which stay UTC.
+          const src = source(url, clock);
+          await engineFor(knex, src).runOnce(src, 'incidents', { full: true });
+          await engineFor(knex, src).runOnce(src, 'changes', { full: true });
+          await expectIncidentsMatch(knex, url);
+          await expectChangesMatch(knex, url);
+        },
+      ),
   );
 
   it.each(databases.eachSupportedId())(
     'skips and counts unusable records with a warning naming record and field, keeping the rest, on %p',
-    async databaseId => {
-      const knex = await setUp(databaseId);
-      const clock = new FixedClock(NOW);
-      const sims = await start(clock);
-      try {
-        const url = sims.urls.servicenow;
+    databaseId =>
+      withWorld(databaseId, {}, async ({ knex, clock, sims, url }) => {
         const logger = mockServices.logger.mock();
         const src = source(url, clock, BASIC, {}, { logger });
         const engine = engineFor(knex, src);
@@ -359,20 +335,13 @@ describe('ServiceNow module against the instance quirks', () => {
           stored.map(i => i.externalId).filter(id => !after.has(id)),
         ).toEqual([keyless.sysId]);
         expect(after.size).toBe(stored.length - 1);
-      } finally {
-        await sims.close();
-      }
-    },
+      }),
   );
 
   it.each(databases.eachSupportedId())(
     'gives on-call shifts their real start and end from the rota spans, in a few requests, on %p',
-    async databaseId => {
-      const knex = await setUp(databaseId);
-      const clock = new FixedClock(NOW);
-      const sims = await start(clock);
-      try {
-        const url = sims.urls.servicenow;
+    databaseId =>
+      withWorld(databaseId, {}, async ({ knex, clock, sims, url }) => {
         const groupName = new Map(
           (await snTable(url, 'sys_user_group', ['sys_id', 'name'])).map(g => [
             g.sys_id,
@@ -411,46 +380,36 @@ describe('ServiceNow module against the instance quirks', () => {
         expect(
           current.filter(s => Number(s.start_at) < now - 86_400_000).length,
         ).toBeGreaterThan(0);
-      } finally {
-        await sims.close();
-      }
-    },
+      }),
   );
 
   it.each(databases.eachSupportedId())(
     'falls back on sampling whoisoncall when the rota tables are refused, on %p',
-    async databaseId => {
-      const knex = await setUp(databaseId);
-      const clock = new FixedClock(NOW);
-      const sims = await start(clock, {
-        quirks: { deniedTables: { roster_schedule_span: 403 } },
-      });
-      try {
-        const url = sims.urls.servicenow;
-        const logger = mockServices.logger.mock();
-        const src = source(url, clock, BASIC, {}, { logger });
-        const result = await engineFor(knex, src).runOnce(src, 'oncall');
-        expect(result.status).toBe('succeeded');
-        expect(logger.warn).toHaveBeenCalledWith(
-          expect.stringMatching(
-            /sampling whoisoncall, because a rota table answered 403/,
-          ),
-        );
-        await expectOnCallMatches(knex, url, clock);
-      } finally {
-        await sims.close();
-      }
-    },
+    databaseId =>
+      withWorld(
+        databaseId,
+        {
+          quirks: { deniedTables: { roster_schedule_span: 403 } },
+        },
+        async ({ knex, clock, url }) => {
+          const logger = mockServices.logger.mock();
+          const src = source(url, clock, BASIC, {}, { logger });
+          const result = await engineFor(knex, src).runOnce(src, 'oncall');
+          expect(result.status).toBe('succeeded');
+          expect(logger.warn).toHaveBeenCalledWith(
+            expect.stringMatching(
+              /sampling whoisoncall, because a rota table answered 403/,
+            ),
+          );
+          await expectOnCallMatches(knex, url, clock);
+        },
+      ),
   );
 
   it.each(databases.eachSupportedId())(
     'removes deleted records at the next incremental run from sys_audit_delete when allowed, on %p',
-    async databaseId => {
-      const knex = await setUp(databaseId);
-      const clock = new FixedClock(NOW);
-      const sims = await start(clock);
-      try {
-        const url = sims.urls.servicenow;
+    databaseId =>
+      withWorld(databaseId, {}, async ({ knex, clock, sims, url }) => {
         const logger = mockServices.logger.mock();
         const src = source(
           url,
@@ -502,10 +461,7 @@ describe('ServiceNow module against the instance quirks', () => {
         const full = await engine.runOnce(src, 'incidents', { full: true });
         expect(full).toMatchObject({ status: 'succeeded', deleted: 1 });
         await expectIncidentsMatch(knex, url);
-      } finally {
-        await sims.close();
-      }
-    },
+      }),
   );
 
   it('does not ask sys_audit_delete unless configured to', async () => {

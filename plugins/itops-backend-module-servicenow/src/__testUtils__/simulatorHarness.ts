@@ -49,6 +49,33 @@ export async function start(
   });
 }
 
+/** What a test of the module against the simulator works with. */
+export interface World {
+  knex: Knex;
+  clock: FixedClock;
+  sims: Sims;
+  url: string;
+}
+
+/**
+ * A migrated store with the catalog's mapping and a simulator on a clock
+ * stopped at `NOW`, for `body`; the simulator is closed afterwards.
+ */
+export async function withWorld(
+  databaseId: Parameters<typeof databases.init>[0],
+  servicenow: Partial<ServiceNowSimulatorOptions>,
+  body: (world: World) => Promise<void>,
+): Promise<void> {
+  const knex = await setUp(databaseId);
+  const clock = new FixedClock(NOW);
+  const sims = await start(clock, servicenow);
+  try {
+    await body({ knex, clock, sims, url: sims.urls.servicenow });
+  } finally {
+    await sims.close();
+  }
+}
+
 /** The running ServiceNow simulator, whose quirks a test may switch. */
 export function instance(sims: Sims): ServiceNowSimulator {
   return sims.simulators.servicenow as ServiceNowSimulator;
