@@ -92,6 +92,7 @@ describe('EntityMapper', () => {
           entities: 5,
           keys: 17,
           droppedKeys: 0,
+          claimIssues: 0,
           durationMs: expect.any(Number),
         });
         expect(await storedEntityRefs(knex)).toEqual([

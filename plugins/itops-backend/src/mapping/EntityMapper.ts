@@ -9,6 +9,8 @@ import type { Config } from '@backstage/config';
 import { stringifyError } from '@backstage/errors';
 import type { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import type { Knex } from 'knex';
+import { type ClaimPolicies, readClaimPolicies } from './claimPolicy';
+import { type ClaimIssueChanges, replaceClaimIssues } from './claimIssueStore';
 import { computeEntityMapping } from './computeEntityMapping';
 import { replaceEntityMappingIfChanged } from './entityMappingStore';
 import { readMappableEntities } from './readMappableEntities';
@@ -35,6 +37,8 @@ export interface MappingSummary {
   keys: number;
   /** Keys left out because they are longer than the key column. */
   droppedKeys: number;
+  /** Claims withheld or refused by `itops.mapping.claims`. */
+  claimIssues: number;
   durationMs: number;
 }
 
@@ -58,6 +62,7 @@ export class EntityMapper {
   readonly #config: Config;
   readonly #logger: LoggerService;
   readonly #onChange?: () => Promise<void>;
+  readonly #claimPolicies: ClaimPolicies;
   #lastRefresh: Promise<unknown> = Promise.resolve();
 
   static create(options: {
@@ -89,6 +94,8 @@ export class EntityMapper {
     this.#scheduler = options.scheduler;
     this.#config = options.config;
     this.#logger = options.logger.child({ task: ENTITY_MAPPING_TASK_ID });
+    // Read here so that a bad policy fails start-up, naming its key.
+    this.#claimPolicies = readClaimPolicies(options.config);
   }
 
   /**
@@ -136,11 +143,15 @@ export class EntityMapper {
       credentials,
       signal,
     );
-    const mapping = computeEntityMapping(entities);
+    const mapping = computeEntityMapping(entities, this.#claimPolicies);
     signal?.throwIfAborted();
     const result = await replaceEntityMappingIfChanged(this.#knex, mapping);
+    this.#logClaimChanges(
+      await replaceClaimIssues(this.#knex, mapping.claimIssues),
+    );
     const summary: MappingSummary = {
       ...result,
+      claimIssues: mapping.claimIssues.length,
       durationMs: Date.now() - started,
     };
 
@@ -165,6 +176,27 @@ export class EntityMapper {
       );
     }
     return summary;
+  }
+
+  /** Logs each claim decision once, when it is first stored or changes. */
+  #logClaimChanges({ raised, resolved }: ClaimIssueChanges): void {
+    for (const issue of raised) {
+      const kept =
+        issue.granted.length > 0
+          ? `kept by ${issue.granted.join(', ')}`
+          : 'withheld from all';
+      this.#logger.warn(
+        `ITOps mapping claim ${issue.decision}: ${issue.type} '${
+          issue.value
+        }' claimed by ${issue.claimants.join(', ')}, ${kept}. ${issue.reason}`,
+        { ...issue },
+      );
+    }
+    for (const { type, value } of resolved) {
+      this.#logger.info(
+        `ITOps mapping claim of ${type} '${value}' no longer withheld or refused`,
+      );
+    }
   }
 
   #readSchedule(): SchedulerServiceTaskScheduleDefinition {

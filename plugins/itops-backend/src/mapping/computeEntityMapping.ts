@@ -12,6 +12,8 @@ import {
   entityMappingKeys,
   ITOPS_ANNOTATIONS,
 } from '@backstage-itops/plugin-itops-common';
+import { type ClaimPolicies, OPEN_CLAIMS } from './claimPolicy';
+import { type ClaimIssue, decideClaims } from './decideClaims';
 
 /**
  * The catalog kinds ITOps maps records to. Groups and systems also collect
@@ -59,6 +61,8 @@ export interface MappedEntityKey {
 export interface EntityMapping {
   entities: MappedEntity[];
   keys: MappedEntityKey[];
+  /** Claims the policies withheld or refused; their keys are not in `keys`. */
+  claimIssues?: ClaimIssue[];
 }
 
 /**
@@ -69,13 +73,19 @@ export interface EntityMapping {
  * Relations are what the catalog resolved; `spec.owner` and `spec.system`
  * are the fallback for entities read without relations (e.g. straight from
  * YAML).
+ *
+ * An entity's own keys are claims, which the claim policies
+ * (`itops.mapping.claims`, open by default) may withhold or refuse; a part's
+ * key reaches its groups and systems only when the part keeps it.
  */
 export function computeEntityMapping(
   entities: Iterable<Entity>,
-): EntityMapping {
+  policies: ClaimPolicies = OPEN_CLAIMS,
+): Required<EntityMapping> {
   const mapped = new Map<string, MappedEntity>();
   const contributions: Array<{
     entityRef: string;
+    ownerRefs: string[];
     keys: MappingKey[];
     aggregateInto: string[];
   }> = [];
@@ -111,6 +121,7 @@ export function computeEntityMapping(
     });
     contributions.push({
       entityRef,
+      ownerRefs,
       keys: entityMappingKeys(entity),
       // Owners that are users, and parents that are domains or components,
       // have no ITOps page that aggregates.
@@ -121,6 +132,7 @@ export function computeEntityMapping(
     });
   }
 
+  const claims = decideClaims(contributions, policies);
   const keys = new Map<string, MappedEntityKey>();
   const addKey = (entityRef: string, key: MappingKey, viaRef: string) => {
     const row = { entityRef, type: key.type, value: key.value, viaRef };
@@ -129,7 +141,7 @@ export function computeEntityMapping(
   for (const { entityRef, keys: ownKeys, aggregateInto } of contributions) {
     // A dangling owner or system has no page to show the keys on.
     const aggregators = aggregateInto.filter(ref => mapped.has(ref));
-    for (const key of ownKeys) {
+    for (const key of ownKeys.filter(k => claims.granted(entityRef, k))) {
       addKey(entityRef, key, entityRef);
       for (const aggregator of aggregators) {
         addKey(aggregator, key, entityRef);
@@ -137,7 +149,11 @@ export function computeEntityMapping(
     }
   }
 
-  return { entities: [...mapped.values()], keys: [...keys.values()] };
+  return {
+    entities: [...mapped.values()],
+    keys: [...keys.values()],
+    claimIssues: claims.issues,
+  };
 }
 
 /**
