@@ -27,6 +27,32 @@ export interface Config {
     mapping?: {
       /** Default: every minute. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Who may claim a source object through `itops.io/*` annotations, per
+       * mapping key type (`servicenow-ci`, `servicenow-service`,
+       * `servicenow-group`, `jira-project`, `jira-component`, `jsm-team`,
+       * `veeam-job`, `veeam-tag`, `veeam-object`). Keys groups and systems
+       * collect from their parts are not claims; they follow the part's.
+       * Withheld and refused claims are listed at `/mapping/conflicts`.
+       */
+      claims?: {
+        [keyType: string]: {
+          /**
+           * `open` (default): every claimant keeps the value. `exclusive`: a
+           * value several entities claim without a rule is withheld from all.
+           */
+          policy?: 'open' | 'exclusive';
+          /** Owners of given values; other claimants are refused. */
+          rules?: Array<{
+            /** Values as in the annotations (case-insensitive; Jira components as `PROJECT/component`). */
+            values: string[];
+            /** Entity refs that may claim them (kind defaults to component). */
+            entities?: string[];
+            /** Owner refs whose entities may claim them (kind defaults to group). */
+            owners?: string[];
+          }>;
+        };
+      };
     };
     /**
      * Freeze (blackout) windows besides those synced from ServiceNow. Times
