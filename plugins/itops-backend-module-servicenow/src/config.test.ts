@@ -16,6 +16,8 @@ describe('readInstanceOptions', () => {
       auth: { kind: 'basic', username: 'u', password: 'p' },
       pageSize: 1000,
       overlapMs: 60_000,
+      clockOverlapMs: 120_000,
+      deletionsFromAudit: false,
       incidents: {
         enabled: true,
         table: 'incident',
@@ -31,6 +33,17 @@ describe('readInstanceOptions', () => {
       },
       oncall: { enabled: true, stepMs: 6 * 3_600_000 },
     });
+  });
+
+  it('reads the clock overlap and the deletion audit switch', () => {
+    expect(
+      read({
+        ...BASE,
+        auth: { username: 'u', password: 'p' },
+        clockOverlapSeconds: 30,
+        deletions: { auditTable: true },
+      }),
+    ).toMatchObject({ clockOverlapMs: 30_000, deletionsFromAudit: true });
   });
 
   it('infers the OAuth grant from the credentials given', () => {

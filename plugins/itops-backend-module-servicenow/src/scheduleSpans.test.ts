@@ -1,4 +1,4 @@
-import { occurrences } from '../scheduleSpans';
+import { continuousStretch, occurrences } from './scheduleSpans';
 
 const span = (extra: Record<string, string>) => ({
   sys_id: 's1',
@@ -110,5 +110,64 @@ describe('occurrences', () => {
     expect(
       occurrences(span({ end_date_time: '20261215T000000' }), 'UTC', ...ALL),
     ).toEqual([]);
+  });
+});
+
+describe('repeat_count and continuous stretches', () => {
+  const rotation = span({
+    start_date_time: '20261123T090000',
+    end_date_time: '20261130T090000',
+    repeat_type: 'weekly',
+    repeat_count: '3',
+  });
+
+  it('repeats every repeat_count weeks', () => {
+    expect(
+      occurrences(
+        rotation,
+        'UTC',
+        Date.parse('2026-11-20T00:00:00Z'),
+        Date.parse('2027-01-01T00:00:00Z'),
+      ).map(o => iso(o.start)),
+    ).toEqual(['2026-11-23T09:00:00.000Z', '2026-12-14T09:00:00.000Z']);
+  });
+
+  it('reads a span repeating without gaps as one stretch', () => {
+    const aroundTheClock = span({
+      start_date_time: '20240101T090000',
+      end_date_time: '20240102T090000',
+      repeat_type: 'daily',
+    });
+    expect(continuousStretch(aroundTheClock, 'UTC')).toEqual({
+      start: Date.parse('2024-01-01T09:00:00Z'),
+      end: Infinity,
+    });
+    // 23:59:59 a day is around the clock too; repeat_until ends it.
+    expect(
+      continuousStretch(
+        span({
+          start_date_time: '20240101T000000',
+          end_date_time: '20240101T235959',
+          repeat_type: 'daily',
+          repeat_until: '20240110',
+        }),
+        'UTC',
+      ),
+    ).toEqual({
+      start: Date.parse('2024-01-01T00:00:00Z'),
+      end: Date.parse('2024-01-10T23:59:59Z'),
+    });
+    // Business hours and every-third-week rotations leave gaps.
+    expect(
+      continuousStretch(
+        span({
+          start_date_time: '20240101T090000',
+          end_date_time: '20240101T170000',
+          repeat_type: 'daily',
+        }),
+        'UTC',
+      ),
+    ).toBeUndefined();
+    expect(continuousStretch(rotation, 'UTC')).toBeUndefined();
   });
 });
