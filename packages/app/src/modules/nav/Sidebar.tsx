@@ -7,6 +7,7 @@ import {
   SidebarSpace,
 } from '@backstage/core-components';
 import { NavContentBlueprint } from '@backstage/plugin-app-react';
+import Tooltip from '@material-ui/core/Tooltip';
 import { SidebarLogo } from './SidebarLogo';
 import MenuIcon from '@material-ui/icons/Menu';
 import SearchIcon from '@material-ui/icons/Search';
@@ -16,8 +17,18 @@ import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 export const SidebarContent = NavContentBlueprint.make({
   params: {
     component: ({ navItems }) => {
+      // The open sidebar cuts long titles ("Change calen…"): the whole title
+      // shows on hover.
       const nav = navItems.withComponent(item => (
-        <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />
+        <Tooltip title={item.title} placement="right">
+          <div>
+            <SidebarItem
+              icon={() => item.icon}
+              to={item.href}
+              text={item.title}
+            />
+          </div>
+        </Tooltip>
       ));
 
       // The search modal replaces the search page's nav item.
