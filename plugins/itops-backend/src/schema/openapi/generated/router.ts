@@ -1108,6 +1108,39 @@ export const spec = {
         },
       },
     },
+    '/mapping/conflicts': {
+      get: {
+        operationId: 'GetMappingConflicts',
+        summary:
+          'Claims of source objects that `itops.mapping.claims` withheld or refused. Needs itops.sync-status.read.',
+        description:
+          '`conflict`: several entities claim a value of an exclusive key type\nand no rule names its owner, so no claimant gets it. `refused`: a\nrule names who may claim the value; `granted` lists the claimants\nthat keep it. As decided by the last mapping refresh.\n',
+        responses: {
+          '200': {
+            description: 'One item per key type and value, by type and value.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/MappingConflict',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
     '/compliance/frameworks': {
       get: {
         operationId: 'GetComplianceCatalogue',
@@ -3637,6 +3670,54 @@ export const spec = {
           available: {
             description: 'Whether the entity has any records of this area.',
             type: 'boolean',
+          },
+        },
+      },
+      MappingConflict: {
+        type: 'object',
+        required: [
+          'type',
+          'value',
+          'decision',
+          'claimants',
+          'granted',
+          'reason',
+          'detectedAt',
+        ],
+        properties: {
+          type: {
+            description: 'The mapping key type, e.g. `servicenow-ci`.',
+            type: 'string',
+          },
+          value: {
+            description: 'The claimed value, normalized (lower case).',
+            type: 'string',
+          },
+          decision: {
+            type: 'string',
+            enum: ['conflict', 'refused'],
+          },
+          claimants: {
+            description: 'Entities whose own annotations claim the value.',
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          granted: {
+            description: 'The claimants that keep the value.',
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          reason: {
+            type: 'string',
+          },
+          detectedAt: {
+            description: 'When this decision was first made.',
+            type: 'string',
+            format: 'date-time',
           },
         },
       },
