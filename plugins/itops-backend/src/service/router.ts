@@ -14,6 +14,7 @@ import type { EntityRollups } from '../rollups/EntityRollups';
 import { createOpenApiRouter } from '../schema/openapi';
 import type { AreaAccess } from './access';
 import { guarded } from './edge';
+import { registerMappingConflictRoutes } from './mappingConflicts';
 import { DAY_MS, entityRefOf, optionalRangeOf, rangeOf } from './params';
 import {
   DEFAULT_TREND_BUCKETS,
@@ -227,6 +228,8 @@ export async function createRouter(
     await access.require(req, 'syncStatus');
     res.json({ items: await store.syncStatus() });
   });
+
+  registerMappingConflictRoutes(router, { knex: database.client, access });
 
   return guarded(router, options.logger);
 }
