@@ -1,4 +1,8 @@
 import type { TestDatabaseId } from '@backstage/backend-test-utils';
+import type {
+  MappingKey,
+  MappingKeyType,
+} from '@backstage-itops/plugin-itops-common';
 import { ItopsFixtures } from '../__testUtils__/itopsFixtures';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { changeTable, freezeWindowTable } from '../database/recordTables';
@@ -47,7 +51,10 @@ const CATALOG = [
   }),
 ];
 
-const key = (type: string, value: string) => ({ type, value });
+const key = (type: MappingKeyType, value: string): MappingKey => ({
+  type,
+  value,
+});
 const DECEMBER = {
   from: Date.parse('2026-12-01T00:00:00Z'),
   to: Date.parse('2027-01-01T00:00:00Z'),
@@ -60,7 +67,7 @@ async function setUp(databaseId: TestDatabaseId) {
   await storeCatalogGraph(knex, computeCatalogGraph(CATALOG));
   const freeze = async (
     name: string,
-    keys: Array<{ type: string; value: string }>,
+    keys: MappingKey[],
     sourceType = 'servicenow',
   ) => {
     const id = await fixtures.record(freezeWindowTable, {
@@ -84,10 +91,7 @@ async function setUp(databaseId: TestDatabaseId) {
   await freeze('Platform blackout', [
     key('servicenow-service', 'payments platform'),
   ]);
-  const change = (
-    number: string,
-    keys: Array<{ type: string; value: string }>,
-  ) =>
+  const change = (number: string, keys: MappingKey[]) =>
     fixtures.record(changeTable, {
       number,
       title: number,
