@@ -155,10 +155,11 @@ export function createJiraSource(
           ...(slas ? slaSearchFields(slaIds) : []),
         ],
         convert: async (issues, convertSignal) => {
-          const skippedBefore = slas?.skipped ?? 0;
+          const gapsBefore = (slas?.skipped ?? 0) + (slas?.failed ?? 0);
           const records = await Promise.all(
-            issues.map(async issue =>
-              toIncident(issue, {
+            issues.map(async issue => {
+              const sla = await slas?.facts(issue, convertSignal);
+              const incident = toIncident(issue, {
                 siteUrl: site.baseUrl,
                 config: site.incidents,
                 components: {
@@ -166,13 +167,18 @@ export function createJiraSource(
                   componentLabelPrefix: site.componentLabelPrefix,
                   site: site.name,
                 },
-                sla: await slas?.facts(issue, convertSignal),
-              }),
-            ),
+                sla: sla === 'unknown' ? undefined : sla,
+              });
+              // What an earlier run learnt of its SLAs stays stored.
+              return sla === 'unknown'
+                ? { ...incident, unknown: ['slaMet', 'acknowledgedAt'] }
+                : incident;
+            }),
           );
+          const gaps = (slas?.skipped ?? 0) + (slas?.failed ?? 0);
           return {
             records,
-            partial: slas && slas.skipped > skippedBefore ? slas.partial() : [],
+            partial: slas && gaps > gapsBefore ? slas.partial() : [],
           };
         },
       };

@@ -1,4 +1,7 @@
-import type { SyncPartial } from '@backstage-itops/plugin-itops-node';
+import {
+  SourceRequestError,
+  type SyncPartial,
+} from '@backstage-itops/plugin-itops-node';
 import type { JiraClient } from './client/JiraClient';
 import type { JiraIssue, JsmSla } from './client/types';
 import type { JiraSiteConfig } from './config';
@@ -74,6 +77,8 @@ export class SlaReader {
   requests = 0;
   /** Incidents left without SLA facts because the cap was reached. */
   skipped = 0;
+  /** Incidents whose SLA request failed after its retries (429, 5xx, network). */
+  failed = 0;
 
   constructor(client: JiraClient, settings: SlaSettings, ids: SlaFieldIds) {
     this.#client = client;
@@ -84,40 +89,65 @@ export class SlaReader {
   /**
    * The SLA facts of an issue from its search fields; from the request
    * SLA endpoint when the search could not return them and the cap allows;
-   * undefined when it does not (the caller reports the run partial).
+   * `unknown` when the cap was reached or the request failed for good: the
+   * incident is stored with its stored SLA facts kept, and the run is
+   * partial. One issue's failed SLA request never fails the run.
    */
   async facts(
     issue: JiraIssue,
     signal: AbortSignal,
-  ): Promise<SlaFacts | undefined> {
+  ): Promise<SlaFacts | 'unknown'> {
     const fromSearch = this.#fromSearch(issue);
     if (fromSearch) {
       return fromSearch;
     }
     if (this.requests >= this.#settings.maxRequestsPerRun) {
       this.skipped++;
-      return undefined;
+      return 'unknown';
     }
     this.requests++;
-    return slaFacts(await this.#client.slas(issue.key, signal), this.#settings);
+    try {
+      return slaFacts(
+        await this.#client.slas(issue.key, signal),
+        this.#settings,
+      );
+    } catch (error) {
+      if (signal.aborted || !(error instanceof SourceRequestError)) {
+        throw error;
+      }
+      this.failed++;
+      return 'unknown';
+    }
   }
 
-  /** Partial-run notes for what the cap left out, if anything. */
+  /** Partial-run notes for what the cap or failures left out, if anything. */
   partial(): SyncPartial[] {
-    return this.skipped === 0
-      ? []
-      : [
-          {
-            call: SLA_CALL,
-            reason: `per-run cap of ${
-              this.#settings.maxRequestsPerRun
-            } requests reached`,
-            // The same words on every page, so the run names the gap once.
-            lost: 'SLA attainment and acknowledgement of the incidents past the cap',
-            // The incidents themselves are all stored.
-            recordsComplete: true,
-          },
-        ];
+    // The same words on every page, so the run names each gap once; the
+    // incidents themselves are all stored, their SLA facts kept as stored.
+    return [
+      ...(this.skipped === 0
+        ? []
+        : [
+            {
+              call: SLA_CALL,
+              reason: `per-run cap of ${
+                this.#settings.maxRequestsPerRun
+              } requests reached`,
+              lost: 'fresh SLA facts of the incidents past the cap',
+              recordsComplete: true,
+            },
+          ]),
+      ...(this.failed === 0
+        ? []
+        : [
+            {
+              call: SLA_CALL,
+              reason: 'failed after retries',
+              lost: 'fresh SLA facts of the incidents whose request failed',
+              recordsComplete: true,
+            },
+          ]),
+    ];
   }
 
   #fromSearch(issue: JiraIssue): SlaFacts | undefined {

@@ -55,6 +55,13 @@ export interface ItopsRecordBase {
   sourceUpdatedAt?: string;
   /** Keys mapping the record to catalog entities. */
   keys: MappingKey[];
+  /**
+   * Fields this read could not learn, because the optional call that gives
+   * them failed or was capped (e.g. `slaMet`). The store keeps their stored
+   * values instead of clearing them; only the fields a record table names
+   * as keepable may be listed.
+   */
+  unknown?: string[];
 }
 
 /** Where a stored record came from. @public */

@@ -26,6 +26,11 @@ export interface RecordTable<T> {
   toRow(record: T): DbRow;
   /** The record of a row; without mapping keys, which rows do not hold. */
   fromRow(row: DbRow): Omit<T, 'keys'>;
+  /**
+   * The columns of the fields that optional upstream calls provide, which
+   * a record may list as `unknown` so that their stored values are kept.
+   */
+  keepable?: Partial<Record<keyof T & string, string[]>>;
 }
 
 export type RecordKind =
@@ -84,6 +89,10 @@ export const incidentTable: RecordTable<IncidentRecord> = {
     notification_delay_reason: r.notificationDelayReason ?? null,
     sla_met: r.slaMet ?? null,
   }),
+  keepable: {
+    slaMet: ['sla_met'],
+    acknowledgedAt: ['acknowledged_at'],
+  },
   fromRow: row => ({
     ...base(row),
     number: String(row.number),
@@ -246,6 +255,10 @@ export const backupRunTable: RecordTable<BackupRunRecord> = {
     failed_objects: r.failedObjects ? JSON.stringify(r.failedObjects) : null,
     restore_point_at: toDbTime(r.restorePointAt),
   }),
+  keepable: {
+    failedObjects: ['failed_objects'],
+    restorePointAt: ['restore_point_at'],
+  },
   fromRow: row => ({
     ...base(row),
     recordType: 'backup-run',

@@ -74,6 +74,83 @@ describe('SyncStore', () => {
   const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(
+    'keeps the stored values of the fields a read could not learn, on %p',
+    async databaseId => {
+      const knex = await migrate(await databases.init(databaseId));
+      const store = SyncStore.create(knex);
+      await store.writeBatch(
+        source,
+        'incidents',
+        [
+          incident('a', {
+            slaMet: false,
+            acknowledgedAt: '2026-11-01T09:05:00.000Z',
+          }),
+          incident('b', { slaMet: true }),
+        ],
+        'sync-1',
+      );
+      // The SLA call was capped for 'a': its SLA facts are unknown, the
+      // rest of it is news; 'b' comes whole and clears what it no longer has.
+      const { written, rejected } = await store.writeBatch(
+        source,
+        'incidents',
+        [
+          incident('a', {
+            title: 'Renamed',
+            unknown: ['slaMet', 'acknowledgedAt'],
+          }),
+          incident('b', { slaMet: undefined }),
+          incident('c', { unknown: ['title'] }),
+        ],
+        'sync-2',
+      );
+      expect(written).toBe(2);
+      expect(rejected).toEqual([
+        {
+          externalId: 'c',
+          reason: expect.stringContaining(
+            'Field title of a incident cannot be unknown',
+          ),
+        },
+      ]);
+      const rows = await knex('itops_incidents')
+        .orderBy('external_id')
+        .select(
+          'external_id',
+          'title',
+          'sla_met',
+          'acknowledged_at',
+          'seen_in_sync',
+        );
+      expect(
+        rows.map(r => ({
+          id: r.external_id,
+          title: r.title,
+          slaMet: r.sla_met === null ? null : Boolean(r.sla_met),
+          acknowledged: r.acknowledged_at !== null,
+          seen: r.seen_in_sync,
+        })),
+      ).toEqual([
+        {
+          id: 'a',
+          title: 'Renamed',
+          slaMet: false,
+          acknowledged: true,
+          seen: 'sync-2',
+        },
+        {
+          id: 'b',
+          title: 'Incident b',
+          slaMet: null,
+          acknowledged: false,
+          seen: 'sync-2',
+        },
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'refreshes planner statistics of a capability on %p',
     async databaseId => {
       const knex = await migrate(await databases.init(databaseId));

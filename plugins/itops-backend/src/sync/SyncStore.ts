@@ -87,6 +87,8 @@ export interface WriteBatchResult {
 interface PreparedRecord {
   row: DbRow;
   keys: MappingKey[];
+  /** Stored columns to keep: those of the fields the read could not learn. */
+  keep?: string[];
 }
 
 /**
@@ -419,13 +421,27 @@ function isPostgres(knex: Knex): boolean {
 
 function prepareRecord(
   table: RecordTable<any>,
-  record: { externalId: string; url?: string; sourceUpdatedAt?: string },
+  record: {
+    externalId: string;
+    url?: string;
+    sourceUpdatedAt?: string;
+    unknown?: string[];
+  },
   source: SyncSourceRef,
   syncId: string,
 ): PreparedRecord {
   if (typeof record.externalId !== 'string' || record.externalId === '') {
     throw new TypeError('Record has no externalId');
   }
+  const keep = (record.unknown ?? []).flatMap(field => {
+    const columns = table.keepable?.[field];
+    if (!columns) {
+      throw new TypeError(
+        `Field ${field} of a ${table.kind} cannot be unknown`,
+      );
+    }
+    return columns;
+  });
   const content = {
     ...table.toRow(record),
     source_type: source.type,
@@ -442,6 +458,7 @@ function prepareRecord(
       seen_in_sync: syncId,
     },
     keys,
+    ...(keep.length > 0 ? { keep } : {}),
   };
 }
 
@@ -492,12 +509,7 @@ async function upsertRecords(
     if (chunk.length === 0) {
       continue;
     }
-    const upserted: Array<{ id: number | string; external_id: string }> =
-      await trx(table.table)
-        .insert(chunk.map(r => r.row))
-        .onConflict(UNIQUE_RECORD)
-        .merge()
-        .returning(['id', 'external_id']);
+    const upserted = await upsertKeeping(trx, table, chunk);
     const idOf = new Map(upserted.map(r => [r.external_id, r.id]));
     await replaceKeys(
       trx,
@@ -510,6 +522,38 @@ async function upsertRecords(
     await relinkRecords(trx, table.kind, [...idOf.values()]);
   }
   return records.length;
+}
+
+/**
+ * Inserts or updates rows; a record with columns to keep updates all but
+ * those, and its content hash (which then describes the stored row no
+ * more), so that what an optional call gave before is not cleared.
+ */
+async function upsertKeeping(
+  trx: Knex.Transaction,
+  table: RecordTable<any>,
+  records: PreparedRecord[],
+): Promise<Array<{ id: number | string; external_id: string }>> {
+  const groups = new Map<string, PreparedRecord[]>();
+  for (const record of records) {
+    const key = (record.keep ?? []).join(',');
+    const group = groups.get(key);
+    if (group) group.push(record);
+    else groups.set(key, [record]);
+  }
+  const upserted: Array<{ id: number | string; external_id: string }> = [];
+  for (const [key, group] of groups) {
+    const insert = trx(table.table)
+      .insert(group.map(r => r.row))
+      .onConflict(UNIQUE_RECORD);
+    const keep = new Set(key === '' ? [] : [...key.split(','), 'content_hash']);
+    const rows = await (keep.size === 0
+      ? insert.merge()
+      : insert.merge(Object.keys(group[0].row).filter(c => !keep.has(c)))
+    ).returning(['id', 'external_id']);
+    upserted.push(...rows);
+  }
+  return upserted;
 }
 
 /**
