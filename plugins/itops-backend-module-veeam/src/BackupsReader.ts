@@ -82,6 +82,12 @@ export function restorePointsCall(path: string): OptionalCall {
   };
 }
 
+/** What a detail call gave, by session id, and the sessions it could not tell. */
+interface Learnt<T> {
+  found: Map<string, T>;
+  unknown: Set<string>;
+}
+
 /** Run-scoped bookkeeping: refused optional calls and skipped records. */
 interface RunContext {
   signal: AbortSignal;
@@ -241,12 +247,16 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
 
     const runs: BackupRunRecord[] = [];
     for (const session of backups) {
-      runs.push(
-        toBackupRunRecord(session, jobs.get(session.jobId)!, {
-          failedObjects: failedObjects.get(session.id),
-          restorePointAt: restorePoints.get(session.id),
-        }),
-      );
+      const record = toBackupRunRecord(session, jobs.get(session.jobId)!, {
+        failedObjects: failedObjects.found.get(session.id),
+        restorePointAt: restorePoints.found.get(session.id),
+      });
+      // What a refused call would have said stays as an earlier run stored it.
+      const unknown = [
+        ...(failedObjects.unknown.has(session.id) ? ['failedObjects'] : []),
+        ...(restorePoints.unknown.has(session.id) ? ['restorePointAt'] : []),
+      ];
+      runs.push(unknown.length > 0 ? { ...record, unknown } : record);
     }
     for (const session of tests) {
       // Without its tasks a restore test cannot be told apart per job; it
@@ -271,11 +281,11 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
   async #restorePointTimes(
     sessions: VeeamSession[],
     run: RunContext,
-  ): Promise<Map<string, number>> {
+  ): Promise<Learnt<number>> {
     const times = new Map<string, number>();
     const producing = sessions.filter(s => sessionResult(s) !== 'failed');
     if (producing.length === 0) {
-      return times;
+      return { found: times, unknown: new Set() };
     }
     const wanted = new Set(producing.map(s => s.id));
     const starts = producing.map(s => parseVeeamTime(s.creationTime)!);
@@ -286,7 +296,7 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
       to: Math.max(...ends) + 1,
     };
     const call = restorePointsCall(this.#client.profile.restorePointsPath);
-    await run.optional.run(call, async () => {
+    const listed = await run.optional.run(call, async () => {
       for await (const points of this.#client.restorePoints(
         window,
         run.signal,
@@ -309,8 +319,12 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
           );
         }
       }
+      return true;
     });
-    return times;
+    return {
+      found: times,
+      unknown: listed ? new Set() : new Set(producing.map(s => s.id)),
+    };
   }
 
   /**
@@ -322,13 +336,13 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
   async #failedObjects(
     sessions: VeeamSession[],
     run: RunContext,
-  ): Promise<Map<string, string[]>> {
+  ): Promise<Learnt<string[]>> {
     const troubled = sessions.filter(s => {
       const result = sessionResult(s);
       return result === 'failed' || result === 'warning';
     });
     if (troubled.length === 0) {
-      return new Map();
+      return { found: new Map(), unknown: new Set() };
     }
     const listed = await this.#listedFailedTasks(troubled, run);
     const tasks =
@@ -342,7 +356,11 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
         failed.set(sessionId, names);
       }
     }
-    return failed;
+    // A listing covers every session; per-session reads only those answered.
+    const unknown = new Set(
+      listed ? [] : troubled.map(s => s.id).filter(id => !tasks.has(id)),
+    );
+    return { found: failed, unknown };
   }
 
   /** The failed tasks of the sessions by session id, or undefined without the listing. */

@@ -184,6 +184,33 @@ describe('Veeam source against VBR servers with quirks', () => {
   });
 
   it.each(databases.eachSupportedId())(
+    'keeps the failed objects and restore point times stored when the calls giving them are refused later, %p',
+    async databaseId => {
+      setup = await startVeeam();
+      const knex = await migrateItopsDatabase(await databases.init(databaseId));
+      const { source } = veeamSource(setup);
+      const engine = syncEngine(knex, source);
+      await engine.runOnce(source, 'backups', { full: true });
+      const before = await backupSnapshot(knex);
+      expect(before.runs.some(r => r.failed_objects !== null)).toBe(true);
+      expect(before.runs.some(r => r.restore_point_at !== null)).toBe(true);
+
+      setup.veeam.setQuirks({
+        taskSessions: 404,
+        taskSessionListing: 404,
+        restorePoints: 404,
+      });
+      const refused = await engine.runOnce(source, 'backups', { full: true });
+      expect(refused).toMatchObject({ status: 'succeeded' });
+      expect(refused.partial.length).toBeGreaterThan(0);
+      const after = await backupSnapshot(knex);
+      const details = (runs: typeof before.runs) =>
+        runs.map(r => [r.external_id, r.failed_objects, r.restore_point_at]);
+      expect(details(after.runs)).toEqual(details(before.runs));
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'the sync status names the refused calls, and a partial full run deletes nothing until a whole one, %p',
     async databaseId => {
       setup = await startVeeam();
