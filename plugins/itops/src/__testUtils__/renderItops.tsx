@@ -1,8 +1,10 @@
 import type { Entity } from '@backstage/catalog-model';
 import {
   EntityProvider,
+  catalogApiRef,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   MockFetchApi,
@@ -25,7 +27,8 @@ const DENY = 'DENY' as Decision;
 
 /**
  * Renders ITOps components as an app would: the real client over msw, an
- * entity in context, and a permission API denying the named permissions.
+ * entity in context, a permission API denying the named permissions, and a
+ * catalog holding `catalogEntities` (for the entity pickers).
  */
 export function renderItops(
   element: ReactElement,
@@ -33,9 +36,10 @@ export function renderItops(
     entity?: Entity;
     deny?: string[];
     apis?: Array<[any, any]>;
+    catalogEntities?: Entity[];
   } = {},
 ) {
-  const { entity, deny = [], apis = [] } = options;
+  const { entity, deny = [], apis = [], catalogEntities = [] } = options;
   const client = new ItopsClient({
     discoveryApi: { getBaseUrl: async () => ITOPS_BASE_URL },
     fetchApi: new MockFetchApi(),
@@ -51,7 +55,12 @@ export function renderItops(
   );
   return renderInTestApp(
     <TestApiProvider
-      apis={[[itopsApiRef, client], [permissionApiRef, permissionApi], ...apis]}
+      apis={[
+        [itopsApiRef, client],
+        [permissionApiRef, permissionApi],
+        [catalogApiRef, catalogApiMock({ entities: catalogEntities })],
+        ...apis,
+      ]}
     >
       {content}
     </TestApiProvider>,

@@ -1,5 +1,6 @@
 import { makeStyles, MenuItem, TextField } from '@material-ui/core';
 import { useEffect, useState } from 'react';
+import { EntityRefPicker } from '../shared/EntityRefPicker';
 import type { CalendarState } from './calendarState';
 
 const useStyles = makeStyles(theme => ({
@@ -84,12 +85,6 @@ function CommitField(props: {
   );
 }
 
-const refs = (text: string) =>
-  text
-    .split(',')
-    .map(ref => ref.trim())
-    .filter(Boolean);
-
 /**
  * The calendar's filters; every change goes to the URL. The selects are
  * named by their label and value together (MUI's aria-labelledby), so that
@@ -132,17 +127,23 @@ export function CalendarFilters(props: {
           <MenuItem value="custom">{state.owner.join(', ')}</MenuItem>
         )}
       </TextField>
-      <CommitField
+      <EntityRefPicker
+        id="itops-calendar-system"
         label="System"
-        placeholder="system:default/payments"
-        value={state.system.join(', ')}
-        onCommit={text => onChange({ system: refs(text) })}
+        kinds={['System']}
+        multiple
+        placeholder="Any system"
+        value={state.system}
+        onChange={system => onChange({ system })}
       />
-      <CommitField
+      <EntityRefPicker
+        id="itops-calendar-entity"
         label="Entity"
-        placeholder="component:default/payments-api"
-        value={state.entityRef.join(', ')}
-        onCommit={text => onChange({ entityRef: refs(text) })}
+        kinds={['Component', 'Resource', 'API', 'System', 'Group']}
+        multiple
+        placeholder="Any entity"
+        value={state.entityRef}
+        onChange={entityRef => onChange({ entityRef })}
       />
       {(Object.keys(OPTIONS) as ListKey[]).map(key => (
         <TextField

@@ -1,5 +1,6 @@
 import { identityApiRef } from '@backstage/core-plugin-api';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import {
   MockFetchApi,
   mockApis,
@@ -122,6 +123,22 @@ function LocationProbe() {
  * starts waiting while the render's own act() is still pending overlaps
  * the two, and React may then never commit the month.
  */
+/** What the entity pickers find. */
+const CATALOG = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'System',
+    metadata: { name: 'payments', namespace: 'default', title: 'Payments' },
+    spec: { owner: 'payments-team' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'System',
+    metadata: { name: 'storefront', namespace: 'default' },
+    spec: { owner: 'storefront-team' },
+  },
+];
+
 async function render(search: string) {
   const requests: URL[] = [];
   server.use(
@@ -207,6 +224,7 @@ async function render(search: string) {
       apis={[
         [itopsApiRef, client],
         [identityApiRef, identity],
+        [catalogApiRef, catalogApiMock({ entities: CATALOG })],
       ]}
     >
       <ChangeCalendarContent />
@@ -342,6 +360,27 @@ describe('ChangeCalendarContent', () => {
       const params = requests[requests.length - 1].searchParams;
       expect(params.get('type')).toBe('emergency');
       expect(params.get('q')).toBe('database');
+    }, WAIT);
+  });
+
+  it('picks a system from the catalog by its title, into the URL and the request', async () => {
+    const { requests } = await render('?view=month&date=2026-12-10');
+    await screen.findByTestId('day-2026-12-10', {}, WAIT);
+    await userEvent.type(screen.getByLabelText('System'), 'Paym');
+    await userEvent.click(
+      await screen.findByRole(
+        'option',
+        { name: 'Payments (system:default/payments)' },
+        WAIT,
+      ),
+    );
+    await waitFor(
+      () => expect(location().get('system')).toBe('system:default/payments'),
+      WAIT,
+    );
+    await waitFor(() => {
+      const params = requests[requests.length - 1].searchParams;
+      expect(params.get('system')).toBe('system:default/payments');
     }, WAIT);
   });
 

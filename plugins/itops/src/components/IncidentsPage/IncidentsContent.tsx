@@ -12,6 +12,7 @@ import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { itopsApiRef } from '../../api';
 import { IncidentTable, PRIORITY_LABELS } from '../IncidentsCard/IncidentsCard';
+import { EntityRefPicker } from '../shared/EntityRefPicker';
 import { ItopsErrorPanel } from '../shared/ItopsErrorPanel';
 import {
   type IncidentsPageState,
@@ -20,6 +21,9 @@ import {
 } from './incidentsQuery';
 
 const PAGE_SIZE = 25;
+
+/** Kinds whose incidents the read API lists (its mapped kinds). */
+const PICKER_KINDS = ['Group', 'System', 'Component', 'Resource', 'API'];
 
 const useStyles = makeStyles(theme => ({
   filters: {
@@ -57,9 +61,6 @@ export function IncidentsContent() {
     return identity.ownershipEntityRefs.filter(ref => ref.startsWith('group:'));
   }, [identityApi]);
   const entityRef = state.entityRef ?? teams.value?.[0];
-  const choices = [
-    ...new Set([...(teams.value ?? []), ...(entityRef ? [entityRef] : [])]),
-  ];
 
   const incidents = useAsync(async () => {
     if (!entityRef) return undefined;
@@ -79,22 +80,13 @@ export function IncidentsContent() {
         role="search"
         aria-label="incident filters"
       >
-        <TextField
+        <EntityRefPicker
           id="itops-incidents-entity"
-          select
-          className={classes.field}
-          size="small"
-          variant="outlined"
           label="Team or service"
-          value={entityRef ?? ''}
-          onChange={e => update({ entityRef: e.target.value as string })}
-        >
-          {choices.map(ref => (
-            <MenuItem key={ref} value={ref}>
-              {ref}
-            </MenuItem>
-          ))}
-        </TextField>
+          kinds={PICKER_KINDS}
+          value={entityRef ? [entityRef] : []}
+          onChange={refs => update({ entityRef: refs[0] })}
+        />
         <TextField
           id="itops-incidents-state"
           select
