@@ -1,6 +1,7 @@
-import type {
-  SourceAuth,
-  SourceHttpClient,
+import {
+  type SourceAuth,
+  type SourceHttpClient,
+  SourceRequestError,
 } from '@backstage-itops/plugin-itops-node';
 import { createHash } from 'node:crypto';
 import type { OAuthTokenStore, StoredOAuthToken } from './OAuthTokenStore';
@@ -142,7 +143,15 @@ export class OAuth3loAuth implements SourceAuth {
     try {
       answer = await this.#grant(refreshToken, signal);
     } catch (error) {
-      if (signal?.aborted) {
+      // Only a refused grant (400/401/403 with invalid_grant; Atlassian
+      // answers 403) says the token is spent; a rate limit, an outage or the
+      // network keeps its own error, so that the sync status names it and
+      // the token is tried again.
+      if (
+        signal?.aborted ||
+        (error instanceof SourceRequestError &&
+          ![400, 401, 403].includes(error.status ?? 0))
+      ) {
         throw error;
       }
       // Another replica may have rotated the token in between: its refresh

@@ -70,7 +70,8 @@ export class JiraClient {
       );
       const issues = issuesOf(body, '/rest/api/3/search/jql');
       yield issues;
-      if (body?.isLast !== false || !body.nextPageToken) {
+      // The token is what says more pages follow; `isLast` may be absent.
+      if (body?.isLast === true || !body?.nextPageToken) {
         return;
       }
       nextPageToken = body.nextPageToken;

@@ -22,10 +22,18 @@ const SECRETS: ReadonlyArray<readonly [RegExp, string]> = [
  * since it is shown to every user of the status API.
  */
 export function syncErrorMessage(error: unknown): string {
+  return bounded(masked(error));
+}
+
+function masked(error: unknown): string {
   let message = stringifyError(error);
   for (const [pattern, replacement] of SECRETS) {
     message = message.replace(pattern, replacement);
   }
+  return message;
+}
+
+function bounded(message: string): string {
   return message.length > MAX_LENGTH
     ? `${message.slice(0, MAX_LENGTH - 1)}…`
     : message;
@@ -42,14 +50,18 @@ const SQL =
  * errors inline every bound value).
  */
 export function loggableError(error: unknown): string {
-  const message = syncErrorMessage(error);
+  // Cut before bounding: a statement cut mid-literal would leave the
+  // unterminated rest of a value in the log.
+  const message = masked(error);
   if (!SQL.test(message)) {
-    return message;
+    return bounded(message);
   }
-  return message
-    .replace(
-      /\bvalues\s*\((?:[^()]|\([^()]*\))*\)(?:\s*,\s*\((?:[^()]|\([^()]*\))*\))*/gi,
-      'values (…)',
-    )
-    .replace(/'(?:[^']|'')*'/g, "'…'");
+  return bounded(
+    message
+      .replace(
+        /\bvalues\s*\((?:[^()]|\([^()]*\))*\)(?:\s*,\s*\((?:[^()]|\([^()]*\))*\))*/gi,
+        'values (…)',
+      )
+      .replace(/'(?:[^']|'')*'/g, "'…'"),
+  );
 }
