@@ -30,7 +30,7 @@ export function sourcesConfig(
         instances: {
           [SOURCE_INSTANCE]: {
             baseUrl: urls.servicenow,
-            auth: { username: 'itops.integration', password: 'itops' },
+            auth: { username: 'itops.integration', password: 'sn-demo-4f7c1a' },
             http: HTTP,
           },
         },

@@ -221,7 +221,7 @@ async function main() {
         auth:
           values.auth === 'oauth'
             ? { clientId: 'itops-backstage', clientSecret: 'itops-secret' }
-            : { username: 'itops.integration', password: 'itops' },
+            : { username: 'itops.integration', password: 'sn-demo-4f7c1a' },
         pageSize: Number(values['page-size']),
         http: { requestsPerSecond: Number(values.rps) },
       }),

@@ -181,7 +181,7 @@ describe('ServiceNow authentication', () => {
           client_id: 'itops-backstage',
           client_secret: 'itops-secret',
           username: 'itops.integration',
-          password: 'itops',
+          password: 'sn-demo-4f7c1a',
         }).toString(),
       });
       expect((await response.json()).expires_in).toBe(1799);

@@ -22,7 +22,7 @@ export interface ServiceNowAuthOptions {
 
 export const DEFAULT_USERS: Readonly<Record<string, string>> = {
   admin: 'admin',
-  'itops.integration': 'itops',
+  'itops.integration': 'sn-demo-4f7c1a',
 };
 
 export const DEFAULT_OAUTH_CLIENTS: Readonly<Record<string, OAuthClient>> = {

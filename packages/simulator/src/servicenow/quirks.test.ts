@@ -4,7 +4,7 @@ describe('ServiceNow quirks', () => {
   let sn: ServiceNowHarness;
   afterEach(() => sn.close());
 
-  const integration = basic('itops.integration', 'itops');
+  const integration = basic('itops.integration', 'sn-demo-4f7c1a');
 
   it('answers with its own clock in the Date header', async () => {
     sn = await startServiceNow();

@@ -81,12 +81,12 @@ export function instance(sims: Sims): ServiceNowSimulator {
   return sims.simulators.servicenow as ServiceNowSimulator;
 }
 
-export const BASIC = { username: 'itops.integration', password: 'itops' };
+export const BASIC = { username: 'itops.integration', password: 'sn-demo-4f7c1a' };
 export const OAUTH = {
   clientId: 'itops-backstage',
   clientSecret: 'itops-secret',
   username: 'itops.integration',
-  password: 'itops',
+  password: 'sn-demo-4f7c1a',
 };
 
 /**
@@ -169,7 +169,7 @@ export type Reader = 'admin' | 'integration';
 
 const CREDENTIALS: Record<Reader, string> = {
   admin: 'admin:admin',
-  integration: 'itops.integration:itops',
+  integration: 'itops.integration:sn-demo-4f7c1a',
 };
 
 async function snFetch(url: string, path: string, as: Reader) {
