@@ -36,6 +36,11 @@ export interface Config {
             requestsPerSecond?: number;
             /** Per attempt. Default 30. */
             timeoutSeconds?: number;
+            /**
+             * Largest answer read, in MiB after decompression; a larger one fails
+             * the request unread. Default 64.
+             */
+            maxResponseMegabytes?: number;
             retry?: {
               maxAttempts?: number;
               baseDelayMs?: number;

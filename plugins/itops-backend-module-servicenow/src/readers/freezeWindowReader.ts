@@ -82,7 +82,9 @@ export function freezeWindowReader(options: {
         pageSize: PAGE,
         signal,
       })) {
-        schedules.push(...rows);
+        // One by one: a server ignoring sysparm_limit may send any number
+        // of rows, more than a call takes as arguments.
+        for (const row of rows) schedules.push(row);
       }
       const spansBySchedule = new Map<string, SnRow[]>();
       const ids = schedules.map(s => s.sys_id);

@@ -304,7 +304,8 @@ async function rotaPlan(
         pageSize: PAGE,
         signal,
       })) {
-        rows.push(...page);
+        // One by one: a page may hold more than a call takes as arguments.
+        for (const row of page) rows.push(row);
       }
     }
     return rows;

@@ -975,7 +975,7 @@ export const spec = {
         summary:
           'Freeze windows overlapping a range (at most 366 days). Needs itops.change.read.',
         description:
-          'Synced windows (ServiceNow blackout schedules) and occurrences of the\nwindows configured under `itops.freezeWindows` (source type\n`config`). A synced window without mapping keys is global\n(`global: true`) and applies to every entity; one with keys applies\nto `entityRefs` only; a configured one applies to its `scope`.\n',
+          "Synced windows (ServiceNow blackout schedules) and occurrences of the\nwindows configured under `itops.freezeWindows` (source type\n`config`). A synced window without mapping keys is global\n(`global: true`) and applies to every entity. A synced window with\nkeys, and a configured one, apply to their `scope`: the entities\ntheir keys map to directly, a group's key covering the team and what\nit owns, a system's key the system and its parts.\n",
         parameters: [
           {
             $ref: '#/components/parameters/fromRequired',
@@ -2961,7 +2961,8 @@ export const spec = {
                 },
               },
               scope: {
-                description: 'Configured windows, whom they apply to.',
+                description:
+                  'Whom the window applies to (every window that is not global).',
                 type: 'object',
                 required: ['systems', 'groups', 'tags', 'entities'],
                 properties: {
