@@ -39,7 +39,8 @@ export function ComplianceControlPage(props: {
   if (view.error) return <ResponseErrorPanel error={view.error} />;
   const value = view.value!;
   return (
-    <Grid container spacing={3}>
+    // No negative margin past the page: spacing would overflow it by 12 px.
+    <Grid container spacing={3} style={{ margin: 0, width: '100%' }}>
       <Grid item xs={12}>
         <Typography variant="body2">
           <Link to="..">Compliance overview</Link> / {value.framework.name}

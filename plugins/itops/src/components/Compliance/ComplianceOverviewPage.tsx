@@ -64,6 +64,11 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(2),
     flexWrap: 'wrap',
     alignItems: 'center',
+    // On the paper colour the fields' grey labels reach 4.5:1 (on the
+    // page's grey background they do not, in the light theme).
+    padding: theme.spacing(1.5),
+    background: theme.palette.background.paper,
+    borderRadius: theme.shape.borderRadius,
   },
 }));
 
@@ -136,6 +141,7 @@ function RefField(props: {
   };
   return (
     <TextField
+      id={`itops-compliance-${props.label.toLocaleLowerCase('en-US')}`}
       label={props.label}
       placeholder={props.placeholder}
       value={text}
@@ -272,10 +278,12 @@ export function ComplianceOverviewPage() {
   const frameworks = catalogue.value?.frameworks ?? [];
   const value = overview.value;
   return (
-    <Grid container spacing={3}>
+    // No negative margin past the page: spacing would overflow it by 12 px.
+    <Grid container spacing={3} style={{ margin: 0, width: '100%' }}>
       <Grid item xs={12}>
         <div className={classes.filters}>
           <TextField
+            id="itops-compliance-framework"
             select
             label="Framework"
             value={query.framework ?? ''}
@@ -305,6 +313,7 @@ export function ComplianceOverviewPage() {
             onCommit={system => set({ system })}
           />
           <TextField
+            id="itops-compliance-tier"
             select
             label="Tier"
             value={query.tier ?? ''}
@@ -321,6 +330,7 @@ export function ComplianceOverviewPage() {
             ))}
           </TextField>
           <TextField
+            id="itops-compliance-as-of"
             label="As of date"
             type="date"
             InputLabelProps={{ shrink: true }}

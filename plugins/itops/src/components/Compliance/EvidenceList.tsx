@@ -9,11 +9,23 @@ import {
 import { ResponseError } from '@backstage/errors';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import { DateTime } from 'luxon';
 import { useEffect, useState } from 'react';
 
+// The theme's error red is below 4.5:1 on paper in the light theme.
+const useStyles = makeStyles(theme => ({
+  alert: {
+    color:
+      theme.palette.type === 'dark'
+        ? theme.palette.error.light
+        : theme.palette.error.dark,
+  },
+}));
+
 /** Time left until a deadline, ticking each minute (GDPR 72-hour countdown). */
 export function Countdown(props: { deadline: string }) {
+  const classes = useStyles();
   const [now, setNow] = useState(() => DateTime.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(DateTime.now()), 60_000);
@@ -27,7 +39,8 @@ export function Countdown(props: { deadline: string }) {
     <Typography
       component="span"
       variant="body2"
-      color={overdue ? 'error' : 'textPrimary'}
+      color={overdue ? undefined : 'textPrimary'}
+      className={overdue ? classes.alert : undefined}
       style={{ fontWeight: 600 }}
     >
       {overdue ? `${text} overdue` : `${text} left`}
@@ -71,6 +84,7 @@ export function EvidenceList(props: {
   source?: EvidenceSource;
 }) {
   const { total, source } = props;
+  const classes = useStyles();
   // Looked up when the reader asks for more, not on every render of every
   // result: most lists are complete.
   const apis = useApiHolder();
@@ -115,7 +129,14 @@ export function EvidenceList(props: {
         {evidence.map((e, i) => (
           <li key={`${e.type}:${e.id}:${i}`}>
             <Typography variant="body2" component="span">
-              {e.url ? <Link to={e.url}>{e.id}</Link> : e.id}
+              {e.url ? (
+                // Underlined: in a line of text colour alone does not tell a link.
+                <Link to={e.url} underline="always">
+                  {e.id}
+                </Link>
+              ) : (
+                e.id
+              )}
               {e.note ? ` · ${e.note}` : ''}
               {e.deadline && !e.note?.startsWith('authority notified') && (
                 <>
@@ -138,7 +159,7 @@ export function EvidenceList(props: {
         </Typography>
       )}
       {error && (
-        <Typography variant="caption" color="error" role="alert">
+        <Typography variant="caption" className={classes.alert} role="alert">
           {error}
         </Typography>
       )}

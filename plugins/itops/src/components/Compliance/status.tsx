@@ -35,10 +35,11 @@ export const STATUS_ORDER: ControlRollUp[] = [
 export const STATUS_COLORS: Record<ControlRollUp, { bg: string; fg: string }> =
   {
     pass: { bg: '#2e7d32', fg: '#fff' },
-    warn: { bg: '#ed6c02', fg: '#fff' },
+    // Each at least 4.5:1 against its text (WCAG 1.4.3).
+    warn: { bg: '#b45309', fg: '#fff' },
     fail: { bg: '#c62828', fg: '#fff' },
     error: { bg: '#6a1b9a', fg: '#fff' },
-    no_data: { bg: '#9e9e9e', fg: '#fff' },
+    no_data: { bg: '#616161', fg: '#fff' },
     exempt: { bg: '#1565c0', fg: '#fff' },
     not_applicable: { bg: '#e0e0e0', fg: '#424242' },
     manual: { bg: '#f5f5f5', fg: '#616161' },
