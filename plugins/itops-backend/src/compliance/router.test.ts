@@ -346,6 +346,49 @@ describe('compliance router', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'tells a requester nothing of waivers they may not revoke, %p',
+    async databaseId => {
+      // Nobody approves here: only requesters may revoke, their own.
+      const { alice, bob } = await start(databaseId, [
+        'itops.compliance.waiver.approve',
+      ]);
+      expect((await alice.post('/compliance/evaluate')).status).toBe(201);
+      const requested = await alice.post('/compliance/waivers', {
+        checkId: 'CHG-04',
+        entityRef: REF,
+        justification: 'Month-end fix agreed with finance',
+        expiresAt: at(30 * DAY),
+      });
+      expect(requested.status).toBe(201);
+
+      const reason = { reason: 'No longer needed' };
+      const others = await bob.post(
+        `/compliance/waivers/${requested.body.id}/revoke`,
+        reason,
+      );
+      const missing = await bob.post(
+        '/compliance/waivers/no-such-id/revoke',
+        reason,
+      );
+      expect([others.status, missing.status]).toEqual([404, 404]);
+      expect(others.body.error.message).toBe(
+        `No compliance waiver ${requested.body.id}`,
+      );
+      expect(missing.body.error.message).toBe(
+        'No compliance waiver no-such-id',
+      );
+      expect(
+        (
+          await alice.post(
+            `/compliance/waivers/${requested.body.id}/revoke`,
+            reason,
+          )
+        ).status,
+      ).toBe(200);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'denies compliance data and actions without their permissions, %p',
     async databaseId => {
       const { alice } = await start(databaseId, [

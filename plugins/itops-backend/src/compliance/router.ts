@@ -13,7 +13,13 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  isError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import { entityRefOf as validEntityRefOf } from '../service/params';
 import {
   AuthorizeResult,
   type BasicPermission,
@@ -101,10 +107,13 @@ function parseIntParam(
   return n;
 }
 
+/** The entity ref of the path, its parts checked by the catalog's rules. */
 function entityRefOf(params: Record<string, string>): string {
-  return `${params.kind.toLocaleLowerCase('en-US')}:${params.namespace}/${
-    params.name
-  }`;
+  return validEntityRefOf({
+    kind: params.kind.toLocaleLowerCase('en-US'),
+    namespace: params.namespace,
+    name: params.name,
+  });
 }
 
 /**
@@ -664,19 +673,34 @@ export async function createComplianceRouter(
       }
       let actor: string;
       if (action === 'revoke') {
-        // The requester may withdraw their own waiver; others need approval rights.
-        const existing: ComplianceWaiver = await waivers.get(
-          req.params.id,
-          now(),
-        );
-        const creator = await actorOf(
+        // The requester may withdraw their own waiver; others need approval
+        // rights. Rights are settled before the waiver is looked up, and a
+        // requester asking for someone else's waiver gets the same 404 as
+        // for one that does not exist: no answer tells which ids exist.
+        const approver = await actorOf(
           req,
-          itopsComplianceWaiverCreatePermission,
+          itopsComplianceWaiverApprovePermission,
         ).catch(() => undefined);
-        actor =
-          creator !== undefined && sameIdentity(creator, existing.requestedBy)
-            ? creator
-            : await actorOf(req, itopsComplianceWaiverApprovePermission);
+        const creator =
+          approver === undefined
+            ? await actorOf(req, itopsComplianceWaiverCreatePermission)
+            : undefined;
+        if (approver !== undefined) {
+          actor = approver;
+        } else {
+          const existing: ComplianceWaiver | undefined = await waivers
+            .get(req.params.id, now())
+            .catch(error => {
+              if (isError(error) && error.name === 'NotFoundError') {
+                return undefined;
+              }
+              throw error;
+            });
+          if (!existing || !sameIdentity(creator!, existing.requestedBy)) {
+            throw new NotFoundError(`No compliance waiver ${req.params.id}`);
+          }
+          actor = creator!;
+        }
       } else {
         actor = await actorOf(req, itopsComplianceWaiverApprovePermission);
       }
