@@ -620,6 +620,8 @@ describe('compliance frontend', () => {
                 message:
                   'Entity component:default/payments-api is not evaluated for compliance',
               },
+              // As Backstage's error handler answers.
+              response: { statusCode: 404 },
             },
             { status: 404 },
           ),
@@ -627,7 +629,42 @@ describe('compliance frontend', () => {
     );
     await renderItops(<EntityComplianceCard />, { entity });
     expect(
-      await screen.findByText('No compliance scorecard'),
+      await screen.findByText('Not in the compliance scope'),
+    ).toBeInTheDocument();
+    // The backend's words, not the transport's.
+    expect(
+      screen.getByText(/payments-api is not evaluated for compliance\./),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Request failed/)).not.toBeInTheDocument();
+    // Evaluating an entity outside the scope would do nothing.
+    expect(
+      screen.queryByRole('button', { name: 'Evaluate now' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('offers to evaluate an entity in scope that was not evaluated yet', async () => {
+    server.use(
+      http.get(
+        `${ITOPS_BASE_URL}/compliance/entities/component/default/payments-api`,
+        () =>
+          HttpResponse.json(
+            {
+              error: {
+                name: 'NotFoundError',
+                message:
+                  'Entity component:default/payments-api has not been evaluated yet',
+              },
+              // As Backstage's error handler answers.
+              response: { statusCode: 404 },
+            },
+            { status: 404 },
+          ),
+      ),
+    );
+    await renderItops(<EntityComplianceCard />, { entity });
+    expect(await screen.findByText('Not evaluated yet')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Evaluate now' }),
     ).toBeInTheDocument();
   });
 });

@@ -49,7 +49,7 @@ export function ComplianceControlPage(props: {
           {value.control.id} {value.control.label}{' '}
           <StatusChip status={value.status} />
         </Typography>
-        <Typography variant="body2" color="textSecondary">
+        <Typography variant="body2" color="textPrimary">
           {value.control.theme} · ITOps evidence: {value.control.evidence}
           {value.framework.attribution
             ? ` · ${value.framework.attribution}`

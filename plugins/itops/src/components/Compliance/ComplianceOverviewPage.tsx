@@ -361,7 +361,7 @@ export function ComplianceOverviewPage() {
       {value?.snapshot && (
         <>
           <Grid item xs={12}>
-            <Typography variant="body2" color="textSecondary">
+            <Typography variant="body2" color="textPrimary">
               {value.entityCount} services as of{' '}
               {DateTime.fromISO(value.snapshot.takenAt).toLocaleString(
                 DateTime.DATETIME_MED,

@@ -309,6 +309,13 @@ function ServiceComplianceCard(props: { entityRef: string }) {
     }
   };
 
+  // A 404 either says "not evaluated yet" (Evaluate helps) or "not in the
+  // compliance selection" (it does not); the backend's own words tell which.
+  const notFound =
+    card.error && (card.error as { statusCode?: number }).statusCode === 404
+      ? backendMessage(card.error)
+      : undefined;
+  const outOfScope = notFound?.includes('is not evaluated for compliance');
   let content;
   if (read.loading || card.loading) {
     content = <Progress />;
@@ -320,15 +327,16 @@ function ServiceComplianceCard(props: { entityRef: string }) {
         message="Reading compliance data needs the itops.compliance.read permission."
       />
     );
-  } else if (
-    card.error &&
-    (card.error as { statusCode?: number }).statusCode === 404
-  ) {
+  } else if (notFound !== undefined) {
     content = (
       <EmptyState
         missing="info"
-        title="No compliance scorecard"
-        description={card.error.message.replace(/^.*?: /, '')}
+        title={outOfScope ? 'Not in the compliance scope' : 'Not evaluated yet'}
+        description={
+          outOfScope
+            ? `${notFound}. Compliance officers choose the kinds and lifecycles under itops.compliance.`
+            : `${notFound}. Evaluate it now, or wait for the next scheduled evaluation.`
+        }
       />
     );
   } else if (card.error) {
@@ -437,7 +445,7 @@ function ServiceComplianceCard(props: { entityRef: string }) {
       deepLink={{ title: 'Organisation overview', link: '/itops/compliance' }}
     >
       {content}
-      {evaluate.allowed && read.allowed && (
+      {evaluate.allowed && read.allowed && !outOfScope && (
         <Box mt={1}>
           <Button
             size="small"
@@ -451,4 +459,11 @@ function ServiceComplianceCard(props: { entityRef: string }) {
       )}
     </InfoCard>
   );
+}
+
+/** The message the backend wrote, else the error's own. */
+function backendMessage(error: Error): string {
+  const body = (error as { body?: { error?: { message?: unknown } } }).body;
+  const message = body?.error?.message;
+  return typeof message === 'string' ? message : error.message;
 }
