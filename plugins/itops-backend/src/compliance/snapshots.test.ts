@@ -217,6 +217,57 @@ describe('compliance snapshots an auditor can rely on', () => {
     },
   );
 
+  it.each(databases.eachSupportedId())(
+    'refuses TRUNCATE of the tables that keep evidence, %p',
+    async databaseId => {
+      const { knex, engineWith } = await setUp(databaseId);
+      await engineWith({}).evaluateAll('manual');
+      await knex('itops_compliance_audit').insert({
+        at: NOW,
+        actor: 'user:default/a',
+        action: 'evaluation.run',
+        object_type: 'snapshot',
+        object_id: 'x',
+      });
+      const tables = [
+        'itops_compliance_snapshots',
+        'itops_compliance_results',
+        'itops_compliance_removals',
+        'itops_compliance_disposals',
+        'itops_compliance_audit',
+      ];
+      // SQLite has no TRUNCATE: a DELETE of everything is its equivalent.
+      const wipe =
+        knex.client.dialect === 'postgresql'
+          ? (table: string) => knex.raw(`truncate ${table} cascade`)
+          : (table: string) => knex(table).delete();
+      const count = async () =>
+        Promise.all(
+          tables.map(async t => Number((await knex(t).count({ n: '*' }))[0].n)),
+        );
+      const before = await count();
+      const outcomes = await Promise.all(
+        tables.map(table =>
+          wipe(table).then(
+            () => `${table} wiped`,
+            (e: Error) => e.message,
+          ),
+        ),
+      );
+      // Row triggers of SQLite have nothing to refuse on an empty table;
+      // PostgreSQL's statement triggers refuse the TRUNCATE regardless.
+      const postgres = knex.client.dialect === 'postgresql';
+      const refused = (table: string) =>
+        expect.stringContaining(`${table} is append-only`);
+      const expected = tables.map((table, i) =>
+        postgres || before[i] > 0 ? refused(table) : `${table} wiped`,
+      );
+      expect(outcomes).toEqual(expected);
+      expect(await count()).toEqual(before);
+      expect(before.filter(n => n > 0)).toHaveLength(3);
+    },
+  );
+
   async function dropGuards(knex: Knex, table: string) {
     for (const name of [
       `${table}_no_update`,
