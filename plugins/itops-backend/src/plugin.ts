@@ -155,6 +155,7 @@ export const itopsPlugin = createBackendPlugin({
           scheduler,
           config,
           logger: logger.child({ component: 'mapping' }),
+          auditor,
           onChange: () => {
             rollups.nudge();
             return syncEngine.triggerSnapshotSyncs();

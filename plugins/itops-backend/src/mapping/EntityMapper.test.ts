@@ -28,6 +28,7 @@ function createMapper(options: {
   scheduler?: ReturnType<typeof mockServices.scheduler.mock>;
   logger?: ReturnType<typeof mockServices.logger.mock>;
   onChange?: () => Promise<void>;
+  auditor?: ReturnType<typeof mockServices.auditor.mock>;
 }) {
   return EntityMapper.create({
     knex: options.knex,
@@ -38,6 +39,7 @@ function createMapper(options: {
     config: mockServices.rootConfig({ data: options.config }),
     logger: options.logger ?? mockServices.logger.mock(),
     onChange: options.onChange,
+    auditor: options.auditor,
   });
 }
 
@@ -77,6 +79,32 @@ describe('EntityMapper', () => {
   }
 
   describe('refresh', () => {
+    it.each(databases.eachSupportedId())(
+      'records an audit event for each stored change of the mapping, and none without one, on %p',
+      async databaseId => {
+        const knex = await migratedDatabase(databaseId);
+        const auditor = mockServices.auditor.mock();
+        const success = jest.fn();
+        auditor.createEvent.mockResolvedValue({ success, fail: jest.fn() });
+        const mapper = createMapper({
+          knex,
+          entities: paymentsCatalog(),
+          auditor,
+        });
+
+        await mapper.refresh();
+        await mapper.refresh();
+
+        expect(auditor.createEvent).toHaveBeenCalledTimes(1);
+        expect(auditor.createEvent).toHaveBeenCalledWith({
+          eventId: 'mapping-change',
+          severityLevel: 'low',
+          meta: { entities: 5, keys: 17, claimIssues: 0 },
+        });
+        expect(success).toHaveBeenCalledTimes(1);
+      },
+    );
+
     it.each(databases.eachSupportedId())(
       'stores entities and their own and aggregated keys on %p',
       async databaseId => {

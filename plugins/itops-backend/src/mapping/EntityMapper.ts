@@ -1,4 +1,5 @@
 import {
+  type AuditorService,
   type AuthService,
   type LoggerService,
   type SchedulerService,
@@ -62,6 +63,7 @@ export class EntityMapper {
   readonly #config: Config;
   readonly #logger: LoggerService;
   readonly #onChange?: () => Promise<void>;
+  readonly #auditor?: AuditorService;
   readonly #claimPolicies: ClaimPolicies;
   #lastRefresh: Promise<unknown> = Promise.resolve();
 
@@ -74,6 +76,8 @@ export class EntityMapper {
     logger: LoggerService;
     /** Called after a refresh stored a changed mapping. */
     onChange?: () => Promise<void>;
+    /** Records each stored change of the mapping: who may see which records. */
+    auditor?: AuditorService;
   }): EntityMapper {
     return new EntityMapper(options);
   }
@@ -86,8 +90,10 @@ export class EntityMapper {
     config: Config;
     logger: LoggerService;
     onChange?: () => Promise<void>;
+    auditor?: AuditorService;
   }) {
     this.#onChange = options.onChange;
+    this.#auditor = options.auditor;
     this.#knex = options.knex;
     this.#catalog = options.catalog;
     this.#auth = options.auth;
@@ -160,6 +166,18 @@ export class EntityMapper {
     }: ${summary.entities} entities, ${summary.keys} keys`;
     if (summary.changed) {
       this.#logger.info(message, { ...summary });
+      // The mapping decides whose pages show which records: each change is
+      // an audit event, the plugin itself being the actor.
+      const event = await this.#auditor?.createEvent({
+        eventId: 'mapping-change',
+        severityLevel: 'low',
+        meta: {
+          entities: summary.entities,
+          keys: summary.keys,
+          claimIssues: summary.claimIssues,
+        },
+      });
+      await event?.success();
       await this.#onChange?.().catch(error =>
         this.#logger.warn(
           `ITOps entity mapping change handler failed: ${stringifyError(
