@@ -1,4 +1,12 @@
-import type { SourceHttpClient } from '@backstage-itops/plugin-itops-node';
+import {
+  type SourceHttpClient,
+  SourceRequestError,
+} from '@backstage-itops/plugin-itops-node';
+
+/** What the unverified timeline call gave: rotations, or why not. */
+export type TimelineAnswerOrRefusal =
+  | { rotations: OpsRotation[] }
+  | { refused: string };
 
 export interface OpsTeam {
   id: string;
@@ -150,27 +158,39 @@ export class JsmOpsClient {
     from: Date,
     days: number,
     signal?: AbortSignal,
-  ): Promise<OpsRotation[] | undefined> {
-    const response = await this.#http.json<TimelineAnswer>(
-      `${this.#base}/schedules/${encodeURIComponent(scheduleId)}/timeline`,
-      {
-        query: {
-          date: from.toISOString(),
-          interval: days,
-          intervalUnit: 'days',
+  ): Promise<TimelineAnswerOrRefusal> {
+    // The path is unverified ([U]): any refusal, a 5xx or rate limit after
+    // the retries, or an answer of another shape, sends the caller to the
+    // documented calls instead of failing the run.
+    let response;
+    try {
+      response = await this.#http.json<TimelineAnswer>(
+        `${this.#base}/schedules/${encodeURIComponent(scheduleId)}/timeline`,
+        {
+          query: {
+            date: from.toISOString(),
+            interval: days,
+            intervalUnit: 'days',
+          },
+          acceptStatuses: [400, 403, 404, 405, 501],
+          signal,
         },
-        acceptStatuses: [404, 405, 501],
-        signal,
-      },
-    );
+      );
+    } catch (error) {
+      if (signal?.aborted || !(error instanceof SourceRequestError)) {
+        throw error;
+      }
+      return { refused: error.status ? `HTTP ${error.status}` : 'no answer' };
+    }
     if (response.status !== 200) {
-      return undefined;
+      return { refused: `HTTP ${response.status}` };
     }
     const rotations =
       response.body?.finalTimeline?.rotations ??
       response.body?.data?.finalTimeline?.rotations;
-    // An answer without rotations is not a timeline: fall back as for 404.
-    return Array.isArray(rotations) ? rotations : undefined;
+    return Array.isArray(rotations)
+      ? { rotations }
+      : { refused: 'an answer without rotations' };
   }
 
   /**

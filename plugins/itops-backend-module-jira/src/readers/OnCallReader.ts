@@ -100,7 +100,12 @@ export class OnCallReader implements ItopsRecordReader<OnCallShiftRecord> {
     const users = new Map<string, Promise<JiraUser | undefined>>();
     for (const schedule of schedules) {
       const team = teams.get(schedule.teamId!)!;
-      const shifts = await this.#shifts(ops, schedule, now, signal);
+      const { shifts, timelineRefused } = await this.#shifts(
+        ops,
+        schedule,
+        now,
+        signal,
+      );
       const records: OnCallShiftRecord[] = [];
       for (const shift of shifts) {
         for (const person of shift.people) {
@@ -109,7 +114,22 @@ export class OnCallReader implements ItopsRecordReader<OnCallShiftRecord> {
           );
         }
       }
-      yield { records };
+      yield {
+        records,
+        ...(timelineRefused
+          ? {
+              partial: [
+                {
+                  call: 'GET /v1/schedules/{id}/timeline',
+                  reason: timelineRefused,
+                  lost: 'on-call shifts after the next one, and exact handover times where /on-calls cannot tell them',
+                  // Now and next are complete from the documented calls.
+                  recordsComplete: true,
+                },
+              ],
+            }
+          : {}),
+      };
     }
   }
 
@@ -119,9 +139,9 @@ export class OnCallReader implements ItopsRecordReader<OnCallShiftRecord> {
     schedule: OpsSchedule,
     now: number,
     signal: AbortSignal,
-  ): Promise<Shift[]> {
+  ): Promise<{ shifts: Shift[]; timelineRefused?: string }> {
     const { horizonDays } = this.#options;
-    const [current, next, rotations] = [
+    const [current, next, timeline] = [
       resolveOnCallPeople(
         await ops.onCalls(schedule.id, new Date(now), signal),
       ),
@@ -135,6 +155,9 @@ export class OnCallReader implements ItopsRecordReader<OnCallShiftRecord> {
         signal,
       ),
     ];
+    const rotations = 'rotations' in timeline ? timeline.rotations : undefined;
+    const timelineRefused =
+      'refused' in timeline ? timeline.refused : undefined;
     const periods = rotations ? timelinePeriods(rotations) : undefined;
     let currentSpan = periods && spanAt(periods, now, current);
     let nextSpan =
@@ -169,7 +192,7 @@ export class OnCallReader implements ItopsRecordReader<OnCallShiftRecord> {
         });
       }
     }
-    return shifts;
+    return { shifts, timelineRefused };
   }
 
   /**

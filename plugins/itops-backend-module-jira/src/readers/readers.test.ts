@@ -299,7 +299,9 @@ describe('change reader', () => {
 describe('on-call reader', () => {
   const OPS = `${GATEWAY}/jsm/ops/api/cloud-1/v1`;
 
-  function opsApi(options: { timeline?: boolean } = {}) {
+  function opsApi(
+    options: { timeline?: boolean; timelineStatus?: number } = {},
+  ) {
     const timelines: URLSearchParams[] = [];
     const onCalls: URLSearchParams[] = [];
     // Carla until the 16th 09:00, then Dev; the escalation reaches the other.
@@ -394,9 +396,10 @@ describe('on-call reader', () => {
       http.get(`${OPS}/schedules/:id/timeline`, ({ params, request }) => {
         timelines.push(new URL(request.url).searchParams);
         if (options.timeline === false) {
+          const status = options.timelineStatus ?? 404;
           return HttpResponse.json(
-            { message: 'Not found', code: 404 },
-            { status: 404 },
+            { message: 'Refused', code: status },
+            { status },
           );
         }
         return HttpResponse.json({
@@ -512,34 +515,57 @@ describe('on-call reader', () => {
     expect(timelines[0].get('intervalUnit')).toBe('days');
   });
 
-  it('finds the handovers through /on-calls where /timeline answers 404', async () => {
-    const { onCalls } = opsApi({ timeline: false });
-    const batches = await readAll<OnCallShiftRecord>(source().readers.oncall, {
-      full: true,
-      mapped: ['payments'],
-    });
-    const shifts = batches.flatMap(b => b.records);
-    expect(
-      shifts.map(s => [s.personName, s.escalationLevel, s.start, s.end]),
-    ).toEqual([
-      ['Carla Diaz', 1, '2026-03-09T09:00:00.000Z', '2026-03-16T09:00:00.000Z'],
-      [
-        '712020:gone',
-        2,
-        '2026-03-09T09:00:00.000Z',
-        '2026-03-16T09:00:00.000Z',
-      ],
-      [
-        '712020:gone',
-        1,
-        '2026-03-16T09:00:00.000Z',
-        '2026-03-23T09:00:00.000Z',
-      ],
-      ['Carla Diaz', 2, '2026-03-16T09:00:00.000Z', '2026-03-23T09:00:00.000Z'],
-    ]);
-    // Bounded: a few dozen questions for three handovers, not one per hour.
-    expect(onCalls.length).toBeLessThan(80);
-  });
+  it.each([404, 403, 400, 503])(
+    'finds the handovers through /on-calls where the unverified /timeline answers %i, and says so',
+    async status => {
+      const { onCalls } = opsApi({ timeline: false, timelineStatus: status });
+      const batches = await readAll<OnCallShiftRecord>(
+        source().readers.oncall,
+        {
+          full: true,
+          mapped: ['payments'],
+        },
+      );
+      expect(batches.flatMap(b => b.partial ?? [])).toContainEqual(
+        expect.objectContaining({
+          call: 'GET /v1/schedules/{id}/timeline',
+          reason: `HTTP ${status}`,
+          recordsComplete: true,
+        }),
+      );
+      const shifts = batches.flatMap(b => b.records);
+      expect(
+        shifts.map(s => [s.personName, s.escalationLevel, s.start, s.end]),
+      ).toEqual([
+        [
+          'Carla Diaz',
+          1,
+          '2026-03-09T09:00:00.000Z',
+          '2026-03-16T09:00:00.000Z',
+        ],
+        [
+          '712020:gone',
+          2,
+          '2026-03-09T09:00:00.000Z',
+          '2026-03-16T09:00:00.000Z',
+        ],
+        [
+          '712020:gone',
+          1,
+          '2026-03-16T09:00:00.000Z',
+          '2026-03-23T09:00:00.000Z',
+        ],
+        [
+          'Carla Diaz',
+          2,
+          '2026-03-16T09:00:00.000Z',
+          '2026-03-23T09:00:00.000Z',
+        ],
+      ]);
+      // Bounded: a few dozen questions for three handovers, not one per hour.
+      expect(onCalls.length).toBeLessThan(80);
+    },
+  );
 
   it('asks JSM Operations nothing when the catalog maps no team', async () => {
     const teams = jest.fn();
