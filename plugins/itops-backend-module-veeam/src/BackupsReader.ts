@@ -93,6 +93,8 @@ interface RunContext {
   signal: AbortSignal;
   optional: OptionalCalls;
   skipped: SkippedRecords;
+  /** Jobs skipped as unreadable: their runs are skipped with them. */
+  skippedJobs: Set<string>;
 }
 
 export interface BackupsReaderOptions {
@@ -141,6 +143,7 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
       signal: request.signal,
       optional: new OptionalCalls(server, this.#logger),
       skipped: new SkippedRecords(server, this.#logger),
+      skippedJobs: new Set(),
     };
     const now = this.#now();
     const { jobs, records } = await this.#readJobs(run);
@@ -215,6 +218,8 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
     for await (const page of this.#client.jobStates(run.signal)) {
       for (const state of page) {
         if (!run.skipped.check('job', state, jobStateProblem, jobName, idOf)) {
+          const id = idOf(state);
+          if (id) run.skippedJobs.add(id);
           continue;
         }
         const kind = this.#client.profile.jobKind(state.type);
@@ -237,6 +242,20 @@ export class BackupsReader implements ItopsRecordReader<BackupRecord> {
   ): Promise<BackupRunRecord[]> {
     const backups = sessions.filter(
       s => jobs.has(s.jobId) && !this.#isRestoreTest(s),
+    );
+    // A job left out as unreadable keeps its stored runs: a full run would
+    // otherwise delete them as gone.
+    const ofSkippedJobs = sessions
+      .filter(s => run.skippedJobs.has(s.jobId) && !this.#isRestoreTest(s))
+      .map(s => s.id);
+    // Restore tests are stored per session and job: any test of the page
+    // may have tested a skipped job (ids that were never stored are no-ops).
+    const testsOfSkippedJobs = sessions
+      .filter(s => this.#isRestoreTest(s))
+      .flatMap(s => [...run.skippedJobs].map(jobId => `${s.id}/${jobId}`));
+    run.skipped.add(
+      [...ofSkippedJobs, ...testsOfSkippedJobs],
+      'job of the run: unreadable',
     );
     const tests = sessions.filter(s => this.#isRestoreTest(s));
     const [restorePoints, failedObjects, testTasks] = await Promise.all([

@@ -161,6 +161,13 @@ export class SkippedRecords {
     return false;
   }
 
+  /** Records skipped for another record's sake (e.g. the runs of a skipped job). */
+  add(externalIds: readonly string[], reason: string): void {
+    for (const externalId of externalIds) {
+      this.#batch.push({ externalId, reason });
+    }
+  }
+
   /** The skipped records since the last call, for the batch to name. */
   takeBatch(): SkippedRecord[] | undefined {
     const batch = this.#batch;

@@ -184,6 +184,38 @@ describe('Veeam source against VBR servers with quirks', () => {
   });
 
   it.each(databases.eachSupportedId())(
+    'keeps a job and its runs stored when its state turns unreadable, %p',
+    async databaseId => {
+      setup = await startVeeam();
+      const knex = await migrateItopsDatabase(await databases.init(databaseId));
+      const { source } = veeamSource(setup);
+      const engine = syncEngine(knex, source);
+      await engine.runOnce(source, 'backups', { full: true });
+      const runsOf = (jobId: string) =>
+        knex('itops_backup_runs')
+          .where('job_external_id', jobId)
+          .orderBy('external_id')
+          .pluck('external_id');
+      const [{ job_external_id: jobId }] = await knex('itops_backup_runs')
+        .whereNotNull('job_external_id')
+        .orderBy('external_id')
+        .limit(1)
+        .select('job_external_id');
+      const runsOfJob = await runsOf(jobId);
+      expect(runsOfJob.length).toBeGreaterThan(0);
+
+      setup.veeam.setQuirks({ corruptJobStates: [jobId] });
+      const run = await engine.runOnce(source, 'backups', { full: true });
+      expect(run).toMatchObject({ status: 'succeeded', deleted: 0 });
+      expect(run.rejected).toBeGreaterThanOrEqual(1 + runsOfJob.length);
+      expect(await knex('itops_backup_jobs').pluck('external_id')).toContain(
+        jobId,
+      );
+      expect(await runsOf(jobId)).toEqual(runsOfJob);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'keeps the failed objects and restore point times stored when the calls giving them are refused later, %p',
     async databaseId => {
       setup = await startVeeam();

@@ -126,6 +126,7 @@ export function createVeeamSimulator(
       render: { profile: revisionProfile(revision), now: now() },
       query: request.url.searchParams,
       corruptions: quirks.corruptSessions ?? {},
+      corruptJobStates: new Set(quirks.corruptJobStates ?? []),
     });
   }
 

@@ -303,5 +303,8 @@ describe('Veeam simulator quirks', () => {
     expect(() => validateQuirks({ corruptSessions: { x: 'badDate' } })).toThrow(
       /corruptSessions.x/,
     );
+    expect(() => validateQuirks({ corruptJobStates: 'job-1' })).toThrow(
+      /corruptJobStates must be a list of job ids/,
+    );
   });
 });

@@ -57,6 +57,8 @@ export interface VeeamQuirks {
   };
   /** Sessions sent with one field unreadable, by session id. */
   corruptSessions?: Record<string, SessionCorruption>;
+  /** Jobs whose `/jobs/states` entry is sent with an unreadable `lastRun`. */
+  corruptJobStates?: string[];
 }
 
 const REFUSAL_STATUSES: readonly number[] = [403, 404, 501];
@@ -79,6 +81,7 @@ export function validateQuirks(input: unknown): VeeamQuirks {
     'sureBackupSessions',
     'tokenRateLimit',
     'corruptSessions',
+    'corruptJobStates',
   ];
   for (const key of Object.keys(quirks)) {
     if (!known.includes(key)) {
@@ -96,6 +99,13 @@ export function validateQuirks(input: unknown): VeeamQuirks {
     if (quirks[key] !== undefined && !REFUSAL_STATUSES.includes(quirks[key])) {
       throw new Error(`Veeam quirk ${key} must be 403, 404 or 501`);
     }
+  }
+  const jobs = quirks.corruptJobStates;
+  if (
+    jobs !== undefined &&
+    !(Array.isArray(jobs) && jobs.every(id => typeof id === 'string'))
+  ) {
+    throw new Error('Veeam quirk corruptJobStates must be a list of job ids');
   }
   const limit = quirks.tokenRateLimit;
   if (limit !== undefined) {

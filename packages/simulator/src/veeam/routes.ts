@@ -35,6 +35,8 @@ export interface RouteContext {
   query: URLSearchParams;
   /** Sessions to send with a spoiled field (quirk `corruptSessions`). */
   corruptions: Readonly<Record<string, SessionCorruption>>;
+  /** Jobs whose state is sent with an unreadable `lastRun` (quirk `corruptJobStates`). */
+  corruptJobStates: ReadonlySet<string>;
   /** Captured path segments, e.g. the id in `/jobs/{id}`. */
   params: string[];
 }
@@ -274,7 +276,12 @@ function listJobs(context: RouteContext): SimResponse {
   );
 }
 
-function listJobStates({ world, query, render }: RouteContext): SimResponse {
+function listJobStates({
+  world,
+  query,
+  render,
+  corruptJobStates,
+}: RouteContext): SimResponse {
   const states = world.jobs.map(job => jobState(world, job, render.now));
   const type = render.profile.vsphereBackupJobType;
   const columns = {
@@ -305,7 +312,12 @@ function listJobStates({ world, query, render }: RouteContext): SimResponse {
         dates: { lastRun: s => s.lastRun },
       }),
       sortKeys: columns,
-      render: state => renderJobState(state, render),
+      render: state => {
+        const rendered = renderJobState(state, render);
+        return corruptJobStates.has(state.job.id)
+          ? { ...rendered, lastRun: 'yesterday evening' }
+          : rendered;
+      },
     }),
   );
 }
