@@ -22,13 +22,21 @@ exports.up = async function up(knex) {
   });
 };
 
-/** @param {import('knex').Knex} knex */
+/**
+ * Native `drop column` on both databases: knex's SQLite fallback rebuilds
+ * the table through a renamed copy, which the retention migration's
+ * triggers on these tables refuse.
+ *
+ * @param {import('knex').Knex} knex
+ */
 exports.down = async function down(knex) {
-  await knex.schema.alterTable('itops_compliance_disposals', table => {
-    table.dropColumn('chain_hash');
-  });
-  await knex.schema.alterTable('itops_compliance_snapshots', table => {
-    table.dropColumn('chain_hash');
-    table.dropColumn('prev_hash');
-  });
+  await knex.raw(
+    'alter table itops_compliance_disposals drop column chain_hash',
+  );
+  await knex.raw(
+    'alter table itops_compliance_snapshots drop column chain_hash',
+  );
+  await knex.raw(
+    'alter table itops_compliance_snapshots drop column prev_hash',
+  );
 };
