@@ -183,7 +183,7 @@ itops:
     instances:
       demo:
         baseUrl: http://localhost:$sn_port
-        auth: { username: itops.integration, password: itops }
+        auth: { username: itops.integration, password: sn-demo-4f7c1a }
   jira:
     sites:
       demo:
