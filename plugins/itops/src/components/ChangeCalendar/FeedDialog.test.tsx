@@ -13,7 +13,13 @@ describe('FeedDialog', () => {
 
   it('creates a feed URL for the filters and revokes tokens', async () => {
     let tokens = [
-      { id: 1, name: 'Old laptop', createdAt: '2026-11-01T00:00:00.000Z' },
+      {
+        id: 1,
+        name: 'Old laptop',
+        createdAt: '2026-11-01T00:00:00.000Z',
+        // Expired: the dialog says so.
+        expiresAt: '2026-11-30T00:00:00.000Z',
+      },
     ];
     const revoked: string[] = [];
     server.use(
@@ -28,6 +34,7 @@ describe('FeedDialog', () => {
             id: 2,
             name: body.name,
             createdAt: '2026-11-25T00:00:00.000Z',
+            expiresAt: '2099-02-23T00:00:00.000Z',
           };
           tokens = [...tokens, created];
           return HttpResponse.json(
@@ -56,6 +63,9 @@ describe('FeedDialog', () => {
 
     await userEvent.click(screen.getByRole('button', { name: 'Subscribe' }));
     expect(await screen.findByText('Old laptop')).toBeInTheDocument();
+    expect(
+      screen.getByText('created 2026-11-01, expired 2026-11-30'),
+    ).toBeInTheDocument();
     await userEvent.click(
       screen.getByRole('button', { name: 'Create feed URL' }),
     );

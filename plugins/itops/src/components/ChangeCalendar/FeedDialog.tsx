@@ -96,7 +96,11 @@ export function FeedDialog(props: { filters: ItopsCalendarFilters }) {
                     token.lastUsedAt
                       ? `, last used ${token.lastUsedAt.slice(0, 10)}`
                       : ''
-                  }`}
+                  }, ${
+                    Date.parse(token.expiresAt) <= Date.now()
+                      ? 'expired'
+                      : 'expires'
+                  } ${token.expiresAt.slice(0, 10)}`}
                 />
                 <ListItemSecondaryAction>
                   <IconButton

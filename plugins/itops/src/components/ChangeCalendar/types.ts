@@ -137,5 +137,7 @@ export type ItopsCalendarFeedToken = {
   id: number;
   name: string;
   createdAt: string;
+  /** After this instant the feed refuses the token. */
+  expiresAt: string;
   lastUsedAt?: string;
 };
