@@ -162,11 +162,6 @@ export class SyncStore {
   }
 
   /**
-   * Deletes the records of a source and capability, and their keys, that the
-   * sync `syncId` did not yield. Only call it after that sync read every
-   * record (a completed full sync). Returns how many records were deleted.
-   */
-  /**
    * Marks the stored records with these external ids as seen by the sync
    * `syncId`, so that a full run's {@link SyncStore.deleteUnseen} keeps them.
    */
@@ -198,62 +193,29 @@ export class SyncStore {
     return this.#knex.transaction(async trx => {
       let deleted = 0;
       for (const ids of chunks(externalIds, MAX_ROWS_PER_STATEMENT)) {
-        for (const { kind, table } of tablesOf(capability)) {
-          const gone = trx(table)
-            .select('id')
-            .where({
-              source_type: source.type,
-              source_instance: source.instance,
-            })
-            .whereIn('external_id', ids);
-          await unlinkRecords(trx, kind, gone);
-          await trx(RECORD_KEYS)
-            .where('record_table', kind)
-            .whereIn('record_id', gone)
-            .delete();
-          deleted += await trx(table)
-            .where({
-              source_type: source.type,
-              source_instance: source.instance,
-            })
-            .whereIn('external_id', ids)
-            .delete();
-        }
+        deleted += await deleteRecords(trx, source, capability, q =>
+          q.whereIn('external_id', ids),
+        );
       }
       return deleted;
     });
   }
 
+  /**
+   * Deletes the records of a source and capability, and their keys, that the
+   * sync `syncId` did not yield. Only call it after that sync read every
+   * record (a completed full sync). Returns how many records were deleted.
+   */
   async deleteUnseen(
     source: SyncSourceRef,
     capability: ItopsCapability,
     syncId: string,
   ): Promise<number> {
-    return this.#knex.transaction(async trx => {
-      let deleted = 0;
-      for (const { kind, table } of tablesOf(capability)) {
-        const unseen = trx(table)
-          .select('id')
-          .where({
-            source_type: source.type,
-            source_instance: source.instance,
-          })
-          .whereNot('seen_in_sync', syncId);
-        await unlinkRecords(trx, kind, unseen);
-        await trx(RECORD_KEYS)
-          .where('record_table', kind)
-          .whereIn('record_id', unseen)
-          .delete();
-        deleted += await trx(table)
-          .where({
-            source_type: source.type,
-            source_instance: source.instance,
-          })
-          .whereNot('seen_in_sync', syncId)
-          .delete();
-      }
-      return deleted;
-    });
+    return this.#knex.transaction(trx =>
+      deleteRecords(trx, source, capability, q =>
+        q.whereNot('seen_in_sync', syncId),
+      ),
+    );
   }
 
   /**
@@ -522,6 +484,36 @@ async function upsertRecords(
     await relinkRecords(trx, table.kind, [...idOf.values()]);
   }
   return records.length;
+}
+
+/**
+ * Deletes a source's records of a capability that `narrow` selects, with
+ * their keys and entity links; how many records there were.
+ */
+async function deleteRecords(
+  trx: Knex.Transaction,
+  source: SyncSourceRef,
+  capability: ItopsCapability,
+  narrow: (query: Knex.QueryBuilder) => Knex.QueryBuilder,
+): Promise<number> {
+  let deleted = 0;
+  for (const { kind, table } of tablesOf(capability)) {
+    const of = () =>
+      narrow(
+        trx(table).where({
+          source_type: source.type,
+          source_instance: source.instance,
+        }),
+      );
+    const ids = of().select('id');
+    await unlinkRecords(trx, kind, ids);
+    await trx(RECORD_KEYS)
+      .where('record_table', kind)
+      .whereIn('record_id', ids)
+      .delete();
+    deleted += await of().delete();
+  }
+  return deleted;
 }
 
 /**
