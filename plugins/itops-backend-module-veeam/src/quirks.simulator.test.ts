@@ -57,6 +57,16 @@ describe('Veeam source against VBR servers with quirks', () => {
     setup = undefined;
   });
 
+  /** A quirk-free VBR, synced once (full) into a fresh database. */
+  async function syncedOnce(databaseId: Parameters<typeof databases.init>[0]) {
+    setup = await startVeeam();
+    const knex = await migrateItopsDatabase(await databases.init(databaseId));
+    const { source } = veeamSource(setup);
+    const engine = syncEngine(knex, source);
+    await engine.runOnce(source, 'backups', { full: true });
+    return { knex, source, engine };
+  }
+
   async function fullSync(
     databaseId: Parameters<typeof databases.init>[0],
     quirks: VeeamQuirks,
@@ -186,11 +196,7 @@ describe('Veeam source against VBR servers with quirks', () => {
   it.each(databases.eachSupportedId())(
     'keeps a job and its runs stored when its state turns unreadable, %p',
     async databaseId => {
-      setup = await startVeeam();
-      const knex = await migrateItopsDatabase(await databases.init(databaseId));
-      const { source } = veeamSource(setup);
-      const engine = syncEngine(knex, source);
-      await engine.runOnce(source, 'backups', { full: true });
+      const { knex, source, engine } = await syncedOnce(databaseId);
       const runsOf = (jobId: string) =>
         knex('itops_backup_runs')
           .where('job_external_id', jobId)
@@ -218,11 +224,7 @@ describe('Veeam source against VBR servers with quirks', () => {
   it.each(databases.eachSupportedId())(
     'keeps the failed objects and restore point times stored when the calls giving them are refused later, %p',
     async databaseId => {
-      setup = await startVeeam();
-      const knex = await migrateItopsDatabase(await databases.init(databaseId));
-      const { source } = veeamSource(setup);
-      const engine = syncEngine(knex, source);
-      await engine.runOnce(source, 'backups', { full: true });
+      const { knex, source, engine } = await syncedOnce(databaseId);
       const before = await backupSnapshot(knex);
       expect(before.runs.some(r => r.failed_objects !== null)).toBe(true);
       expect(before.runs.some(r => r.restore_point_at !== null)).toBe(true);
@@ -245,11 +247,7 @@ describe('Veeam source against VBR servers with quirks', () => {
   it.each(databases.eachSupportedId())(
     'the sync status names the refused calls, and a partial full run deletes nothing until a whole one, %p',
     async databaseId => {
-      setup = await startVeeam();
-      const knex = await migrateItopsDatabase(await databases.init(databaseId));
-      const { source } = veeamSource(setup);
-      const engine = syncEngine(knex, source);
-      await engine.runOnce(source, 'backups', { full: true });
+      const { knex, source, engine } = await syncedOnce(databaseId);
       const status = async () =>
         (
           await ItopsReadStore.create({
@@ -416,11 +414,7 @@ describe('Veeam source against VBR servers with quirks', () => {
   it.each(databases.eachSupportedId())(
     'a full sync removes exactly the sessions and restore points deleted upstream, %p',
     async databaseId => {
-      setup = await startVeeam();
-      const knex = await migrateItopsDatabase(await databases.init(databaseId));
-      const { source } = veeamSource(setup);
-      const engine = syncEngine(knex, source);
-      await engine.runOnce(source, 'backups', { full: true });
+      const { knex, source, engine } = await syncedOnce(databaseId);
       const before = await backupSnapshot(knex);
       expect(before).toEqual(reference);
 
