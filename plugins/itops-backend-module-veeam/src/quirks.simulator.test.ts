@@ -64,7 +64,7 @@ describe('Veeam source against VBR servers with quirks', () => {
     const { source } = veeamSource(setup);
     const engine = syncEngine(knex, source);
     await engine.runOnce(source, 'backups', { full: true });
-    return { knex, source, engine };
+    return { knex, source, engine, sim: setup };
   }
 
   async function fullSync(
@@ -196,7 +196,7 @@ describe('Veeam source against VBR servers with quirks', () => {
   it.each(databases.eachSupportedId())(
     'keeps a job and its runs stored when its state turns unreadable, %p',
     async databaseId => {
-      const { knex, source, engine } = await syncedOnce(databaseId);
+      const { knex, source, engine, sim } = await syncedOnce(databaseId);
       const runsOf = (jobId: string) =>
         knex('itops_backup_runs')
           .where('job_external_id', jobId)
@@ -210,7 +210,7 @@ describe('Veeam source against VBR servers with quirks', () => {
       const runsOfJob = await runsOf(jobId);
       expect(runsOfJob.length).toBeGreaterThan(0);
 
-      setup.veeam.setQuirks({ corruptJobStates: [jobId] });
+      sim.veeam.setQuirks({ corruptJobStates: [jobId] });
       const run = await engine.runOnce(source, 'backups', { full: true });
       expect(run).toMatchObject({ status: 'succeeded', deleted: 0 });
       expect(run.rejected).toBeGreaterThanOrEqual(1 + runsOfJob.length);
@@ -224,12 +224,12 @@ describe('Veeam source against VBR servers with quirks', () => {
   it.each(databases.eachSupportedId())(
     'keeps the failed objects and restore point times stored when the calls giving them are refused later, %p',
     async databaseId => {
-      const { knex, source, engine } = await syncedOnce(databaseId);
+      const { knex, source, engine, sim } = await syncedOnce(databaseId);
       const before = await backupSnapshot(knex);
       expect(before.runs.some(r => r.failed_objects !== null)).toBe(true);
       expect(before.runs.some(r => r.restore_point_at !== null)).toBe(true);
 
-      setup.veeam.setQuirks({
+      sim.veeam.setQuirks({
         taskSessions: 404,
         taskSessionListing: 404,
         restorePoints: 404,
@@ -247,20 +247,20 @@ describe('Veeam source against VBR servers with quirks', () => {
   it.each(databases.eachSupportedId())(
     'the sync status names the refused calls, and a partial full run deletes nothing until a whole one, %p',
     async databaseId => {
-      const { knex, source, engine } = await syncedOnce(databaseId);
+      const { knex, source, engine, sim } = await syncedOnce(databaseId);
       const status = async () =>
         (
           await ItopsReadStore.create({
             knex,
-            clock: () => setup!.clock.now().getTime(),
+            clock: () => sim.clock.now().getTime(),
           }).syncStatus()
         ).find(s => s.sourceType === 'veeam' && s.capability === 'backups')!;
       expect((await status()).partial).toEqual([]);
 
       // A session goes upstream while the server stops serving task sessions.
       const gone = reference.runs.find(r => r.kind === 'backup')!.external_id;
-      setup.veeam.deleteSessions([gone]);
-      setup.veeam.setQuirks({ taskSessions: 404 });
+      sim.veeam.deleteSessions([gone]);
+      sim.veeam.setQuirks({ taskSessions: 404 });
       const partial = await engine.runOnce(source, 'backups', { full: true });
       expect(partial).toMatchObject({ status: 'succeeded', deleted: 0 });
       // One entry per thing lost through the endpoint: the failed objects
@@ -284,7 +284,7 @@ describe('Veeam source against VBR servers with quirks', () => {
         reference.runs.map(r => r.external_id),
       );
 
-      setup.veeam.setQuirks({});
+      sim.veeam.setQuirks({});
       const whole = await engine.runOnce(source, 'backups', { full: true });
       expect(whole).toMatchObject({ status: 'succeeded', deleted: 1 });
       expect((await status()).partial).toEqual([]);
@@ -414,7 +414,7 @@ describe('Veeam source against VBR servers with quirks', () => {
   it.each(databases.eachSupportedId())(
     'a full sync removes exactly the sessions and restore points deleted upstream, %p',
     async databaseId => {
-      const { knex, source, engine } = await syncedOnce(databaseId);
+      const { knex, source, engine, sim } = await syncedOnce(databaseId);
       const before = await backupSnapshot(knex);
       expect(before).toEqual(reference);
 
@@ -426,10 +426,10 @@ describe('Veeam source against VBR servers with quirks', () => {
         r =>
           r.restore_point_at !== null && !deletedRuns.includes(r.external_id),
       )!;
-      const points = await pointsOf(knex, setup, pointless.external_id);
+      const points = await pointsOf(knex, sim, pointless.external_id);
       expect(points.length).toBeGreaterThan(0);
-      expect(setup.veeam.deleteSessions([...deletedRuns, testSession])).toBe(3);
-      expect(setup.veeam.deleteRestorePoints(points)).toBe(points.length);
+      expect(sim.veeam.deleteSessions([...deletedRuns, testSession])).toBe(3);
+      expect(sim.veeam.deleteRestorePoints(points)).toBe(points.length);
 
       // An incremental run cannot see deletions: nothing goes.
       const incremental = await engine.runOnce(source, 'backups', {
