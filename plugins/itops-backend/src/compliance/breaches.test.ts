@@ -1,16 +1,14 @@
-import type { Entity } from '@backstage/catalog-model';
 import {
-  mockCredentials,
   mockServices,
-  startTestBackend,
   type TestDatabaseId,
 } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import request from 'supertest';
 import { incidentTable } from '../database/recordTables';
-import { itopsPlugin } from '../plugin';
 import { ItopsFixtures } from '../__testUtils__/itopsFixtures';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
+import {
+  paymentsService,
+  startComplianceBackend,
+} from './__testUtils__/complianceBackend';
 
 jest.setTimeout(60_000);
 
@@ -20,25 +18,7 @@ const HOUR = 3_600_000;
 const now = Date.now();
 const at = (ms: number) => new Date(now + ms).toISOString();
 
-const catalog: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: 'payments',
-      namespace: 'default',
-      annotations: {
-        'itops.io/servicenow-service': 'payments',
-        'itops.io/personal-data': 'true',
-      },
-    },
-    spec: {
-      type: 'service',
-      lifecycle: 'production',
-      owner: 'group:default/x',
-    },
-  },
-];
+const catalog = [paymentsService({ 'itops.io/personal-data': 'true' })];
 
 describe('GDPR breach decisions API', () => {
   const databases = createTestDatabases();
@@ -78,28 +58,12 @@ describe('GDPR breach decisions API', () => {
         events.push(`${eventId} fail`);
       },
     }));
-    const { server } = await startTestBackend({
-      features: [
-        itopsPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({ data: {} }),
-        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        catalogServiceMock.factory({ entities: catalog }),
-        auditor.factory,
-      ],
+    const { as } = await startComplianceBackend({
+      knex,
+      catalog,
+      features: [auditor.factory],
     });
-    const dpo = {
-      get: (path: string) =>
-        request(server)
-          .get(`/api/itops${path}`)
-          .set('Authorization', mockCredentials.user.header(DPO)),
-      post: (path: string, body: object = {}) =>
-        request(server)
-          .post(`/api/itops${path}`)
-          .set('Authorization', mockCredentials.user.header(DPO))
-          .send(body),
-    };
-    return { dpo, events };
+    return { dpo: as(DPO), events };
   }
 
   const ntf01 = async (dpo: Awaited<ReturnType<typeof start>>['dpo']) => {

@@ -1,16 +1,11 @@
-import type { Entity } from '@backstage/catalog-model';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  type TestDatabaseId,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import request from 'supertest';
+import type { TestDatabaseId } from '@backstage/backend-test-utils';
 import { changeTable } from '../database/recordTables';
-import { itopsPlugin } from '../plugin';
 import { ItopsFixtures } from '../__testUtils__/itopsFixtures';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
+import {
+  paymentsService,
+  startComplianceBackend,
+} from './__testUtils__/complianceBackend';
 
 jest.setTimeout(60_000);
 
@@ -22,22 +17,7 @@ const at = (ms: number) => new Date(now + ms).toISOString();
 const CHANGES = 70;
 const UNAPPROVED = 3;
 
-const catalog: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: 'payments',
-      namespace: 'default',
-      annotations: { 'itops.io/servicenow-service': 'payments' },
-    },
-    spec: {
-      type: 'service',
-      lifecycle: 'production',
-      owner: 'group:default/x',
-    },
-  },
-];
+const catalog = [paymentsService()];
 
 describe('evidence populations', () => {
   const databases = createTestDatabases();
@@ -66,24 +46,8 @@ describe('evidence populations', () => {
         keys,
       });
     }
-    const { server } = await startTestBackend({
-      features: [
-        itopsPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({ data: {} }),
-        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        catalogServiceMock.factory({ entities: catalog }),
-      ],
-    });
-    const get = (path: string) =>
-      request(server)
-        .get(`/api/itops${path}`)
-        .set('Authorization', mockCredentials.user.header());
-    const post = (path: string) =>
-      request(server)
-        .post(`/api/itops${path}`)
-        .set('Authorization', mockCredentials.user.header());
-    return { get, post };
+    const { as } = await startComplianceBackend({ knex, catalog });
+    return as();
   }
 
   it.each(databases.eachSupportedId())(

@@ -1,17 +1,13 @@
 import type { Entity } from '@backstage/catalog-model';
 import {
-  mockCredentials,
   mockServices,
-  startTestBackend,
   type TestDatabaseId,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import request from 'supertest';
 import { changeTable, freezeWindowTable } from '../database/recordTables';
-import { itopsPlugin } from '../plugin';
 import { ItopsFixtures } from '../__testUtils__/itopsFixtures';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { startComplianceBackend } from './__testUtils__/complianceBackend';
 
 jest.setTimeout(60_000);
 
@@ -110,27 +106,10 @@ describe('compliance router', () => {
         events.push({ eventId, outcome: 'fail' });
       },
     }));
-    const { server } = await startTestBackend({
-      features: [
-        itopsPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({ data: {} }),
-        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        catalogServiceMock.factory({ entities: catalog }),
-        permissions.factory,
-        auditor.factory,
-      ],
-    });
-    const as = (user: string) => ({
-      get: (path: string) =>
-        request(server)
-          .get(`/api/itops${path}`)
-          .set('Authorization', mockCredentials.user.header(user)),
-      post: (path: string, body: object = {}) =>
-        request(server)
-          .post(`/api/itops${path}`)
-          .set('Authorization', mockCredentials.user.header(user))
-          .send(body),
+    const { as } = await startComplianceBackend({
+      knex,
+      catalog,
+      features: [permissions.factory, auditor.factory],
     });
     return { alice: as(ALICE), bob: as(BOB), events };
   }
