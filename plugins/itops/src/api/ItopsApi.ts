@@ -112,6 +112,13 @@ export interface ItopsApi {
     name: string,
   ): Promise<ItopsCalendarFeedToken & { token: string }>;
   revokeCalendarFeedToken(id: number): Promise<void>;
+  /**
+   * Replaces a feed token by a new one of the same name with a new expiry;
+   * the old one stops working at once. `token` is shown this once.
+   */
+  rotateCalendarFeedToken(
+    id: number,
+  ): Promise<ItopsCalendarFeedToken & { token: string }>;
   /** The subscribable iCalendar URL of a filter combination. */
   getCalendarFeedUrl(
     token: string,

@@ -153,6 +153,12 @@ export class ItopsClient implements ItopsApi {
     return this.#post('/calendar/feed-tokens', { name });
   }
 
+  async rotateCalendarFeedToken(
+    id: number,
+  ): Promise<ItopsCalendarFeedToken & { token: string }> {
+    return this.#post(`/calendar/feed-tokens/${id}/rotate`, {});
+  }
+
   async revokeCalendarFeedToken(id: number): Promise<void> {
     await this.#fetch(`/calendar/feed-tokens/${id}`, { method: 'DELETE' });
   }
