@@ -158,4 +158,62 @@ describe('GDPR breach decisions API', () => {
       expect(listed.body.items).toEqual([]);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'lists breaches with the legal deadline, decision state and history, %p',
+    async databaseId => {
+      const { dpo } = await start(databaseId);
+      const before = await dpo.get('/compliance/breaches');
+      expect(before.status).toBe(200);
+      expect(before.body).toMatchObject({ deadlineHours: 72, total: 1 });
+      expect(before.body.items).toEqual([
+        expect.objectContaining({
+          breachRef: 'INC-BREACH',
+          title: 'Mail sent to the wrong customer',
+          awareAt: at(-100 * HOUR),
+          deadline: at(-28 * HOUR),
+          decisionState: 'undecided',
+          overdue: true,
+          entityRefs: [REF],
+          decisions: [],
+        }),
+      ]);
+      expect(
+        (await dpo.get('/compliance/breaches?overdue=true')).body.total,
+      ).toBe(1);
+
+      await dpo.post('/compliance/breaches/INC-BREACH/decisions', {
+        decision: 'notifiable',
+        highRisk: true,
+        reason: 'Bank details of one customer disclosed',
+        decidedAt: at(-95 * HOUR),
+      });
+      await dpo.post('/compliance/breaches/INC-BREACH/decisions', {
+        decision: 'notifiable',
+        reason: 'Authority notified through its portal',
+        notifiedAt: at(-80 * HOUR),
+      });
+      const after = await dpo.get('/compliance/breaches');
+      expect(after.body.items[0]).toMatchObject({
+        decisionState: 'notified',
+        notifiedAt: at(-80 * HOUR),
+        highRisk: true,
+        overdue: false,
+      });
+      expect(after.body.items[0].decisions.map((d: any) => d.reason)).toEqual([
+        'Bank details of one customer disclosed',
+        'Authority notified through its portal',
+      ]);
+      expect(
+        (await dpo.get('/compliance/breaches?overdue=true')).body.total,
+      ).toBe(0);
+
+      const bad = await dpo.get('/compliance/breaches?overdue=yes');
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toContain("'overdue'");
+      const badLimit = await dpo.get('/compliance/breaches?limit=0');
+      expect(badLimit.status).toBe(400);
+      expect(badLimit.body.error.message).toContain("'limit'");
+    },
+  );
 });

@@ -31,7 +31,8 @@ import {
   parseBreachDecision,
 } from './BreachDecisionStore';
 import type { ComplianceEngine } from './ComplianceEngine';
-import type { ComplianceSettings } from './config';
+import { listBreaches } from './breachList';
+import { type ComplianceSettings, GDPR_NOTIFICATION_HOURS } from './config';
 import { readFacts } from './entityFacts';
 import { toCsv, toHtmlReport } from './exports';
 import type { SnapshotStore, StoredResult } from './SnapshotStore';
@@ -759,6 +760,43 @@ export async function createComplianceRouter(
     }
     return String(breach.number);
   }
+
+  /*
+   * The personal-data breaches with their awareness time, the legal
+   * deadline and where each decision stands, so the decisions API has a
+   * list to start from (and overdue ones can be found without the engine).
+   */
+  router.get('/compliance/breaches', async (req, res) => {
+    await authorize(req, itopsComplianceReadPermission);
+    const overdue = queryString(req, 'overdue');
+    if (overdue !== undefined && overdue !== 'true' && overdue !== 'false') {
+      throw new InputError(
+        `Query parameter 'overdue' must be 'true' or 'false'`,
+      );
+    }
+    const offset = parseIntParam(queryString(req, 'offset'), 'offset', {
+      min: 0,
+      max: 1_000_000,
+      fallback: 0,
+    });
+    const limit = parseIntParam(queryString(req, 'limit'), 'limit', {
+      min: 1,
+      max: 500,
+      fallback: 100,
+    });
+    const page = await listBreaches(
+      engine.knex,
+      breaches,
+      { offset, limit, overdueOnly: overdue === 'true' },
+      now(),
+    );
+    res.json({
+      deadlineHours: GDPR_NOTIFICATION_HOURS,
+      offset,
+      limit,
+      ...page,
+    });
+  });
 
   router.get('/compliance/breaches/:ref/decisions', async (req, res) => {
     await authorize(req, itopsComplianceReadPermission);

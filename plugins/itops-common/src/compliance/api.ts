@@ -1,4 +1,5 @@
 import type {
+  BreachDecision,
   CheckDefinition,
   CheckMapping,
   CheckResult,
@@ -162,4 +163,54 @@ export interface ComplianceQuery {
   tier?: number;
   /** ISO 8601 date or date-time. */
   at?: string;
+}
+
+/**
+ * Where a personal-data breach stands under art. 33(1): no decision yet,
+ * decided notifiable but not yet notified, notified, or decided not
+ * notifiable. @public
+ */
+export type BreachDecisionState =
+  | 'undecided'
+  | 'notifiable'
+  | 'notified'
+  | 'not_notifiable';
+
+/** A personal-data breach from the breach sources, with its decisions. @public */
+export interface ComplianceBreach {
+  /** The incident number, which the decisions API takes. */
+  breachRef: string;
+  title: string;
+  /** The source record. */
+  url?: string;
+  priority: number;
+  state: string;
+  openedAt: string;
+  /** When the organisation became aware; absent when the source has none. */
+  awareAt?: string;
+  /** Awareness + 72 h (art. 33(1)); absent without an awareness time. */
+  deadline?: string;
+  /** When the authority was notified, from the source or a recorded decision. */
+  notifiedAt?: string;
+  decisionState: BreachDecisionState;
+  /** Undecided or not notified, and the 72 hours have passed. */
+  overdue: boolean;
+  /** The latest art. 34(1) risk assessment recorded. */
+  highRisk?: boolean;
+  /** The newest art. 34 decision: communicated or exempt. */
+  communication?: 'communicated' | 'communication_exempt';
+  /** The services the breach is linked to. */
+  entityRefs: string[];
+  /** Every recorded decision, oldest first (append-only). */
+  decisions: BreachDecision[];
+}
+
+/** A page of breaches, newest awareness first. @public */
+export interface ComplianceBreachList {
+  /** The legal deadline from awareness, in hours (72, not configurable). */
+  deadlineHours: number;
+  total: number;
+  offset: number;
+  limit: number;
+  items: ComplianceBreach[];
 }
