@@ -149,6 +149,13 @@ export interface Config {
                * linked review counts as recorded whenever it was linked.
                */
               completedAtField?: string;
+              /**
+               * Text column of the review's root cause, dot-walks allowed.
+               * Default `problem_id.cause_notes` when the default problem
+               * link is used; a linked record without a root cause is not
+               * counted as a review (compliance INC-04).
+               */
+              rootCauseField?: string;
             };
             /**
              * Text column with the reasons for notifying a personal-data

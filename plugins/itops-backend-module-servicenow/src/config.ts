@@ -68,6 +68,12 @@ export interface ReviewOptions {
   table: string;
   /** Date-time column of the review's completion, dot-walks allowed. */
   completedAtField?: string;
+  /**
+   * Text column of the review's root cause, dot-walks allowed. Default
+   * `problem_id.cause_notes` for the default problem link; a linked record
+   * without a root cause is not a review (compliance INC-04).
+   */
+  rootCauseField?: string;
 }
 
 export interface ChangeOptions {
@@ -351,10 +357,20 @@ function review(config: Config | undefined): ReviewOptions | undefined {
   if (config?.getOptionalBoolean('enabled') === false) {
     return undefined;
   }
+  const linkField = field(config, 'field', 'problem_id');
+  const table = field(config, 'table', 'problem');
+  // The problem form's "Cause notes" column; on another link the root
+  // cause column is whatever the site uses, so it must be configured.
+  const defaultRootCause =
+    linkField === 'problem_id' && table === 'problem'
+      ? 'problem_id.cause_notes'
+      : undefined;
   return {
-    field: field(config, 'field', 'problem_id'),
-    table: field(config, 'table', 'problem'),
+    field: linkField,
+    table,
     completedAtField: optionalField(config, 'completedAtField'),
+    rootCauseField:
+      optionalField(config, 'rootCauseField') ?? defaultRootCause,
   };
 }
 

@@ -101,6 +101,41 @@ describe('ServiceNow incident compliance fields', () => {
     expect(record.notificationDelayReason).toBeUndefined();
   });
 
+  it("reads the problem's cause notes as the review's root cause by default", async () => {
+    const asked = serveIncident({
+      ...ROW,
+      'problem_id.cause_notes': '  Retry storm exhausted the pool  ',
+    });
+    const [record] = await readIncidents({});
+    expect(asked[0]).toContain('problem_id.cause_notes');
+    expect(record.postIncidentReview).toMatchObject({
+      reference: 'PRB0040001',
+      rootCause: 'Retry storm exhausted the pool',
+    });
+  });
+
+  it('reads a configured root-cause column, and none from a blank one', async () => {
+    const row = { ...ROW, u_pir: 'PIR-7', u_pir_cause: 'Expired cert' };
+    serveIncident(row);
+    const [record] = await readIncidents({
+      postIncidentReview: { field: 'u_pir', rootCauseField: 'u_pir_cause' },
+    });
+    expect(record.postIncidentReview).toMatchObject({
+      reference: 'PIR-7',
+      rootCause: 'Expired cert',
+    });
+    serveIncident({ ...row, u_pir_cause: '   ' });
+    const [blank] = await readIncidents({
+      postIncidentReview: { field: 'u_pir', rootCauseField: 'u_pir_cause' },
+    });
+    expect(blank.postIncidentReview?.rootCause).toBeUndefined();
+    // Another link has no default root-cause column: nothing is guessed.
+    const asked = serveIncident(row);
+    await readIncidents({ postIncidentReview: { field: 'u_pir' } });
+    expect(asked[0]).not.toContain('problem_id.cause_notes');
+    expect(asked[0]).not.toContain('u_pir_cause');
+  });
+
   it('reads the configured assignment, review and delay-reason columns', async () => {
     const asked = serveIncident(ROW);
     const [record] = await readIncidents({

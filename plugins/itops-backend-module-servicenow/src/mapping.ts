@@ -65,6 +65,7 @@ export function incidentFields(options: IncidentOptions): string[] {
     options.postIncidentReview?.field,
     options.postIncidentReview && reviewNumberField(options.postIncidentReview),
     options.postIncidentReview?.completedAtField,
+    options.postIncidentReview?.rootCauseField,
     options.notificationDelayReasonField,
   ]);
 }
@@ -103,9 +104,15 @@ export function reviewOf(
           ? recordUrl(baseUrl, review.table, value)
           : undefined,
       };
+  const rootCause = review.rootCauseField
+    ? row[review.rootCauseField]?.trim()
+    : undefined;
   return {
     ...link,
     ...(completedAt ? { completed: true, completedAt } : {}),
+    // Kept short: the store needs to know a root cause is recorded and
+    // show its start, not hold the whole analysis.
+    ...(rootCause ? { rootCause: rootCause.slice(0, 500) } : {}),
   };
 }
 

@@ -148,6 +148,12 @@ export type PostIncidentReview = {
   completed?: boolean;
   /** When the review was completed, where the source records it. */
   completedAt?: string;
+  /**
+   * The root cause the review records (e.g. a problem's cause notes).
+   * Compliance INC-04 counts a linked record as a review only when it
+   * carries one: a problem opened and left empty is not a review.
+   */
+  rootCause?: string;
 };
 
 /** @public */

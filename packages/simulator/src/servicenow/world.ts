@@ -366,7 +366,14 @@ function problemsFor(incidents: SnRow[], random: Random, now: Date): SnRow[] {
           : '',
       closed_at: state === '107' ? incident.closed_at : '',
       workaround: '',
-      cause_notes: '',
+      // A root cause once the analysis found one (known error and later);
+      // problems still in analysis have none, so their incidents show as
+      // unreviewed in INC-04. Derived from the state, not drawn, so the
+      // random stream (and every other generated value) stays the same.
+      cause_notes:
+        state === '104' || state === '106' || state === '107'
+          ? `Root cause analysis of ${incident.number}: capacity limit reached under peak load`
+          : '',
       fix_notes: '',
     });
   }

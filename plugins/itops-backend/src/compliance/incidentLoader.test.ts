@@ -45,11 +45,22 @@ describe('incident loader: compliance fields', () => {
           url: 'https://sn.example/prb1',
           completed: true,
           completedAt: iso(resolved + 5 * DAY_MS),
+          rootCause: 'Connection pool exhausted by a retry storm',
         },
       });
       await p1('INC2', {
         assignedAt: iso(resolved - HOUR_MS),
-        postIncidentReview: { reference: 'OPS-9', completed: false },
+        postIncidentReview: {
+          reference: 'OPS-9',
+          completed: false,
+          rootCause: 'Expired certificate',
+        },
+      });
+      // Linked and done, but the problem records no root cause (blank):
+      // not a review.
+      await p1('INC4', {
+        assignedAt: iso(resolved - HOUR_MS),
+        postIncidentReview: { reference: 'PRB4', completed: true, rootCause: ' ' },
       });
       await p1('INC3', {
         security: true,
@@ -71,12 +82,18 @@ describe('incident loader: compliance fields', () => {
         reviewReference: 'PRB1',
         reviewCompleted: true,
         reviewCompletedAt: resolved + 5 * DAY_MS,
+        reviewHasRootCause: true,
+      });
+      expect(byNumber.get('INC4')).toMatchObject({
+        reviewReference: 'PRB4',
+        reviewHasRootCause: false,
       });
       expect(byNumber.get('INC2')).toMatchObject({ reviewCompleted: false });
       expect(byNumber.get('INC3')).toMatchObject({
         assignedAt: undefined,
         reviewReference: undefined,
         reviewCompleted: undefined,
+        reviewHasRootCause: false,
       });
       expect(data.breaches.map(b => b.notificationDelayReason)).toEqual([
         'Forensics first',
@@ -92,12 +109,13 @@ describe('incident loader: compliance fields', () => {
         ownerState: 'group' as const,
         annotations: {},
       };
-      // INC1 reviewed in time; INC2's review in progress and INC3 without
-      // one, both more than 7 days overdue.
+      // INC1 reviewed in time; INC2's review in progress, INC3 without one
+      // and INC4's problem without a root cause, all more than 7 days
+      // overdue.
       expect(inc04.judge(entity, data, thresholds(inc04), NOW)).toMatchObject({
         status: 'fail',
         numerator: 1,
-        denominator: 3,
+        denominator: 4,
       });
       expect(ntf01.judge(entity, data, thresholds(ntf01), NOW).status).toBe(
         'warn',

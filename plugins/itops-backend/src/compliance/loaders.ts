@@ -83,6 +83,7 @@ function incidentRow(r: Record<string, unknown>): IncidentRow {
     reviewReference: str(r.review_reference),
     reviewCompleted: bool(r.review_completed),
     reviewCompletedAt: num(r.review_completed_at),
+    reviewHasRootCause: Number(r.review_has_root_cause) === 1,
     major: Boolean(r.major),
     security: Boolean(r.security),
     personalDataBreach: Boolean(r.personal_data_breach),
@@ -92,6 +93,13 @@ function incidentRow(r: Record<string, unknown>): IncidentRow {
     slaMet: bool(r.sla_met),
   };
 }
+
+/*
+ * Whether the linked review carries a root cause, computed in SQL so the
+ * cause text itself (which can be long) is not read for every incident.
+ */
+const REVIEW_HAS_ROOT_CAUSE =
+  "CASE WHEN i.review_reference IS NOT NULL AND TRIM(COALESCE(i.review_root_cause, '')) <> '' THEN 1 ELSE 0 END as review_has_root_cause";
 
 const INCIDENT_COLUMNS = [
   'i.number',
@@ -127,7 +135,11 @@ export async function loadIncidents(
     links(knex, incidentTable.kind, scope)
       .where('er.sort_at', '>=', from)
       .join(`${incidentTable.table} as i`, 'i.id', 'er.record_id')
-      .select('er.entity_ref', ...INCIDENT_COLUMNS),
+      .select(
+        'er.entity_ref',
+        ...INCIDENT_COLUMNS,
+        knex.raw(REVIEW_HAS_ROOT_CAUSE),
+      ),
     links(knex, incidentTable.kind, scope)
       .join(`${incidentTable.table} as i`, 'i.id', 'er.record_id')
       .where('i.personal_data_breach', true)
@@ -138,7 +150,11 @@ export async function loadIncidents(
             breachFrom,
           ]),
       )
-      .select('er.entity_ref', ...INCIDENT_COLUMNS),
+      .select(
+        'er.entity_ref',
+        ...INCIDENT_COLUMNS,
+        knex.raw(REVIEW_HAS_ROOT_CAUSE),
+      ),
   ]);
   const byEntity = group(
     recent.map(r => ({ entityRef: String(r.entity_ref), row: incidentRow(r) })),

@@ -38,6 +38,7 @@ describe('incident compliance fields', () => {
           url: 'https://example.service-now.com/problem/1',
           completed: true,
           completedAt: '2026-11-05T16:00:00.000Z',
+          rootCause: 'Connection pool exhausted by a retry storm',
         },
         personalDataBreach: true,
         breachAwareAt: '2026-11-01T10:00:00.000Z',
@@ -75,6 +76,7 @@ describe('incident compliance fields', () => {
         url: undefined,
         completed: undefined,
         completedAt: undefined,
+        rootCause: undefined,
       });
     },
   );

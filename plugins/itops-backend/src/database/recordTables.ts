@@ -81,6 +81,7 @@ export const incidentTable: RecordTable<IncidentRecord> = {
     review_url: r.postIncidentReview?.url ?? null,
     review_completed: r.postIncidentReview?.completed ?? null,
     review_completed_at: toDbTime(r.postIncidentReview?.completedAt),
+    review_root_cause: r.postIncidentReview?.rootCause ?? null,
     major: r.major ?? false,
     security: r.security ?? false,
     personal_data_breach: r.personalDataBreach ?? false,
@@ -130,6 +131,7 @@ function reviewOf(row: DbRow): IncidentRecord['postIncidentReview'] {
     url: optional(row.review_url as string | null),
     completed: bool(row.review_completed),
     completedAt: fromDbTime(row.review_completed_at),
+    rootCause: optional(row.review_root_cause as string | null),
   };
 }
 

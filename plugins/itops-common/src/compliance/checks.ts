@@ -304,12 +304,12 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
   },
   {
     id: 'INC-04',
-    version: 2,
+    version: 3,
     title: 'Post-incident review',
     description:
-      'Every P1/P2 or major incident resolved in the window has a post-incident review recorded within 14 days (10 business days) of resolution. Incidents still inside that grace period are judged only once reviewed; a linked review still in progress does not count.',
+      'Every P1/P2 or major incident resolved in the window has a post-incident review recorded within 14 days (10 business days) of resolution. A review is a record linked to the incident (ServiceNow problem in problem_id or the configured field, JSM review issue) that carries a root cause; a linked record without one, or one still in progress, does not count, and no unlinked record does. Incidents still inside the grace period are judged only once reviewed.',
     remediation:
-      'Hold the post-incident review and link it to the incident (JSM post-incident review issue, ServiceNow problem record or the configured review field).',
+      'Hold the post-incident review, record its root cause (ServiceNow problem cause notes or the configured root-cause field) and link it to the incident.',
     data: ['incidents'],
     windowDays: 90,
     thresholds: { pass: 1, warn: 0.9, reviewDays: 14, overdueWarnDays: 7 },

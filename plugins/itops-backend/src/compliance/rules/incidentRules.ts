@@ -202,7 +202,8 @@ interface ReviewVerdict {
 /**
  * One P1/P2 or major incident's review, or undefined while it is still
  * inside the grace period without a completed review (not judged yet).
- * A linked review counts unless the source says it is still in progress;
+ * A linked record counts as a review when it carries a root cause and the
+ * source does not say it is still in progress;
  * its completion time, where known, must fall inside the grace period.
  * A missing or late review within `overdueWarnDays` of the due date is
  * `warn`, later `fail`.
@@ -214,9 +215,12 @@ function reviewVerdict(
 ): ReviewVerdict | undefined {
   const due = incident.resolvedAt + thresholds.reviewDays * DAY_MS;
   const tolerance = thresholds.overdueWarnDays * DAY_MS;
+  // A review is a record linked to the incident that carries a root cause:
+  // a linked problem left empty is not one, and nothing unlinked counts.
+  const linked = incident.reviewReference !== undefined;
+  const hasRootCause = linked && incident.reviewHasRootCause === true;
   const recorded =
-    incident.reviewReference !== undefined &&
-    incident.reviewCompleted !== false;
+    linked && hasRootCause && incident.reviewCompleted !== false;
   const overdue = (by: number): ComplianceStatus =>
     by <= tolerance ? 'warn' : 'fail';
   if (recorded) {
@@ -237,10 +241,12 @@ function reviewVerdict(
   if (now <= due) {
     return undefined;
   }
-  const what =
-    incident.reviewReference === undefined
-      ? 'no review linked'
-      : `review ${incident.reviewReference} still in progress`;
+  let what = 'no review linked';
+  if (linked && !hasRootCause) {
+    what = `${incident.reviewReference} linked but records no root cause`;
+  } else if (linked) {
+    what = `review ${incident.reviewReference} still in progress`;
+  }
   return {
     status: overdue(now - due),
     note: `${what}, ${days(now - due)} past the ${

@@ -24,6 +24,11 @@ export interface IncidentRow {
   /** false while the linked review is in progress; undefined if unknown. */
   reviewCompleted?: boolean;
   reviewCompletedAt?: number;
+  /**
+   * Whether the linked review records a root cause. A linked record
+   * without one (a problem opened and left empty) is not a review.
+   */
+  reviewHasRootCause?: boolean;
   major: boolean;
   security: boolean;
   personalDataBreach: boolean;

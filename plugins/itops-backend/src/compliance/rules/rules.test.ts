@@ -755,7 +755,38 @@ describe('incident checks', () => {
         ...overrides,
       });
     const reviewed = (daysAgo: number, overrides: Partial<IncidentRow> = {}) =>
-      resolvedDaysAgo(daysAgo, { reviewReference: 'PIR-1', ...overrides });
+      resolvedDaysAgo(daysAgo, {
+        reviewReference: 'PIR-1',
+        reviewHasRootCause: true,
+        ...overrides,
+      });
+
+    it('does not count a linked problem without a root cause as a review', () => {
+      const empty = judge(
+        inc04,
+        incidents([reviewed(30, { reviewHasRootCause: false })]),
+      );
+      expect(empty).toMatchObject({ status: 'fail', numerator: 0 });
+      expect(empty.evidence[0].note).toBe(
+        'PIR-1 linked but records no root cause, 16 days past the 14-day deadline',
+      );
+      // Unknown is not a root cause either: missing data never passes.
+      expect(
+        judge(
+          inc04,
+          incidents([reviewed(30, { reviewHasRootCause: undefined })]),
+        ).status,
+      ).toBe('fail');
+    });
+
+    it('does not count a root cause that is not linked to the incident', () => {
+      const unlinked = judge(
+        inc04,
+        incidents([resolvedDaysAgo(30, { reviewHasRootCause: true })]),
+      );
+      expect(unlinked.status).toBe('fail');
+      expect(unlinked.evidence[0].note).toMatch(/^no review linked/);
+    });
 
     it('passes linked reviews, also of major lower-priority incidents', () => {
       const result = judge(
