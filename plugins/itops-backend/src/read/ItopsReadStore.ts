@@ -17,6 +17,7 @@ import { findEntity } from './entities';
 import { listFreezeWindows } from './freezeWindows';
 import {
   countOpenIncidentsByPriority,
+  incidentDetail,
   type IncidentQuery,
   listIncidents,
 } from './incidents';
@@ -76,6 +77,15 @@ export class ItopsReadStore {
 
   listIncidents(entityRef: string, query: IncidentQuery) {
     return listIncidents(this.#knex, entityRef, query);
+  }
+
+  /** One incident by its origin; undefined when missing or on no entity. */
+  incidentDetail(origin: {
+    sourceType: string;
+    sourceInstance: string;
+    externalId: string;
+  }) {
+    return incidentDetail(this.#knex, origin);
   }
 
   countOpenIncidentsByPriority(entityRef: string) {

@@ -1,5 +1,6 @@
 import type { IncidentRecord } from '@backstage-itops/plugin-itops-common';
 import type { Knex } from 'knex';
+import { ENTITY_RECORDS } from '../database/entityRecordLinks';
 import { type DbRow, incidentTable } from '../database/recordTables';
 import { entityLinks } from './entityScope';
 import { type ApiRecord, type Page, toApiRecord } from './records';
@@ -122,4 +123,45 @@ export function byPriority(
     }
   }
   return counts;
+}
+
+/** One incident by its origin, with the entities it is shown on. */
+export type IncidentDetail = {
+  incident: ApiRecord<IncidentRecord>;
+  /** Catalog entities the incident is linked to, sorted. */
+  entityRefs: string[];
+};
+
+/**
+ * The incident a source instance knows by `externalId`, if ITOps shows it on
+ * some entity. An incident no entity maps to is unseen everywhere else in
+ * the API, so it is left out here too: the caller cannot tell it from one
+ * that does not exist.
+ */
+export async function incidentDetail(
+  knex: Knex,
+  origin: { sourceType: string; sourceInstance: string; externalId: string },
+): Promise<IncidentDetail | undefined> {
+  const row = await knex(incidentTable.table)
+    .where({
+      source_type: origin.sourceType,
+      source_instance: origin.sourceInstance,
+      external_id: origin.externalId,
+    })
+    .first();
+  if (!row) {
+    return undefined;
+  }
+  const links = await knex(`${ENTITY_RECORDS} as er`)
+    .where('er.record_table', incidentTable.kind)
+    .andWhere('er.record_id', row.id)
+    .distinct('er.entity_ref')
+    .orderBy('er.entity_ref');
+  if (links.length === 0) {
+    return undefined;
+  }
+  return {
+    incident: toApiRecord(incidentTable, row),
+    entityRefs: links.map((link: DbRow) => String(link.entity_ref)),
+  };
 }

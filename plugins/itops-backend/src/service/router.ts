@@ -136,6 +136,21 @@ export async function createRouter(
     );
   });
 
+  router.get(
+    '/incidents/:sourceType/:sourceInstance/:externalId',
+    async (req, res) => {
+      await access.require(req, 'incidents');
+      const detail = await store.incidentDetail(req.params);
+      if (!detail) {
+        // The same answer for an incident that exists but no entity shows.
+        throw new NotFoundError(
+          `No incident ${req.params.externalId} from ${req.params.sourceType} instance ${req.params.sourceInstance}`,
+        );
+      }
+      res.json(detail);
+    },
+  );
+
   router.get('/entities/:kind/:namespace/:name/changes', async (req, res) => {
     await access.require(req, 'changes');
     const { entityRef } = await entityOf(entityRefOf(req.params));

@@ -200,6 +200,67 @@ export const spec = {
         },
       },
     },
+    '/incidents/{sourceType}/{sourceInstance}/{externalId}': {
+      get: {
+        operationId: 'GetIncident',
+        summary:
+          'One incident with the entities it is linked to. Needs itops.incident.read.',
+        description:
+          'Addressed by the origin every incident of the list carries\n(`sourceType`, `sourceInstance`, `externalId`). An incident linked\nto no catalog entity is answered 404 like one that does not exist.\n',
+        parameters: [
+          {
+            name: 'sourceType',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[a-z][a-z0-9-]{0,63}$',
+            },
+          },
+          {
+            name: 'sourceInstance',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$',
+            },
+          },
+          {
+            name: 'externalId',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 255,
+              pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The incident.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/IncidentDetail',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
     '/entities/{kind}/{namespace}/{name}/changes': {
       get: {
         operationId: 'GetEntityChanges',
@@ -2499,6 +2560,23 @@ export const spec = {
             },
           },
         ],
+      },
+      IncidentDetail: {
+        type: 'object',
+        required: ['incident', 'entityRefs'],
+        properties: {
+          incident: {
+            $ref: '#/components/schemas/Incident',
+          },
+          entityRefs: {
+            type: 'array',
+            description:
+              'The catalog entities the incident is linked to, sorted.',
+            items: {
+              type: 'string',
+            },
+          },
+        },
       },
       Change: {
         allOf: [
