@@ -118,6 +118,27 @@ describe('ItopsPermissionPolicy', () => {
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
 
+  it("grants attesting others' controls to nobody unless config names who", async () => {
+    const attest = createPermission({
+      name: 'itops.compliance.attest',
+      attributes: { action: 'create' },
+    });
+    await expect(
+      policyFor([], ['user:default/mock']).handle({ permission: attest }, user),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(
+      policyFor(
+        [
+          {
+            permission: 'itops.compliance.attest',
+            allow: ['group:default/compliance-office'],
+          },
+        ],
+        ['user:default/mock', 'group:default/compliance-office'],
+      ).handle({ permission: attest }, user),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
   it('lets plugin-to-plugin calls through', async () => {
     const policy = policyFor(
       [{ permission: 'itops.*', allow: ['group:default/platform-sre'] }],

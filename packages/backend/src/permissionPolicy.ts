@@ -15,8 +15,17 @@ import type {
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 
-/** Granted only to those `itops.permissions.restrict` names for it. */
-const WAIVER_APPROVE = 'itops.compliance.waiver.approve';
+/**
+ * Granted only to those `itops.permissions.restrict` names for them:
+ * approving a waiver (or an SoA version) accepts risk for the
+ * organisation, and attesting a control for an entity one does not own
+ * vouches for someone else's work. Owners attest their own entities
+ * without the permission.
+ */
+const NAMED_ONLY = [
+  'itops.compliance.waiver.approve',
+  'itops.compliance.attest',
+];
 
 /**
  * One restriction from `itops.permissions.restrict`: the permissions it
@@ -32,8 +41,8 @@ export interface PermissionRestriction {
  * The demo's permission policy. Everything is allowed except what
  * `itops.permissions.restrict` restricts, so that an organisation can, for
  * example, keep incident details to its SRE group while on-call stays open,
- * and except approving compliance waivers, which nobody may do until a
- * restriction names who may.
+ * and except approving compliance waivers and attesting controls of
+ * others' entities, which nobody may do until a restriction names who may.
  * Calls without a user (plugin-to-plugin) are allowed: restrictions are
  * about people.
  */
@@ -48,11 +57,12 @@ export class ItopsPermissionPolicy implements PermissionPolicy {
       permission: entry.getString('permission'),
       allow: entry.getStringArray('allow').map(ref => ref.toLowerCase()),
     }));
-    // Approving a compliance waiver grants an exception to a control:
-    // nobody may do it unless a restriction naming exactly this permission
-    // says who (a wildcard such as `itops.*` does not name it).
-    if (!restrictions.some(r => r.permission === WAIVER_APPROVE)) {
-      restrictions.push({ permission: WAIVER_APPROVE, allow: [] });
+    // Nobody may use these unless a restriction naming exactly the
+    // permission says who (a wildcard such as `itops.*` does not name it).
+    for (const permission of NAMED_ONLY) {
+      if (!restrictions.some(r => r.permission === permission)) {
+        restrictions.push({ permission, allow: [] });
+      }
     }
     return new ItopsPermissionPolicy(restrictions, userInfo);
   }

@@ -51,6 +51,15 @@ export const itopsComplianceBreachDecidePermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/**
+ * Attest a control for an entity with evidence (owners of the entity may
+ * attest without it). @public
+ */
+export const itopsComplianceAttestPermission = createPermission({
+  name: 'itops.compliance.attest',
+  attributes: { action: 'create' },
+});
+
 /** Run a compliance evaluation on demand. @public */
 export const itopsComplianceEvaluatePermission = createPermission({
   name: 'itops.compliance.evaluate',
@@ -73,6 +82,7 @@ export const itopsPermissions = [
   itopsComplianceWaiverCreatePermission,
   itopsComplianceWaiverApprovePermission,
   itopsComplianceBreachDecidePermission,
+  itopsComplianceAttestPermission,
   itopsComplianceEvaluatePermission,
   itopsSyncStatusReadPermission,
 ];

@@ -1,4 +1,5 @@
 export * from './annotations';
+export * from './attestation';
 export * from './api';
 export * from './checks';
 export * from './gdpr';
