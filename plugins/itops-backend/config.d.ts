@@ -114,6 +114,13 @@ export interface Config {
       lifecycles?: string[];
       /** Longest waiver that may be requested, in days. Default: 365. */
       maxWaiverDays?: number;
+      /** Longest an attestation of a control may run, in days. Default: 365. */
+      maxAttestationDays?: number;
+      /** Statement of Applicability (ISO/IEC 27001 clause 6.1.3 d). */
+      soa?: {
+        /** Annex A controls excluded from new SoA versions, each with its justification. */
+        exclusions?: Array<{ control: string; justification: string }>;
+      };
       /**
        * The tier (1–4) a service without `itops.io/tier` is judged at, so
        * that tier rules and thresholds still apply to it. Default: 3.

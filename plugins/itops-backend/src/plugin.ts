@@ -62,6 +62,7 @@ export const itopsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        userInfo: coreServices.userInfo,
       },
       async init({
         auditor,
@@ -75,6 +76,7 @@ export const itopsPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         scheduler,
+        userInfo,
       }) {
         const itopsDatabase = await ItopsDatabase.create({ database });
         const knex = itopsDatabase.client;
@@ -91,6 +93,7 @@ export const itopsPlugin = createBackendPlugin({
           permissions,
           auditor,
           scheduler,
+          userInfo,
           logger: logger.child({ component: 'compliance' }),
         });
         httpRouter.use(guarded(compliance.router, logger));

@@ -6,6 +6,7 @@ import {
   type PermissionsService,
   type SchedulerService,
   type SchedulerServiceTaskScheduleDefinition,
+  type UserInfoService,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
@@ -17,6 +18,8 @@ import { ComplianceEngine, type EntityFactsSource } from './ComplianceEngine';
 import { type ComplianceSettings, readComplianceSettings } from './config';
 import { computeEntityFacts, readCatalogForFacts } from './entityFacts';
 import { applyRetention } from './retention';
+import Router from 'express-promise-router';
+import { createRegisterRouter, readRegisterSettings } from './registerRouter';
 import { createComplianceRouter } from './router';
 import { SnapshotStore } from './SnapshotStore';
 import { WaiverStore } from './WaiverStore';
@@ -84,6 +87,8 @@ export async function createCompliance(options: {
   auditor: AuditorService;
   scheduler: SchedulerService;
   logger: LoggerService;
+  /** Lets entity owners attest their own entities' controls. */
+  userInfo?: UserInfoService;
 }) {
   const settings = readComplianceSettings(options.config);
   const snapshots = new SnapshotStore(options.knex);
@@ -97,7 +102,22 @@ export async function createCompliance(options: {
     snapshots,
     waivers,
   });
-  const router = await createComplianceRouter({
+  const register = readRegisterSettings(options.config, settings);
+  const router = Router();
+  router.use(
+    await createRegisterRouter({
+      knex: options.knex,
+      snapshots,
+      waivers,
+      settings,
+      register,
+      httpAuth: options.httpAuth,
+      permissions: options.permissions,
+      auditor: options.auditor,
+      userInfo: options.userInfo,
+    }),
+  );
+  const scorecards = await createComplianceRouter({
     engine,
     snapshots,
     waivers,
@@ -106,6 +126,7 @@ export async function createCompliance(options: {
     permissions: options.permissions,
     auditor: options.auditor,
   });
+  router.use(scorecards);
 
   async function start() {
     const scheduleConfig = options.config.getOptionalConfig(

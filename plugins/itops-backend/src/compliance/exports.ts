@@ -100,7 +100,7 @@ export function toCsv(
   return `${lines.join('\r\n')}\r\n`;
 }
 
-function escapeHtml(value: unknown): string {
+export function escapeHtml(value: unknown): string {
   return String(value ?? '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

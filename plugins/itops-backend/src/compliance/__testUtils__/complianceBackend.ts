@@ -1,3 +1,4 @@
+import type { JsonObject } from '@backstage/types';
 import type { Entity } from '@backstage/catalog-model';
 import {
   mockCredentials,
@@ -39,6 +40,8 @@ export function paymentsService(
 export async function startComplianceBackend(options: {
   knex: Knex;
   catalog: Entity[];
+  /** App config, e.g. `{ itops: { compliance: { … } } }`. */
+  config?: Record<string, unknown>;
   /** Further service factories: an auditor or permissions mock. */
   features?: Parameters<typeof startTestBackend>[0]['features'];
 }) {
@@ -46,7 +49,9 @@ export async function startComplianceBackend(options: {
     features: [
       itopsPlugin,
       mockServices.database.factory({ knex: options.knex }),
-      mockServices.rootConfig.factory({ data: {} }),
+      mockServices.rootConfig.factory({
+        data: (options.config ?? {}) as JsonObject,
+      }),
       mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
       catalogServiceMock.factory({ entities: options.catalog }),
       ...(options.features ?? []),
