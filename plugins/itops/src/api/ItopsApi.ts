@@ -27,8 +27,10 @@ import type {
   ItopsKpiTrendQuery,
   ItopsEntitySummary,
   ItopsIncident,
+  ItopsIncidentDetail,
   ItopsIncidentQuery,
   ItopsOnCallDetail,
+  ItopsOrigin,
   ItopsPage,
   ItopsRangeQuery,
   ItopsSyncStatus,
@@ -54,6 +56,11 @@ export interface ItopsApi {
     entityRef: string,
     query?: ItopsIncidentQuery,
   ): Promise<ItopsPage<ItopsIncident>>;
+  /**
+   * One incident by the origin list items carry, with the entities it is
+   * linked to; a 404 ResponseError when missing or linked to no entity.
+   */
+  getIncident(origin: ItopsOrigin): Promise<ItopsIncidentDetail>;
   /** Changes whose planned window overlaps the range (default now ± 30 days). */
   getEntityChanges(
     entityRef: string,

@@ -30,8 +30,10 @@ import type {
   ItopsKpiTrendQuery,
   ItopsEntitySummary,
   ItopsIncident,
+  ItopsIncidentDetail,
   ItopsIncidentQuery,
   ItopsOnCallDetail,
+  ItopsOrigin,
   ItopsPage,
   ItopsRangeQuery,
   ItopsSyncStatus,
@@ -74,6 +76,15 @@ export class ItopsClient implements ItopsApi {
     query: ItopsIncidentQuery = {},
   ): Promise<ItopsPage<ItopsIncident>> {
     return this.#get(entityPath(entityRef, 'incidents') + queryString(query));
+  }
+
+  async getIncident(origin: ItopsOrigin): Promise<ItopsIncidentDetail> {
+    const path = [
+      origin.sourceType,
+      origin.sourceInstance,
+      origin.externalId,
+    ].map(encodeURIComponent);
+    return this.#get(`/incidents/${path.join('/')}`);
   }
 
   async getEntityChanges(

@@ -50,6 +50,13 @@ export type ItopsIncidentState = IncidentState;
 /** @public */
 export type ItopsIncident = ItopsApiRecord<IncidentRecord>;
 
+/** One incident with the catalog entities it is linked to. @public */
+export interface ItopsIncidentDetail {
+  incident: ItopsIncident;
+  /** Sorted entity refs, e.g. `component:default/payments-api`. */
+  entityRefs: string[];
+}
+
 /** @public */
 export type ItopsChange = ItopsApiRecord<ChangeRecord>;
 

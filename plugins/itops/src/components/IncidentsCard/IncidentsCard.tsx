@@ -9,6 +9,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
 import {
   type ItopsApi,
   type ItopsCountByPriority,
@@ -20,26 +21,13 @@ import { AreaCard } from '../shared/AreaCard';
 import { RecordLink } from '../shared/RecordLink';
 import { formatAge, formatDateTime } from '../shared/time';
 import { useAreaData } from '../shared/useAreaData';
+import { IncidentDrawer } from './IncidentDrawer';
+import { PRIORITY_LABELS, STATE_LABELS } from './incidentLabels';
 
 /** How many of the newest open incidents the card lists. */
 const NEWEST_LIMIT = 10;
 
-export const PRIORITY_LABELS: Record<number, string> = {
-  1: 'P1 critical',
-  2: 'P2 high',
-  3: 'P3 moderate',
-  4: 'P4 low',
-  5: 'P5 planning',
-};
-
-export const STATE_LABELS: Record<string, string> = {
-  new: 'New',
-  in_progress: 'In progress',
-  on_hold: 'On hold',
-  resolved: 'Resolved',
-  closed: 'Closed',
-  cancelled: 'Cancelled',
-};
+export { PRIORITY_LABELS, STATE_LABELS };
 
 export interface OpenIncidents {
   openCount: number;
@@ -111,6 +99,17 @@ const useTableStyles = makeStyles({
   // wraps, between words, so that a half-width card never splits "INC0010042".
   word: { whiteSpace: 'nowrap' },
   title: { overflowWrap: 'normal', wordBreak: 'normal', minWidth: 120 },
+  // The title opens the detail drawer: a button that reads as the text it is.
+  open: {
+    font: 'inherit',
+    color: 'inherit',
+    textAlign: 'left',
+    background: 'none',
+    border: 0,
+    padding: 0,
+    cursor: 'pointer',
+    textDecoration: 'underline dotted',
+  },
 });
 
 export function IncidentTable(props: {
@@ -120,38 +119,57 @@ export function IncidentTable(props: {
 }) {
   const { incidents, label = 'Newest open incidents' } = props;
   const classes = useTableStyles();
+  const [selected, setSelected] = useState<ItopsIncident>();
   return (
-    <Table size="small" aria-label={label}>
-      <TableHead>
-        <TableRow>
-          <TableCell className={classes.word}>Number</TableCell>
-          <TableCell>Title</TableCell>
-          <TableCell className={classes.word}>State</TableCell>
-          <TableCell className={classes.word}>Priority</TableCell>
-          <TableCell className={classes.word}>Age</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {incidents.map(incident => (
-          <TableRow key={`${incident.sourceType}/${incident.externalId}`}>
-            <TableCell className={classes.word}>
-              <RecordLink record={incident}>{incident.number}</RecordLink>
-            </TableCell>
-            <TableCell className={classes.title}>{incident.title}</TableCell>
-            <TableCell className={classes.word}>
-              {STATE_LABELS[incident.state] ?? incident.state}
-            </TableCell>
-            <TableCell className={classes.word}>P{incident.priority}</TableCell>
-            <TableCell
-              className={classes.word}
-              title={`Opened ${formatDateTime(incident.openedAt)}`}
-            >
-              {formatAge(incident.openedAt)}
-            </TableCell>
+    <>
+      <Table size="small" aria-label={label}>
+        <TableHead>
+          <TableRow>
+            <TableCell className={classes.word}>Number</TableCell>
+            <TableCell>Title</TableCell>
+            <TableCell className={classes.word}>State</TableCell>
+            <TableCell className={classes.word}>Priority</TableCell>
+            <TableCell className={classes.word}>Age</TableCell>
           </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+        </TableHead>
+        <TableBody>
+          {incidents.map(incident => (
+            <TableRow key={`${incident.sourceType}/${incident.externalId}`}>
+              <TableCell className={classes.word}>
+                <RecordLink record={incident}>{incident.number}</RecordLink>
+              </TableCell>
+              <TableCell className={classes.title}>
+                <button
+                  type="button"
+                  className={classes.open}
+                  aria-haspopup="dialog"
+                  title={`Details of ${incident.number}`}
+                  onClick={() => setSelected(incident)}
+                >
+                  {incident.title}
+                </button>
+              </TableCell>
+              <TableCell className={classes.word}>
+                {STATE_LABELS[incident.state] ?? incident.state}
+              </TableCell>
+              <TableCell className={classes.word}>
+                P{incident.priority}
+              </TableCell>
+              <TableCell
+                className={classes.word}
+                title={`Opened ${formatDateTime(incident.openedAt)}`}
+              >
+                {formatAge(incident.openedAt)}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      <IncidentDrawer
+        incident={selected}
+        onClose={() => setSelected(undefined)}
+      />
+    </>
   );
 }
 
