@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { COMPLIANCE_CHECKS } from '@backstage-itops/plugin-itops-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ItopsFixtures } from '../__testUtils__/itopsFixtures';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { startComplianceBackend } from './__testUtils__/complianceBackend';
@@ -347,6 +348,44 @@ describe('attestations', () => {
       }
       expect((await store.get(a.id, now))?.state).toBe('active');
       expect((await store.get(a.id, now + DAY))?.state).toBe('expired');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'the register migration goes down and up again with its guards, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const directory = resolvePackagePath(
+        '@backstage-itops/plugin-itops-backend',
+        'migrations',
+      );
+      await knex.migrate.latest({ directory });
+      await knex.migrate.down({
+        directory,
+        name: '20261208110000_compliance_attestations_soa.js',
+      });
+      for (const table of [
+        'itops_compliance_attestations',
+        'itops_compliance_attestation_events',
+        'itops_compliance_soa_versions',
+      ]) {
+        expect([table, await knex.schema.hasTable(table)]).toEqual([
+          table,
+          false,
+        ]);
+      }
+      await knex.migrate.latest({ directory });
+      await knex('itops_compliance_soa_versions').insert({
+        version: 1,
+        approved_by: ALICE,
+        approved_at: 1,
+        content: '{}',
+        content_hash: 'a',
+        chain_hash: 'b',
+      });
+      await expect(
+        knex('itops_compliance_soa_versions').delete(),
+      ).rejects.toThrow(/append-only/);
     },
   );
 });
