@@ -16,6 +16,7 @@ import {
 } from './snapshotChain';
 import { fromDbNumber } from '../database/time';
 import { iso } from './model';
+import { withRetentionPermit } from './retentionPermit';
 
 const SNAPSHOTS = 'itops_compliance_snapshots';
 const RESULTS = 'itops_compliance_results';
@@ -395,8 +396,9 @@ export class SnapshotStore {
   /**
    * Deletes a snapshot with its results through the one path the database
    * allows: the snapshot is first recorded in the append-only disposal
-   * ledger (which the delete triggers check), and `audit` appends to the
-   * audit trail, all in one transaction.
+   * ledger (which the delete triggers check), `audit` appends to the
+   * audit trail, and the deletes run under the retention permit the
+   * append-only guard requires, all in one transaction.
    */
   async dispose(
     id: string,
@@ -441,9 +443,11 @@ export class SnapshotStore {
         reason: options.reason,
       });
       await options.audit(trx, toSnapshot(row));
-      await trx(REMOVALS).where('snapshot_id', id).delete();
-      await trx(RESULTS).where('snapshot_id', id).delete();
-      await trx(SNAPSHOTS).where('id', id).delete();
+      await withRetentionPermit(trx, options.now, async () => {
+        await trx(REMOVALS).where('snapshot_id', id).delete();
+        await trx(RESULTS).where('snapshot_id', id).delete();
+        await trx(SNAPSHOTS).where('id', id).delete();
+      });
     });
   }
 

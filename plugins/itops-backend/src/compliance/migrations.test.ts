@@ -1,5 +1,6 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { withRetentionPermit } from './retentionPermit';
 
 jest.setTimeout(60_000);
 
@@ -116,10 +117,31 @@ describe('compliance migrations', () => {
         policy: '{}',
         reason: 'test',
       });
-      await knex('itops_compliance_results')
-        .where('snapshot_id', 'disposed')
-        .delete();
-      await knex('itops_compliance_snapshots').where('id', 'disposed').delete();
+      // A hand-inserted ledger row alone no longer lets a snapshot go: the
+      // delete must also run inside the retention job's transaction.
+      await expect(
+        knex('itops_compliance_results')
+          .where('snapshot_id', 'disposed')
+          .delete(),
+      ).rejects.toThrow(/refused outside the retention job/);
+      await knex.transaction(trx =>
+        withRetentionPermit(trx, 2, async () => {
+          await trx('itops_compliance_results')
+            .where('snapshot_id', 'disposed')
+            .delete();
+          await trx('itops_compliance_snapshots')
+            .where('id', 'disposed')
+            .delete();
+        }),
+      );
+      // The ledger check still holds inside the job.
+      await expect(
+        knex.transaction(trx =>
+          withRetentionPermit(trx, 3, () =>
+            trx('itops_compliance_snapshots').where('id', 'kept').delete(),
+          ),
+        ),
+      ).rejects.toThrow(/only snapshots recorded/);
       expect(
         (await knex('itops_compliance_snapshots').select('id')).map(r => r.id),
       ).toEqual(['kept']);

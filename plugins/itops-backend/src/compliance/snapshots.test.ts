@@ -273,6 +273,10 @@ describe('compliance snapshots an auditor can rely on', () => {
       `${table}_no_update`,
       `${table}_disposal_only`,
       `${table}_append_only`,
+      // the retention guard (migrations/lib/appendOnlyGuard.js)
+      `${table}_guard`,
+      `${table}_guard_update`,
+      `${table}_guard_delete`,
     ]) {
       await knex.raw(
         knex.client.dialect === 'postgresql'
