@@ -384,6 +384,52 @@ describe('ChangeCalendarContent', () => {
     }, WAIT);
   });
 
+  it('moves through the month by keyboard, opens a change with Enter and returns focus on Escape', async () => {
+    await render('?view=month&date=2026-12-10');
+    const tenth = await screen.findByTestId('day-2026-12-10', {}, WAIT);
+    expect(tenth).toHaveAttribute('tabindex', '0');
+    expect(tenth).toHaveAccessibleName(
+      'Thursday, December 10, 2026, today, 7 changes, freeze: Payments blackout',
+    );
+    tenth.focus();
+    await userEvent.keyboard('{ArrowRight}');
+    expect(screen.getByTestId('day-2026-12-11')).toHaveFocus();
+    await userEvent.keyboard('{ArrowUp}');
+    expect(screen.getByTestId('day-2026-12-04')).toHaveFocus();
+    await userEvent.keyboard('{ArrowDown}{ArrowLeft}');
+    expect(tenth).toHaveFocus();
+
+    // Into the change of the focused day, Enter opens it, Escape closes it
+    // and gives the focus back to the change.
+    await userEvent.tab();
+    const chip = within(tenth).getByTestId('change-CHG0001');
+    expect(chip).toHaveFocus();
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(location().get('change')).toBe('1'), WAIT);
+    await screen.findByRole('region', { name: 'change detail' }, WAIT);
+    await userEvent.keyboard('{Escape}');
+    await waitFor(() => expect(location().get('change')).toBeNull(), WAIT);
+    await waitFor(() => expect(chip).toHaveFocus(), WAIT);
+
+    // PageDown: the same day next month, drawn and focused.
+    await userEvent.keyboard('{Shift>}{Tab}{/Shift}');
+    expect(tenth).toHaveFocus();
+    await userEvent.keyboard('{PageDown}');
+    await waitFor(
+      () => expect(location().get('date')).toBe('2027-01-10'),
+      WAIT,
+    );
+    expect(screen.getByTestId('period')).toHaveTextContent('January 2027');
+    await waitFor(
+      () => expect(screen.getByTestId('day-2027-01-10')).toHaveFocus(),
+      WAIT,
+    );
+    // Enter on a day opens its agenda.
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(location().get('view')).toBe('agenda'), WAIT);
+    expect(location().get('date')).toBe('2027-01-10');
+  });
+
   it('opens the detail drawer with approval, implementer, entities and conflict reasons', async () => {
     await render('?view=month&date=2026-12-10');
     await userEvent.click(

@@ -31,6 +31,7 @@ import { TYPE_COLOURS } from './ChangeChip';
 import { ChangeDrawer } from './ChangeDrawer';
 import { DayGrid } from './DayGrid';
 import { FeedDialog } from './FeedDialog';
+import { WeekView } from './WeekView';
 import type { ItopsCalendarChange } from './types';
 import { ItopsErrorPanel } from '../shared/ItopsErrorPanel';
 
@@ -234,16 +235,30 @@ export function ChangeCalendarContent() {
       </div>
       {error && <ItopsErrorPanel error={error} />}
       {!error && state.view !== 'agenda' && !daysOfView && <Progress />}
-      {!error && state.view !== 'agenda' && daysOfView && (
+      {!error && state.view === 'month' && daysOfView && (
         <DayGrid
-          variant={state.view}
+          variant="month"
           days={daysOfView.days}
-          month={state.view === 'month' ? state.date.slice(0, 7) : undefined}
+          month={state.date.slice(0, 7)}
           today={today}
           zone={zone}
           freezes={freezes.value?.items ?? []}
+          selected={state.date}
           onOpen={open}
           onMore={date => update({ view: 'agenda', date })}
+          onNavigate={date => update({ date })}
+        />
+      )}
+      {!error && state.view === 'week' && daysOfView && (
+        <WeekView
+          days={daysOfView.days}
+          today={today}
+          zone={zone}
+          freezes={freezes.value?.items ?? []}
+          selected={state.date}
+          onOpen={open}
+          onDay={date => update({ view: 'agenda', date })}
+          onNavigate={date => update({ date })}
         />
       )}
       {!error && state.view === 'agenda' && !agenda && <Progress />}

@@ -2,6 +2,7 @@ import { makeStyles, Tooltip } from '@material-ui/core';
 import WarningIcon from '@material-ui/icons/Warning';
 import AcUnitIcon from '@material-ui/icons/AcUnit';
 import { DateTime } from 'luxon';
+import type { CSSProperties } from 'react';
 import { formatShortDateTime, formatTime } from '../shared/time';
 import type { ItopsCalendarChange, ItopsChangeType } from './types';
 
@@ -84,9 +85,13 @@ export function ChangeChip(props: {
   /** The cell's day, `2026-11-25`. */
   day: string;
   onOpen(id: string): void;
+  /** -1 outside the grid's active cell: the grid is one tab stop. */
+  tabIndex?: number;
+  /** The week view's placement of the block. */
+  style?: CSSProperties;
 }) {
   const classes = useStyles();
-  const { change, zone, day, onOpen } = props;
+  const { change, zone, day, onOpen, tabIndex, style } = props;
   const planned = DateTime.fromISO(change.plannedStart, { zone });
   const start =
     planned.toISODate() === day
@@ -98,7 +103,8 @@ export function ChangeChip(props: {
       className={`${classes.chip} ${
         change.state === 'cancelled' ? classes.cancelled : ''
       }`}
-      style={{ borderLeftColor: TYPE_COLOURS[change.type] }}
+      style={{ ...style, borderLeftColor: TYPE_COLOURS[change.type] }}
+      tabIndex={tabIndex}
       title={`${change.number} ${change.title} (${change.type}, ${change.state})`}
       onClick={() => onOpen(change.id)}
       data-testid={`change-${change.number}`}

@@ -1,10 +1,11 @@
 import { Link, makeStyles, Tooltip, Typography } from '@material-ui/core';
 import AcUnitIcon from '@material-ui/icons/AcUnit';
 import { DateTime } from 'luxon';
-import { formatLongDate, formatTimeRange } from '../shared/time';
+import { formatTimeRange } from '../shared/time';
 import { ChangeChip } from './ChangeChip';
 import { freezeScopeText, freezesOnDay } from './freezeBands';
 import type { ItopsCalendarDay, ItopsFreezeWindow } from './types';
+import { dayCellLabel, useGridNavigation } from './useGridNavigation';
 
 const useStyles = makeStyles(theme => ({
   grid: {
@@ -49,14 +50,12 @@ const useStyles = makeStyles(theme => ({
     justifyContent: 'space-between',
   },
   date: { fontSize: '0.8rem', fontWeight: 600 },
-  // Read by screen readers instead of the bare day number.
-  srOnly: {
-    position: 'absolute',
-    width: 1,
-    height: 1,
-    overflow: 'hidden',
-    clip: 'rect(0 0 0 0)',
-    whiteSpace: 'nowrap',
+  focusable: {
+    '&:focus': { outline: 'none' },
+    '&:focus-visible': {
+      outline: `2px solid ${theme.palette.primary.main}`,
+      outlineOffset: -2,
+    },
   },
   today: {
     background: theme.palette.primary.main,
@@ -79,9 +78,11 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /**
- * Days in a 7-column grid: the month view (whole weeks) and the week view.
- * Each day shows its first changes, "+N more" for the rest, the freeze
- * windows covering it as a shaded band, and today is marked.
+ * Days in a 7-column grid: the month view (whole weeks), or one week of
+ * day cells. Each day shows its first changes, "+N more" for the rest, the
+ * freeze windows covering it as a shaded band, and today is marked. The
+ * grid is one tab stop; arrows, Home/End and PageUp/PageDown move between
+ * days (into the next period past the edge), Enter opens the day.
  */
 export function DayGrid(props: {
   variant: 'month' | 'week';
@@ -92,10 +93,21 @@ export function DayGrid(props: {
   zone: string;
   freezes: ItopsFreezeWindow[];
   onOpen(id: string): void;
+  /** Opens the day: "+N more", or Enter on its cell. */
   onMore(date: string): void;
+  /** The day to focus first (the URL's date) when shown. */
+  selected?: string;
+  /** Asks for the period holding `date`, when the focus moves past the grid. */
+  onNavigate?(date: string): void;
 }) {
   const classes = useStyles();
   const { variant, days, month, today, zone, freezes, onOpen, onMore } = props;
+  const { current, cellProps } = useGridNavigation({
+    dates: days.map(day => day.date),
+    preferred: [props.selected ?? today, today],
+    onNavigate: date => props.onNavigate?.(date),
+    onEnter: onMore,
+  });
   return (
     <div
       className={classes.grid}
@@ -122,12 +134,20 @@ export function DayGrid(props: {
             const isToday = day.date === today;
             const outside = month !== undefined && !day.date.startsWith(month);
             const hidden = day.total - day.items.length;
+            const inner = day.date === current ? 0 : -1;
             return (
               <div
                 key={day.date}
                 role="gridcell"
+                aria-label={dayCellLabel(day.date, {
+                  today: isToday,
+                  total: day.total,
+                  freezes: inFreeze.map(window => window.name),
+                })}
+                {...cellProps(day.date)}
                 data-testid={`day-${day.date}`}
                 className={[
+                  classes.focusable,
                   classes.cell,
                   classes[variant],
                   outside ? classes.outside : '',
@@ -143,9 +163,6 @@ export function DayGrid(props: {
                     }`}
                   >
                     {DateTime.fromISO(day.date).day}
-                  </span>
-                  <span className={classes.srOnly}>
-                    {formatLongDate(day.date)}
                   </span>
                   {isToday && <Typography variant="caption">Today</Typography>}
                 </div>
@@ -171,12 +188,14 @@ export function DayGrid(props: {
                     zone={zone}
                     day={day.date}
                     onOpen={onOpen}
+                    tabIndex={inner}
                   />
                 ))}
                 {hidden > 0 && (
                   <Link
                     component="button"
                     className={classes.more}
+                    tabIndex={inner}
                     onClick={() => onMore(day.date)}
                   >
                     +{hidden} more
