@@ -34,8 +34,20 @@ export interface Config {
             maxConcurrency?: number;
             /** Average request budget; keep it under the instance's rate-limit rules. Default 10. */
             requestsPerSecond?: number;
-            /** Per attempt. Default 30. */
+            /**
+             * Per attempt, from connecting to the last byte of the answer; caps
+             * every stage of `timeouts`. Default 30.
+             */
             timeoutSeconds?: number;
+            /** Separate bounds for the stages of one attempt, in seconds. */
+            timeouts?: {
+              /** Opening the connection, TLS handshake included. Default 10. */
+              connectSeconds?: number;
+              /** From sending the request to the answer's headers. Default: timeoutSeconds. */
+              headersSeconds?: number;
+              /** Longest pause within the answer's body. Default: timeoutSeconds. */
+              bodySeconds?: number;
+            };
             /**
              * Largest answer read, in MiB after decompression; a larger one fails
              * the request unread. Default 64.

@@ -88,7 +88,13 @@ export interface JiraSiteConfig {
   timeZone?: string;
   http: Pick<
     SourceHttpClientOptions,
-    'maxConcurrency' | 'requestsPerSecond' | 'timeoutMs' | 'retry' | 'tls'
+    | 'maxConcurrency'
+    | 'requestsPerSecond'
+    | 'timeoutMs'
+    | 'timeouts'
+    | 'maxResponseBytes'
+    | 'retry'
+    | 'tls'
   >;
 }
 

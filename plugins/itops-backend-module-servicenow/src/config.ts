@@ -119,7 +119,13 @@ export interface ServiceNowInstanceOptions {
   auth: ServiceNowAuthConfig;
   http: Pick<
     SourceHttpClientOptions,
-    'maxConcurrency' | 'requestsPerSecond' | 'timeoutMs' | 'retry' | 'tls'
+    | 'maxConcurrency'
+    | 'requestsPerSecond'
+    | 'timeoutMs'
+    | 'timeouts'
+    | 'maxResponseBytes'
+    | 'retry'
+    | 'tls'
   >;
   /** Rows per Table API page. */
   pageSize: number;
@@ -369,8 +375,7 @@ function review(config: Config | undefined): ReviewOptions | undefined {
     field: linkField,
     table,
     completedAtField: optionalField(config, 'completedAtField'),
-    rootCauseField:
-      optionalField(config, 'rootCauseField') ?? defaultRootCause,
+    rootCauseField: optionalField(config, 'rootCauseField') ?? defaultRootCause,
   };
 }
 

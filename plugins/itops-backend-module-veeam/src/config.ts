@@ -33,7 +33,13 @@ export interface VeeamServerConfig {
   restoreTestSessionTypes: string[];
   http: Pick<
     SourceHttpClientOptions,
-    'maxConcurrency' | 'requestsPerSecond' | 'timeoutMs' | 'retry' | 'tls'
+    | 'maxConcurrency'
+    | 'requestsPerSecond'
+    | 'timeoutMs'
+    | 'timeouts'
+    | 'maxResponseBytes'
+    | 'retry'
+    | 'tls'
   >;
 }
 

@@ -49,6 +49,34 @@ describe('describeSyncFailure', () => {
     expect(failure.message).not.toContain('/srv/app');
   });
 
+  it.each([
+    [
+      { stage: 'connect', afterMs: 10_000, limit: 'stage' },
+      'The source timed out: no connection within 10 s after 2 attempts at GET /api/now/table/incident.',
+    ],
+    [
+      { stage: 'headers', afterMs: 20_000, limit: 'stage' },
+      'The source timed out: no answer headers within 20 s after 2 attempts at GET /api/now/table/incident.',
+    ],
+    [
+      { stage: 'body', afterMs: 30_000, limit: 'attempt' },
+      'The source timed out: the answer body stalled within 30 s (the per-attempt limit) after 2 attempts at GET /api/now/table/incident.',
+    ],
+  ] as const)('names the stage of a timeout (%o)', (timeout, message) => {
+    const error = new SourceRequestError(
+      'servicenow/production GET /api/now/table/incident failed after 2 attempts: timed out (10.0.0.7:443)',
+      {
+        attempts: 2,
+        request: 'GET /api/now/table/incident',
+        cause: Object.assign(new Error('fetch failed 10.0.0.7:443'), {
+          code: 'UND_ERR_CONNECT_TIMEOUT',
+        }),
+        timeout: { ...timeout },
+      },
+    );
+    expect(describeSyncFailure(error)).toEqual({ kind: 'network', message });
+  });
+
   it('names an abort, whatever the error', () => {
     expect(
       describeSyncFailure(new Error('The operation was aborted'), {

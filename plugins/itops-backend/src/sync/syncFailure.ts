@@ -101,6 +101,22 @@ function describeSourceFailure(error: SourceRequestError): SyncFailure {
       message: `The source's answer could not be used (too large, empty or not JSON)${at}.`,
     };
   }
+  if (error.timeout) {
+    // Built from the stage and the bound only: no host, no address.
+    const { stage, afterMs, limit } = error.timeout;
+    const within = `${Math.round(afterMs / 100) / 10} s${
+      limit === 'attempt' ? ' (the per-attempt limit)' : ''
+    }`;
+    const what = {
+      connect: 'no connection',
+      headers: 'no answer headers',
+      body: 'the answer body stalled',
+    }[stage];
+    return {
+      kind: 'network',
+      message: `The source timed out: ${what} within ${within}${attempts}${at}.`,
+    };
+  }
   const code = networkCode(error.cause);
   return code
     ? {

@@ -1,8 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { CustomErrorBase } from '@backstage/errors';
-import { Agent, fetch as undiciFetch } from 'undici';
-import { readBoundedText, RefusedAnswer } from './boundedBody';
-import { fetchWithinOrigin } from './redirects';
+import { type Attempt, type AttemptContext, attemptRequest } from './attempt';
+import { RefusedAnswer } from './boundedBody';
 import { RequestLimiter } from './RequestLimiter';
 import {
   DEFAULT_RETRY_POLICY,
@@ -11,110 +9,17 @@ import {
   type RetryPolicy,
   retryDelayMs,
 } from './retryPolicy';
+import { describeTimeout, SourceRequestError } from './SourceRequestError';
+import { resolveTimeouts, sourceFetch } from './transport';
+import type {
+  SourceAuth,
+  SourceHttpClientOptions,
+  SourceRequestInit,
+  SourceResponse,
+} from './types';
 
-/**
- * Supplies and renews the credentials of a source instance. The client asks
- * for headers before every attempt, so a provider can refresh proactively
- * before expiry; after a 401 it calls `refresh` once and tries again.
- *
- * @public
- */
-export interface SourceAuth {
-  headers(signal?: AbortSignal): Promise<Record<string, string>>;
-  refresh?(signal?: AbortSignal): Promise<void>;
-}
-
-/** @public */
-export interface SourceHttpClientOptions {
-  /** Names the instance in logs and errors, e.g. `servicenow/production`. */
-  name: string;
-  /** Relative request paths resolve against it. */
-  baseUrl: string;
-  auth?: SourceAuth;
-  retry?: Partial<RetryPolicy>;
-  /** Requests in flight at once to this instance (default 4). */
-  maxConcurrency?: number;
-  /** Average request budget per second to this instance (default 10). */
-  requestsPerSecond?: number;
-  /**
-   * Time allowed for one attempt, from connecting to the last byte of the
-   * answer (default 30 s): one deadline bounds connect, headers and body.
-   */
-  timeoutMs?: number;
-  /**
-   * Largest answer body read, counted after decompression (default 64 MiB).
-   * A larger one fails the request without being read further, so a broken
-   * or hostile upstream cannot exhaust the backend's memory.
-   */
-  maxResponseBytes?: number;
-  /** Self-signed or private CA certificates; verification stays on unless `rejectUnauthorized` is set to false. */
-  tls?: { rejectUnauthorized?: boolean; ca?: string };
-  /** Headers sent on every request, e.g. `x-api-version`. */
-  defaultHeaders?: Record<string, string>;
-  logger?: LoggerService;
-  /** For tests. */
-  fetch?: typeof fetch;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-}
-
-/** @public */
-export interface SourceRequestInit {
-  method?: string;
-  headers?: Record<string, string>;
-  /** A string is sent as is; anything else as JSON. */
-  body?: unknown;
-  /** Query parameters added to the URL; undefined values are left out. */
-  query?: Record<string, string | number | boolean | undefined>;
-  signal?: AbortSignal;
-  /**
-   * Answers with these statuses are returned instead of thrown, e.g. 404 for
-   * an optional API. Retryable statuses are still retried first.
-   */
-  acceptStatuses?: number[];
-  /** Skip the `auth` headers, e.g. for the token request itself. */
-  anonymous?: boolean;
-}
-
-/** A source answer read in full. @public */
-export interface SourceResponse<T> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-/**
- * A request to a source that failed for good: a non-retryable status, or the
- * retries ran out. Carries the status but never the request's credentials.
- *
- * @public
- */
-export class SourceRequestError extends CustomErrorBase {
-  name = 'SourceRequestError' as const;
-  readonly status?: number;
-  readonly attempts: number;
-  /**
-   * The request as method and path, without the query or the host, e.g.
-   * `GET /api/now/table/incident`: safe to show to users, unlike the
-   * message, which may quote the upstream's answer.
-   */
-  readonly request?: string;
-
-  constructor(
-    message: string,
-    options: {
-      status?: number;
-      attempts: number;
-      cause?: unknown;
-      request?: string;
-    },
-  ) {
-    super(message, options.cause);
-    this.status = options.status;
-    this.attempts = options.attempts;
-    this.request = options.request;
-  }
-}
+export * from './types';
+export { SourceRequestError, type SourceTimeout } from './SourceRequestError';
 
 const BODY_SNIPPET_LENGTH = 300;
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
@@ -124,8 +29,8 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
  * The HTTP client every source module uses: one per source instance, with
  * the shared retry policy (429/502/503/504 and network errors, `Retry-After`
  * honoured, exponential backoff with jitter, capped), a concurrency limit and
- * a requests-per-second budget, per-attempt timeouts, and one credential
- * refresh after a 401.
+ * a requests-per-second budget, timeouts per stage (connect, headers, body)
+ * under one deadline per attempt, and one credential refresh after a 401.
  *
  * @public
  */
@@ -135,11 +40,8 @@ export class SourceHttpClient {
   readonly #auth?: SourceAuth;
   readonly #policy: RetryPolicy;
   readonly #limiter: RequestLimiter;
-  readonly #timeoutMs: number;
-  readonly #maxResponseBytes: number;
-  readonly #defaultHeaders: Record<string, string>;
+  readonly #attemptContext: AttemptContext;
   readonly #logger?: LoggerService;
-  readonly #fetch: typeof fetch;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
 
@@ -162,12 +64,14 @@ export class SourceHttpClient {
       requestsPerSecond: options.requestsPerSecond ?? 10,
       sleep: this.#sleep,
     });
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#maxResponseBytes =
-      options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.#defaultHeaders = options.defaultHeaders ?? {};
     this.#logger = options.logger;
-    this.#fetch = options.fetch ?? tlsAwareFetch(options.tls);
+    const timeouts = resolveTimeouts(options);
+    this.#attemptContext = {
+      fetch: options.fetch ?? sourceFetch(options.tls, timeouts),
+      defaultHeaders: options.defaultHeaders ?? {},
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      timeouts,
+    };
     this.#random = options.random ?? Math.random;
   }
 
@@ -242,7 +146,14 @@ export class SourceHttpClient {
       let outcome: Attempt<T>;
       try {
         outcome = await this.#limiter.run(() =>
-          this.#attempt(url, method, init, authHeaders, parse),
+          attemptRequest(
+            this.#attemptContext,
+            url,
+            method,
+            init,
+            authHeaders,
+            parse,
+          ),
         );
       } catch (error) {
         if (init.signal?.aborted) {
@@ -257,6 +168,9 @@ export class SourceHttpClient {
           });
         }
         outcome = { kind: 'network', error };
+      }
+      if (outcome.kind === 'network' && init.signal?.aborted) {
+        throw init.signal.reason ?? outcome.error;
       }
 
       if (outcome.kind === 'answer') {
@@ -308,12 +222,20 @@ export class SourceHttpClient {
       const retryable =
         idempotent ||
         (outcome.kind === 'network' && isConnectRefused(outcome.error));
+      const failure = outcome.timeout
+        ? describeTimeout(outcome.timeout)
+        : describe(outcome.error);
       if (!retryable || attempt >= this.#policy.maxAttempts) {
         throw new SourceRequestError(
           `${where} failed after ${attempt} attempt${
             attempt > 1 ? 's' : ''
-          }: ${describe(outcome.error)}`,
-          { attempts: attempt, cause: outcome.error, request },
+          }: ${failure}`,
+          {
+            attempts: attempt,
+            cause: outcome.error,
+            request,
+            timeout: outcome.timeout,
+          },
         );
       }
       const delay = retryDelayMs(
@@ -323,96 +245,12 @@ export class SourceHttpClient {
         this.#random,
       );
       this.#logger?.warn(
-        `${where} failed (${describe(outcome.error)}); retry ${attempt} of ${
+        `${where} failed (${failure}); retry ${attempt} of ${
           this.#policy.maxAttempts - 1
         } in ${delay} ms`,
       );
       await this.#sleep(delay);
     }
-  }
-
-  async #attempt<T>(
-    url: URL,
-    method: string,
-    init: SourceRequestInit,
-    authHeaders: Record<string, string>,
-    parse: (text: string, status: number) => Promise<T>,
-  ): Promise<Attempt<T>> {
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const signal = init.signal
-      ? AbortSignal.any([init.signal, timeout])
-      : timeout;
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      ...this.#defaultHeaders,
-      ...authHeaders,
-      ...init.headers,
-    };
-    let body: string | undefined;
-    if (typeof init.body === 'string') {
-      body = init.body;
-    } else if (init.body !== undefined) {
-      body = JSON.stringify(init.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    const response = await fetchWithinOrigin(this.#fetch, url, {
-      method,
-      headers,
-      body,
-      signal,
-    });
-    let rawBody: string;
-    try {
-      rawBody = await readBoundedText(response, this.#maxResponseBytes);
-    } catch (error) {
-      if (error instanceof RefusedAnswer) {
-        throw error;
-      }
-      return { kind: 'body', error };
-    }
-    if (response.status < 200 || response.status >= 300) {
-      const accepted = init.acceptStatuses?.includes(response.status);
-      return {
-        kind: 'answer',
-        rawBody,
-        response: {
-          status: response.status,
-          headers: response.headers,
-          body: accepted
-            ? await parseOrRaw(parse, rawBody, response.status)
-            : (undefined as T),
-        },
-      };
-    }
-    try {
-      return {
-        kind: 'answer',
-        rawBody,
-        response: {
-          status: response.status,
-          headers: response.headers,
-          body: await parse(rawBody, response.status),
-        },
-      };
-    } catch (error) {
-      return { kind: 'body', error };
-    }
-  }
-}
-
-type Attempt<T> =
-  | { kind: 'answer'; response: SourceResponse<T>; rawBody: string }
-  | { kind: 'network' | 'body'; error: unknown };
-
-async function parseOrRaw<T>(
-  parse: (text: string, status: number) => Promise<T>,
-  text: string,
-  status: number,
-): Promise<T> {
-  try {
-    return await parse(text, status);
-  } catch {
-    return text as unknown as T;
   }
 }
 
@@ -438,21 +276,4 @@ function describe(error: unknown): string {
 function isConnectRefused(error: unknown): boolean {
   const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
   return cause?.code === 'ECONNREFUSED';
-}
-
-function tlsAwareFetch(tls: SourceHttpClientOptions['tls']): typeof fetch {
-  if (!tls || (tls.rejectUnauthorized !== false && !tls.ca)) {
-    return (input, init) => globalThis.fetch(input, init);
-  }
-  const dispatcher = new Agent({
-    connect: {
-      rejectUnauthorized: tls.rejectUnauthorized !== false,
-      ca: tls.ca,
-    },
-  });
-  return ((input: URL, init: RequestInit) =>
-    undiciFetch(input, {
-      ...(init as object),
-      dispatcher,
-    })) as unknown as typeof fetch;
 }

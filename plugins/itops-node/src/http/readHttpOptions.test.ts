@@ -34,7 +34,29 @@ describe('readHttpOptions', () => {
     });
   });
 
+  it('reads the stage timeouts in seconds, each optional', () => {
+    const options = readHttpOptions(
+      new ConfigReader({
+        http: {
+          timeoutSeconds: 60,
+          timeouts: { connectSeconds: 2.5, bodySeconds: 15 },
+        },
+      }),
+    );
+    expect(options.timeoutMs).toBe(60_000);
+    expect(options.timeouts).toEqual({
+      connectMs: 2500,
+      headersMs: undefined,
+      bodyMs: 15_000,
+    });
+  });
+
   it('names the key of a value that cannot work', () => {
+    expect(() =>
+      readHttpOptions(
+        new ConfigReader({ http: { timeouts: { headersSeconds: -1 } } }),
+      ),
+    ).toThrow(/'headersSeconds' must be a positive number/);
     expect(() =>
       readHttpOptions(new ConfigReader({ http: { requestsPerSecond: 0 } })),
     ).toThrow(/'requestsPerSecond' must be a positive number/);

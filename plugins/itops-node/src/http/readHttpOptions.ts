@@ -1,5 +1,5 @@
 import type { Config } from '@backstage/config';
-import type { SourceHttpClientOptions } from './SourceHttpClient';
+import type { SourceHttpClientOptions } from './types';
 
 /**
  * Reads the request policy of one source instance from its config, the same
@@ -9,7 +9,11 @@ import type { SourceHttpClientOptions } from './SourceHttpClient';
  * http:
  *   maxConcurrency: 4        # requests in flight at once
  *   requestsPerSecond: 10    # average budget
- *   timeoutSeconds: 30       # per attempt
+ *   timeoutSeconds: 30       # per attempt, the cap over the stages below
+ *   timeouts:
+ *     connectSeconds: 10     # connection and TLS handshake
+ *     headersSeconds: 30     # request sent to answer headers (default: timeoutSeconds)
+ *     bodySeconds: 30        # longest pause within the body (default: timeoutSeconds)
  *   maxResponseMegabytes: 64 # largest answer read, after decompression
  *   retry: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 60000 }
  * tls:
@@ -26,6 +30,7 @@ export function readHttpOptions(
   | 'maxConcurrency'
   | 'requestsPerSecond'
   | 'timeoutMs'
+  | 'timeouts'
   | 'maxResponseBytes'
   | 'retry'
   | 'tls'
@@ -33,11 +38,19 @@ export function readHttpOptions(
   const http = config.getOptionalConfig('http');
   const retry = http?.getOptionalConfig('retry');
   const tls = config.getOptionalConfig('tls');
-  const timeoutSeconds = http?.getOptionalNumber('timeoutSeconds');
+  const timeoutSeconds = positive(http, 'timeoutSeconds');
+  const stages = http?.getOptionalConfig('timeouts');
   return {
     maxConcurrency: positive(http, 'maxConcurrency'),
     requestsPerSecond: positive(http, 'requestsPerSecond'),
-    timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
+    timeoutMs: milliseconds(timeoutSeconds),
+    timeouts: stages
+      ? {
+          connectMs: milliseconds(positive(stages, 'connectSeconds')),
+          headersMs: milliseconds(positive(stages, 'headersSeconds')),
+          bodyMs: milliseconds(positive(stages, 'bodySeconds')),
+        }
+      : undefined,
     maxResponseBytes: megabytes(positive(http, 'maxResponseMegabytes')),
     retry: retry
       ? {
@@ -53,6 +66,10 @@ export function readHttpOptions(
         }
       : undefined,
   };
+}
+
+function milliseconds(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : Math.round(seconds * 1000);
 }
 
 function megabytes(value: number | undefined): number | undefined {
