@@ -214,3 +214,18 @@ export interface ComplianceBreachList {
   limit: number;
   items: ComplianceBreach[];
 }
+
+/** `POST /compliance/breaches/{ref}/decisions`. @public */
+export interface ComplianceBreachDecisionRequest {
+  decision: BreachDecision['decision'];
+  reason: string;
+  highRisk?: boolean;
+  /** ISO 8601 date-time; only on a `notifiable` decision. */
+  notifiedAt?: string;
+  delayReason?: string;
+  /** One of the art. 34(3) exemptions, for `communication_exempt`. */
+  exemption?: string;
+  link?: string;
+  /** ISO 8601 date-time; defaults to when it is recorded. */
+  decidedAt?: string;
+}

@@ -1,10 +1,14 @@
 import type {
+  BreachDecision,
+  ComplianceBreachDecisionRequest,
+  ComplianceBreachList,
   ComplianceCatalogue,
   ComplianceControlView,
   ComplianceOverview,
   ComplianceQuery,
   ComplianceWaiver,
   ComplianceWaiverRequest,
+  WaiverStatus,
   EntityComplianceScorecard,
   ItopsHealth,
 } from '@backstage-itops/plugin-itops-common';
@@ -26,6 +30,7 @@ import type {
   ItopsEntityKpiTrend,
   ItopsKpiTrendQuery,
   ItopsEntitySummary,
+  ItopsFreshness,
   ItopsIncident,
   ItopsIncidentDetail,
   ItopsIncidentQuery,
@@ -85,6 +90,11 @@ export interface ItopsApi {
     entityRef: string,
     query?: ItopsKpiTrendQuery,
   ): Promise<ItopsEntityKpiTrend>;
+  /**
+   * How old each source's data is, for the areas the user may read; no
+   * error details, so it needs no sync-status permission.
+   */
+  getFreshness(): Promise<{ items: ItopsFreshness[] }>;
   /** Freshness and last error of every source instance and capability. */
   getSyncStatus(): Promise<{ items: ItopsSyncStatus[] }>;
 
@@ -160,6 +170,25 @@ export interface ItopsApi {
     action: 'approve' | 'reject' | 'revoke',
     comment?: string,
   ): Promise<ComplianceWaiver>;
+  /** Waivers, optionally of one status (the approvers' inbox). */
+  listComplianceWaivers(query?: {
+    status?: WaiverStatus;
+    entityRef?: string;
+    checkId?: string;
+  }): Promise<ComplianceWaiver[]>;
+  /** Approved waivers that expire within `days` (default 30). */
+  getExpiringComplianceWaivers(days?: number): Promise<ComplianceWaiver[]>;
+  /** Personal-data breaches with the legal deadline and their decisions. */
+  listComplianceBreaches(query?: {
+    overdue?: boolean;
+    offset?: number;
+    limit?: number;
+  }): Promise<ComplianceBreachList>;
+  /** Appends a decision on a breach (itops.compliance.breach.decide). */
+  recordBreachDecision(
+    breachRef: string,
+    decision: ComplianceBreachDecisionRequest,
+  ): Promise<BreachDecision>;
   /** All results of a snapshot with evidence links, for auditors. */
   downloadComplianceExport(
     snapshotId: string,

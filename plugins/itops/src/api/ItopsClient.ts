@@ -1,10 +1,14 @@
 import type {
+  BreachDecision,
+  ComplianceBreachDecisionRequest,
+  ComplianceBreachList,
   ComplianceCatalogue,
   ComplianceControlView,
   ComplianceOverview,
   ComplianceQuery,
   ComplianceWaiver,
   ComplianceWaiverRequest,
+  WaiverStatus,
   EntityComplianceScorecard,
   ItopsHealth,
 } from '@backstage-itops/plugin-itops-common';
@@ -29,6 +33,7 @@ import type {
   ItopsEntityKpiTrend,
   ItopsKpiTrendQuery,
   ItopsEntitySummary,
+  ItopsFreshness,
   ItopsIncident,
   ItopsIncidentDetail,
   ItopsIncidentQuery,
@@ -116,6 +121,10 @@ export class ItopsClient implements ItopsApi {
     query: ItopsKpiTrendQuery = {},
   ): Promise<ItopsEntityKpiTrend> {
     return this.#get(entityPath(entityRef, 'kpis/trend') + queryString(query));
+  }
+
+  async getFreshness(): Promise<{ items: ItopsFreshness[] }> {
+    return this.#get('/freshness');
   }
 
   async getSyncStatus(): Promise<{ items: ItopsSyncStatus[] }> {
@@ -230,6 +239,46 @@ export class ItopsClient implements ItopsApi {
     return this.#post(
       `/compliance/waivers/${encodeURIComponent(id)}/${action}`,
       action === 'revoke' ? { reason: comment } : { comment },
+    );
+  }
+
+  async listComplianceWaivers(
+    query: { status?: WaiverStatus; entityRef?: string; checkId?: string } = {},
+  ): Promise<ComplianceWaiver[]> {
+    const { items } = await this.#get<{ items: ComplianceWaiver[] }>(
+      `/compliance/waivers${queryString(query)}`,
+    );
+    return items;
+  }
+
+  async getExpiringComplianceWaivers(
+    days?: number,
+  ): Promise<ComplianceWaiver[]> {
+    const { items } = await this.#get<{ items: ComplianceWaiver[] }>(
+      `/compliance/waivers/expiring${queryString({ days })}`,
+    );
+    return items;
+  }
+
+  async listComplianceBreaches(
+    query: { overdue?: boolean; offset?: number; limit?: number } = {},
+  ): Promise<ComplianceBreachList> {
+    return this.#get(
+      `/compliance/breaches${queryString({
+        ...query,
+        overdue:
+          query.overdue === undefined ? undefined : String(query.overdue),
+      })}`,
+    );
+  }
+
+  async recordBreachDecision(
+    breachRef: string,
+    decision: ComplianceBreachDecisionRequest,
+  ): Promise<BreachDecision> {
+    return this.#post(
+      `/compliance/breaches/${encodeURIComponent(breachRef)}/decisions`,
+      decision,
     );
   }
 

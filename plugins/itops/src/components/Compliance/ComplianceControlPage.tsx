@@ -1,8 +1,4 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
@@ -12,11 +8,20 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
+import MenuItem from '@material-ui/core/MenuItem';
+import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { Link, useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { itopsApiRef } from '../../api';
+import { EntityRefPicker } from '../shared/EntityRefPicker';
+import { ItopsErrorPanel } from '../shared/ItopsErrorPanel';
 import { EvidenceList } from './EvidenceList';
+import {
+  type ComplianceFilters,
+  apiQueryOf,
+  useComplianceFilters,
+} from './urlFilters';
 import { STATUS_LABELS, STATUS_ORDER, StatusChip } from './status';
 
 /**
@@ -31,19 +36,32 @@ export function ComplianceControlPage(props: {
   const framework = props.framework ?? params.framework ?? '';
   const control = props.control ?? params.control ?? '';
   const api = useApi(itopsApiRef);
+  // The overview's filters arrive in the URL and narrow this view too.
+  const { filters, update, search } = useComplianceFilters();
+  const apiQuery = apiQueryOf(filters);
+  const queryKey = JSON.stringify(apiQuery);
   const view = useAsync(
-    () => api.getComplianceControl(framework, control),
-    [api, framework, control],
+    () => api.getComplianceControl(framework, control, apiQuery),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, framework, control, queryKey],
   );
   if (view.loading) return <Progress />;
-  if (view.error) return <ResponseErrorPanel error={view.error} />;
+  if (view.error) return <ItopsErrorPanel error={view.error} />;
   const value = view.value!;
+  const entities = value.entities.filter(
+    e =>
+      (!filters.status || e.status === filters.status) &&
+      (!filters.service ||
+        e.entityRef.toLocaleLowerCase('en-US') ===
+          filters.service.toLocaleLowerCase('en-US')),
+  );
   return (
     // No negative margin past the page: spacing would overflow it by 12 px.
     <Grid container spacing={3} style={{ margin: 0, width: '100%' }}>
       <Grid item xs={12}>
         <Typography variant="body2">
-          <Link to="..">Compliance overview</Link> / {value.framework.name}
+          <Link to={`..${search}`}>Compliance overview</Link> /{' '}
+          {value.framework.name}
         </Typography>
         <Typography variant="h5" component="div" role="heading" aria-level={2}>
           {value.control.id} {value.control.label}{' '}
@@ -99,6 +117,49 @@ export function ComplianceControlPage(props: {
             ].join(' · ')}
             noPadding
           >
+            <Box
+              display="flex"
+              flexWrap="wrap"
+              alignItems="center"
+              p={2}
+              style={{ gap: 16 }}
+            >
+              <TextField
+                id="itops-compliance-control-status"
+                select
+                label="Status"
+                value={filters.status ?? ''}
+                onChange={e =>
+                  update({
+                    status: (e.target.value || undefined) as
+                      | ComplianceFilters['status']
+                      | undefined,
+                  })
+                }
+                style={{ minWidth: 160 }}
+                SelectProps={{
+                  SelectDisplayProps: { 'aria-label': 'Status' } as any,
+                }}
+              >
+                <MenuItem value="">Any status</MenuItem>
+                {STATUS_ORDER.map(s => (
+                  <MenuItem key={s} value={s}>
+                    {STATUS_LABELS[s]}
+                  </MenuItem>
+                ))}
+              </TextField>
+              <EntityRefPicker
+                id="itops-compliance-control-service"
+                label="Service"
+                kinds={['Component']}
+                placeholder="Any service"
+                value={filters.service ? [filters.service] : []}
+                onChange={([service]) => update({ service })}
+              />
+              <Typography variant="body2" color="textSecondary">
+                {entities.length} of {value.entities.length} entities shown
+              </Typography>
+            </Box>
             <Table size="small" aria-label="Entities">
               <TableHead>
                 <TableRow>
@@ -108,7 +169,7 @@ export function ComplianceControlPage(props: {
                 </TableRow>
               </TableHead>
               <TableBody>
-                {value.entities.map(entity => (
+                {entities.map(entity => (
                   <TableRow key={entity.entityRef}>
                     <TableCell>
                       <EntityRefLink entityRef={entity.entityRef} />

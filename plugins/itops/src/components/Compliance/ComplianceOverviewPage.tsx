@@ -1,7 +1,6 @@
 import type {
   ComplianceHeatmapControl,
   ComplianceOverview,
-  ComplianceQuery,
 } from '@backstage-itops/plugin-itops-common';
 import {
   InfoCard,
@@ -24,12 +23,13 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { DateTime } from 'luxon';
-import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { itopsApiRef } from '../../api';
+import { EntityRefPicker } from '../shared/EntityRefPicker';
 import { isForbiddenError } from '../shared/useAreaData';
 import { ExportButtons } from './ExportButtons';
+import { apiQueryOf, useComplianceFilters } from './urlFilters';
 import {
   STATUS_COLORS,
   STATUS_LABELS,
@@ -76,6 +76,8 @@ const useStyles = makeStyles(theme => ({
 function Heatmap(props: {
   framework: string;
   controls: ComplianceHeatmapControl[];
+  /** The page's filters, carried to the control page. */
+  search: string;
 }) {
   const classes = useStyles();
   const themes = [...new Set(props.controls.map(c => c.theme))];
@@ -108,7 +110,7 @@ function Heatmap(props: {
                     <Link
                       to={`${encodeURIComponent(
                         props.framework,
-                      )}/${encodeURIComponent(control.id)}`}
+                      )}/${encodeURIComponent(control.id)}${props.search}`}
                       className={classes.cell}
                       style={{ backgroundColor: colors.bg, color: colors.fg }}
                       aria-label={`${control.id} ${
@@ -125,32 +127,6 @@ function Heatmap(props: {
         </Box>
       ))}
     </>
-  );
-}
-
-/** A text filter applied on Enter or when leaving the field, not per keystroke. */
-function RefField(props: {
-  label: string;
-  placeholder: string;
-  value?: string;
-  onCommit: (value: string) => void;
-}) {
-  const [text, setText] = useState(props.value ?? '');
-  const commit = () => {
-    if (text.trim() !== (props.value ?? '')) props.onCommit(text.trim());
-  };
-  return (
-    <TextField
-      id={`itops-compliance-${props.label.toLocaleLowerCase('en-US')}`}
-      label={props.label}
-      placeholder={props.placeholder}
-      value={text}
-      onChange={e => setText(e.target.value)}
-      onBlur={commit}
-      onKeyDown={e => {
-        if (e.key === 'Enter') commit();
-      }}
-    />
   );
 }
 
@@ -250,20 +226,16 @@ function Ranking(props: {
 export function ComplianceOverviewPage() {
   const classes = useStyles();
   const api = useApi(itopsApiRef);
-  const [query, setQuery] = useState<ComplianceQuery>({});
+  // The filters live in the URL, so a view can be shared and reloaded.
+  const { filters: query, update: set, search } = useComplianceFilters();
+  const apiQuery = apiQueryOf(query);
+  const queryKey = JSON.stringify(apiQuery);
   const catalogue = useAsync(() => api.getComplianceCatalogue(), [api]);
   const overview = useAsync(
-    () => api.getComplianceOverview(query),
-    [api, query],
+    () => api.getComplianceOverview(apiQuery),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, queryKey],
   );
-  const set = (patch: Partial<ComplianceQuery>) =>
-    setQuery(q => {
-      const next = { ...q, ...patch };
-      for (const key of Object.keys(next) as Array<keyof ComplianceQuery>) {
-        if (next[key] === '' || next[key] === undefined) delete next[key];
-      }
-      return next;
-    });
 
   if (overview.error && isForbiddenError(overview.error)) {
     return (
@@ -281,13 +253,20 @@ export function ComplianceOverviewPage() {
     // No negative margin past the page: spacing would overflow it by 12 px.
     <Grid container spacing={3} style={{ margin: 0, width: '100%' }}>
       <Grid item xs={12}>
+        <Typography variant="body2" component="nav" aria-label="Compliance">
+          <Link to="breaches">Personal-data breaches (GDPR art. 33, 34)</Link>
+          {' · '}
+          <Link to="waivers">Waiver inbox</Link>
+        </Typography>
+      </Grid>
+      <Grid item xs={12}>
         <div className={classes.filters}>
           <TextField
             id="itops-compliance-framework"
             select
             label="Framework"
             value={query.framework ?? ''}
-            onChange={e => set({ framework: e.target.value })}
+            onChange={e => set({ framework: e.target.value || undefined })}
             style={{ minWidth: 220 }}
             SelectProps={{
               SelectDisplayProps: { 'aria-label': 'Framework' } as any,
@@ -300,17 +279,21 @@ export function ComplianceOverviewPage() {
               </MenuItem>
             ))}
           </TextField>
-          <RefField
+          <EntityRefPicker
+            id="itops-compliance-team"
             label="Team"
-            placeholder="group:default/payments"
-            value={query.team}
-            onCommit={team => set({ team })}
+            kinds={['Group']}
+            placeholder="Any team"
+            value={query.team ? [query.team] : []}
+            onChange={([team]) => set({ team })}
           />
-          <RefField
+          <EntityRefPicker
+            id="itops-compliance-system"
             label="System"
-            placeholder="system:default/checkout"
-            value={query.system}
-            onCommit={system => set({ system })}
+            kinds={['System']}
+            placeholder="Any system"
+            value={query.system ? [query.system] : []}
+            onChange={([system]) => set({ system })}
           />
           <TextField
             id="itops-compliance-tier"
@@ -335,7 +318,7 @@ export function ComplianceOverviewPage() {
             type="date"
             InputLabelProps={{ shrink: true }}
             value={query.at ?? ''}
-            onChange={e => set({ at: e.target.value })}
+            onChange={e => set({ at: e.target.value || undefined })}
           />
         </div>
       </Grid>
@@ -422,6 +405,7 @@ export function ComplianceOverviewPage() {
                     <Heatmap
                       framework={framework.id}
                       controls={framework.controls}
+                      search={search}
                     />
                   </Grid>
                 </Grid>

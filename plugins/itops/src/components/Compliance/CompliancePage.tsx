@@ -1,13 +1,17 @@
 import { Content, Header, Page } from '@backstage/core-components';
 import { Route, Routes } from 'react-router-dom';
+import { BreachDecisionsPage } from './BreachDecisionsPage';
 import { ComplianceControlPage } from './ComplianceControlPage';
 import { ComplianceOverviewPage } from './ComplianceOverviewPage';
+import { WaiverInboxPage } from './WaiverInboxPage';
 
 /** The compliance pages without a page shell, for the new frontend system. */
 export function ComplianceRoutes() {
   return (
     <Routes>
       <Route path="/" element={<ComplianceOverviewPage />} />
+      <Route path="/breaches" element={<BreachDecisionsPage />} />
+      <Route path="/waivers" element={<WaiverInboxPage />} />
       <Route path="/:framework/:control" element={<ComplianceControlPage />} />
     </Routes>
   );
