@@ -123,10 +123,20 @@ export function CalendarFilters(props: {
           My teams
         </MenuItem>
         <MenuItem value="all">All teams</MenuItem>
-        {Array.isArray(state.owner) && (
-          <MenuItem value="custom">{state.owner.join(', ')}</MenuItem>
-        )}
+        <MenuItem value="custom" disabled>
+          Chosen teams
+        </MenuItem>
       </TextField>
+      {/* Picking teams replaces "mine"/"all"; clearing them shows all. */}
+      <EntityRefPicker
+        id="itops-calendar-team"
+        label="Teams"
+        kinds={['Group']}
+        multiple
+        placeholder={ownerValue === 'custom' ? '' : 'Pick teams'}
+        value={Array.isArray(state.owner) ? state.owner : []}
+        onChange={owner => onChange({ owner: owner.length ? owner : 'all' })}
+      />
       <EntityRefPicker
         id="itops-calendar-system"
         label="System"

@@ -13,7 +13,7 @@ import userEvent from '@testing-library/user-event';
 import { Settings } from 'luxon';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { useLocation } from 'react-router-dom';
+import { useLocation, useNavigate } from 'react-router-dom';
 import { ItopsClient, itopsApiRef } from '../../api';
 import { ChangeCalendarContent } from './ChangeCalendarContent';
 import type {
@@ -114,8 +114,20 @@ const detail: ItopsChangeDetail = {
   freezes: [],
 };
 
+/** The URL's query, and the browser's back and forward buttons. */
 function LocationProbe() {
-  return <span data-testid="location">{useLocation().search}</span>;
+  const navigate = useNavigate();
+  return (
+    <>
+      <span data-testid="location">{useLocation().search}</span>
+      <button type="button" onClick={() => navigate(-1)}>
+        browser back
+      </button>
+      <button type="button" onClick={() => navigate(1)}>
+        browser forward
+      </button>
+    </>
+  );
 }
 
 /**
@@ -136,6 +148,12 @@ const CATALOG = [
     kind: 'System',
     metadata: { name: 'storefront', namespace: 'default' },
     spec: { owner: 'storefront-team' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'dba-team', namespace: 'default', title: 'DBA team' },
+    spec: { type: 'team', children: [] },
   },
 ];
 
@@ -428,6 +446,56 @@ describe('ChangeCalendarContent', () => {
     await userEvent.keyboard('{Enter}');
     await waitFor(() => expect(location().get('view')).toBe('agenda'), WAIT);
     expect(location().get('date')).toBe('2027-01-10');
+  });
+
+  it('picks teams from the catalog as the owner filter, into the URL and the request', async () => {
+    const { requests } = await render('?view=month&date=2026-12-10');
+    await screen.findByTestId('day-2026-12-10', {}, WAIT);
+    await userEvent.type(screen.getByLabelText('Teams'), 'DBA');
+    await userEvent.click(
+      await screen.findByRole(
+        'option',
+        { name: 'DBA team (group:default/dba-team)' },
+        WAIT,
+      ),
+    );
+    await waitFor(
+      () => expect(location().get('owner')).toBe('group:default/dba-team'),
+      WAIT,
+    );
+    await waitFor(() => {
+      const params = requests[requests.length - 1].searchParams;
+      expect(params.get('owner')).toBe('group:default/dba-team');
+    }, WAIT);
+  });
+
+  it('goes back and forward through views and dates', async () => {
+    await render('?view=month&date=2026-12-10');
+    await screen.findByRole('grid', { name: 'month calendar' }, WAIT);
+    await userEvent.click(screen.getByRole('button', { name: 'Week' }));
+    await screen.findByRole('grid', { name: 'week calendar' }, WAIT);
+    await userEvent.click(screen.getByRole('button', { name: 'next period' }));
+    await waitFor(
+      () => expect(location().get('date')).toBe('2026-12-17'),
+      WAIT,
+    );
+
+    await userEvent.click(screen.getByRole('button', { name: 'browser back' }));
+    await waitFor(
+      () => expect(location().get('date')).toBe('2026-12-10'),
+      WAIT,
+    );
+    expect(screen.getByTestId('period')).toHaveTextContent(
+      '7 Dec – 13 Dec 2026',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'browser back' }));
+    await screen.findByRole('grid', { name: 'month calendar' }, WAIT);
+    expect(location().get('view')).toBe('month');
+    await userEvent.click(
+      screen.getByRole('button', { name: 'browser forward' }),
+    );
+    await screen.findByRole('grid', { name: 'week calendar' }, WAIT);
+    expect(location().get('view')).toBe('week');
   });
 
   it('opens the detail drawer with approval, implementer, entities and conflict reasons', async () => {
