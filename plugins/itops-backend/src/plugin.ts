@@ -19,6 +19,7 @@ import { AreaAccess } from './service/access';
 import { guarded } from './service/edge';
 import { DAY_MS } from './service/params';
 import { createRouter } from './service/router';
+import { syncIntervals } from './read/freshness';
 import { SyncEngine } from './sync/SyncEngine';
 
 /** Default KPI window when `itops.kpis.windowDays` is not set. */
@@ -133,6 +134,7 @@ export const itopsPlugin = createBackendPlugin({
             access: AreaAccess.create({ httpAuth, permissions }),
             kpiWindowDays,
             logger,
+            syncIntervals: syncIntervals(config),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -1,4 +1,7 @@
-import type { ItopsHealth } from '@backstage-itops/plugin-itops-common';
+import type {
+  ItopsCapability,
+  ItopsHealth,
+} from '@backstage-itops/plugin-itops-common';
 import type { ItopsSource } from '@backstage-itops/plugin-itops-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
@@ -9,6 +12,7 @@ import {
   type CalendarRouteOptions,
   registerCalendarRoutes,
 } from '../calendar/routes';
+import { listFreshness } from '../read/freshness';
 import type { ItopsReadStore } from '../read/ItopsReadStore';
 import type { EntityRollups } from '../rollups/EntityRollups';
 import { createOpenApiRouter } from '../schema/openapi';
@@ -43,7 +47,19 @@ export interface RouterOptions {
   calendar: Omit<CalendarRouteOptions, 'store' | 'access'>;
   /** Where internal errors go, in full; callers get a reference only. */
   logger: LoggerService;
+  /** Each capability's sync interval, from which freshness judges staleness. */
+  syncIntervals: Record<ItopsCapability, number>;
 }
+
+/** The capabilities whose syncs feed each area a reader may be allowed. */
+const AREA_CAPABILITIES: Record<FreshnessArea, ItopsCapability[]> = {
+  oncall: ['oncall'],
+  incidents: ['incidents'],
+  changes: ['changes', 'freezeWindows'],
+  backups: ['backups'],
+};
+type FreshnessArea = 'oncall' | 'incidents' | 'changes' | 'backups';
+const FRESHNESS_AREAS = Object.keys(AREA_CAPABILITIES) as FreshnessArea[];
 
 /**
  * The ITOps HTTP API. Parameters are validated against
@@ -237,6 +253,24 @@ export async function createRouter(
     ...options.calendar,
     store,
     access,
+  });
+
+  router.get('/freshness', async (req, res) => {
+    const asked = req.query.areas ?? FRESHNESS_AREAS;
+    const allowed = await access.decide(req, asked);
+    const areas = asked.filter(area => allowed[area]);
+    if (areas.length === 0) {
+      throw new NotAllowedError(
+        `Missing permission to read any of the areas ${asked.join(', ')}`,
+      );
+    }
+    res.json({
+      items: await listFreshness(database.client, {
+        capabilities: [...new Set(areas.flatMap(a => AREA_CAPABILITIES[a]))],
+        intervals: options.syncIntervals,
+        now: store.now(),
+      }),
+    });
   });
 
   router.get('/sync-status', async (req, res) => {

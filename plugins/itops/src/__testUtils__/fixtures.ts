@@ -7,6 +7,7 @@ import type {
   ItopsEntityKpis,
   ItopsEntityKpiTrend,
   ItopsEntitySummary,
+  ItopsFreshness,
   ItopsIncident,
   ItopsOnCallDetail,
   ItopsOnCallShift,
@@ -263,9 +264,16 @@ export const forbiddenBody = {
   response: { statusCode: 403 },
 };
 
-/** Health and sync status of a demo where every source syncs fine. */
+/**
+ * Health, sync status and freshness of a demo where every source syncs
+ * fine; freshness is empty unless given, so cards show no freshness line.
+ */
 export function sourceHandlers(
-  options: { health?: ItopsHealth; sync?: ItopsSyncStatus[] } = {},
+  options: {
+    health?: ItopsHealth;
+    sync?: ItopsSyncStatus[];
+    freshness?: ItopsFreshness[];
+  } = {},
 ): RequestHandler[] {
   return [
     http.get(`${ITOPS_BASE_URL}/health`, () =>
@@ -273,6 +281,9 @@ export function sourceHandlers(
     ),
     http.get(`${ITOPS_BASE_URL}/sync-status`, () =>
       HttpResponse.json({ items: options.sync ?? [syncRow({})] }),
+    ),
+    http.get(`${ITOPS_BASE_URL}/freshness`, () =>
+      HttpResponse.json({ items: options.freshness ?? [] }),
     ),
   ];
 }

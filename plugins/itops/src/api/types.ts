@@ -221,6 +221,21 @@ export interface ItopsPage<T> {
   offset: number;
 }
 
+/**
+ * How old one source instance's data of a capability is; every reader of
+ * the area gets it, without error details. @public
+ */
+export interface ItopsFreshness {
+  source: string;
+  instance: string;
+  capability: string;
+  /** The last successful sync; absent when it never succeeded. */
+  syncedAt?: string;
+  /** Never synced, the last run failed, or older than three sync intervals. */
+  stale: boolean;
+  staleReason?: 'never_synced' | 'last_run_failed' | 'too_old';
+}
+
 /** Freshness of one source instance and capability. @public */
 export interface ItopsSyncStatus {
   sourceType: string;

@@ -13,6 +13,7 @@ import SettingsIcon from '@material-ui/icons/Settings';
 import type { ReactNode } from 'react';
 import type { ItopsSyncStatus } from '../../api';
 import { ITOPS_AREAS, type ItopsArea, isAreaLinked } from './areas';
+import { FreshnessNote, useFreshness } from './Freshness';
 import { useSourceStatus } from './sourceStatus';
 import { formatAge, formatDateTime } from './time';
 import type { AreaData } from './useAreaData';
@@ -156,6 +157,7 @@ export function AreaCard<T>(props: {
   const { area, entity, title, subheader, data, children } = props;
   const linked = props.linked ?? isAreaLinked(entity, area);
   const sources = useSourceStatus(area);
+  const freshness = useFreshness();
 
   let content: ReactNode;
   if (!linked) {
@@ -171,6 +173,12 @@ export function AreaCard<T>(props: {
         <AreaDataView area={area} data={data}>
           {children}
         </AreaDataView>
+        {data.status === 'ready' && (
+          <FreshnessNote
+            capabilities={ITOPS_AREAS[area].capabilities}
+            items={freshness}
+          />
+        )}
       </>
     );
   }

@@ -1138,6 +1138,61 @@ export const spec = {
         },
       },
     },
+    '/freshness': {
+      get: {
+        operationId: 'GetFreshness',
+        summary:
+          "How old each source's data of the asked areas is. Needs the read permission of at least one area.",
+        description:
+          "One entry per source instance and capability feeding an area the\ncaller may read (areas without permission are left out; 403 when\nnone is allowed). Unlike `/sync-status` it carries no error text or\ncounts, so every reader of an area may see it. `stale`: never\nsynced, the last run failed, or the last success is older than\nthree of the capability's configured sync intervals. Carried by\nthis route so that a summary response can embed the same block.\n",
+        parameters: [
+          {
+            name: 'areas',
+            in: 'query',
+            allowReserved: true,
+            description: 'Comma-separated areas, default all.',
+            style: 'form',
+            explode: false,
+            schema: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 4,
+              items: {
+                type: 'string',
+                enum: ['oncall', 'incidents', 'changes', 'backups'],
+              },
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Freshness per source instance and capability.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/Freshness',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
     '/sync-status': {
       get: {
         operationId: 'GetSyncStatus',
@@ -2560,6 +2615,44 @@ export const spec = {
             },
           },
         ],
+      },
+      Freshness: {
+        type: 'object',
+        description:
+          "Age of one source instance's data of a capability, without error details.",
+        required: ['source', 'instance', 'capability', 'stale'],
+        properties: {
+          source: {
+            type: 'string',
+            description: 'Source type, e.g. `servicenow`.',
+          },
+          instance: {
+            type: 'string',
+          },
+          capability: {
+            type: 'string',
+            enum: [
+              'incidents',
+              'changes',
+              'oncall',
+              'freezeWindows',
+              'backups',
+            ],
+          },
+          syncedAt: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'The last successful sync; absent when it never succeeded.',
+          },
+          stale: {
+            type: 'boolean',
+          },
+          staleReason: {
+            type: 'string',
+            enum: ['never_synced', 'last_run_failed', 'too_old'],
+          },
+        },
       },
       IncidentDetail: {
         type: 'object',
