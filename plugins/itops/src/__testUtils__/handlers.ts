@@ -53,5 +53,10 @@ export function entityHandlers(entityRef: string): RequestHandler[] {
     http.get(`${entityUrl(entityRef, 'kpis')}/trend`, () =>
       HttpResponse.json(kpiTrend()),
     ),
+    // The on-call card asks for the owning team's rota alongside the
+    // entity's own; an owner not served above has none.
+    http.get(entityUrl('group:default/:name', 'oncall'), () =>
+      HttpResponse.json(onCallDetail([], [])),
+    ),
   ];
 }

@@ -105,6 +105,51 @@ describe('EntityOnCallCard', () => {
     ).toBeInTheDocument();
   });
 
+  it("asks for the service's and the owning team's on-call at once", async () => {
+    // Answered only once the team's request has arrived (or after 2 s): a
+    // card that asked for the team only after the service's answer waits.
+    let teamAsked: () => void = () => {};
+    const teamRequest = new Promise<void>(resolve => {
+      teamAsked = resolve;
+    });
+    let together = false;
+    server.use(
+      ...sourceHandlers(),
+      http.get(entityUrl(componentRef, 'oncall'), async () => {
+        together = await Promise.race([
+          teamRequest.then(() => true),
+          new Promise<boolean>(r => setTimeout(() => r(false), 2000)),
+        ]);
+        return HttpResponse.json(onCallDetail([], []));
+      }),
+      http.get(entityUrl(teamRef, 'oncall'), () => {
+        teamAsked();
+        return HttpResponse.json(teamOnCall);
+      }),
+    );
+    await renderItops(<EntityOnCallCard />, { entity: paymentsApi });
+
+    expect(await screen.findByText('Carla Diaz')).toBeInTheDocument();
+    expect(together).toBe(true);
+  });
+
+  it("shows the service's own on-call over its team's", async () => {
+    server.use(
+      ...sourceHandlers(),
+      http.get(entityUrl(componentRef, 'oncall'), () =>
+        HttpResponse.json(onCallDetail([shift({ personName: 'Erin Wu' })], [])),
+      ),
+      http.get(entityUrl(teamRef, 'oncall'), () =>
+        HttpResponse.json(teamOnCall),
+      ),
+    );
+    await renderItops(<EntityOnCallCard />, { entity: paymentsApi });
+
+    expect(await screen.findByText('Erin Wu')).toBeInTheDocument();
+    expect(screen.queryByText('Carla Diaz')).not.toBeInTheDocument();
+    expect(screen.queryByText(/From the owning team/)).not.toBeInTheDocument();
+  });
+
   it('says when nobody is on call', async () => {
     server.use(
       ...sourceHandlers(),
@@ -132,7 +177,15 @@ describe('EntityOnCallCard', () => {
   });
 
   it('shows which annotations to add when nothing links the entity', async () => {
-    server.use(...sourceHandlers());
+    server.use(
+      ...sourceHandlers(),
+      http.get(entityUrl('component:default/plain', 'oncall'), () =>
+        HttpResponse.json(
+          { error: { name: 'NotFoundError', message: 'unknown entity' } },
+          { status: 404 },
+        ),
+      ),
+    );
     await renderItops(<EntityOnCallCard />, { entity: plainComponent });
     expect(
       await screen.findByText('No on-call linked to this entity'),

@@ -29,28 +29,35 @@ function isEmpty(detail: ItopsOnCallDetail): boolean {
 /**
  * Services rarely have rotas of their own: their owning team does. When the
  * entity has no on-call, the owner group's is shown instead, labelled so.
+ * Both are asked for at once: the service's answer is nearly always empty,
+ * and asking for the owner's only then made on-call the tab's last card.
  */
 export async function loadEntityOnCall(
   api: ItopsApi,
   entityRef: string,
   ownerRef: string | undefined,
 ): Promise<EntityOnCall> {
+  const ownerRequest = ownerRef
+    ? api.getEntityOnCall(ownerRef).then(
+        detail => ({ detail }),
+        (error: unknown) => ({ error }),
+      )
+    : undefined;
   const detail = await api.getEntityOnCall(entityRef);
-  if (!ownerRef || !isEmpty(detail)) {
+  if (!ownerRef || !ownerRequest || !isEmpty(detail)) {
     return { detail };
   }
-  try {
-    const owner = await api.getEntityOnCall(ownerRef);
-    return isEmpty(owner)
-      ? { detail }
-      : { detail: owner, viaOwnerRef: ownerRef };
-  } catch (error) {
+  const owner = await ownerRequest;
+  if ('error' in owner) {
     // The owner may be unknown to ITOps (404); a 403 denies the whole area.
-    if (isForbiddenError(error)) {
-      throw error;
+    if (isForbiddenError(owner.error)) {
+      throw owner.error;
     }
     return { detail };
   }
+  return isEmpty(owner.detail)
+    ? { detail }
+    : { detail: owner.detail, viaOwnerRef: ownerRef };
 }
 
 function Contact({ shift }: { shift: ItopsOnCallShift }) {

@@ -27,9 +27,12 @@ export function isForbiddenError(error: unknown): boolean {
 }
 
 /**
- * Loads one area's data for a card. The read permission is checked first,
- * so a user without it sees why instead of a failed request; the API's own
- * 403 or `forbidden: true` still count as denied, since the backend policy
+ * Loads one area's data for a card. The read permission and the data are
+ * asked for at once: waiting for the permission before sending the request
+ * put a whole round trip in front of every card (the tab's slowest step
+ * after the catalog). The permission's answer still decides first, so a
+ * user without it sees why rather than a failed request; the API's own 403
+ * or `forbidden: true` also count as denied, since the backend policy
  * decides per request and may differ from the frontend's cached answer.
  */
 export function useAreaData<T extends object>(
@@ -41,11 +44,10 @@ export function useAreaData<T extends object>(
   const permission = usePermission({
     permission: ITOPS_AREAS[area].permission,
   });
-  const allowed = !permission.loading && permission.allowed;
   const state = useAsyncRetry(
-    async () => (allowed ? load(api) : undefined),
+    () => load(api),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [allowed, api, ...deps],
+    [api, ...deps],
   );
 
   if (permission.loading) {
