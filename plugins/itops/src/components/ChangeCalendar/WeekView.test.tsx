@@ -147,7 +147,9 @@ describe('WeekView', () => {
       <>
         <button type="button">before</button>
         <WeekView
-          days={week('UTC')}
+          days={week('UTC').map(day =>
+            day.date === '2026-12-18' ? { ...day, total: 4 } : day,
+          )}
           today="2026-12-16"
           zone="UTC"
           freezes={[FREEZE]}
@@ -169,6 +171,9 @@ describe('WeekView', () => {
     expect(cell('2026-12-16')).toHaveFocus();
     expect(cell('2026-12-16').tabIndex).toBe(0);
     expect(cell('2026-12-15').tabIndex).toBe(-1);
+    expect(
+      within(cell('2026-12-16')).queryByRole('button', { name: /more/ }),
+    ).toBeNull();
     // Tab goes into the focused day's changes, not to every chip.
     await userEvent.tab();
     expect(screen.getByTestId('change-CHG1')).toHaveFocus();
@@ -182,6 +187,11 @@ describe('WeekView', () => {
     expect(onDay).toHaveBeenCalledWith('2026-12-14');
     await userEvent.keyboard('{ArrowLeft}');
     expect(onNavigate).toHaveBeenLastCalledWith('2026-12-13');
+    // A day with more changes than the page holds links to the rest.
+    await userEvent.click(
+      within(cell('2026-12-18')).getByRole('button', { name: '+4 more' }),
+    );
+    expect(onDay).toHaveBeenLastCalledWith('2026-12-18');
     await userEvent.keyboard('{End}{ArrowDown}');
     expect(onNavigate).toHaveBeenLastCalledWith('2026-12-27');
   });

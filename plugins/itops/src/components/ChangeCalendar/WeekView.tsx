@@ -1,4 +1,4 @@
-import { makeStyles, Tooltip } from '@material-ui/core';
+import { Link, makeStyles, Tooltip } from '@material-ui/core';
 import AcUnitIcon from '@material-ui/icons/AcUnit';
 import { DateTime } from 'luxon';
 import { formatTimeRange } from '../shared/time';
@@ -86,6 +86,14 @@ const useStyles = makeStyles(theme => ({
     position: 'absolute',
     padding: '0 1px',
     boxSizing: 'border-box',
+  },
+  more: {
+    position: 'absolute',
+    bottom: 2,
+    right: 2,
+    zIndex: 1,
+    fontSize: '0.75rem',
+    background: theme.palette.background.paper,
   },
   now: {
     position: 'absolute',
@@ -227,6 +235,17 @@ export function WeekView(props: {
                     />
                   </div>
                 ))}
+                {day.total > day.items.length && (
+                  // More than a day's page of changes: the rest in the agenda.
+                  <Link
+                    component="button"
+                    className={classes.more}
+                    tabIndex={inner}
+                    onClick={() => props.onDay(day.date)}
+                  >
+                    +{day.total - day.items.length} more
+                  </Link>
+                )}
                 {isToday && (
                   <div
                     className={classes.now}
