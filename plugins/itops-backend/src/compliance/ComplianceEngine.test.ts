@@ -1,3 +1,4 @@
+import { COMPLIANCE_CHECKS } from '@backstage-itops/plugin-itops-common';
 import { ConfigReader } from '@backstage/config';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { ItopsFixtures } from '../__testUtils__/itopsFixtures';
@@ -244,7 +245,7 @@ describe('ComplianceEngine', () => {
         entityCount: 2,
         trigger: 'manual',
       });
-      expect(snapshot.resultCount).toBe(2 * 24);
+      expect(snapshot.resultCount).toBe(2 * COMPLIANCE_CHECKS.length);
 
       const results = new Map(
         (await snapshots.entityResults(PAYMENTS)).map(r => [r.checkId, r]),
@@ -350,7 +351,7 @@ describe('ComplianceEngine', () => {
       const trend = await snapshots.trend({ since: NOW - DAY_MS });
       expect(trend.map(p => p.snapshotId)).toEqual([first.id, second.id]);
       expect(Object.values(trend[0].counts).reduce((a, b) => a + b, 0)).toBe(
-        48,
+        2 * COMPLIANCE_CHECKS.length,
       );
     },
   );

@@ -20,6 +20,24 @@ export const COMPLIANCE_ANNOTATIONS = {
   rto: 'itops.io/rto',
   /** Recovery point objective (declared with the mapping annotations). */
   rpo: 'itops.io/rpo',
+  /** Where the service's monitoring and alerting lives: a URL or a tool's name (MON-01). */
+  monitoring: 'itops.io/monitoring',
+  /** Where the service's logs go: a URL, index or tool (MON-01). */
+  logDestination: 'itops.io/log-destination',
+  /** Link to the runbook / operating procedure (OPS-01). */
+  runbook: 'itops.io/runbook',
+  /** Link to the procedure that erases a data subject's personal data (GDPR art. 17, PRIV-03). */
+  deletionProcedure: 'itops.io/deletion-procedure',
+  /**
+   * Where the personal data is stored and processed: comma-separated ISO
+   * 3166 country codes, `EU`/`EEA`, or both (GDPR art. 44, PRIV-04).
+   */
+  dataLocation: 'itops.io/data-location',
+  /**
+   * The chapter V mechanism for data outside the EEA: `adequacy`, `scc`,
+   * `bcr`, `derogation` (art. 45–49), or `none` (PRIV-04).
+   */
+  transferMechanism: 'itops.io/transfer-mechanism',
 } as const;
 
 /**

@@ -1,3 +1,4 @@
+import { DECLARATION_CHECKS } from './declarationChecks';
 import { GDPR } from './gdpr';
 import { ISO27001_2022 } from './iso27001';
 import type { CheckDefinition, CheckMapping } from './types';
@@ -389,6 +390,7 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
       'pass: ≥ 2 levels and ≥ 2 people; warn: 2 levels, one person; fail: a single level',
     mappings: [...iso('A.5.24', 'A.5.2')],
   },
+  ...DECLARATION_CHECKS,
 ];
 
 /** A check by id. @public */

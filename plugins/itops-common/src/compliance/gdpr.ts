@@ -45,12 +45,28 @@ export const gdprFramework: ComplianceFramework = {
         'The controller must be able to demonstrate compliance, not only comply.',
     },
     {
+      id: '17',
+      label: 'Right to erasure',
+      theme: 'Rights of the data subject',
+      evidence: 'partial',
+      description:
+        'Erase a data subject’s personal data without undue delay when one of the grounds applies.',
+    },
+    {
       id: '24',
       label: 'Responsibility of the controller',
       theme: 'Controller and processor',
       evidence: 'partial',
       description:
         'Put risk-appropriate measures in place, show that they work and keep them under review.',
+    },
+    {
+      id: '25',
+      label: 'Data protection by design and by default',
+      theme: 'Controller and processor',
+      evidence: 'partial',
+      description:
+        'Build data protection into the processing and, by default, process only the personal data each purpose needs.',
     },
     {
       id: '28',
@@ -133,6 +149,22 @@ export const gdprFramework: ComplianceFramework = {
       evidence: 'manual',
       description:
         'Assess the impact of high-risk processing before it starts.',
+    },
+    {
+      id: '44',
+      label: 'General principle for transfers',
+      theme: 'Transfers to third countries',
+      evidence: 'partial',
+      description:
+        'Transfer personal data outside the EEA only under the conditions of chapter V.',
+    },
+    {
+      id: '46',
+      label: 'Transfers subject to appropriate safeguards',
+      theme: 'Transfers to third countries',
+      evidence: 'partial',
+      description:
+        'Without an adequacy decision, transfer only with appropriate safeguards such as standard contractual clauses or binding corporate rules.',
     },
   ],
 };

@@ -20,7 +20,7 @@ import {
   parseIsoDuration,
   percent,
 } from '../model';
-import { personalDataOf } from './catalogRules';
+import { personalDataOf } from './declared';
 import { type BackupJobRow, type BackupRunRow, checkById } from './rows';
 
 /** The entity's backups, as the loader hands them to the rules. */

@@ -6,19 +6,16 @@ import { DateTime } from 'luxon';
 import {
   type CheckRule,
   DAY_MS,
-  type EvaluatedEntity,
   outcome,
 } from '../model';
+import { DECLARATION_RULES } from './declarationRules';
+import { annotationRef, personalDataOf } from './declared';
 import { checkById } from './rows';
 
 /** What the catalog rules need beyond the entity's own facts. */
 export interface CatalogData {
   /** Whether the entity's links matched any synced incident or change. */
   hasLinkedRecords: boolean;
-}
-
-function annotationRef(key: string, value?: string) {
-  return { type: 'annotation', id: key, ...(value ? { note: value } : {}) };
 }
 
 export const inv01: CheckRule<CatalogData> = {
@@ -132,15 +129,6 @@ export const inv03: CheckRule<CatalogData> = {
   },
 };
 
-/** The personal-data declaration: true, false or undefined when not valid. */
-export function personalDataOf(entity: EvaluatedEntity): boolean | undefined {
-  const value = entity.annotations[COMPLIANCE_ANNOTATIONS.personalData]
-    ?.trim()
-    .toLowerCase();
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  return undefined;
-}
 
 export const priv01: CheckRule<CatalogData> = {
   check: checkById('PRIV-01'),
@@ -239,4 +227,11 @@ export const priv02: CheckRule<CatalogData> = {
   },
 };
 
-export const CATALOG_RULES = [inv01, inv02, inv03, priv01, priv02];
+export const CATALOG_RULES = [
+  inv01,
+  inv02,
+  inv03,
+  priv01,
+  priv02,
+  ...DECLARATION_RULES,
+];
