@@ -11,6 +11,8 @@ import {
   kpis,
   kpiTrend,
   paymentsApi,
+  sourceHandlers,
+  at,
 } from '../../__testUtils__/fixtures';
 import { renderItops } from '../../__testUtils__/renderItops';
 import { EntityKpiCard } from './KpiCard';
@@ -187,5 +189,52 @@ describe('EntityKpiCard', () => {
     expect(
       await screen.findByText(/You do not have permission to see incident/),
     ).toBeInTheDocument();
+  });
+
+  it('says how old the incident, change and backup syncs behind the KPIs are', async () => {
+    server.use(
+      ...sourceHandlers({
+        freshness: [
+          {
+            source: 'servicenow',
+            instance: 'production',
+            capability: 'changes',
+            syncedAt: at(-3 * 60_000),
+            stale: false,
+          },
+          {
+            source: 'veeam',
+            instance: 'main',
+            capability: 'backups',
+            syncedAt: at(-2 * HOUR),
+            stale: true,
+            staleReason: 'too_old',
+          },
+          // On-call does not feed a KPI.
+          {
+            source: 'jira',
+            instance: 'cloud',
+            capability: 'oncall',
+            syncedAt: at(-60_000),
+            stale: false,
+          },
+        ],
+      }),
+      http.get(entityUrl(ref, 'kpis'), () => HttpResponse.json(kpis())),
+      http.get(`${entityUrl(ref, 'kpis')}/trend`, () =>
+        HttpResponse.json(kpiTrend()),
+      ),
+    );
+    await renderItops(<EntityKpiCard />, { entity: paymentsApi });
+
+    const list = await screen.findByRole('list', { name: 'Data freshness' });
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map(item => item.textContent),
+    ).toEqual([
+      'ServiceNow (production) changes: synced 3 min ago',
+      'Veeam (main) backups: synced 2 h ago, out of date',
+    ]);
   });
 });

@@ -17,6 +17,7 @@ import {
   type ItopsTimeWindow,
   itopsApiRef,
 } from '../../api';
+import { FreshnessNote, useFreshness } from '../shared/Freshness';
 import { formatShortDate } from '../shared/time';
 import { isForbiddenError } from '../shared/useAreaData';
 import {
@@ -154,6 +155,8 @@ export function KpiTiles(props: {
   );
 }
 
+/** The syncs the KPIs are computed from. */
+const KPI_CAPABILITIES = ['incidents', 'changes', 'backups'];
 /**
  * MTTR, MTTA, MTTD, MTBF, change success rate, emergency-change share and
  * backup success rate over the backend's KPI window (90 days by default),
@@ -166,6 +169,7 @@ export function EntityKpiCard() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const api = useApi(itopsApiRef);
+  const freshness = useFreshness();
   const headline = useAsync(
     () => api.getEntityKpis(entityRef),
     [api, entityRef],
@@ -194,7 +198,12 @@ export function EntityKpiCard() {
       <ItopsErrorPanel error={headline.error} />
     );
   } else if (headline.value) {
-    content = <KpiTiles kpis={headline.value} trend={trend.value} />;
+    content = (
+      <>
+        <KpiTiles kpis={headline.value} trend={trend.value} />
+        <FreshnessNote capabilities={KPI_CAPABILITIES} items={freshness} />
+      </>
+    );
   }
   const days = headline.value ? windowDays(headline.value.window) : undefined;
   return (

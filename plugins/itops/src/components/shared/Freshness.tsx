@@ -14,6 +14,14 @@ const STALE_TEXT: Record<NonNullable<ItopsFreshness['staleReason']>, string> = {
   too_old: 'out of date',
 };
 
+const CAPABILITY_TEXT: Record<string, string> = {
+  incidents: 'incidents',
+  changes: 'changes',
+  oncall: 'on-call',
+  freezeWindows: 'freeze windows',
+  backups: 'backups',
+};
+
 /** "synced 4 min ago", or why the data may be out of date. */
 export function freshnessText(
   item: ItopsFreshness,
@@ -91,8 +99,10 @@ export function FreshnessNote(props: {
                 <WarningIcon className={classes.icon} aria-label="Stale" />
               )}
               {sourceTitle(item.source)} ({item.instance})
-              {props.capabilities.length > 1 ? ` ${item.capability}` : ''}:{' '}
-              {freshnessText(item)}
+              {props.capabilities.length > 1
+                ? ` ${CAPABILITY_TEXT[item.capability] ?? item.capability}`
+                : ''}
+              : {freshnessText(item)}
             </Typography>
           </li>
         ))}
