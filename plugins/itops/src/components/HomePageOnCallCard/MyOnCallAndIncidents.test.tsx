@@ -1,6 +1,7 @@
 import { identityApiRef } from '@backstage/core-plugin-api';
 import { mockApis, registerMswTestHooks } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -9,7 +10,7 @@ import {
   shift,
   summary,
 } from '../../__testUtils__/fixtures';
-import { renderItops } from '../../__testUtils__/renderItops';
+import { ITOPS_BASE_URL, renderItops } from '../../__testUtils__/renderItops';
 import { MyOnCallAndIncidents } from './MyOnCallAndIncidents';
 
 const server = setupServer();
@@ -100,6 +101,44 @@ describe('MyOnCallAndIncidents', () => {
     expect(
       screen.queryByRole('region', { name: `Team ${unknownTeam}` }),
     ).not.toBeInTheDocument();
+  });
+
+  it("opens an incident's detail drawer from the widget", async () => {
+    const kafka = incident({
+      externalId: 'k1',
+      number: 'INC0090001',
+      title: 'Kafka lag',
+    });
+    server.use(
+      http.get(entityUrl(sre, 'summary'), () =>
+        HttpResponse.json(summary(sre)),
+      ),
+      http.get(entityUrl(sre, 'incidents'), () =>
+        HttpResponse.json({
+          items: [kafka],
+          totalCount: 1,
+          limit: 3,
+          offset: 0,
+        }),
+      ),
+      http.get(`${ITOPS_BASE_URL}/incidents/servicenow/demo/k1`, () =>
+        HttpResponse.json({
+          incident: { ...kafka, assignmentGroup: 'Platform SRE' },
+          entityRefs: [sre],
+        }),
+      ),
+    );
+    await renderItops(<MyOnCallAndIncidents />, {
+      apis: [identity(['user:default/alice.ng', sre])],
+    });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Kafka lag' }),
+    );
+    const drawer = await screen.findByRole('region', {
+      name: 'Incident INC0090001',
+    });
+    expect(drawer).toHaveTextContent('Assignment groupPlatform SRE');
   });
 
   it('says what makes a team known when the user has none', async () => {

@@ -222,6 +222,40 @@ function IncidentDetail(props: {
   );
 }
 
+const useOpenerStyles = makeStyles({
+  // A button that reads as the text it is, in a table cell or a list.
+  open: {
+    font: 'inherit',
+    color: 'inherit',
+    textAlign: 'left',
+    background: 'none',
+    border: 0,
+    padding: 0,
+    cursor: 'pointer',
+    textDecoration: 'underline dotted',
+  },
+});
+
+/** The incident's title as the button that opens its drawer. */
+export function IncidentOpener(props: {
+  incident: ItopsIncident;
+  onOpen(incident: ItopsIncident): void;
+}) {
+  const classes = useOpenerStyles();
+  const { incident, onOpen } = props;
+  return (
+    <button
+      type="button"
+      className={classes.open}
+      aria-haspopup="dialog"
+      title={`Details of ${incident.number}`}
+      onClick={() => onOpen(incident)}
+    >
+      {incident.title}
+    </button>
+  );
+}
+
 /**
  * An incident's detail in a drawer: labels, timeline, SLA, linked problem,
  * entities and the source record. Closed by Escape or the close button;

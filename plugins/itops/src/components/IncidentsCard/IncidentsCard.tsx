@@ -21,7 +21,7 @@ import { AreaCard } from '../shared/AreaCard';
 import { RecordLink } from '../shared/RecordLink';
 import { formatAge, formatDateTime } from '../shared/time';
 import { useAreaData } from '../shared/useAreaData';
-import { IncidentDrawer } from './IncidentDrawer';
+import { IncidentDrawer, IncidentOpener } from './IncidentDrawer';
 import { PRIORITY_LABELS, STATE_LABELS } from './incidentLabels';
 
 /** How many of the newest open incidents the card lists. */
@@ -99,17 +99,6 @@ const useTableStyles = makeStyles({
   // wraps, between words, so that a half-width card never splits "INC0010042".
   word: { whiteSpace: 'nowrap' },
   title: { overflowWrap: 'normal', wordBreak: 'normal', minWidth: 120 },
-  // The title opens the detail drawer: a button that reads as the text it is.
-  open: {
-    font: 'inherit',
-    color: 'inherit',
-    textAlign: 'left',
-    background: 'none',
-    border: 0,
-    padding: 0,
-    cursor: 'pointer',
-    textDecoration: 'underline dotted',
-  },
 });
 
 export function IncidentTable(props: {
@@ -139,15 +128,7 @@ export function IncidentTable(props: {
                 <RecordLink record={incident}>{incident.number}</RecordLink>
               </TableCell>
               <TableCell className={classes.title}>
-                <button
-                  type="button"
-                  className={classes.open}
-                  aria-haspopup="dialog"
-                  title={`Details of ${incident.number}`}
-                  onClick={() => setSelected(incident)}
-                >
-                  {incident.title}
-                </button>
+                <IncidentOpener incident={incident} onOpen={setSelected} />
               </TableCell>
               <TableCell className={classes.word}>
                 {STATE_LABELS[incident.state] ?? incident.state}

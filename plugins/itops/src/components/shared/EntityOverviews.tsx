@@ -5,12 +5,17 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
 import {
   type ItopsApi,
   type ItopsEntitySummary,
   type ItopsIncident,
   isForbidden,
 } from '../../api';
+import {
+  IncidentDrawer,
+  IncidentOpener,
+} from '../IncidentsCard/IncidentDrawer';
 import { PriorityCounts } from '../IncidentsCard/IncidentsCard';
 import { incidentsPagePath } from '../IncidentsPage/incidentsQuery';
 import { RecordLink } from './RecordLink';
@@ -103,6 +108,7 @@ export function EntityOverviewSection(props: {
 }) {
   const { overview, label, myEmail } = props;
   const { oncall, incidents } = overview.summary;
+  const [selected, setSelected] = useState<ItopsIncident>();
   return (
     <Box
       component="section"
@@ -169,7 +175,11 @@ export function EntityOverviewSection(props: {
                       <RecordLink record={incident}>
                         {incident.number}
                       </RecordLink>{' '}
-                      P{incident.priority} {incident.title}
+                      P{incident.priority}{' '}
+                      <IncidentOpener
+                        incident={incident}
+                        onOpen={setSelected}
+                      />
                     </>
                   }
                   secondary={
@@ -187,6 +197,10 @@ export function EntityOverviewSection(props: {
               {incidents.openCount === 1 ? '' : 's'}
             </Link>
           )}
+          <IncidentDrawer
+            incident={selected}
+            onClose={() => setSelected(undefined)}
+          />
         </>
       )}
     </Box>
