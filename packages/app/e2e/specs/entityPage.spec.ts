@@ -1,7 +1,7 @@
 /*
  * The ITOps entity tab, the team roll-up and the overview cards against the
- * seeded simulator world (packages/simulator/src/world/org.ts), and the
- * time the tab takes to show all cards.
+ * seeded simulator world (packages/simulator/src/world/org.ts), the
+ * incident drawer (with axe), and the time the tab takes to show all cards.
  */
 import type { Page } from 'playwright-core';
 import {
@@ -101,6 +101,43 @@ export default defineSpec({
         .map(t => Math.round(t))
         .join(', ')} ms)`,
     );
+
+    // The incident drawer: opened from the incidents card, checked by axe,
+    // closed by Escape with focus back on the incident that opened it.
+    const drawerPage = await ctx.newPage();
+    await drawerPage.goto(tabUrl, { timeout: ctx.timeoutMs });
+    const opener = drawerPage
+      .getByRole('table', { name: 'Newest open incidents' })
+      .locator('button[aria-haspopup="dialog"]')
+      .first();
+    await expectVisible(opener, 'an incident title to open', ctx.timeoutMs);
+    await opener.click();
+    const drawer = drawerPage.getByRole('region', { name: /^Incident / });
+    await Promise.all([
+      expectVisible(
+        drawer.getByRole('list', { name: 'Timeline' }).getByText('Opened'),
+        'the incident timeline',
+        ctx.timeoutMs,
+      ),
+      expectVisible(
+        drawer.getByText(/^(Met|Breached|Not reported by source)$/).first(),
+        'the SLA state or that the source did not report it',
+        ctx.timeoutMs,
+      ),
+      expectVisible(
+        drawer.getByRole('link', { name: /^Open .* in (ServiceNow|Jira)/ }),
+        'the link to the source record',
+        ctx.timeoutMs,
+      ),
+    ]);
+    await ctx.checkPage(drawerPage, 'incident-drawer');
+    await ctx.screenshot(drawerPage, `incident-drawer-${SERVICE}`);
+    await drawerPage.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached', timeout: ctx.timeoutMs });
+    if (!(await opener.evaluate(el => el === document.activeElement))) {
+      throw new Error('Focus did not return to the incident after Escape');
+    }
+    await drawerPage.close();
 
     // A team page rolls up on-call and incidents of what the team owns.
     const team = await ctx.newPage();
