@@ -1,6 +1,7 @@
 /*
  * The ITOps tab of every kind of entity the example catalog has (a service,
- * a website, a library, a resource, a system, a team and a person), in the
+ * a website, a library, a resource, an API, a system, a domain, a team and a
+ * person), in the
  * light and the dark theme: each shows what applies to it from the seeded
  * simulator world (packages/simulator/src/world/org.ts) and says what does
  * not apply; axe and the overflow check run on each.
@@ -82,6 +83,44 @@ const KINDS: KindCheck[] = [
         'the database backup job',
       ],
       [onCallOf(page, 'payments-team'), 'the owning team on call'],
+    ],
+  },
+  {
+    kind: 'api',
+    path: 'api/payments-rest-api',
+    expect: page => [
+      [onCallOf(page, 'payments-team'), 'the owning team on call'],
+      [
+        page.getByRole('table', { name: 'Newest open incidents' }),
+        'open incidents filed against the serving service',
+      ],
+      [
+        page
+          .getByRole('list', { name: 'Not applicable' })
+          .filter({ hasText: /Backups/ }),
+        'backups named as not applying to an API',
+      ],
+    ],
+  },
+  {
+    kind: 'domain',
+    path: 'domain/commerce',
+    expect: page => [
+      [
+        page
+          .getByRole('region', { name: 'System system:default/payments' })
+          .getByRole('list', { name: 'On call now' })
+          .filter({ hasText: anyOf(peopleOf('payments-team')) }),
+        "the on-call of the domain's payments system",
+      ],
+      [
+        page.getByRole('region', { name: 'System system:default/storefront' }),
+        "the domain's storefront system",
+      ],
+      [
+        page.getByRole('link', { name: 'ITOps tab of payments' }),
+        "a link to the system's tab",
+      ],
     ],
   },
   {
