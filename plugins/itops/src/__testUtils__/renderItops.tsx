@@ -5,6 +5,7 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   MockFetchApi,
@@ -59,6 +60,9 @@ export function renderItops(
         [itopsApiRef, client],
         [permissionApiRef, permissionApi],
         [catalogApiRef, catalogApiMock({ entities: catalogEntities })],
+        // For the compliance register, which calls the backend directly.
+        [discoveryApiRef, { getBaseUrl: async () => ITOPS_BASE_URL }],
+        [fetchApiRef, new MockFetchApi()],
         ...apis,
       ]}
     >

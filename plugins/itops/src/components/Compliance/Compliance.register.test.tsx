@@ -1,5 +1,4 @@
-import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
-import { MockFetchApi, registerMswTestHooks } from '@backstage/test-utils';
+import { registerMswTestHooks } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -9,12 +8,6 @@ import { SoaPage } from './SoaPage';
 
 // A file of its own: usePermission caches decisions per test file.
 const server = setupServer();
-
-// The register's client uses the app's discovery and fetch APIs directly.
-const apis: Array<[any, any]> = [
-  [discoveryApiRef, { getBaseUrl: async () => ITOPS_BASE_URL }],
-  [fetchApiRef, new MockFetchApi()],
-];
 
 const attestation = {
   id: '2',
@@ -89,7 +82,6 @@ describe('attestations and SoA views', () => {
     );
     await renderItops(
       <AttestationsPanel framework="iso27001-2022" control="A.5.1" />,
-      { apis },
     );
     expect(
       await screen.findByText('No data (attestation expired)'),
@@ -123,13 +115,16 @@ describe('attestations and SoA views', () => {
         HttpResponse.json({ days: 30, items: [attestation] }),
       ),
     );
-    await renderItops(<ExpiringAttestations />, { apis });
+    await renderItops(<ExpiringAttestations />);
     expect(await screen.findByText('iso27001-2022 A.5.1')).toBeInTheDocument();
   });
 
   it('shows the SoA draft counts, integrity and versions, and approves a new version', async () => {
     let approved = 0;
     server.use(
+      http.get(`${ITOPS_BASE_URL}/compliance/attestations/expiring`, () =>
+        HttpResponse.json({ days: 30, items: [] }),
+      ),
       http.get(`${ITOPS_BASE_URL}/compliance/soa/draft`, () =>
         HttpResponse.json({
           framework: 'iso27001-2022',
@@ -165,7 +160,7 @@ describe('attestations and SoA views', () => {
         return HttpResponse.json({}, { status: 201 });
       }),
     );
-    await renderItops(<SoaPage />, { apis });
+    await renderItops(<SoaPage />);
     expect(
       await screen.findByText(
         /4 Annex A controls: 1 with automated checks, 1 attested, 1 needing manual evidence, 1 excluded/,

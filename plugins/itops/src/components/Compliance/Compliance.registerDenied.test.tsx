@@ -1,5 +1,4 @@
-import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
-import { MockFetchApi, registerMswTestHooks } from '@backstage/test-utils';
+import { registerMswTestHooks } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -9,12 +8,6 @@ import { SoaPage } from './SoaPage';
 
 // Apart from Compliance.register.test.tsx: usePermission caches decisions per test file.
 const server = setupServer();
-
-// The register's client uses the app's discovery and fetch APIs directly.
-const apis: Array<[any, any]> = [
-  [discoveryApiRef, { getBaseUrl: async () => ITOPS_BASE_URL }],
-  [fetchApiRef, new MockFetchApi()],
-];
 
 const entries = [
   { control: 'A.5.1', implementation: 'attested' },
@@ -51,7 +44,7 @@ describe('attestations and SoA views, denied', () => {
     );
     await renderItops(
       <AttestationsPanel framework="iso27001-2022" control="A.5.1" />,
-      { deny: ['itops.compliance.attest'], apis },
+      { deny: ['itops.compliance.attest'] },
     );
     expect(
       await screen.findByText('Not attested for any entity.'),
@@ -61,6 +54,9 @@ describe('attestations and SoA views, denied', () => {
 
   it('offers approval only to approvers', async () => {
     server.use(
+      http.get(`${ITOPS_BASE_URL}/compliance/attestations/expiring`, () =>
+        HttpResponse.json({ days: 30, items: [] }),
+      ),
       http.get(`${ITOPS_BASE_URL}/compliance/soa/draft`, () =>
         HttpResponse.json({
           framework: 'iso27001-2022',
@@ -78,7 +74,6 @@ describe('attestations and SoA views, denied', () => {
     );
     await renderItops(<SoaPage />, {
       deny: ['itops.compliance.waiver.approve'],
-      apis,
     });
     expect(
       await screen.findByText('No version approved yet.'),

@@ -16,6 +16,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { itopsApiRef } from '../../api';
 import { EntityRefPicker } from '../shared/EntityRefPicker';
 import { ItopsErrorPanel } from '../shared/ItopsErrorPanel';
+import { AttestationsPanel } from './AttestationsPanel';
 import { EvidenceList } from './EvidenceList';
 import {
   type ComplianceFilters,
@@ -227,6 +228,12 @@ export function ComplianceControlPage(props: {
           </InfoCard>
         </Grid>
       )}
+      <Grid item xs={12}>
+        <AttestationsPanel
+          framework={value.framework.id}
+          control={value.control.id}
+        />
+      </Grid>
     </Grid>
   );
 }

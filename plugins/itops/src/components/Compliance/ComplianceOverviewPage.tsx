@@ -257,6 +257,8 @@ export function ComplianceOverviewPage() {
           <Link to="breaches">Personal-data breaches (GDPR art. 33, 34)</Link>
           {' · '}
           <Link to="waivers">Waiver inbox</Link>
+          {' · '}
+          <Link to="soa">Statement of Applicability</Link>
         </Typography>
       </Grid>
       <Grid item xs={12}>

@@ -3,6 +3,7 @@ import { Route, Routes } from 'react-router-dom';
 import { BreachDecisionsPage } from './BreachDecisionsPage';
 import { ComplianceControlPage } from './ComplianceControlPage';
 import { ComplianceOverviewPage } from './ComplianceOverviewPage';
+import { SoaPage } from './SoaPage';
 import { WaiverInboxPage } from './WaiverInboxPage';
 
 /** The compliance pages without a page shell, for the new frontend system. */
@@ -12,6 +13,7 @@ export function ComplianceRoutes() {
       <Route path="/" element={<ComplianceOverviewPage />} />
       <Route path="/breaches" element={<BreachDecisionsPage />} />
       <Route path="/waivers" element={<WaiverInboxPage />} />
+      <Route path="/soa" element={<SoaPage />} />
       <Route path="/:framework/:control" element={<ComplianceControlPage />} />
     </Routes>
   );

@@ -15,10 +15,12 @@ import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
+import { Link as RouterLink } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ItopsErrorPanel } from '../shared/ItopsErrorPanel';
 import { formatDateTime } from '../shared/time';
 import { openHtml, saveBlob } from './exportFile';
+import { ExpiringAttestations } from './AttestationsPanel';
 import { useComplianceRegister } from './registerClient';
 
 type VersionRow = {
@@ -134,7 +136,13 @@ export function SoaPage() {
   ];
 
   return (
-    <Grid container spacing={3}>
+    <Grid container spacing={3} style={{ margin: 0, width: '100%' }}>
+      <Grid item xs={12}>
+        <Typography variant="body2">
+          <RouterLink to="..">Compliance overview</RouterLink> / Statement of
+          Applicability
+        </Typography>
+      </Grid>
       {actionError && (
         <Grid item xs={12}>
           <ItopsErrorPanel error={actionError} />
@@ -196,6 +204,9 @@ export function SoaPage() {
             </Typography>
           }
         />
+      </Grid>
+      <Grid item xs={12}>
+        <ExpiringAttestations />
       </Grid>
     </Grid>
   );
