@@ -13,6 +13,7 @@ export {
   EntityItopsComplianceCard,
   ItopsChangeCalendarPage,
   ItopsIncidentsPage,
+  ItopsSourcesPage,
   EntityItopsChangeCalendar,
 } from './plugin';
 export { EntityChangeCalendar } from './components/ChangeCalendar';

@@ -9,6 +9,7 @@ describe('ITOps pages in the new frontend system', () => {
     ['page:itops/changes', 'Change calendar', '/itops/changes'],
     ['page:itops/compliance', 'Compliance', '/itops/compliance'],
     ['page:itops/incidents', 'Incidents', '/itops/incidents'],
+    ['page:itops/sources', 'ITOps sources', '/itops/sources'],
   ])('%s is a sidebar item titled %p', (id, title, path) => {
     const tester = createExtensionTester(itopsPlugin.getExtension(id));
     expect(tester.get(coreExtensionData.routePath)).toBe(path);
@@ -22,6 +23,7 @@ describe('ITOps pages in the new frontend system', () => {
       'changeCalendar',
       'compliance',
       'incidents',
+      'sources',
     ]);
   });
 });

@@ -22,6 +22,8 @@ import { isItopsAvailable } from './isItopsAvailable';
 import { complianceRouteRef } from './components/Compliance/routes';
 import { changeCalendarRouteRef } from './components/ChangeCalendar/routes';
 import { incidentsRouteRef } from './components/IncidentsPage/routes';
+import { sourcesRouteRef } from './components/Sources/routes';
+import StorageIcon from '@material-ui/icons/Storage';
 import EventIcon from '@material-ui/icons/Event';
 import ReportProblemIcon from '@material-ui/icons/ReportProblem';
 import VerifiedUserIcon from '@material-ui/icons/VerifiedUser';
@@ -67,6 +69,25 @@ const itopsEntityContent = EntityContentBlueprint.make({
 const complianceRoute = convertLegacyRouteRef(complianceRouteRef);
 const changeCalendarRoute = convertLegacyRouteRef(changeCalendarRouteRef);
 const incidentsRoute = convertLegacyRouteRef(incidentsRouteRef);
+const sourcesRoute = convertLegacyRouteRef(sourcesRouteRef);
+
+/**
+ * Sync status and mapping conflicts at `/itops/sources`, in the sidebar.
+ * The page needs `itops.sync-status.read`; a user without it is told so.
+ */
+const itopsSourcesPage = PageBlueprint.make({
+  name: 'sources',
+  params: {
+    path: '/itops/sources',
+    routeRef: sourcesRoute,
+    title: 'ITOps sources',
+    icon: <StorageIcon />,
+    loader: () =>
+      import('./components/Sources').then(m =>
+        compatWrapper(<m.SourcesContent />),
+      ),
+  },
+});
 
 /** A team's or service's incidents at `/itops/incidents`, in the sidebar. */
 const itopsIncidentsPage = PageBlueprint.make({
@@ -126,6 +147,7 @@ export const itopsFrontendPlugin: OverridableFrontendPlugin =
       compliance: complianceRoute,
       changeCalendar: changeCalendarRoute,
       incidents: incidentsRoute,
+      sources: sourcesRoute,
     },
     extensions: [
       itopsApi,
@@ -133,6 +155,7 @@ export const itopsFrontendPlugin: OverridableFrontendPlugin =
       itopsCompliancePage,
       itopsChangeCalendarPage,
       itopsIncidentsPage,
+      itopsSourcesPage,
       ...entityPageExtensions,
     ],
   });
@@ -149,6 +172,7 @@ export const itopsPlugin = createPlugin({
     compliance: complianceRouteRef,
     changeCalendar: changeCalendarRouteRef,
     incidents: incidentsRouteRef,
+    sources: sourcesRouteRef,
   },
 });
 
@@ -164,6 +188,20 @@ export const ItopsIncidentsPage = itopsPlugin.provide(
     component: () =>
       import('./components/IncidentsPage').then(m => m.IncidentsPage),
     mountPoint: incidentsRouteRef,
+  }),
+);
+
+/**
+ * Sync status per source instance and mapping conflicts, for legacy apps:
+ * `<Route path="/itops/sources" element={<ItopsSourcesPage />} />`.
+ *
+ * @public
+ */
+export const ItopsSourcesPage = itopsPlugin.provide(
+  createRoutableExtension({
+    name: 'ItopsSourcesPage',
+    component: () => import('./components/Sources').then(m => m.SourcesPage),
+    mountPoint: sourcesRouteRef,
   }),
 );
 

@@ -1,3 +1,4 @@
+import type { ItopsMappingConflict } from './mapping';
 import type {
   BreachDecision,
   ComplianceBreachDecisionRequest,
@@ -97,6 +98,8 @@ export interface ItopsApi {
   getFreshness(): Promise<{ items: ItopsFreshness[] }>;
   /** Freshness and last error of every source instance and capability. */
   getSyncStatus(): Promise<{ items: ItopsSyncStatus[] }>;
+  /** Withheld and refused claims of source objects; needs `itops.sync-status.read`. */
+  getMappingConflicts(): Promise<{ items: ItopsMappingConflict[] }>;
 
   // Change calendar (itops.change.read).
 

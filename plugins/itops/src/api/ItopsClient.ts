@@ -16,6 +16,7 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type { ItopsApi } from './ItopsApi';
+import type { ItopsMappingConflict } from './mapping';
 import type {
   ItopsCalendarChange,
   ItopsCalendarDays,
@@ -125,6 +126,10 @@ export class ItopsClient implements ItopsApi {
 
   async getFreshness(): Promise<{ items: ItopsFreshness[] }> {
     return this.#get('/freshness');
+  }
+
+  async getMappingConflicts(): Promise<{ items: ItopsMappingConflict[] }> {
+    return this.#get('/mapping/conflicts');
   }
 
   async getSyncStatus(): Promise<{ items: ItopsSyncStatus[] }> {

@@ -1,3 +1,4 @@
 export * from './ItopsApi';
 export * from './ItopsClient';
 export * from './types';
+export * from './mapping';

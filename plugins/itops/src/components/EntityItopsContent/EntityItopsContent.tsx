@@ -19,6 +19,7 @@ import { EntityOpenIncidentsCard } from '../IncidentsCard';
 import { EntityKpiCard } from '../KpiCard';
 import { EntityOnCallCard } from '../OnCallCard';
 import type { ItopsArea } from '../shared/areas';
+import { EntityMappingConflicts } from '../Sources/EntityMappingConflicts';
 import { EntityPageLinks } from './EntityPageLinks';
 import { EntityPartsOverview } from './EntityPartsOverview';
 import { type NotApplicable, itopsScopeOf } from './itopsScope';
@@ -83,6 +84,7 @@ export function EntityItopsContent(props: EntityItopsContentProps = {}) {
       <Grid item xs={12}>
         <EntityPageLinks entityRef={stringifyEntityRef(entity)} />
       </Grid>
+      <EntityMappingConflictsSlot entityRef={stringifyEntityRef(entity)} />
       {/* Side by side from 1280 px: narrower, the incident table would wrap. */}
       {shows('oncall') && (
         <Grid item xs={12} lg={6}>
@@ -174,5 +176,19 @@ function SourceLinksCard({ links }: { links: SourceLink[] }) {
         </TableBody>
       </Table>
     </InfoCard>
+  );
+}
+
+/** The mapping warning in a grid row of its own, only when there is one. */
+function EntityMappingConflictsSlot(props: { entityRef: string }) {
+  return (
+    <EntityMappingConflicts
+      entityRef={props.entityRef}
+      wrap={panel => (
+        <Grid item xs={12}>
+          {panel}
+        </Grid>
+      )}
+    />
   );
 }
