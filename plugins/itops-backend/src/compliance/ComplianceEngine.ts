@@ -15,6 +15,7 @@ import {
   loadChanges,
   loadIncidents,
   loadLinkedEntities,
+  loadFullSnapshotTimes,
   loadOnCall,
 } from './loaders';
 import {
@@ -26,6 +27,7 @@ import {
 import { BACKUP_RULES, type BackupData } from './rules/backupRules';
 import { CATALOG_RULES, type CatalogData } from './rules/catalogRules';
 import { CHANGE_RULES, type ChangeData } from './rules/changeRules';
+import { GOVERNANCE_RULES, type GovernanceData } from './rules/governanceRules';
 import { INCIDENT_RULES, type IncidentData } from './rules/incidentRules';
 import { ONCALL_RULES, type OnCallData } from './rules/oncallRules';
 import {
@@ -90,6 +92,7 @@ const ALL_RULES: CheckRule<any>[] = [
   ...CHANGE_RULES,
   ...INCIDENT_RULES,
   ...ONCALL_RULES,
+  ...GOVERNANCE_RULES,
 ];
 
 /**
@@ -300,6 +303,21 @@ export class ComplianceEngine {
             empty: { incidents: [], breaches: [] } as IncidentData,
           };
         },
+      },
+      {
+        // The engine's own record: needs no source, same data for all.
+        name: 'governance',
+        rules: GOVERNANCE_RULES,
+        load: async (_s, n) => ({
+          byEntity: new Map<string, GovernanceData>(),
+          empty: {
+            fullSnapshotsAt: await loadFullSnapshotTimes(
+              this.#knex,
+              n,
+              windowOf('GOV-01', 90),
+            ),
+          },
+        }),
       },
       {
         name: 'oncall',

@@ -592,3 +592,32 @@ export async function loadLinkedEntities(
     rows.map((r: Record<string, unknown>) => String(r.entity_ref)),
   );
 }
+
+/**
+ * When the full evaluations (scope `all`) were taken in the window, and the
+ * newest one before it, for GOV-01. Incremental full runs count: they judge
+ * every check of every entity as well.
+ */
+export async function loadFullSnapshotTimes(
+  knex: Knex,
+  now: number,
+  windowDays: number,
+): Promise<number[]> {
+  const from = now - windowDays * DAY_MS;
+  const [inWindow, before] = await Promise.all([
+    knex('itops_compliance_snapshots')
+      .where('scope', 'all')
+      .where('taken_at', '>=', from)
+      .where('taken_at', '<', now)
+      .orderBy('taken_at')
+      .select('taken_at'),
+    knex('itops_compliance_snapshots')
+      .where('scope', 'all')
+      .where('taken_at', '<', from)
+      .orderBy('taken_at', 'desc')
+      .first('taken_at'),
+  ]);
+  return [...(before ? [before] : []), ...inWindow].map(r =>
+    Number(r.taken_at),
+  );
+}

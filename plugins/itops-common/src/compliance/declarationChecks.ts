@@ -90,4 +90,19 @@ export const DECLARATION_CHECKS: readonly CheckDefinition[] = [
       'pass: consistent; warn: declared without personal data but referencing a ROPA entry or erasure procedure; fail: personal data classified public or internal, or not classified; no data: personal data not declared, or a classification outside public/internal/confidential/restricted',
     mappings: [...gdpr('25'), ...iso('A.5.13', 'A.5.12')],
   },
+  {
+    id: 'GOV-01',
+    version: 1,
+    title: 'Controls tested regularly',
+    description:
+      'The automated checks run over all services at a regular cadence: the gaps between full evaluation snapshots in the window, and since the newest one, stay within cadenceDays (GDPR art. 32(1)(d) regular testing of measures; ISO A.5.36 regular review of compliance). Judged from the first snapshot when the window starts before it.',
+    remediation:
+      'Keep the scheduled evaluation running (itops.compliance.schedule) and look into runs that failed or were stopped.',
+    data: ['catalog'],
+    windowDays: 90,
+    thresholds: { cadenceDays: 7, warnFactor: 2 },
+    thresholdText:
+      'pass: no gap over 7 days; warn: the longest gap up to 14 days; fail: longer; no data: no earlier full snapshot',
+    mappings: [...gdpr('32(1)(d)'), ...iso('A.5.36')],
+  },
 ];
