@@ -151,6 +151,19 @@ export interface Config {
         keepDailyDays?: number;
         /** Then the last of each UTC month, up to this age in days. Default: unset, forever. */
         keepMonthlyDays?: number;
+        /**
+         * Person refs and names in compliance records and snapshot evidence
+         * older than this many months are replaced by keyed pseudonyms.
+         * Whole months, 1 to 120. Default: 13.
+         */
+        pseudonymiseAfterMonths?: number;
+        /**
+         * Key of the pseudonyms (HMAC-SHA256), at least 32 characters. Keep
+         * it stable: a new key gives people new pseudonyms. Unset: nothing
+         * is pseudonymised and each retention run logs a warning.
+         * @visibility secret
+         */
+        pseudonymKey?: string;
       };
       /**
        * Organisation-wide threshold overrides per check id, e.g.

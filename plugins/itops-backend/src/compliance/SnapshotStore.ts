@@ -13,6 +13,7 @@ import {
   chainHashOf,
   chainHead,
   verifyChain,
+  expectedContentHash,
 } from './snapshotChain';
 import { fromDbNumber } from '../database/time';
 import { iso } from './model';
@@ -373,7 +374,9 @@ export class SnapshotStore {
     const row = await this.knex(SNAPSHOTS).where('id', id).first();
     if (!row) return { contentHashMatches: false };
     return {
-      contentHashMatches: contentHashOf(results) === row.content_hash,
+      contentHashMatches:
+        contentHashOf(results) ===
+        (await expectedContentHash(this.knex, id, String(row.content_hash))),
       ...(row.chain_hash
         ? {
             chainHashMatches:

@@ -18,6 +18,7 @@ import { ComplianceEngine, type EntityFactsSource } from './ComplianceEngine';
 import { type ComplianceSettings, readComplianceSettings } from './config';
 import { computeEntityFacts, readCatalogForFacts } from './entityFacts';
 import { applyRetention } from './retention';
+import { applyPseudonymisation, readPseudonymisation } from './pseudonymise';
 import Router from 'express-promise-router';
 import { createRegisterRouter, readRegisterSettings } from './registerRouter';
 import { createComplianceRouter } from './router';
@@ -91,6 +92,8 @@ export async function createCompliance(options: {
   userInfo?: UserInfoService;
 }) {
   const settings = readComplianceSettings(options.config);
+  // Kept apart from `settings`, which the API may show: it holds the key.
+  const pseudonymisation = readPseudonymisation(options.config);
   const snapshots = new SnapshotStore(options.knex);
   const waivers = new WaiverStore(options.knex, {
     maxWaiverDays: settings.maxWaiverDays,
@@ -181,6 +184,33 @@ export async function createCompliance(options: {
         } catch (error) {
           // Nothing is lost: the next run plans again from what is left.
           logger.error(`Compliance retention failed: ${stringifyError(error)}`);
+        }
+        if (!pseudonymisation.key) {
+          logger.warn(
+            `Compliance pseudonymisation is off: itops.compliance.retention.pseudonymKey is not set, so person names older than ${pseudonymisation.afterMonths} months are kept`,
+          );
+          return;
+        }
+        try {
+          const run = await applyPseudonymisation({
+            knex: options.knex,
+            auditor: options.auditor,
+            settings: pseudonymisation,
+            now: Date.now(),
+          });
+          const rows = Object.values(run.rows).reduce((a, b) => a + b, 0);
+          if (rows + run.snapshots > 0) {
+            logger.info(
+              `Compliance pseudonymisation rewrote ${rows} records and ${run.snapshots} snapshots older than ${new Date(
+                run.cutoff,
+              ).toISOString()}`,
+            );
+          }
+        } catch (error) {
+          // Messages name tables and settings, never the key.
+          logger.error(
+            `Compliance pseudonymisation failed: ${stringifyError(error)}`,
+          );
         }
       },
     });

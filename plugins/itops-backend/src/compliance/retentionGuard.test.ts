@@ -14,6 +14,7 @@ const directory = resolvePackagePath(
   'migrations',
 );
 const GUARD = '20261208120000_compliance_retention_guard.js';
+const PSEUDONYMISATION = '20261208170000_compliance_pseudonymisation.js';
 const GUARDED = [
   'itops_compliance_snapshots',
   'itops_compliance_results',
@@ -239,6 +240,8 @@ describe('append-only guard of the compliance tables', () => {
         ledgerRow('b'),
       ]);
 
+      // Later migrations build on the guard: they go down first.
+      await knex.migrate.down({ directory, name: PSEUDONYMISATION });
       await knex.migrate.down({ directory, name: GUARD });
       expect(await knex.schema.hasTable(guard.RETENTION_PERMIT_TABLE)).toBe(
         false,

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 
 const SNAPSHOTS = 'itops_compliance_snapshots';
 const DISPOSALS = 'itops_compliance_disposals';
+const PSEUDONYMISATIONS = 'itops_compliance_pseudonymisations';
 
 /** The columns of a snapshot the chain hash covers. */
 export interface ChainedFields {
@@ -59,6 +60,119 @@ export async function chainHead(trx: Knex.Transaction): Promise<string | null> {
   return row ? String(row.chain_hash) : null;
 }
 
+/** One rewrite of a snapshot's evidence by pseudonymisation. */
+export interface PseudonymisationRecord {
+  snapshotId: string;
+  at: number;
+  beforeHash: string;
+  afterHash: string;
+}
+
+function pseudonymisationHashOf(
+  prevHash: string | null,
+  r: PseudonymisationRecord,
+): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        prevHash,
+        String(r.snapshotId),
+        Number(r.at),
+        String(r.beforeHash),
+        String(r.afterHash),
+      ]),
+    )
+    .digest('hex');
+}
+
+/**
+ * Appends a pseudonymisation record, chained to the one before it. The
+ * snapshot's own chain hash keeps covering its original content hash;
+ * these records carry it forward to the pseudonymised content. Call inside
+ * the retention permit: the table refuses inserts outside it.
+ */
+export async function recordPseudonymisation(
+  trx: Knex.Transaction,
+  record: PseudonymisationRecord,
+): Promise<void> {
+  if (trx.client.dialect === 'postgresql') {
+    await trx.raw(
+      `select pg_advisory_xact_lock(hashtext('${PSEUDONYMISATIONS}'))`,
+    );
+  }
+  const head = await trx(PSEUDONYMISATIONS)
+    .orderBy('id', 'desc')
+    .first('chain_hash');
+  const prev = head ? String(head.chain_hash) : null;
+  await trx(PSEUDONYMISATIONS).insert({
+    snapshot_id: record.snapshotId,
+    at: record.at,
+    before_hash: record.beforeHash,
+    after_hash: record.afterHash,
+    prev_hash: prev,
+    chain_hash: pseudonymisationHashOf(prev, record),
+  });
+}
+
+/**
+ * The content hash a snapshot's results should hash to now: its recorded
+ * content hash carried through its pseudonymisation records, as long as
+ * each starts where the one before it ended (verifyChain reports a gap).
+ */
+export async function expectedContentHash(
+  knex: Knex,
+  snapshotId: string,
+  recorded: string,
+): Promise<string> {
+  const rows = await knex(PSEUDONYMISATIONS)
+    .where('snapshot_id', snapshotId)
+    .orderBy('id', 'asc')
+    .select('before_hash', 'after_hash');
+  let expected = recorded;
+  for (const row of rows) {
+    if (String(row.before_hash) !== expected) return recorded;
+    expected = String(row.after_hash);
+  }
+  return expected;
+}
+
+/**
+ * Checks the pseudonymisation records' own chain and returns, per
+ * snapshot, its records in order.
+ */
+async function pseudonymisationsOf(
+  knex: Knex,
+  broken: ChainVerification['broken'],
+): Promise<Map<string, PseudonymisationRecord[]>> {
+  const rows = await knex(PSEUDONYMISATIONS).orderBy('id', 'asc');
+  const bySnapshot = new Map<string, PseudonymisationRecord[]>();
+  let previous: string | null = null;
+  for (const row of rows) {
+    const record: PseudonymisationRecord = {
+      snapshotId: String(row.snapshot_id),
+      at: Number(row.at),
+      beforeHash: String(row.before_hash),
+      afterHash: String(row.after_hash),
+    };
+    const prev = row.prev_hash ? String(row.prev_hash) : null;
+    if (
+      prev !== previous ||
+      pseudonymisationHashOf(prev, record) !== String(row.chain_hash)
+    ) {
+      broken.push({
+        snapshotId: record.snapshotId,
+        problem: `pseudonymisation record ${row.id} does not match its chain`,
+      });
+    }
+    previous = String(row.chain_hash);
+    bySnapshot.set(record.snapshotId, [
+      ...(bySnapshot.get(record.snapshotId) ?? []),
+      record,
+    ]);
+  }
+  return bySnapshot;
+}
+
 /** The verdict of {@link verifyChain}. */
 export interface ChainVerification {
   /** True when every checked snapshot and link holds. */
@@ -71,7 +185,8 @@ export interface ChainVerification {
 
 /**
  * Walks every snapshot in the order stored and checks that its content
- * hash matches its results (`contentHashOf` the resolved results), its
+ * hash, carried forward by its pseudonymisation records, matches its
+ * results (`contentHashOf` the resolved results), its
  * chain hash matches its fields and previous link, and that previous link
  * is the chain hash of the snapshot before it, or of a snapshot the
  * disposal ledger records as disposed of by retention.
@@ -87,15 +202,28 @@ export async function verifyChain(
     ),
   );
   const broken: ChainVerification['broken'] = [];
+  const pseudonymisations = await pseudonymisationsOf(knex, broken);
   let unchained = 0;
   let previous: string | null = null;
   for (const row of rows) {
     const id = String(row.id);
     const content = await contentHashOfSnapshot(id);
-    if (content !== row.content_hash) {
+    // Pseudonymisation carries the recorded content hash forward, each
+    // record starting where the one before it ended.
+    let expected = String(row.content_hash);
+    for (const record of pseudonymisations.get(id) ?? []) {
+      if (record.beforeHash !== expected) {
+        broken.push({
+          snapshotId: id,
+          problem: `a pseudonymisation record starts from ${record.beforeHash}, not from its content hash ${expected}`,
+        });
+      }
+      expected = record.afterHash;
+    }
+    if (content !== expected) {
       broken.push({
         snapshotId: id,
-        problem: `its results hash to ${content}, not the recorded content hash ${row.content_hash}`,
+        problem: `its results hash to ${content}, not the recorded content hash ${expected}`,
       });
     }
     if (!row.chain_hash) {
