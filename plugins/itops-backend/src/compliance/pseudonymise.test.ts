@@ -123,6 +123,16 @@ describe('pseudonymisation by the retention job', () => {
           'user:default/jane.doe',
           'user:default/bob.roe',
         ),
+        // Requested long ago but still open: its requester stays readable.
+        {
+          ...waiver(
+            'w-open',
+            NOW - 14 * MONTH,
+            'user:default/cy',
+            'user:default/dee',
+          ),
+          expires_at: NOW + MONTH,
+        },
       ]);
       await knex('itops_compliance_audit').insert({
         at: NOW - 14 * MONTH,
@@ -162,6 +172,7 @@ describe('pseudonymisation by the retention job', () => {
         ['w-old', jane, bob],
         // Case-insensitive: the same person, the same pseudonym.
         ['w-old2', bob, pseudonymOfRef(KEY, 'user:default/ann')],
+        ['w-open', 'user:default/cy', 'user:default/dee'],
       ]);
       // Requester ≠ approver still holds on pseudonyms.
       for (const w of waivers) expect(w.requested_by).not.toBe(w.decided_by);

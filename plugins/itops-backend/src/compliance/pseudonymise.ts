@@ -131,7 +131,9 @@ export const PERSON_RECORDS: readonly RecordTable[] = [
   {
     table: 'itops_compliance_waivers',
     id: 'id',
-    age: 'requested_at',
+    // By expiry: a waiver still open keeps its requester readable, since
+    // deciding on it compares the requester with the decider.
+    age: 'expires_at',
     refs: ['requested_by', 'decided_by'],
   },
   {
