@@ -7,6 +7,7 @@ import {
   pseudonymOfRef,
   readPseudonymisation,
 } from './pseudonymise';
+import { readComplianceSettings } from './config';
 import { withRetentionPermit } from './retentionPermit';
 import { SnapshotStore, type NewResult } from './SnapshotStore';
 
@@ -307,6 +308,14 @@ describe('pseudonymisation by the retention job', () => {
       ).toBe('user:default/c');
     },
   );
+
+  it('keeps the key out of the settings the API serves', () => {
+    const config = new ConfigReader({
+      itops: { compliance: { retention: { pseudonymKey: KEY } } },
+    });
+    expect(readPseudonymisation(config).key).toBe(KEY);
+    expect(JSON.stringify(readComplianceSettings(config))).not.toContain(KEY);
+  });
 
   it('refuses to run without a key', async () => {
     await expect(
