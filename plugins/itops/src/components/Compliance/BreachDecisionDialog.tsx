@@ -132,7 +132,11 @@ export function BreachDecisionDialog(props: {
           value={decision}
           onChange={e => setDecision(e.target.value as BreachDecisionKind)}
           SelectProps={{
-            SelectDisplayProps: { 'aria-label': 'Decision' } as any,
+            // Named by the label and the chosen option, so the name holds the
+            // visible text (axe label-content-name-mismatch).
+            SelectDisplayProps: {
+              id: 'itops-breach-decision-kind-value',
+            } as any,
           }}
         >
           {BREACH_DECISION_KINDS.map(kind => (
@@ -150,7 +154,11 @@ export function BreachDecisionDialog(props: {
           value={highRisk}
           onChange={e => setHighRisk(e.target.value as '' | 'yes' | 'no')}
           SelectProps={{
-            SelectDisplayProps: { 'aria-label': 'High risk' } as any,
+            // Named by the label and the chosen option, so the name holds the
+            // visible text (axe label-content-name-mismatch).
+            SelectDisplayProps: {
+              id: 'itops-breach-decision-high-risk-value',
+            } as any,
           }}
         >
           <MenuItem value="">Not assessed in this decision</MenuItem>
@@ -190,7 +198,11 @@ export function BreachDecisionDialog(props: {
             value={exemption}
             onChange={e => setExemption(e.target.value)}
             SelectProps={{
-              SelectDisplayProps: { 'aria-label': 'Exemption' } as any,
+              // Named by the label and the chosen option, so the name holds the
+              // visible text (axe label-content-name-mismatch).
+              SelectDisplayProps: {
+                id: 'itops-breach-decision-exemption-value',
+              } as any,
             }}
           >
             {BREACH_COMMUNICATION_EXEMPTIONS.map(code => (
