@@ -55,11 +55,20 @@ export function SourcesContent() {
   }
   const [sync, conflicts] = state.value;
   return (
-    <Grid container spacing={3}>
+    // Without the margin reset the spacing's negative margins overflow
+    // the page by 12 px.
+    <Grid container spacing={3} style={{ margin: 0, width: '100%' }}>
       <Grid item xs={12}>
         <Table<ItopsSyncStatus>
           title="Sync status per source instance"
-          options={{ paging: false, search: false, padding: 'dense' }}
+          // Sorting off: material-table's sort labels are buttons inside
+          // header cells, which axe reports as nested interactive controls.
+          options={{
+            paging: false,
+            search: false,
+            sorting: false,
+            padding: 'dense',
+          }}
           columns={syncColumns}
           data={sync.items}
           emptyContent="No source has synced yet."
@@ -69,7 +78,14 @@ export function SourcesContent() {
         <Table<ItopsMappingConflict>
           title="Mapping conflicts"
           subtitle="Claims of source objects that itops.mapping.claims withheld or refused"
-          options={{ paging: false, search: false, padding: 'dense' }}
+          // Sorting off: material-table's sort labels are buttons inside
+          // header cells, which axe reports as nested interactive controls.
+          options={{
+            paging: false,
+            search: false,
+            sorting: false,
+            padding: 'dense',
+          }}
           columns={conflictColumns}
           data={conflicts.items}
           emptyContent="No withheld or refused claims."
