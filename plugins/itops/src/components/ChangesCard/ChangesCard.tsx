@@ -22,6 +22,7 @@ import { codeLabel } from '../shared/labels';
 import { RelativeTime } from '../shared/RelativeTime';
 import { formatDateTime } from '../shared/time';
 import { Truncated } from '../shared/Truncated';
+import { loadSharedSummary } from '../shared/sharedSummary';
 import { useAreaData } from '../shared/useAreaData';
 
 /** Changes listed each way; the change calendar has the rest. */
@@ -74,7 +75,7 @@ export async function loadEntityChanges(
   entityRef: string,
 ): Promise<EntityChanges | ItopsForbidden> {
   const [summary, changes] = await Promise.all([
-    api.getEntitySummary(entityRef),
+    loadSharedSummary(api, entityRef),
     api.getEntityChanges(entityRef),
   ]);
   if (isForbidden(summary.changes)) {

@@ -65,6 +65,25 @@ describe('EntityItopsContent', () => {
     );
   });
 
+  it('asks for the summary once for the incidents and changes cards', async () => {
+    const ref = 'component:default/payments-api';
+    let summaryRequests = 0;
+    server.use(
+      http.get(entityUrl(ref, 'summary'), () => {
+        summaryRequests += 1;
+        return HttpResponse.json(summary(ref));
+      }),
+      ...entityHandlers(ref),
+    );
+    await renderItops(<EntityItopsContent />, { entity: paymentsApi });
+
+    expect(await screen.findByText('3 open incidents')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('link', { name: /CHG0030002/ }),
+    ).toBeInTheDocument();
+    expect(summaryRequests).toBe(1);
+  });
+
   it('rolls up a team page over what the team owns', async () => {
     server.use(...entityHandlers('group:default/payments-team'));
     await renderItops(<EntityItopsContent />, { entity: paymentsTeam });

@@ -20,6 +20,7 @@ import {
 import { AreaCard } from '../shared/AreaCard';
 import { RecordLink } from '../shared/RecordLink';
 import { formatAge, formatDateTime } from '../shared/time';
+import { loadSharedSummary } from '../shared/sharedSummary';
 import { useAreaData } from '../shared/useAreaData';
 import { IncidentDrawer, IncidentOpener } from './IncidentDrawer';
 import { PRIORITY_LABELS, STATE_LABELS } from './incidentLabels';
@@ -41,7 +42,7 @@ export async function loadOpenIncidents(
   entityRef: string,
 ): Promise<OpenIncidents | ItopsForbidden> {
   const [summary, page] = await Promise.all([
-    api.getEntitySummary(entityRef),
+    loadSharedSummary(api, entityRef),
     api.getEntityIncidents(entityRef, {
       state: 'open',
       sort: '-opened_at',
