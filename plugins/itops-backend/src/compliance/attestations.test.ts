@@ -136,6 +136,8 @@ describe('attestations', () => {
       expect(view.entities).toEqual([
         expect.objectContaining({
           entityRef: REF,
+          // The evaluated owner, so the UI can offer its members Attest.
+          ownerRef: TEAM,
           status: 'attested',
           automatedStatus: 'manual',
           attestationId: first.body.id,

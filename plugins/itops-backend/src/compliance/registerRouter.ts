@@ -241,6 +241,11 @@ export async function createRegisterRouter(
         ...history.map(a => a.entityRef),
         ...byEntity.keys(),
       ]);
+      // Each entity's owner as compliance evaluated it, so the UI can offer
+      // its owners the Attest action (the POST still decides).
+      const owners = new Map(
+        (await readFacts(knex)).map(f => [f.entityRef, f.ownerRef]),
+      );
       res.json({
         framework: framework.id,
         control: control.id,
@@ -255,6 +260,7 @@ export async function createRegisterRouter(
           );
           return {
             entityRef,
+            ownerRef: owners.get(entityRef),
             ...attestedControlStatus(automated, attestation, time),
             automatedStatus: automated,
           };

@@ -12,6 +12,10 @@ import type {
   WaiverStatus,
   EntityComplianceScorecard,
   ItopsHealth,
+  AttestedControlStatus,
+  ComplianceAttestation,
+  SoaContent,
+  SoaVersion,
 } from '@backstage-itops/plugin-itops-common';
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
@@ -199,6 +203,72 @@ export interface ItopsApi {
   ): Promise<Blob>;
   /** The printable HTML report of a framework at a date (default: latest). */
   getComplianceReport(framework: string, at?: string): Promise<string>;
+  /** A control's attestation status per entity and its full history. */
+  getControlAttestations(
+    framework: string,
+    control: string,
+  ): Promise<ItopsControlAttestations>;
+  /**
+   * Attests a control for an entity. The backend decides who may: an owner
+   * of the entity or a holder of `itops.compliance.attest`.
+   */
+  attestControl(
+    framework: string,
+    control: string,
+    body: ItopsAttestationRequest,
+  ): Promise<ComplianceAttestation>;
+  /** Attestations in force that expire within `days`, soonest first. */
+  getExpiringAttestations(days: number): Promise<ComplianceAttestation[]>;
+  /** What a new Statement of Applicability version would state today. */
+  getSoaDraft(): Promise<SoaContent>;
+  /** The approved SoA versions, without their content. */
+  listSoaVersions(): Promise<Array<Omit<SoaVersion, 'content'>>>;
+  /** Whether the SoA versions' hash chain holds. */
+  verifySoa(): Promise<ItopsSoaVerification>;
+  /** Approves today's draft as a new SoA version. */
+  approveSoa(comment?: string): Promise<SoaVersion>;
+  /** An SoA version's export as text, rendered from what it stored. */
+  getSoaExport(
+    version: number,
+    format: 'csv' | 'json' | 'html',
+  ): Promise<string>;
+}
+
+/**
+ * A control's attestation state per entity, as the backend answers it.
+ * `ownerRef` is the entity's owner as compliance evaluated it, so the UI
+ * can offer owners the Attest action.
+ *
+ * @public
+ */
+export interface ItopsControlAttestations {
+  framework: string;
+  control: string;
+  checks: string[];
+  entities: Array<{
+    entityRef: string;
+    ownerRef?: string;
+    status: AttestedControlStatus;
+    automatedStatus: AttestedControlStatus;
+    reason?: string;
+    attestationId?: string;
+  }>;
+  history: ComplianceAttestation[];
+}
+
+/** The body of an attestation. @public */
+export interface ItopsAttestationRequest {
+  entityRef: string;
+  statement: string;
+  evidenceUrl: string;
+  expiresAt: string;
+}
+
+/** The SoA hash chain's verification. @public */
+export interface ItopsSoaVerification {
+  ok: boolean;
+  checked: number;
+  broken: Array<{ version: number; problem: string }>;
 }
 
 /**

@@ -93,4 +93,79 @@ describe('ItopsClient', () => {
     await client.getEntitySummary('component:default/x');
     expect(calls).toBe(2);
   });
+
+  it('reads and posts attestations and the SoA on their routes', async () => {
+    const seen: string[] = [];
+    const posted: unknown[] = [];
+    server.use(
+      http.get(
+        `${baseUrl}/compliance/controls/iso27001-2022/:control/attestations`,
+        ({ params }) => {
+          seen.push(`control ${params.control}`);
+          return HttpResponse.json({ entities: [], history: [] });
+        },
+      ),
+      http.post(
+        `${baseUrl}/compliance/controls/iso27001-2022/:control/attestations`,
+        async ({ request }) => {
+          posted.push(await request.json());
+          return HttpResponse.json({ id: '1' }, { status: 201 });
+        },
+      ),
+      http.get(`${baseUrl}/compliance/attestations/expiring`, ({ request }) => {
+        seen.push(`days ${new URL(request.url).searchParams.get('days')}`);
+        return HttpResponse.json({ items: [{ id: '7' }] });
+      }),
+      http.get(`${baseUrl}/compliance/soa/versions`, () =>
+        HttpResponse.json({ items: [{ version: 1 }] }),
+      ),
+      http.post(`${baseUrl}/compliance/soa/versions`, async ({ request }) => {
+        posted.push(await request.json());
+        return HttpResponse.json({ version: 2 }, { status: 201 });
+      }),
+      http.get(`${baseUrl}/compliance/soa/versions/2/export`, ({ request }) =>
+        HttpResponse.text(
+          `format=${new URL(request.url).searchParams.get('format')}`,
+        ),
+      ),
+    );
+    await client.getControlAttestations('iso27001-2022', 'A.5.1');
+    const body = {
+      entityRef: 'component:default/payments',
+      statement: 'Reviewed',
+      evidenceUrl: 'https://wiki.example/x',
+      expiresAt: '2027-01-01T00:00:00.000Z',
+    };
+    await client.attestControl('iso27001-2022', 'A.5.1', body);
+    await expect(client.getExpiringAttestations(14)).resolves.toEqual([
+      { id: '7' },
+    ]);
+    await expect(client.listSoaVersions()).resolves.toEqual([{ version: 1 }]);
+    await client.approveSoa();
+    await client.approveSoa('annual review');
+    await expect(client.getSoaExport(2, 'csv')).resolves.toBe('format=csv');
+    expect(seen).toEqual(['control A.5.1', 'days 14']);
+    expect(posted).toEqual([body, {}, { comment: 'annual review' }]);
+  });
+
+  it("throws the backend's refusal of an attestation as a ResponseError", async () => {
+    server.use(
+      http.post(
+        `${baseUrl}/compliance/controls/iso27001-2022/A.5.1/attestations`,
+        () =>
+          HttpResponse.json(
+            { error: { name: 'NotAllowedError', message: 'Only an owner' } },
+            { status: 403 },
+          ),
+      ),
+    );
+    await expect(
+      client.attestControl('iso27001-2022', 'A.5.1', {
+        entityRef: 'component:default/x',
+        statement: 's',
+        evidenceUrl: 'https://e.example',
+        expiresAt: '2027-01-01T00:00:00.000Z',
+      }),
+    ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 403 });
+  });
 });

@@ -6,8 +6,11 @@ import type {
   ComplianceControlView,
   ComplianceOverview,
   ComplianceQuery,
+  ComplianceAttestation,
   ComplianceWaiver,
   ComplianceWaiverRequest,
+  SoaContent,
+  SoaVersion,
   WaiverStatus,
   EntityComplianceScorecard,
   ItopsHealth,
@@ -15,7 +18,12 @@ import type {
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import type { ItopsApi } from './ItopsApi';
+import type {
+  ItopsApi,
+  ItopsAttestationRequest,
+  ItopsControlAttestations,
+  ItopsSoaVerification,
+} from './ItopsApi';
 import type { ItopsMappingConflict } from './mapping';
 import type {
   ItopsCalendarChange,
@@ -306,6 +314,59 @@ export class ItopsClient implements ItopsApi {
     return response.text();
   }
 
+  async getControlAttestations(
+    framework: string,
+    control: string,
+  ): Promise<ItopsControlAttestations> {
+    return this.#get(attestationsPath(framework, control));
+  }
+
+  async attestControl(
+    framework: string,
+    control: string,
+    body: ItopsAttestationRequest,
+  ): Promise<ComplianceAttestation> {
+    return this.#post(attestationsPath(framework, control), body);
+  }
+
+  async getExpiringAttestations(
+    days: number,
+  ): Promise<ComplianceAttestation[]> {
+    const { items } = await this.#get<{ items: ComplianceAttestation[] }>(
+      `/compliance/attestations/expiring${queryString({ days })}`,
+    );
+    return items;
+  }
+
+  async getSoaDraft(): Promise<SoaContent> {
+    return this.#get('/compliance/soa/draft');
+  }
+
+  async listSoaVersions(): Promise<Array<Omit<SoaVersion, 'content'>>> {
+    const { items } = await this.#get<{
+      items: Array<Omit<SoaVersion, 'content'>>;
+    }>('/compliance/soa/versions');
+    return items;
+  }
+
+  async verifySoa(): Promise<ItopsSoaVerification> {
+    return this.#get('/compliance/soa/verify');
+  }
+
+  async approveSoa(comment?: string): Promise<SoaVersion> {
+    return this.#post('/compliance/soa/versions', comment ? { comment } : {});
+  }
+
+  async getSoaExport(
+    version: number,
+    format: 'csv' | 'json' | 'html',
+  ): Promise<string> {
+    const response = await this.#fetch(
+      `/compliance/soa/versions/${version}/export${queryString({ format })}`,
+    );
+    return response.text();
+  }
+
   /** A request whose body is not JSON (exports), failing on non-2xx. */
   async #fetch(path: string, init?: RequestInit): Promise<Response> {
     const baseUrl = await this.#discoveryApi.getBaseUrl('itops');
@@ -364,6 +425,13 @@ function complianceEntityPath(entityRef: string): string {
   ]
     .map(encodeURIComponent)
     .join('/')}`;
+}
+
+/** `/compliance/controls/{framework}/{control}/attestations`, encoded. */
+function attestationsPath(framework: string, control: string): string {
+  return `/compliance/controls/${encodeURIComponent(
+    framework,
+  )}/${encodeURIComponent(control)}/attestations`;
 }
 
 /** `/entities/{kind}/{namespace}/{name}/{area}`, each part encoded. */

@@ -3,6 +3,7 @@ import {
   type ComplianceAttestation,
 } from '@backstage-itops/plugin-itops-common';
 import { InfoCard, Progress, Table } from '@backstage/core-components';
+import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -13,11 +14,12 @@ import Link from '@material-ui/core/Link';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { EntityRefPicker } from '../shared/EntityRefPicker';
 import { ItopsErrorPanel } from '../shared/ItopsErrorPanel';
 import { formatDateTime } from '../shared/time';
-import { useComplianceRegister } from './registerClient';
+import { itopsApiRef } from '../../api';
 
 const STATUS_TEXT: Record<string, string> = {
   attested: 'Attested',
@@ -113,25 +115,43 @@ function AttestDialog(props: {
  * Attestations of one control: the status per entity (an attestation
  * never overrides an automated check), the full history with superseded
  * and revoked ones, and an Attest button for holders of
- * `itops.compliance.attest`.
+ * `itops.compliance.attest` and for owners of an entity in the view. The
+ * button is a convenience: the backend decides, and its refusal is shown
+ * in the dialog.
  */
 export function AttestationsPanel(props: {
   framework: string;
   control: string;
 }) {
   const { framework, control } = props;
-  const client = useComplianceRegister();
-  const canAttest = usePermission({
+  const client = useApi(itopsApiRef);
+  const identityApi = useApi(identityApiRef);
+  const holder = usePermission({
     permission: itopsComplianceAttestPermission,
   }).allowed;
+  // Owners attest their own entities without the permission; the owner
+  // refs compare case-insensitively, as the backend compares them.
+  const ownership = useAsync(
+    async () =>
+      new Set(
+        (await identityApi.getBackstageIdentity()).ownershipEntityRefs.map(r =>
+          r.toLocaleLowerCase('en-US'),
+        ),
+      ),
+    [identityApi],
+  );
   const [open, setOpen] = useState(false);
   const state = useAsyncRetry(
-    () => client.controlAttestations(framework, control),
+    () => client.getControlAttestations(framework, control),
     [client, framework, control],
   );
   if (state.loading && !state.value) return <Progress />;
   if (state.error) return <ItopsErrorPanel error={state.error} />;
   const view = state.value!;
+  const owned = view.entities.filter(
+    e => e.ownerRef && ownership.value?.has(e.ownerRef.toLocaleLowerCase('en-US')),
+  );
+  const canAttest = holder || owned.length > 0;
   return (
     <InfoCard
       title="Attestations"
@@ -190,7 +210,7 @@ export function AttestationsPanel(props: {
         control={control}
         onClose={() => setOpen(false)}
         onSubmit={async body => {
-          await client.attest(framework, control, body);
+          await client.attestControl(framework, control, body);
           setOpen(false);
           state.retry();
         }}
@@ -202,9 +222,9 @@ export function AttestationsPanel(props: {
 /** Attestations in force that expire within `days`, soonest first. */
 export function ExpiringAttestations(props: { days?: number }) {
   const days = props.days ?? 30;
-  const client = useComplianceRegister();
+  const client = useApi(itopsApiRef);
   const state = useAsyncRetry(
-    () => client.expiringAttestations(days),
+    () => client.getExpiringAttestations(days),
     [client, days],
   );
   if (state.loading && !state.value) return <Progress />;

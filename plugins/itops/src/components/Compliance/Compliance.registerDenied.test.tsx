@@ -1,5 +1,6 @@
-import { registerMswTestHooks } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
+import { identityApiRef } from '@backstage/core-plugin-api';
+import { mockApis, registerMswTestHooks } from '@backstage/test-utils';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { ITOPS_BASE_URL, renderItops } from '../../__testUtils__/renderItops';
@@ -28,20 +29,25 @@ const entries = [
 describe('attestations and SoA views, denied', () => {
   registerMswTestHooks(server);
 
+  const PATH = `${ITOPS_BASE_URL}/compliance/controls/iso27001-2022/A.5.1/attestations`;
+  const view = (entities: object[]) => ({
+    framework: 'iso27001-2022',
+    control: 'A.5.1',
+    checks: [],
+    entities,
+    history: [],
+  });
+  const asUser = (ownershipEntityRefs: string[]) =>
+    [
+      identityApiRef,
+      mockApis.identity({
+        userEntityRef: 'user:default/alice',
+        ownershipEntityRefs,
+      }),
+    ] as [any, any];
+
   it('hides the Attest button from those without the permission', async () => {
-    server.use(
-      http.get(
-        `${ITOPS_BASE_URL}/compliance/controls/iso27001-2022/A.5.1/attestations`,
-        () =>
-          HttpResponse.json({
-            framework: 'iso27001-2022',
-            control: 'A.5.1',
-            checks: [],
-            entities: [],
-            history: [],
-          }),
-      ),
-    );
+    server.use(http.get(PATH, () => HttpResponse.json(view([]))));
     await renderItops(
       <AttestationsPanel framework="iso27001-2022" control="A.5.1" />,
       { deny: ['itops.compliance.attest'] },
@@ -50,6 +56,85 @@ describe('attestations and SoA views, denied', () => {
       await screen.findByText('Not attested for any entity.'),
     ).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Attest' })).toBeNull();
+  });
+
+  it('hides it from a user who neither holds the permission nor owns an entity of the control', async () => {
+    server.use(
+      http.get(PATH, () =>
+        HttpResponse.json(
+          view([
+            {
+              entityRef: 'component:default/payments',
+              ownerRef: 'group:default/payments-team',
+              status: 'manual',
+              automatedStatus: 'manual',
+            },
+          ]),
+        ),
+      ),
+    );
+    await renderItops(
+      <AttestationsPanel framework="iso27001-2022" control="A.5.1" />,
+      {
+        deny: ['itops.compliance.attest'],
+        apis: [asUser(['user:default/alice', 'group:default/storefront'])],
+      },
+    );
+    expect(
+      await screen.findByText('component:default/payments'),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Attest' })).toBeNull();
+  });
+
+  it("offers Attest to an owner without the permission, and shows the backend's refusal", async () => {
+    const posted: any[] = [];
+    server.use(
+      http.get(PATH, () =>
+        HttpResponse.json(
+          view([
+            {
+              entityRef: 'component:default/payments',
+              // Refs compare case-insensitively, as in the backend.
+              ownerRef: 'group:default/Payments-Team',
+              status: 'manual',
+              automatedStatus: 'manual',
+            },
+          ]),
+        ),
+      ),
+      http.post(PATH, async ({ request }) => {
+        posted.push(await request.json());
+        return HttpResponse.json(
+          {
+            error: {
+              name: 'NotAllowedError',
+              message:
+                'Only an owner of component:default/checkout or a holder of itops.compliance.attest may attest for it',
+            },
+          },
+          { status: 403 },
+        );
+      }),
+    );
+    await renderItops(
+      <AttestationsPanel framework="iso27001-2022" control="A.5.1" />,
+      {
+        deny: ['itops.compliance.attest'],
+        apis: [asUser(['user:default/alice', 'group:default/payments-team'])],
+      },
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Attest' }));
+    fireEvent.change(screen.getByLabelText('Statement'), {
+      target: { value: 'Reviewed' },
+    });
+    const buttons = screen.getAllByRole('button', { name: 'Attest' });
+    fireEvent.click(buttons[buttons.length - 1]);
+    await waitFor(() => expect(posted).toHaveLength(1));
+    expect(
+      await screen.findByText(
+        /Only an owner of component:default\/checkout or a holder of itops.compliance.attest may attest for it/,
+      ),
+    ).toBeInTheDocument();
   });
 
   it('offers approval only to approvers', async () => {

@@ -8,6 +8,7 @@ import {
   Table,
   type TableColumn,
 } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
 import ButtonGroup from '@material-ui/core/ButtonGroup';
@@ -21,7 +22,7 @@ import { ItopsErrorPanel } from '../shared/ItopsErrorPanel';
 import { formatDateTime } from '../shared/time';
 import { openHtml, saveBlob } from './exportFile';
 import { ExpiringAttestations } from './AttestationsPanel';
-import { useComplianceRegister } from './registerClient';
+import { itopsApiRef } from '../../api';
 
 type VersionRow = {
   version: number;
@@ -44,7 +45,7 @@ function draftCounts(draft: SoaContent) {
  * approvers, approving a new version.
  */
 export function SoaPage() {
-  const client = useComplianceRegister();
+  const client = useApi(itopsApiRef);
   const canApprove = usePermission({
     permission: itopsComplianceWaiverApprovePermission,
   }).allowed;
@@ -53,9 +54,9 @@ export function SoaPage() {
   const [busy, setBusy] = useState(false);
   const state = useAsyncRetry(async () => {
     const [versions, verify, draft] = await Promise.all([
-      client.soaVersions(),
-      client.soaVerify(),
-      client.soaDraft(),
+      client.listSoaVersions(),
+      client.verifySoa(),
+      client.getSoaDraft(),
     ]);
     return { versions, verify, draft };
   }, [client]);
@@ -71,7 +72,7 @@ export function SoaPage() {
   ) {
     setActionError(undefined);
     try {
-      const text = await client.soaExport(version, format);
+      const text = await client.getSoaExport(version, format);
       if (format === 'html') openHtml(text);
       else {
         saveBlob(
