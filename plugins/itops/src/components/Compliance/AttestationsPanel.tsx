@@ -3,6 +3,10 @@ import {
   type ComplianceAttestation,
 } from '@backstage-itops/plugin-itops-common';
 import { InfoCard, Progress, Table } from '@backstage/core-components';
+
+// Every table here has sorting off: material-table's sort labels are
+// buttons inside header cells, which axe reports as nested interactive
+// controls (serious).
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
@@ -149,7 +153,8 @@ export function AttestationsPanel(props: {
   if (state.error) return <ItopsErrorPanel error={state.error} />;
   const view = state.value!;
   const owned = view.entities.filter(
-    e => e.ownerRef && ownership.value?.has(e.ownerRef.toLocaleLowerCase('en-US')),
+    e =>
+      e.ownerRef && ownership.value?.has(e.ownerRef.toLocaleLowerCase('en-US')),
   );
   const canAttest = holder || owned.length > 0;
   return (
@@ -166,7 +171,12 @@ export function AttestationsPanel(props: {
     >
       <Table
         title="Status per entity"
-        options={{ paging: false, search: false, toolbar: false }}
+        options={{
+          paging: false,
+          search: false,
+          sorting: false,
+          toolbar: false,
+        }}
         columns={[
           { title: 'Entity', field: 'entityRef' },
           {
@@ -186,7 +196,12 @@ export function AttestationsPanel(props: {
       />
       <Table<ComplianceAttestation>
         title="History"
-        options={{ paging: false, search: false, toolbar: false }}
+        options={{
+          paging: false,
+          search: false,
+          sorting: false,
+          toolbar: false,
+        }}
         columns={[
           { title: 'Entity', field: 'entityRef' },
           { title: 'State', field: 'state' },
@@ -232,7 +247,7 @@ export function ExpiringAttestations(props: { days?: number }) {
   return (
     <Table<ComplianceAttestation>
       title={`Attestations expiring within ${days} days`}
-      options={{ paging: false, search: false }}
+      options={{ paging: false, search: false, sorting: false }}
       columns={[
         { title: 'Control', render: a => `${a.framework} ${a.control}` },
         { title: 'Entity', field: 'entityRef' },
