@@ -94,6 +94,14 @@ export interface Config {
               enabled?: boolean;
               /** Default `['Post-incident review']`. */
               issueTypes?: string[];
+              /**
+               * Field id of the root cause on the review issue, e.g.
+               * `customfield_10050` (plain text or rich text). Read with one
+               * extra search per page of incidents. Without it INC-04 judges
+               * Jira reviews `no_data` ("root cause not configured for this
+               * source"), never as missing.
+               */
+              rootCauseField?: string;
             };
           };
           changes?: {

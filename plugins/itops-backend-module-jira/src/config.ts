@@ -44,6 +44,12 @@ export interface IncidentConfig extends IssueSyncConfig {
    * reviews are not read.
    */
   reviewIssueTypes: string[];
+  /**
+   * Field id (e.g. `customfield_10050`) of the root cause on the linked
+   * review issue. Without it the source cannot say whether a review records
+   * a root cause, and INC-04 judges such reviews `no_data`.
+   */
+  reviewRootCauseField?: string;
 }
 
 export interface ChangeConfig extends IssueSyncConfig {
@@ -301,6 +307,20 @@ function readReviewIssueTypes(incidents: Config | undefined): string[] {
   ).map(type => type.trim().toLowerCase());
 }
 
+/**
+ * The review's root cause is a site-specific custom field (JSM's template
+ * has none), so it is read only where the site names it.
+ */
+function readReviewRootCauseField(
+  incidents: Config | undefined,
+): Pick<IncidentConfig, 'reviewRootCauseField'> {
+  const field = incidents
+    ?.getOptionalConfig('postIncidentReview')
+    ?.getOptionalString('rootCauseField')
+    ?.trim();
+  return field ? { reviewRootCauseField: field } : {};
+}
+
 function readIssueSync(
   config: Config | undefined,
   defaultType: string,
@@ -421,6 +441,7 @@ export function readJiraSiteConfig(
       ),
       priorities: readPriorities(incidents, `${path}.incidents`),
       reviewIssueTypes: readReviewIssueTypes(incidents),
+      ...readReviewRootCauseField(incidents),
     },
     changes: {
       ...readIssueSync(changes, 'Change'),

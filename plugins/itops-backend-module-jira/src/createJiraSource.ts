@@ -22,6 +22,7 @@ import {
   toChange,
   toIncident,
 } from './mapping';
+import { readReviewRootCauses } from './reviewRootCauses';
 import { resolveSlaFields, SlaReader, slaSearchFields } from './sla';
 import { IssueReader } from './readers/IssueReader';
 import { OnCallReader } from './readers/OnCallReader';
@@ -156,6 +157,14 @@ export function createJiraSource(
         ],
         convert: async (issues, convertSignal) => {
           const gapsBefore = (slas?.skipped ?? 0) + (slas?.failed ?? 0);
+          const reviewRootCauses = await readReviewRootCauses({
+            client,
+            issues,
+            reviewIssueTypes: site.incidents.reviewIssueTypes,
+            rootCauseField: site.incidents.reviewRootCauseField,
+            pageSize: site.pageSize,
+            signal: convertSignal,
+          });
           const records = await Promise.all(
             issues.map(async issue => {
               const sla = await slas?.facts(issue, convertSignal);
@@ -168,6 +177,7 @@ export function createJiraSource(
                   site: site.name,
                 },
                 sla: sla === 'unknown' ? undefined : sla,
+                reviewRootCauses,
               });
               // What an earlier run learnt of its SLAs stays stored.
               return sla === 'unknown'

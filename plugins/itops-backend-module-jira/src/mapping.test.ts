@@ -80,6 +80,8 @@ describe('reviewOf', () => {
       reference: 'PAY-21',
       url: 'https://acme.atlassian.net/browse/PAY-21',
       completed: true,
+      // No root cause field configured: the link cannot say.
+      rootCauseUnknown: true,
     });
     expect(
       reviewOf(

@@ -231,6 +231,7 @@ export function reviewOf(
   issue: JiraIssue,
   reviewIssueTypes: readonly string[],
   siteUrl: string,
+  rootCauses?: ReadonlyMap<string, string>,
 ): IncidentRecord['postIncidentReview'] {
   const links = issue.fields[REVIEW_LINK_FIELD];
   if (reviewIssueTypes.length === 0 || !Array.isArray(links)) {
@@ -250,11 +251,52 @@ export function reviewOf(
   if (!review) {
     return undefined;
   }
+  const rootCause = rootCauses?.get(review.key);
   return {
     reference: review.key,
     url: browseUrl(siteUrl, review),
     completed: categoryOf(review) === 'done',
+    // Without a configured root cause field (no map) the link alone cannot
+    // tell a review from an empty one: say so instead of implying "none".
+    ...(rootCauses === undefined ? { rootCauseUnknown: true } : {}),
+    ...(rootCause ? { rootCause: rootCause.slice(0, 500) } : {}),
   };
+}
+
+/** The review issue keys linked to incidents, to read their root causes. */
+export function linkedReviewKeys(
+  issues: readonly JiraIssue[],
+  reviewIssueTypes: readonly string[],
+): string[] {
+  const keys = new Set<string>();
+  for (const issue of issues) {
+    const review = reviewOf(issue, reviewIssueTypes, '');
+    if (review) keys.add(review.reference);
+  }
+  return [...keys];
+}
+
+/**
+ * The text of a root cause field: a plain string (Data Center, API v2) or
+ * an Atlassian Document (Cloud, API v3 rich text), flattened to its text.
+ */
+export function fieldText(value: unknown): string | undefined {
+  const parts: string[] = [];
+  const walk = (node: unknown) => {
+    if (typeof node === 'string') {
+      parts.push(node);
+    } else if (node && typeof node === 'object') {
+      const { text, content } = node as { text?: unknown; content?: unknown };
+      if (typeof text === 'string') parts.push(text);
+      if (Array.isArray(content)) {
+        content.forEach(walk);
+        parts.push(' ');
+      }
+    }
+  };
+  walk(value);
+  const text = parts.join('').replace(/\s+/g, ' ').trim();
+  return text.length > 0 ? text : undefined;
 }
 
 export function toIncident(
@@ -264,6 +306,8 @@ export function toIncident(
     config: IncidentConfig;
     components?: ComponentSources;
     sla?: Pick<IncidentRecord, 'slaMet' | 'acknowledgedAt'>;
+    /** Review key → root cause; absent when no root cause field is configured. */
+    reviewRootCauses?: ReadonlyMap<string, string>;
   },
 ): IncidentRecord {
   const labels = labelsOf(issue).map(l => l.toLowerCase());
@@ -285,7 +329,12 @@ export function toIncident(
     ...(labels.includes('major-incident') ? { major: true } : {}),
     ...(labels.includes('security') ? { security: true } : {}),
     ...optionalReview(
-      reviewOf(issue, context.config.reviewIssueTypes, context.siteUrl),
+      reviewOf(
+        issue,
+        context.config.reviewIssueTypes,
+        context.siteUrl,
+        context.reviewRootCauses,
+      ),
     ),
     ...context.sla,
   };

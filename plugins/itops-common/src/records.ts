@@ -154,6 +154,13 @@ export type PostIncidentReview = {
    * carries one: a problem opened and left empty is not a review.
    */
   rootCause?: string;
+  /**
+   * True when the source is not set up to read a root cause (e.g. no Jira
+   * root cause field configured): an absent `rootCause` then says nothing,
+   * and INC-04 reports "not recorded by this source" instead of a missing
+   * review.
+   */
+  rootCauseUnknown?: boolean;
 };
 
 /** @public */

@@ -209,6 +209,109 @@ describe('incident reader', () => {
     ).toBeUndefined();
   });
 
+  it('reads the review root cause from the configured field, one search per page', async () => {
+    const review = (key: string) => ({
+      type: { name: 'Relates' },
+      outwardIssue: {
+        id: key.replace(/\D/g, ''),
+        key,
+        fields: {
+          status: { name: 'Done', statusCategory: { key: 'done' } },
+          issuetype: { name: 'Post-incident review' },
+        },
+      },
+    });
+    const withReview = (id: number, key: string) => {
+      const base = incident(id, '2026-03-09T10:00:00.000+0000');
+      return {
+        ...base,
+        fields: { ...base.fields, issuelinks: [review(key)] },
+      };
+    };
+    const searches: URLSearchParams[] = [];
+    server.use(
+      http.get(`${SITE}/rest/api/3/field`, () =>
+        HttpResponse.json([{ id: 'summary', name: 'Summary' }]),
+      ),
+      http.get(`${SITE}/rest/api/3/myself`, () =>
+        HttpResponse.json({ accountId: 'x', timeZone: 'UTC' }),
+      ),
+      http.get(`${SITE}/rest/api/3/search/jql`, ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        searches.push(params);
+        if (params.get('jql')!.startsWith('key in')) {
+          // Cloud answers rich-text fields as Atlassian Documents.
+          return HttpResponse.json({
+            isLast: true,
+            issues: [
+              {
+                id: '9',
+                key: 'OPS-9',
+                fields: {
+                  customfield_10050: {
+                    type: 'doc',
+                    version: 1,
+                    content: [
+                      {
+                        type: 'paragraph',
+                        content: [
+                          { type: 'text', text: 'Certificate expired:' },
+                          { type: 'text', text: ' no renewal alert' },
+                        ],
+                      },
+                    ],
+                  },
+                },
+              },
+              { id: '8', key: 'OPS-8', fields: { customfield_10050: null } },
+            ],
+          });
+        }
+        return HttpResponse.json({
+          isLast: true,
+          issues: [withReview(1, 'OPS-9'), withReview(2, 'OPS-8')],
+        });
+      }),
+    );
+    const configured = {
+      incidents: {
+        postIncidentReview: { rootCauseField: 'customfield_10050' },
+      },
+    };
+    const [batch] = await readAll(source(configured).readers.incidents, {
+      full: true,
+    });
+    expect(searches).toHaveLength(2);
+    expect(searches[1].get('jql')).toBe('key in ("OPS-9", "OPS-8")');
+    expect(searches[1].get('fields')).toBe('customfield_10050');
+    const [withCause, empty] = batch.records as Array<{
+      postIncidentReview?: Record<string, unknown>;
+    }>;
+    expect(withCause.postIncidentReview).toEqual({
+      reference: 'OPS-9',
+      url: `${SITE}/browse/OPS-9`,
+      completed: true,
+      rootCause: 'Certificate expired: no renewal alert',
+    });
+    // Read and empty: a review without a root cause, known as such.
+    expect(empty.postIncidentReview).toEqual({
+      reference: 'OPS-8',
+      url: `${SITE}/browse/OPS-8`,
+      completed: true,
+    });
+
+    // Without the field the source says it cannot tell, and asks nothing more.
+    searches.length = 0;
+    const [unconfigured] = await readAll(source().readers.incidents, {
+      full: true,
+    });
+    expect(searches).toHaveLength(1);
+    expect(
+      (unconfigured.records[0] as { postIncidentReview?: unknown })
+        .postIncidentReview,
+    ).toMatchObject({ reference: 'OPS-9', rootCauseUnknown: true });
+  });
+
   it('selects incidents by configured JQL instead of the issue type', async () => {
     const queries = searchRecorder([[]]);
     await readAll(

@@ -60,7 +60,21 @@ describe('incident loader: compliance fields', () => {
       // not a review.
       await p1('INC4', {
         assignedAt: iso(resolved - HOUR_MS),
-        postIncidentReview: { reference: 'PRB4', completed: true, rootCause: ' ' },
+        postIncidentReview: {
+          reference: 'PRB4',
+          completed: true,
+          rootCause: ' ',
+        },
+      });
+      // A done Jira review from a site without a root cause field: the
+      // source cannot say, which is not the same as no review.
+      await p1('INC5', {
+        assignedAt: iso(resolved - HOUR_MS),
+        postIncidentReview: {
+          reference: 'PAY-77',
+          completed: true,
+          rootCauseUnknown: true,
+        },
       });
       await p1('INC3', {
         security: true,
@@ -87,6 +101,12 @@ describe('incident loader: compliance fields', () => {
       expect(byNumber.get('INC4')).toMatchObject({
         reviewReference: 'PRB4',
         reviewHasRootCause: false,
+        reviewRootCauseUnknown: false,
+      });
+      expect(byNumber.get('INC5')).toMatchObject({
+        reviewReference: 'PAY-77',
+        reviewHasRootCause: false,
+        reviewRootCauseUnknown: true,
       });
       expect(byNumber.get('INC2')).toMatchObject({ reviewCompleted: false });
       expect(byNumber.get('INC3')).toMatchObject({
@@ -111,12 +131,16 @@ describe('incident loader: compliance fields', () => {
       };
       // INC1 reviewed in time; INC2's review in progress, INC3 without one
       // and INC4's problem without a root cause, all more than 7 days
-      // overdue.
-      expect(inc04.judge(entity, data, thresholds(inc04), NOW)).toMatchObject({
+      // overdue. INC5 is listed but not judged: its source reads no root
+      // cause.
+      const reviews = inc04.judge(entity, data, thresholds(inc04), NOW);
+      expect(reviews).toMatchObject({
         status: 'fail',
         numerator: 1,
         denominator: 4,
+        evidenceTotal: 5,
       });
+      expect(reviews.reason).toMatch(/1 linked review not judged/);
       expect(ntf01.judge(entity, data, thresholds(ntf01), NOW).status).toBe(
         'warn',
       );

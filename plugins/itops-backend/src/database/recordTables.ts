@@ -82,6 +82,7 @@ export const incidentTable: RecordTable<IncidentRecord> = {
     review_completed: r.postIncidentReview?.completed ?? null,
     review_completed_at: toDbTime(r.postIncidentReview?.completedAt),
     review_root_cause: r.postIncidentReview?.rootCause ?? null,
+    review_root_cause_unknown: r.postIncidentReview?.rootCauseUnknown ?? false,
     major: r.major ?? false,
     security: r.security ?? false,
     personal_data_breach: r.personalDataBreach ?? false,
@@ -132,6 +133,7 @@ function reviewOf(row: DbRow): IncidentRecord['postIncidentReview'] {
     completed: bool(row.review_completed),
     completedAt: fromDbTime(row.review_completed_at),
     rootCause: optional(row.review_root_cause as string | null),
+    ...(bool(row.review_root_cause_unknown) ? { rootCauseUnknown: true } : {}),
   };
 }
 

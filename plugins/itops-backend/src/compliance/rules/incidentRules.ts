@@ -219,10 +219,22 @@ function reviewVerdict(
   // a linked problem left empty is not one, and nothing unlinked counts.
   const linked = incident.reviewReference !== undefined;
   const hasRootCause = linked && incident.reviewHasRootCause === true;
-  const recorded =
-    linked && hasRootCause && incident.reviewCompleted !== false;
+  const recorded = linked && hasRootCause && incident.reviewCompleted !== false;
   const overdue = (by: number): ComplianceStatus =>
     by <= tolerance ? 'warn' : 'fail';
+  // A done review from a source that cannot read root causes is neither a
+  // review nor a missing one: the auditor must see "not recorded here".
+  if (
+    linked &&
+    !hasRootCause &&
+    incident.reviewRootCauseUnknown === true &&
+    incident.reviewCompleted !== false
+  ) {
+    return {
+      status: 'no_data',
+      note: `review ${incident.reviewReference} linked; root cause not configured for this source`,
+    };
+  }
   if (recorded) {
     const done = incident.reviewCompletedAt;
     if (done === undefined || done <= due) {
@@ -297,12 +309,34 @@ export const inc04: CheckRule<IncidentData> = {
         `No P1/P2 or major incident resolved in the last ${thresholds.windowDays} days is due for a post-incident review.`,
       );
     }
-    const judged = items.map(i => ({ ok: i.status === 'pass', ref: i.ref }));
+    const unknown = items.filter(i => i.status === 'no_data');
+    const known = items.filter(i => i.status !== 'no_data');
+    const unknownNote = `${unknown.length} linked review${
+      unknown.length === 1 ? '' : 's'
+    } not judged: root cause not configured for this source (Jira: incidents.postIncidentReview.rootCauseField).`;
+    if (known.length === 0) {
+      return outcome('no_data', unknownNote, {
+        evidence: unknown.map(i => i.ref),
+        evidenceTotal: unknown.length,
+      });
+    }
+    const judged = known.map(i => ({ ok: i.status === 'pass', ref: i.ref }));
     const rated = judgeRate({
       judged,
       thresholds: { ...thresholds, minPopulation: 1 },
       what: 'P1/P2 or major incidents reviewed in time',
     });
+    if (unknown.length > 0) {
+      // The unjudged reviews may hide late ones: a clean rate over the rest
+      // is not a pass, and a failing one says what it left out.
+      return {
+        ...rated,
+        status: rated.status === 'pass' ? 'no_data' : rated.status,
+        reason: `${rated.reason} ${unknownNote}`,
+        evidence: [...rated.evidence, ...unknown.map(i => i.ref)],
+        evidenceTotal: (rated.evidenceTotal ?? 0) + unknown.length,
+      };
+    }
     // The catalogue's second way to warn: every missing review is only a
     // few days overdue, which a rate alone would grade as a failure.
     if (rated.status === 'fail' && !items.some(i => i.status === 'fail')) {

@@ -29,6 +29,11 @@ export interface IncidentRow {
    * without one (a problem opened and left empty) is not a review.
    */
   reviewHasRootCause?: boolean;
+  /**
+   * The review's source cannot say whether it records a root cause (e.g.
+   * no Jira root cause field configured): judged no_data, not missing.
+   */
+  reviewRootCauseUnknown?: boolean;
   major: boolean;
   security: boolean;
   personalDataBreach: boolean;

@@ -779,6 +779,39 @@ describe('incident checks', () => {
       ).toBe('fail');
     });
 
+    it('judges a review whose source cannot read root causes no_data, not missing', () => {
+      const unread = {
+        reviewHasRootCause: false,
+        reviewRootCauseUnknown: true,
+      };
+      const only = judge(inc04, incidents([reviewed(30, unread)]));
+      expect(only.status).toBe('no_data');
+      expect(only.reason).toMatch(/root cause not configured for this source/);
+      expect(only.evidence[0].note).toBe(
+        'review PIR-1 linked; root cause not configured for this source',
+      );
+      // Beside reviews that pass, the unjudged one still keeps it from passing.
+      const mixed = judge(
+        inc04,
+        incidents([reviewed(20), reviewed(30, unread)]),
+      );
+      expect(mixed).toMatchObject({ status: 'no_data', evidenceTotal: 2 });
+      // A missing review elsewhere still fails, and the reason names the gap.
+      const failing = judge(
+        inc04,
+        incidents([resolvedDaysAgo(40), reviewed(30, unread)]),
+      );
+      expect(failing.status).toBe('fail');
+      expect(failing.reason).toMatch(/1 linked review not judged/);
+      // A review still in progress is late whatever the source reads.
+      expect(
+        judge(
+          inc04,
+          incidents([reviewed(30, { ...unread, reviewCompleted: false })]),
+        ).status,
+      ).toBe('fail');
+    });
+
     it('does not count a root cause that is not linked to the incident', () => {
       const unlinked = judge(
         inc04,
