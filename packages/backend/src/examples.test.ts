@@ -4,7 +4,9 @@ import { parseAllDocuments } from 'yaml';
 import {
   type Entity,
   type KindValidator,
+  apiEntityV1alpha1Validator,
   componentEntityV1alpha1Validator,
+  domainEntityV1alpha1Validator,
   EntityPolicies,
   FieldFormatEntityPolicy,
   groupEntityV1alpha1Validator,
@@ -26,7 +28,9 @@ const repoRoot = path.resolve(__dirname, '../../..');
 const examplesDir = path.join(repoRoot, 'examples');
 
 const kindValidators: Record<string, KindValidator> = {
+  API: apiEntityV1alpha1Validator,
   Component: componentEntityV1alpha1Validator,
+  Domain: domainEntityV1alpha1Validator,
   Group: groupEntityV1alpha1Validator,
   Resource: resourceEntityV1alpha1Validator,
   System: systemEntityV1alpha1Validator,
