@@ -87,7 +87,7 @@ export default defineSpec({
       .getByRole('gridcell', { name: /, today,/ });
     await todayCell.focus();
     const focusedName = () =>
-      page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+      page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
     const start = await focusedName();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowDown');

@@ -5,7 +5,8 @@ import { formatTimeRange } from '../shared/time';
 import { ChangeChip } from './ChangeChip';
 import { freezeScopeText, freezesOnDay } from './freezeBands';
 import type { ItopsCalendarDay, ItopsFreezeWindow } from './types';
-import { dayCellLabel, useGridNavigation } from './useGridNavigation';
+import { DaySummary } from './DaySummary';
+import { useGridNavigation } from './useGridNavigation';
 
 const useStyles = makeStyles(theme => ({
   grid: {
@@ -139,11 +140,6 @@ export function DayGrid(props: {
               <div
                 key={day.date}
                 role="gridcell"
-                aria-label={dayCellLabel(day.date, {
-                  today: isToday,
-                  total: day.total,
-                  freezes: inFreeze.map(window => window.name),
-                })}
                 {...cellProps(day.date)}
                 data-testid={`day-${day.date}`}
                 className={[
@@ -155,7 +151,13 @@ export function DayGrid(props: {
                   isToday ? classes.todayCell : '',
                 ].join(' ')}
               >
-                <div className={classes.header}>
+                <DaySummary
+                  date={day.date}
+                  today={isToday}
+                  total={day.total}
+                  freezes={inFreeze.map(window => window.name)}
+                />
+                <div className={classes.header} aria-hidden="true">
                   <span
                     aria-hidden="true"
                     className={`${classes.date} ${
@@ -175,7 +177,7 @@ export function DayGrid(props: {
                       zone,
                     )}, applies to ${freezeScopeText(window)}`}
                   >
-                    <div className={classes.freezeLabel}>
+                    <div className={classes.freezeLabel} aria-hidden="true">
                       <AcUnitIcon style={{ fontSize: '0.8rem' }} />
                       {window.name}
                     </div>

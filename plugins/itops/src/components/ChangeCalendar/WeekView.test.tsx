@@ -129,7 +129,7 @@ describe('WeekView', () => {
       expect(blocks[1]).toHaveStyle({ left: '50%', width: '50%' });
       expect(
         screen.getByRole('gridcell', {
-          name: /^Wednesday, December 16, 2026, today, [23] changes$/,
+          name: /^Wednesday, December 16, 2026, today, [23] changes\. .*CHG1 Change CHG1/,
         }),
       ).toBeInTheDocument();
       expect(

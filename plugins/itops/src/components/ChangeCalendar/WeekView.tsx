@@ -5,7 +5,8 @@ import { formatTimeRange } from '../shared/time';
 import { ChangeChip } from './ChangeChip';
 import { freezeScopeText } from './freezeBands';
 import type { ItopsCalendarDay, ItopsFreezeWindow } from './types';
-import { dayCellLabel, useGridNavigation } from './useGridNavigation';
+import { DaySummary } from './DaySummary';
+import { useGridNavigation } from './useGridNavigation';
 import { freezeSegments, hourOnDay, layoutDay } from './weekLayout';
 
 /** Pixels per hour: the whole day fits without an inner scroll bar. */
@@ -174,17 +175,18 @@ export function WeekView(props: {
               <div
                 key={day.date}
                 role="gridcell"
-                aria-label={dayCellLabel(day.date, {
-                  today: isToday,
-                  total: day.total,
-                  freezes: bands.map(band => band.window.name),
-                })}
                 {...cellProps(day.date)}
                 data-testid={`day-${day.date}`}
                 className={`${classes.day} ${
                   isToday ? classes.todayColumn : ''
                 }`}
               >
+                <DaySummary
+                  date={day.date}
+                  today={isToday}
+                  total={day.total}
+                  freezes={bands.map(band => band.window.name)}
+                />
                 {bands.map(({ window, top, bottom }) => (
                   <div
                     key={`${window.sourceType}-${window.externalId}-${window.start}`}
@@ -200,7 +202,7 @@ export function WeekView(props: {
                         zone,
                       )}, applies to ${freezeScopeText(window)}`}
                     >
-                      <div className={classes.freezeLabel}>
+                      <div className={classes.freezeLabel} aria-hidden="true">
                         <AcUnitIcon style={{ fontSize: '0.8rem' }} />
                         {window.name}
                       </div>
