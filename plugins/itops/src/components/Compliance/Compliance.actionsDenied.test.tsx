@@ -83,7 +83,7 @@ describe('compliance card without waiver permissions', () => {
       await screen.findByText(/CHG-04 Freeze windows respected/),
     ).toBeInTheDocument();
     expect(
-      screen.getByText(/pending · requested by user:default\/alice/),
+      screen.getByText(/Pending · requested by user:default\/alice/),
     ).toBeInTheDocument();
     expect(
       screen.queryByRole('button', { name: 'Request waiver' }),

@@ -473,12 +473,57 @@ describe('compliance frontend', () => {
 
     const waivers = screen.getByRole('table', { name: 'Waivers' });
     expect(waivers).toHaveTextContent(
-      'pending · requested by user:default/alice',
+      'Pending · requested by user:default/alice',
     );
     await userEvent.click(
       await within(waivers).findByRole('button', { name: 'Approve' }),
     );
     await waitFor(() => expect(decisions).toEqual(['w-1 approve']));
+  });
+
+  it('says how fresh the synced data behind the verdicts is, and when it was evaluated', async () => {
+    const evaluatedAt = new Date(Date.now() - 3 * 3600_000).toISOString();
+    server.use(
+      http.get(
+        `${ITOPS_BASE_URL}/compliance/entities/component/default/payments-api`,
+        () => HttpResponse.json({ ...scorecard, evaluatedAt }),
+      ),
+      http.get(`${ITOPS_BASE_URL}/freshness`, () =>
+        HttpResponse.json({
+          items: [
+            {
+              source: 'servicenow',
+              instance: 'production',
+              capability: 'incidents',
+              syncedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+              stale: false,
+            },
+            {
+              source: 'veeam',
+              instance: 'main',
+              capability: 'backups',
+              stale: true,
+              staleReason: 'last_run_failed',
+            },
+          ],
+        }),
+      ),
+    );
+    await renderItops(<EntityComplianceCard />, { entity });
+
+    const list = await screen.findByRole('list', { name: 'Data freshness' });
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map(item => item.textContent),
+    ).toEqual([
+      'ServiceNow (production) incidents: synced 5 min ago',
+      'Veeam (main) backups: last sync failed',
+    ]);
+    expect(within(list).getAllByLabelText('Stale')).toHaveLength(1);
+    const evaluated = screen.getByText(/Evaluated/).querySelector('time');
+    expect(evaluated).toHaveAttribute('dateTime', evaluatedAt);
+    expect(evaluated).toHaveTextContent('3 hours ago');
   });
 
   it('never offers the requester to approve their own waiver', async () => {

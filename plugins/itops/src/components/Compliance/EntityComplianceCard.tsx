@@ -3,8 +3,6 @@ import {
   itopsComplianceWaiverApprovePermission,
   itopsComplianceWaiverCreatePermission,
   itopsComplianceEvaluatePermission,
-  type ComplianceWaiver,
-  type EntityComplianceScorecard,
 } from '@backstage-itops/plugin-itops-common';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
@@ -15,28 +13,27 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
-import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { DateTime } from 'luxon';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { itopsApiRef } from '../../api';
+import { type ItopsFreshness, itopsApiRef } from '../../api';
+import { FreshnessNote, useFreshness } from '../shared/Freshness';
+import { RelativeTime } from '../shared/RelativeTime';
 import { isForbiddenError } from '../shared/useAreaData';
-import { EvidenceList } from './EvidenceList';
+import { Finding, type Result, WaiverRow } from './ComplianceFindings';
+import { RollUpCompliance } from './RollUpCompliance';
 import {
   STATUS_LABELS,
   STATUS_ORDER,
   ScoreCaption,
-  StatusChip,
   formatScore,
 } from './status';
 import { WaiverDialog } from './WaiverDialog';
@@ -47,188 +44,17 @@ const useStyles = makeStyles({
   score: { fontSize: '2rem', fontWeight: 700, marginRight: 16 },
 });
 
-type Result = EntityComplianceScorecard['results'][number];
-
-function Finding(props: {
-  result: Result;
-  canRequest: boolean;
-  onRequest: (result: Result) => void;
-}) {
-  const { result } = props;
-  return (
-    <TableRow>
-      <TableCell style={{ verticalAlign: 'top', width: 90 }}>
-        <StatusChip status={result.status} />
-      </TableCell>
-      <TableCell>
-        <Typography variant="body2">
-          <strong>
-            {result.checkId} {result.title}
-          </strong>
-          : {result.reason}
-        </Typography>
-        {result.remediation && result.status !== 'exempt' && (
-          <Typography variant="body2" color="textSecondary">
-            What to do: {result.remediation}
-          </Typography>
-        )}
-        <Typography variant="caption" color="textSecondary" display="block">
-          Controls: {result.mappings.map(m => m.control).join(', ')}
-        </Typography>
-        <EvidenceList
-          evidence={result.evidence}
-          total={result.evidenceTotal ?? result.evidence.length}
-          source={{ entityRef: result.entityRef, checkId: result.checkId }}
-        />
-        {props.canRequest && result.status !== 'exempt' && (
-          <Button size="small" onClick={() => props.onRequest(result)}>
-            Request waiver
-          </Button>
-        )}
-      </TableCell>
-    </TableRow>
-  );
-}
-
-/** Entity refs name the same person whatever their case. */
-function samePerson(a: string | undefined, b: string | undefined): boolean {
-  return (
-    a !== undefined &&
-    b !== undefined &&
-    a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US')
-  );
-}
-
-function WaiverRow(props: {
-  waiver: ComplianceWaiver;
-  canDecide: boolean;
-  /** The signed-in user, once known; a requester never decides their own. */
-  userEntityRef?: string;
-  onDecide: (id: string, action: 'approve' | 'reject') => void;
-}) {
-  const { waiver } = props;
-  const ownRequest = samePerson(waiver.requestedBy, props.userEntityRef);
-  return (
-    <TableRow>
-      <TableCell style={{ width: 90 }}>{waiver.checkId}</TableCell>
-      <TableCell>
-        <Typography variant="body2">
-          {waiver.status} · requested by {waiver.requestedBy} · expires{' '}
-          {DateTime.fromISO(waiver.expiresAt).toLocaleString(DateTime.DATE_MED)}
-          {waiver.decidedBy ? ` · decided by ${waiver.decidedBy}` : ''}
-          {waiver.revokedBy ? ` · revoked by ${waiver.revokedBy}` : ''}
-        </Typography>
-        <Typography variant="body2" color="textSecondary">
-          {waiver.justification}
-          {waiver.compensatingControl
-            ? ` (compensating control: ${waiver.compensatingControl})`
-            : ''}
-        </Typography>
-        {props.canDecide &&
-          props.userEntityRef !== undefined &&
-          !ownRequest &&
-          waiver.status === 'pending' && (
-            <Box>
-              <Button
-                size="small"
-                color="primary"
-                onClick={() => props.onDecide(waiver.id, 'approve')}
-              >
-                Approve
-              </Button>
-              <Button
-                size="small"
-                onClick={() => props.onDecide(waiver.id, 'reject')}
-              >
-                Reject
-              </Button>
-            </Box>
-          )}
-      </TableCell>
-    </TableRow>
-  );
-}
-
 /**
- * A team's or system's roll-up: the score over the services it owns or
- * contains, and the services worst off.
+ * The synced data the checks judge; the card says how fresh it is, since a
+ * verdict is only as current as the data behind it.
  */
-function RollUpCompliance(props: {
-  kind: 'team' | 'system';
-  entityRef: string;
-}) {
-  const classes = useStyles();
-  const api = useApi(itopsApiRef);
-  const read = usePermission({ permission: itopsComplianceReadPermission });
-  const overview = useAsyncRetry(
-    async () =>
-      read.allowed
-        ? api.getComplianceOverview({ [props.kind]: props.entityRef })
-        : undefined,
-    [api, props.kind, props.entityRef, read.allowed],
-  );
-  if (read.loading) return <Progress />;
-  if (!read.allowed || (overview.error && isForbiddenError(overview.error))) {
-    return (
-      <WarningPanel
-        severity="info"
-        title="You do not have permission to see compliance scorecards"
-        message="Reading compliance data needs the itops.compliance.read permission."
-      />
-    );
-  }
-  if (overview.error) return <ResponseErrorPanel error={overview.error} />;
-  // The render on which the permission arrives comes before the request
-  // starts: no value yet is loading, not an empty roll-up.
-  const value = overview.value;
-  if (overview.loading || !value) return <Progress />;
-  if (value.entityCount === 0) {
-    return (
-      <EmptyState
-        missing="info"
-        title="No evaluated services"
-        description={`No production service ${
-          props.kind === 'team' ? 'owned by this team' : 'in this system'
-        } has been evaluated yet.`}
-      />
-    );
-  }
-  return (
-    <>
-      <Box display="flex" alignItems="center" mb={1}>
-        <Typography className={classes.score} aria-label="Compliance score">
-          {formatScore(value.score)}
-        </Typography>
-        <Typography variant="body2" color="textSecondary">
-          over {value.entityCount} services ·{' '}
-          {STATUS_ORDER.filter(
-            s => value.counts[s as keyof typeof value.counts],
-          )
-            .map(
-              s =>
-                `${STATUS_LABELS[s]} ${
-                  value.counts[s as keyof typeof value.counts]
-                }`,
-            )
-            .join(' · ')}
-        </Typography>
-      </Box>
-      <Table size="small" aria-label="Services worst off">
-        <TableBody>
-          {value.worstServices.map(service => (
-            <TableRow key={service.entityRef}>
-              <TableCell>
-                <EntityRefLink entityRef={service.entityRef} />
-              </TableCell>
-              <TableCell align="right">{formatScore(service.score)}</TableCell>
-              <TableCell align="right">{service.fail} failing</TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-    </>
-  );
-}
+const EVIDENCE_CAPABILITIES = [
+  'incidents',
+  'changes',
+  'freezeWindows',
+  'oncall',
+  'backups',
+];
 
 /**
  * The entity's compliance scorecard for its ITOps tab: score, failing
@@ -239,6 +65,7 @@ export function EntityComplianceCard() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const kind = entity.kind.toLocaleLowerCase('en-US');
+  const freshness = useFreshness();
   if (kind === 'group' || kind === 'system') {
     return (
       <InfoCard
@@ -253,13 +80,17 @@ export function EntityComplianceCard() {
           // Results record owners and systems as the catalog's lower-case refs.
           entityRef={entityRef.toLocaleLowerCase('en-US')}
         />
+        <FreshnessNote capabilities={EVIDENCE_CAPABILITIES} items={freshness} />
       </InfoCard>
     );
   }
-  return <ServiceComplianceCard entityRef={entityRef} />;
+  return <ServiceComplianceCard entityRef={entityRef} freshness={freshness} />;
 }
 
-function ServiceComplianceCard(props: { entityRef: string }) {
+function ServiceComplianceCard(props: {
+  entityRef: string;
+  freshness: ItopsFreshness[] | undefined;
+}) {
   const classes = useStyles();
   const { entityRef } = props;
   const api = useApi(itopsApiRef);
@@ -278,6 +109,7 @@ function ServiceComplianceCard(props: { entityRef: string }) {
     async () => (await identityApi.getBackstageIdentity()).userEntityRef,
     [identityApi],
   );
+  const { freshness } = props;
   const [evaluating, setEvaluating] = useState(false);
   const [requesting, setRequesting] = useState<Result>();
   const [actionError, setActionError] = useState<string>();
@@ -375,9 +207,11 @@ function ServiceComplianceCard(props: { entityRef: string }) {
               scoreIfWaiversHeld={value.scoreIfWaiversHeld}
             />
             Evaluated{' '}
-            {value.evaluatedAt
-              ? DateTime.fromISO(value.evaluatedAt).toRelative()
-              : 'never'}
+            {value.evaluatedAt ? (
+              <RelativeTime iso={value.evaluatedAt} />
+            ) : (
+              'never'
+            )}
           </Typography>
         </Box>
         <Typography variant="subtitle2">
@@ -445,6 +279,9 @@ function ServiceComplianceCard(props: { entityRef: string }) {
       deepLink={{ title: 'Organisation overview', link: '/itops/compliance' }}
     >
       {content}
+      {read.allowed && (
+        <FreshnessNote capabilities={EVIDENCE_CAPABILITIES} items={freshness} />
+      )}
       {evaluate.allowed && read.allowed && !outOfScope && (
         <Box mt={1}>
           <Button
