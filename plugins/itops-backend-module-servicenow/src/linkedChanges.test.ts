@@ -45,9 +45,7 @@ function serveIncidents(rows: SnRow[]) {
       ).split(',');
       asked.push(fields);
       const result = rows.map(row =>
-        Object.fromEntries(
-          fields.filter(f => f in row).map(f => [f, row[f]]),
-        ),
+        Object.fromEntries(fields.filter(f => f in row).map(f => [f, row[f]])),
       );
       return HttpResponse.json(
         { result },
@@ -62,7 +60,10 @@ async function readIncidents(): Promise<IncidentRecord[]> {
   const source = createServiceNowSource(
     readInstanceOptions(
       'prod',
-      new ConfigReader({ baseUrl: BASE, auth: { username: 'u', password: 'p' } }),
+      new ConfigReader({
+        baseUrl: BASE,
+        auth: { username: 'u', password: 'p' },
+      }),
     ),
   );
   const records: IncidentRecord[] = [];
@@ -135,7 +136,13 @@ describe('ServiceNow incident change links', () => {
   it('gives an empty list for blank links, and keeps stored links when the columns are missing', async () => {
     const { caused_by, rfc, ...withoutColumns } = ROW;
     serveIncidents([
-      { ...ROW, caused_by: '', 'caused_by.number': '', rfc: '', 'rfc.number': '' },
+      {
+        ...ROW,
+        caused_by: '',
+        'caused_by.number': '',
+        rfc: '',
+        'rfc.number': '',
+      },
       { ...withoutColumns, sys_id: 'b9e30c7dc61122760116894de7bcc7bd' },
     ]);
     const [blank, missing] = await readIncidents();
