@@ -9,6 +9,7 @@ import type { LinkedChange } from '@backstage-itops/plugin-itops-common';
 import {
   databases,
   engineFor,
+  instance,
   type Knex,
   snTable,
   source,
@@ -34,7 +35,7 @@ describe('ServiceNow incident change links against the simulator', () => {
     'stores what each incident links, naming hidden changes by sys_id, on %p',
     databaseId =>
       withWorld(databaseId, {}, async ({ knex, clock, sims, url }) => {
-        const report = sims.simulators.servicenow.setQuirks({
+        const report = instance(sims).setQuirks({
           aclHiddenChangeLinks: { count: 2 },
         });
         const hidden = new Set(report.hiddenChangeLinks.map(l => l.change));
