@@ -38,6 +38,19 @@ export interface RowProblem {
 const GROUP_NAME = 'assignment_group.name';
 const SERVICE_NAME = 'business_service.name';
 
+const SYS_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * The incident's references to change requests: the change that caused it
+ * and the change raised for it (source-apis §1.8 incident "Other" fields).
+ * Both reference `change_request` whatever table the changes sync from.
+ */
+const CHANGE_LINKS = [
+  { field: 'caused_by', relation: 'caused_by' },
+  { field: 'rfc', relation: 'related' },
+] as const;
+const CHANGE_REQUEST_TABLE = 'change_request';
+
 export function incidentFields(options: IncidentOptions): string[] {
   return unique([
     'number',
@@ -71,17 +84,6 @@ export function incidentFields(options: IncidentOptions): string[] {
     ...CHANGE_LINKS.flatMap(link => [link.field, `${link.field}.number`]),
   ]);
 }
-
-/**
- * The incident's references to change requests: the change that caused it
- * and the change raised for it (source-apis §1.8 incident "Other" fields).
- * Both reference `change_request` whatever table the changes sync from.
- */
-const CHANGE_LINKS = [
-  { field: 'caused_by', relation: 'caused_by' },
-  { field: 'rfc', relation: 'related' },
-] as const;
-const CHANGE_REQUEST_TABLE = 'change_request';
 
 /**
  * The changes the incident links to, by sys_id, with the number dot-walked
@@ -121,8 +123,6 @@ export function linkedChangesOf(
 function reviewNumberField(review: ReviewOptions): string {
   return `${review.field}.number`;
 }
-
-const SYS_ID = /^[0-9a-f]{32}$/;
 
 /**
  * The incident's review from its linking column: a URL is linked as it
