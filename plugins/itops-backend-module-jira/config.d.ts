@@ -103,6 +103,21 @@ export interface Config {
                */
               rootCauseField?: string;
             };
+            /**
+             * Changes linked to incidents (incident drawer): linked issues of
+             * a `changes.issueTypes` type, read from `issuelinks` in the same
+             * search (no extra request). Read while changes are enabled.
+             */
+            linkedChanges?: {
+              /**
+               * Link type names whose outward side causes the inward one
+               * (e.g. `Causes`: "causes" / "is caused by"); a change on the
+               * inward side of such a link is stored as the incident's cause.
+               * Default none: link type names differ per site, so every
+               * linked change is `related`.
+               */
+              causedByLinkTypes?: string[];
+            };
           };
           changes?: {
             /** Default true. */

@@ -50,6 +50,12 @@ export interface IncidentConfig extends IssueSyncConfig {
    * a root cause, and INC-04 judges such reviews `no_data`.
    */
   reviewRootCauseField?: string;
+  /**
+   * Link type names (lower case) whose outward side causes the inward one;
+   * a change on the inward side is the incident's cause. Empty: every
+   * linked change is `related`.
+   */
+  causedByLinkTypes: string[];
 }
 
 export interface ChangeConfig extends IssueSyncConfig {
@@ -442,6 +448,11 @@ export function readJiraSiteConfig(
       priorities: readPriorities(incidents, `${path}.incidents`),
       reviewIssueTypes: readReviewIssueTypes(incidents),
       ...readReviewRootCauseField(incidents),
+      causedByLinkTypes: (
+        incidents
+          ?.getOptionalConfig('linkedChanges')
+          ?.getOptionalStringArray('causedByLinkTypes') ?? []
+      ).map(type => type.trim().toLowerCase()),
     },
     changes: {
       ...readIssueSync(changes, 'Change'),

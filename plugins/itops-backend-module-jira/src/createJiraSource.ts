@@ -18,6 +18,7 @@ import type { JiraSiteConfig } from './config';
 import { resolveChangeFields } from './fields';
 import {
   ISSUE_FIELDS,
+  type ChangeLinkOptions,
   REVIEW_LINK_FIELD,
   toChange,
   toIncident,
@@ -125,6 +126,16 @@ export function createJiraSource(
   const changeFields = async (signal: AbortSignal) =>
     resolveChangeFields(await client.fields(signal), site.fields);
 
+  // Linked issues of the synced change types are the incident's changes.
+  const changeLinks: ChangeLinkOptions | undefined = site.changes.enabled
+    ? {
+        changeIssueTypes: site.changes.issueTypes.map(type =>
+          type.trim().toLowerCase(),
+        ),
+        causedByLinkTypes: site.incidents.causedByLinkTypes,
+      }
+    : undefined;
+
   const incidents = new IssueReader<IncidentRecord>({
     client,
     site,
@@ -148,8 +159,9 @@ export function createJiraSource(
         fields: [
           ...ISSUE_FIELDS,
           ...(affectedServices ? [affectedServices] : []),
-          // Linked reviews come with the search page: no extra request.
-          ...(site.incidents.reviewIssueTypes.length > 0
+          // Linked reviews and changes come with the search page: no
+          // extra request.
+          ...(site.incidents.reviewIssueTypes.length > 0 || changeLinks
             ? [REVIEW_LINK_FIELD]
             : []),
           // SLAs too, where the site has SLA fields.
@@ -178,10 +190,18 @@ export function createJiraSource(
                 },
                 sla: sla === 'unknown' ? undefined : sla,
                 reviewRootCauses,
+                changeLinks,
               });
               // What an earlier run learnt of its SLAs stays stored.
               return sla === 'unknown'
-                ? { ...incident, unknown: ['slaMet', 'acknowledgedAt'] }
+                ? {
+                    ...incident,
+                    unknown: [
+                      ...(incident.unknown ?? []),
+                      'slaMet',
+                      'acknowledgedAt',
+                    ],
+                  }
                 : incident;
             }),
           );

@@ -35,6 +35,8 @@ const incidentRow = {
   major_incident_state: 'accepted',
   category: 'security',
   made_sla: 'false',
+  caused_by: '',
+  rfc: '',
 };
 
 describe('toIncident', () => {
@@ -59,6 +61,7 @@ describe('toIncident', () => {
       closedAt: undefined,
       detectedAt: undefined,
       assignmentGroup: 'Network',
+      linkedChanges: [],
       major: true,
       security: true,
       personalDataBreach: undefined,

@@ -1,6 +1,7 @@
 import type {
   ChangeRecord,
   IncidentRecord,
+  LinkedChange,
   MappingKey,
 } from '@backstage-itops/plugin-itops-common';
 import type { SnRow } from './client';
@@ -37,6 +38,19 @@ export interface RowProblem {
 const GROUP_NAME = 'assignment_group.name';
 const SERVICE_NAME = 'business_service.name';
 
+const SYS_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * The incident's references to change requests: the change that caused it
+ * and the change raised for it (source-apis §1.8 incident "Other" fields).
+ * Both reference `change_request` whatever table the changes sync from.
+ */
+const CHANGE_LINKS = [
+  { field: 'caused_by', relation: 'caused_by' },
+  { field: 'rfc', relation: 'related' },
+] as const;
+const CHANGE_REQUEST_TABLE = 'change_request';
+
 export function incidentFields(options: IncidentOptions): string[] {
   return unique([
     'number',
@@ -67,7 +81,39 @@ export function incidentFields(options: IncidentOptions): string[] {
     options.postIncidentReview?.completedAtField,
     options.postIncidentReview?.rootCauseField,
     options.notificationDelayReasonField,
+    ...CHANGE_LINKS.flatMap(link => [link.field, `${link.field}.number`]),
   ]);
+}
+
+/**
+ * The changes the incident links to, by sys_id, with the number dot-walked
+ * where the instance shows it (a change the integration user may not read
+ * shows none: its sys_id stands in). Undefined when the row has neither
+ * column (not on this table, or not readable): the stored links are kept.
+ */
+export function linkedChangesOf(
+  row: SnRow,
+  baseUrl: string,
+): IncidentRecord['linkedChanges'] {
+  if (CHANGE_LINKS.every(link => !(link.field in row))) {
+    return undefined;
+  }
+  const links = new Map<string, LinkedChange>();
+  for (const { field, relation } of CHANGE_LINKS) {
+    const sysId = row[field]?.trim();
+    // The same change as cause and as fix is listed once, as the cause.
+    if (sysId && !links.has(sysId)) {
+      links.set(sysId, {
+        externalId: sysId,
+        reference: row[`${field}.number`]?.trim() || sysId,
+        relation,
+        url: SYS_ID.test(sysId)
+          ? recordUrl(baseUrl, CHANGE_REQUEST_TABLE, sysId)
+          : undefined,
+      });
+    }
+  }
+  return [...links.values()];
 }
 
 /**
@@ -77,8 +123,6 @@ export function incidentFields(options: IncidentOptions): string[] {
 function reviewNumberField(review: ReviewOptions): string {
   return `${review.field}.number`;
 }
-
-const SYS_ID = /^[0-9a-f]{32}$/;
 
 /**
  * The incident's review from its linking column: a URL is linked as it
@@ -212,6 +256,7 @@ export function toIncident(
       baseUrl,
       problems,
     ),
+    ...linkedChangesField(linkedChangesOf(row, baseUrl)),
     major: flagOf(row, options.major),
     security: flagOf(row, options.security),
     personalDataBreach: flagOf(row, options.personalDataBreach),
@@ -269,6 +314,13 @@ export function toChange(
     sourceOutcome: !outcome && row.close_code ? row.close_code : undefined,
     implementerGroup: row[GROUP_NAME] || undefined,
   };
+}
+
+/** The links, or the field marked unknown so that the store keeps its links. */
+function linkedChangesField(
+  links: IncidentRecord['linkedChanges'],
+): Pick<IncidentRecord, 'linkedChanges' | 'unknown'> {
+  return links ? { linkedChanges: links } : { unknown: ['linkedChanges'] };
 }
 
 /**

@@ -109,6 +109,12 @@ export interface IncidentRecord extends ItopsRecordBase {
    * the root-cause analysis (compliance INC-04).
    */
   postIncidentReview?: PostIncidentReview;
+  /**
+   * The changes the source links to the incident (ServiceNow `caused_by`
+   * and `rfc`, Jira issue links to change issues), as the source gave them.
+   * Left out when the source does not say; an empty list when it links none.
+   */
+  linkedChanges?: LinkedChange[];
   major?: boolean;
   security?: boolean;
   personalDataBreach?: boolean;
@@ -126,6 +132,34 @@ export interface IncidentRecord extends ItopsRecordBase {
   /** Whether the source reports the resolution SLA as met (JSM SLA, SN task_sla). */
   slaMet?: boolean;
 }
+
+/**
+ * A change the source links to an incident. The read API resolves it
+ * against the synced changes of the same source instance by `externalId`;
+ * a change that is not synced (or that the integration user may not see)
+ * stays a bare reference. A type rather than an interface, so that it fits
+ * the read API's OpenAPI-typed responses.
+ *
+ * @public
+ */
+export type LinkedChange = {
+  /** The change's id in the source (ServiceNow sys_id, Jira issue id). */
+  externalId: string;
+  /**
+   * What the source shows of the change: its number or issue key; the
+   * `externalId` when the source shows nothing else (e.g. a change the
+   * integration user may not read).
+   */
+  reference: string;
+  /**
+   * `caused_by` when the source says the change caused the incident
+   * (ServiceNow `caused_by`, a configured Jira link type); `related`
+   * otherwise, including every link whose meaning the source leaves open.
+   */
+  relation: 'caused_by' | 'related';
+  /** Deep link to the change in the source's UI. */
+  url?: string;
+};
 
 /**
  * A post-incident review linked to an incident. Its presence is the

@@ -14,6 +14,54 @@ describe('ServiceNow quirks', () => {
     );
   });
 
+  it('hides the changes incidents link to from the integration user, and only from it', async () => {
+    sn = await startServiceNow();
+    const report = sn.simulator.setQuirks({
+      aclHiddenChangeLinks: { count: 2 },
+    });
+    expect(report.hiddenChangeLinks).toHaveLength(2);
+    const [{ incident, change }] = report.hiddenChangeLinks;
+    const fields =
+      'sysparm_fields=caused_by,caused_by.number,rfc,rfc.number&sysparm_display_value=all&sysparm_exclude_reference_link=true';
+    const asIntegration = await (
+      await sn.get(`/api/now/table/incident/${incident}?${fields}`, {
+        authorization: integration,
+      })
+    ).json();
+    const link =
+      asIntegration.result.caused_by.value === change ? 'caused_by' : 'rfc';
+    // The incident still holds the sys_id; what is behind it is blank.
+    expect(asIntegration.result[link]).toEqual({
+      display_value: '',
+      value: change,
+    });
+    expect(asIntegration.result[`${link}.number`].value).toBe('');
+    const byId = await sn.get(`/api/now/table/change_request/${change}`, {
+      authorization: integration,
+    });
+    expect(byId.status).toBe(404);
+    const list = await (
+      await sn.get(
+        `/api/now/table/change_request?sysparm_fields=sys_id&sysparm_query=sys_id=${change}`,
+        { authorization: integration },
+      )
+    ).json();
+    expect(list.result).toEqual([]);
+
+    // The admin sees the change.
+    const asAdmin = await sn.getJson(
+      `/api/now/table/incident/${incident}?${fields}`,
+    );
+    expect(asAdmin.result[`${link}.number`].value).toMatch(/^CHG\d+$/);
+
+    // Switched off, the integration user sees it again.
+    sn.simulator.setQuirks({});
+    const again = await sn.get(`/api/now/table/change_request/${change}`, {
+      authorization: integration,
+    });
+    expect(again.status).toBe(200);
+  });
+
   it('hides rows by ACL after the limit, counting them in X-Total-Count', async () => {
     sn = await startServiceNow({
       quirks: { aclHidden: { tables: ['incident'], share: 0.2 } },

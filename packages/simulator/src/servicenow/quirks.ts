@@ -35,6 +35,14 @@ export interface ServiceNowQuirks {
    */
   aclHidden?: { tables: string[]; share: number; exemptUsers?: string[] };
   /**
+   * Incidents linking a change the integration user may not read: the
+   * changes that `count` incidents name in `caused_by` (or `rfc`) are hidden
+   * by ACL from everyone but `exemptUsers` (default `admin`): left out of
+   * `change_request` lists, 404 by sys_id, and blank through a dot-walk
+   * (`caused_by.number`), while the incident still holds their sys_id.
+   */
+  aclHiddenChangeLinks?: { count: number; exemptUsers?: string[] };
+  /**
    * The next `count` requests to `/oauth_token.do` answer 429, with
    * `Retry-After: retryAfterSeconds` when given and without it otherwise.
    */
@@ -72,6 +80,8 @@ export interface QuirkReport {
   deleted: Record<string, string[]>;
   /** The sys_id each malformed entry's row had before. */
   malformed: Array<{ table: string; sysId: string }>;
+  /** The incidents whose linked change `aclHiddenChangeLinks` hid, and that change. */
+  hiddenChangeLinks: Array<{ incident: string; change: string }>;
 }
 
 /** Who is asking, as the Table API's ACLs and display values see it. */
@@ -88,6 +98,8 @@ export const AUDIT_DELETE_TABLE = 'sys_audit_delete';
 export class QuirkState {
   #quirks: ServiceNowQuirks = {};
   #tokenRefusalsLeft = 0;
+  /** Changes `aclHiddenChangeLinks` hides, by sys_id. */
+  readonly #hiddenChanges = new Set<string>();
   /** Rows a data quirk changed already, so that two quirks never pick one row. */
   readonly #touched = new Set<string>();
   readonly #db: Database;
@@ -118,6 +130,7 @@ export class QuirkState {
       pastDated: {},
       deleted: {},
       malformed: [],
+      hiddenChangeLinks: [],
     };
     const stamp = (offsetSeconds: number) =>
       snDateTime(new Date(now.getTime() + offsetSeconds * 1000));
@@ -160,6 +173,21 @@ export class QuirkState {
       report.malformed.push({ table: entry.table, sysId: row.sys_id });
       Object.assign(row, entry.values);
     }
+    this.#hiddenChanges.clear();
+    if (quirks.aclHiddenChangeLinks) {
+      const linking = this.#rows('incident').filter(r => r.caused_by || r.rfc);
+      const wanted = quirks.aclHiddenChangeLinks.count;
+      if (linking.length < wanted) {
+        throw new Error(
+          `Quirk: ${linking.length} incidents link a change, ${wanted} wanted`,
+        );
+      }
+      for (const row of linking.slice(0, wanted)) {
+        const change = row.caused_by || row.rfc;
+        this.#hiddenChanges.add(change);
+        report.hiddenChangeLinks.push({ incident: row.sys_id, change });
+      }
+    }
     return report;
   }
 
@@ -170,12 +198,18 @@ export class QuirkState {
     const zone = this.#rows('sys_user').find(
       r => r.user_name === user,
     )?.time_zone;
+    const links = this.#quirks.aclHiddenChangeLinks;
+    const linkExempt = links?.exemptUsers ?? ['admin'];
     return {
       hides: (table, row) =>
-        acl !== undefined &&
-        !exempt.includes(user) &&
-        acl.tables.includes(table) &&
-        hiddenShare(row.sys_id) < acl.share,
+        (acl !== undefined &&
+          !exempt.includes(user) &&
+          acl.tables.includes(table) &&
+          hiddenShare(row.sys_id) < acl.share) ||
+        (links !== undefined &&
+          !linkExempt.includes(user) &&
+          table === 'change_request' &&
+          this.#hiddenChanges.has(row.sys_id)),
       timeZone: zone && zone !== 'UTC' ? zone : undefined,
     };
   }

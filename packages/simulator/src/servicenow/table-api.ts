@@ -16,6 +16,8 @@ interface RenderOptions {
   baseUrl: string;
   /** Zone of date-time display values; undefined: UTC. */
   timeZone?: string;
+  /** The caller's ACLs, which also blank what a dot-walk reads of a hidden row. */
+  viewer: Viewer;
 }
 
 /** Everyone sees everything, in UTC. */
@@ -51,6 +53,7 @@ export function handleTableGet(
     excludeLinks: params.get('sysparm_exclude_reference_link') === 'true',
     baseUrl: url.origin,
     timeZone: viewer.timeZone,
+    viewer,
   };
 
   if (sysId !== undefined) {
@@ -168,6 +171,10 @@ function renderField(
   for (const part of parts.slice(0, -1)) {
     const target: string | undefined = ownerSchema?.references[part];
     owner = target ? db.lookup(target, owner?.[part] ?? '') : undefined;
+    // A row the caller may not read shows nothing through a reference.
+    if (owner && options.viewer.hides(target!, owner)) {
+      owner = undefined;
+    }
     ownerSchema = target ? db.table(target)?.schema : undefined;
   }
   const field = parts[parts.length - 1];
@@ -176,7 +183,9 @@ function renderField(
 
   if (target) {
     const link = `${options.baseUrl}/api/now/table/${target}/${value}`;
-    const referenced = db.lookup(target, value);
+    const found = db.lookup(target, value);
+    const referenced =
+      found && !options.viewer.hides(target, found) ? found : undefined;
     const display = referenced
       ? referenced[db.table(target)!.schema.displayField] ?? ''
       : '';

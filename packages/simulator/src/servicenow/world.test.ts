@@ -115,6 +115,22 @@ describe('ServiceNow demo world', () => {
     }
   });
 
+  it('names the fix of a change-caused incident in rfc: a later change on its service', () => {
+    const caused = incidents.filter(i => i.caused_by);
+    const fixed = caused.filter(i => i.rfc);
+    expect(fixed.length).toBeGreaterThan(0);
+    const byId = new Map(changes.map(c => [c.sys_id, c]));
+    for (const incident of fixed) {
+      const fix = byId.get(incident.rfc)!;
+      expect(fix).toBeDefined();
+      expect(fix.sys_id).not.toBe(incident.caused_by);
+      expect(fix.business_service).toBe(incident.business_service);
+      expect(fix.start_date > incident.opened_at).toBe(true);
+    }
+    // Incidents no change caused link none.
+    expect(incidents.filter(i => !i.caused_by).every(i => !i.rfc)).toBe(true);
+  });
+
   it('holds a year-end and an upcoming short freeze, which only emergency changes and two deliberate clashes enter', async () => {
     const blackouts = (await sn.getJson('/api/now/table/cmn_schedule_blackout'))
       .result;

@@ -165,6 +165,7 @@ export function buildDemoWorld(seed: number, now: Date): WorldContext {
     }),
   );
   const problems = problemsFor(incidents, random, now);
+  linkFixes(incidents, changes);
 
   const incidentTable = new ArrayTable('incident', incidents);
   const { db, onCall } = buildDatabase({
@@ -321,6 +322,29 @@ function plannedHour(type: ChangeType, random: Random): number {
       return random.pick([10, 14, 19, 20, 21]);
     default:
       return random.int(7, 16);
+  }
+}
+
+/**
+ * An incident caused by a change names, in `rfc`, the next change planned
+ * on its service after it opened: the fix raised for it. Derived, not
+ * drawn, so that the rest of the seeded world stays as it was.
+ */
+function linkFixes(incidents: SnRow[], changes: readonly SnRow[]): void {
+  const byStart = [...changes].sort((a, b) =>
+    a.start_date.localeCompare(b.start_date),
+  );
+  for (const incident of incidents) {
+    if (!incident.caused_by) {
+      continue;
+    }
+    const fix = byStart.find(
+      change =>
+        change.business_service === incident.business_service &&
+        change.sys_id !== incident.caused_by &&
+        change.start_date > incident.opened_at,
+    );
+    incident.rfc = fix?.sys_id ?? '';
   }
 }
 

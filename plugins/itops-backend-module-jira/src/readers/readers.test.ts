@@ -195,11 +195,13 @@ describe('incident reader', () => {
       (batch.records[1] as { postIncidentReview?: unknown }).postIncidentReview,
     ).toBeUndefined();
 
-    // Turned off, the links are not even asked for.
+    // Turned off, and no changes to link, the links are not even asked for.
     const off = searchRecorder([[reviewed]]);
     const [offBatch] = await readAll(
-      source({ incidents: { postIncidentReview: { enabled: false } } }).readers
-        .incidents,
+      source({
+        incidents: { postIncidentReview: { enabled: false } },
+        changes: { enabled: false },
+      }).readers.incidents,
       { full: true },
     );
     expect(off[0].get('fields')!.split(',')).not.toContain('issuelinks');

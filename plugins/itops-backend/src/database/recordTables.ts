@@ -6,6 +6,7 @@ import type {
   IncidentRecord,
   ItopsCapability,
   ItopsRecordsByCapability,
+  LinkedChange,
   OnCallShiftRecord,
 } from '@backstage-itops/plugin-itops-common';
 import { fromDbNumber, fromDbTime, toDbTime } from './time';
@@ -83,6 +84,7 @@ export const incidentTable: RecordTable<IncidentRecord> = {
     review_completed_at: toDbTime(r.postIncidentReview?.completedAt),
     review_root_cause: r.postIncidentReview?.rootCause ?? null,
     review_root_cause_unknown: r.postIncidentReview?.rootCauseUnknown ?? false,
+    linked_changes: r.linkedChanges ? JSON.stringify(r.linkedChanges) : null,
     major: r.major ?? false,
     security: r.security ?? false,
     personal_data_breach: r.personalDataBreach ?? false,
@@ -94,6 +96,7 @@ export const incidentTable: RecordTable<IncidentRecord> = {
   keepable: {
     slaMet: ['sla_met'],
     acknowledgedAt: ['acknowledged_at'],
+    linkedChanges: ['linked_changes'],
   },
   fromRow: row => ({
     ...base(row),
@@ -110,6 +113,7 @@ export const incidentTable: RecordTable<IncidentRecord> = {
     assignmentGroup: optional(row.assignment_group as string | null),
     assignedAt: fromDbTime(row.assigned_at),
     postIncidentReview: reviewOf(row),
+    linkedChanges: linkedChangesOf(row.linked_changes),
     major: Boolean(row.major),
     security: Boolean(row.security),
     personalDataBreach: Boolean(row.personal_data_breach),
@@ -121,6 +125,22 @@ export const incidentTable: RecordTable<IncidentRecord> = {
     slaMet: bool(row.sla_met),
   }),
 };
+
+/** The stored links, without entries a hand-edited row may have broken. */
+function linkedChangesOf(value: unknown): IncidentRecord['linkedChanges'] {
+  if (typeof value !== 'string') {
+    return undefined;
+  }
+  const links: unknown = JSON.parse(value);
+  return Array.isArray(links)
+    ? links.filter(
+        (link): link is LinkedChange =>
+          typeof link?.externalId === 'string' &&
+          typeof link.reference === 'string' &&
+          (link.relation === 'caused_by' || link.relation === 'related'),
+      )
+    : [];
+}
 
 /** The incident's review from its columns; none without a reference. */
 function reviewOf(row: DbRow): IncidentRecord['postIncidentReview'] {

@@ -79,13 +79,19 @@ export class ItopsReadStore {
     return listIncidents(this.#knex, entityRef, query);
   }
 
-  /** One incident by its origin; undefined when missing or on no entity. */
-  incidentDetail(origin: {
-    sourceType: string;
-    sourceInstance: string;
-    externalId: string;
-  }) {
-    return incidentDetail(this.#knex, origin);
+  /**
+   * One incident by its origin; undefined when missing or on no entity.
+   * Its linked changes are resolved when `mayReadChanges` says so.
+   */
+  incidentDetail(
+    origin: {
+      sourceType: string;
+      sourceInstance: string;
+      externalId: string;
+    },
+    mayReadChanges: () => Promise<boolean>,
+  ) {
+    return incidentDetail(this.#knex, origin, mayReadChanges);
   }
 
   countOpenIncidentsByPriority(entityRef: string) {

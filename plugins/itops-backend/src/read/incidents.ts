@@ -3,6 +3,10 @@ import type { Knex } from 'knex';
 import { ENTITY_RECORDS } from '../database/entityRecordLinks';
 import { type DbRow, incidentTable } from '../database/recordTables';
 import { entityLinks } from './entityScope';
+import {
+  type ResolvedLinkedChange,
+  resolveLinkedChanges,
+} from './linkedChanges';
 import { type ApiRecord, type Page, toApiRecord } from './records';
 
 /** Filters, paging and order of an entity's incident list. */
@@ -130,6 +134,8 @@ export type IncidentDetail = {
   incident: ApiRecord<IncidentRecord>;
   /** Catalog entities the incident is linked to, sorted. */
   entityRefs: string[];
+  /** The changes the source links to it, resolved where ITOps has them. */
+  linkedChanges: ResolvedLinkedChange[];
 };
 
 /**
@@ -141,6 +147,8 @@ export type IncidentDetail = {
 export async function incidentDetail(
   knex: Knex,
   origin: { sourceType: string; sourceInstance: string; externalId: string },
+  /** Asked only when the incident links changes. */
+  mayReadChanges: () => Promise<boolean>,
 ): Promise<IncidentDetail | undefined> {
   const row = await knex(incidentTable.table)
     .where({
@@ -160,8 +168,13 @@ export async function incidentDetail(
   if (links.length === 0) {
     return undefined;
   }
+  const incident = toApiRecord(incidentTable, row);
+  const changeLinks = incident.linkedChanges ?? [];
   return {
-    incident: toApiRecord(incidentTable, row),
+    incident,
     entityRefs: links.map((link: DbRow) => String(link.entity_ref)),
+    linkedChanges: await resolveLinkedChanges(knex, origin, changeLinks, {
+      mayReadChanges: changeLinks.length > 0 && (await mayReadChanges()),
+    }),
   };
 }

@@ -53,23 +53,25 @@ const WHERE: Record<string, string> = {
 };
 
 function rephrased(message: string): string {
-  return message
-    // Several failures come joined by ", "; enum lists use ", " too.
-    .split(/, (?=request\/)/)
-    .map(part => {
-      const match = VALIDATOR_MESSAGE.exec(part);
-      if (!match) return part;
-      const [, where, path, rest] = match;
-      const name = path.split('/').filter(Boolean)[0];
-      return name
-        ? `${WHERE[where]} '${name}' ${rest}`
-        : `${
-            WHERE[where] === 'Request body field'
-              ? 'Request body'
-              : WHERE[where]
-          } ${rest}`;
-    })
-    .join('; ');
+  return (
+    message
+      // Several failures come joined by ", "; enum lists use ", " too.
+      .split(/, (?=request\/)/)
+      .map(part => {
+        const match = VALIDATOR_MESSAGE.exec(part);
+        if (!match) return part;
+        const [, where, path, rest] = match;
+        const name = path.split('/').filter(Boolean)[0];
+        return name
+          ? `${WHERE[where]} '${name}' ${rest}`
+          : `${
+              WHERE[where] === 'Request body field'
+                ? 'Request body'
+                : WHERE[where]
+            } ${rest}`;
+      })
+      .join('; ')
+  );
 }
 
 /**

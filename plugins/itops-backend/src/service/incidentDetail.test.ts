@@ -8,7 +8,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
-import { incidentTable } from '../database/recordTables';
+import { changeTable, incidentTable } from '../database/recordTables';
 import { itopsPlugin } from '../plugin';
 import { ItopsFixtures } from '../__testUtils__/itopsFixtures';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
@@ -39,7 +39,47 @@ describe('GET /incidents/{sourceType}/{sourceInstance}/{externalId}', () => {
       slaMet: false,
       url: 'https://sn.example.com/incident.do?sys_id=a1b2c3',
       postIncidentReview: { reference: 'PRB0040001', completed: false },
+      linkedChanges: [
+        {
+          externalId: 'chg-synced',
+          reference: 'CHG0030001',
+          relation: 'caused_by',
+          url: 'https://sn.example.com/change_request.do?sys_id=chg-synced',
+        },
+        // Hidden from the integration user: never synced, named by sys_id.
+        {
+          externalId: 'chg-hidden',
+          reference: 'chg-hidden',
+          relation: 'related',
+        },
+        // Synced, but no entity shows it.
+        {
+          externalId: 'chg-unmapped',
+          reference: 'CHG0030003',
+          relation: 'related',
+        },
+      ],
       keys: [payments],
+    });
+    await fixtures.record(changeTable, {
+      externalId: 'chg-synced',
+      number: 'CHG0030001',
+      title: 'Rotate the payment gateway certificates',
+      type: 'normal',
+      state: 'closed',
+      plannedStart: '2026-12-01T08:00:00.000Z',
+      plannedEnd: '2026-12-01T09:00:00.000Z',
+      outcome: 'unsuccessful',
+      url: 'https://sn.example.com/change_request.do?sys_id=chg-synced',
+      keys: [payments],
+    });
+    await fixtures.record(changeTable, {
+      externalId: 'chg-unmapped',
+      number: 'CHG0030003',
+      title: 'Printer firmware',
+      type: 'standard',
+      state: 'closed',
+      keys: [{ type: 'servicenow-service', value: 'printers' }],
     });
     // Stored, but no entity maps to it.
     await fixtures.record(incidentTable, {
@@ -101,8 +141,76 @@ describe('GET /incidents/{sourceType}/{sourceInstance}/{externalId}', () => {
           }),
         }),
         entityRefs: ['component:default/payments', 'system:default/billing'],
+        linkedChanges: expect.any(Array),
       });
       expect(response.body.incident).not.toHaveProperty('keys');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'resolves linked changes against the synced changes and names the rest honestly on %p',
+    async databaseId => {
+      const get = await start(databaseId);
+      const response = await get(`${PATH}/a1b2c3`);
+      expect(response.status).toBe(200);
+      const [synced, hidden, unmapped] = response.body.linkedChanges;
+      expect(response.body.linkedChanges).toHaveLength(3);
+      expect(synced).toEqual({
+        externalId: 'chg-synced',
+        reference: 'CHG0030001',
+        relation: 'caused_by',
+        url: 'https://sn.example.com/change_request.do?sys_id=chg-synced',
+        change: expect.objectContaining({
+          sourceType: 'servicenow',
+          sourceInstance: 'production',
+          number: 'CHG0030001',
+          title: 'Rotate the payment gateway certificates',
+          state: 'closed',
+          plannedStart: '2026-12-01T08:00:00.000Z',
+          plannedEnd: '2026-12-01T09:00:00.000Z',
+        }),
+      });
+      expect(synced.change).not.toHaveProperty('keys');
+      expect(hidden).toEqual({
+        externalId: 'chg-hidden',
+        reference: 'chg-hidden',
+        relation: 'related',
+        unresolved: 'not_synced',
+      });
+      // A change no entity shows stays as unseen as elsewhere in the API.
+      expect(unmapped).toEqual(
+        expect.objectContaining({
+          reference: 'CHG0030003',
+          unresolved: 'not_synced',
+        }),
+      );
+      expect(JSON.stringify(response.body)).not.toContain('Printer firmware');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'gives bare references to a caller without itops.change.read on %p',
+    async databaseId => {
+      const get = await start(databaseId, ['itops.change.read']);
+      const response = await get(`${PATH}/a1b2c3`);
+      expect(response.status).toBe(200);
+      expect(response.body.linkedChanges).toEqual([
+        expect.objectContaining({
+          reference: 'CHG0030001',
+          unresolved: 'not_permitted',
+        }),
+        expect.objectContaining({
+          reference: 'chg-hidden',
+          unresolved: 'not_permitted',
+        }),
+        expect.objectContaining({
+          reference: 'CHG0030003',
+          unresolved: 'not_permitted',
+        }),
+      ]);
+      expect(JSON.stringify(response.body.linkedChanges)).not.toContain(
+        'Rotate the payment gateway',
+      );
     },
   );
 

@@ -156,7 +156,10 @@ export async function createRouter(
     '/incidents/:sourceType/:sourceInstance/:externalId',
     async (req, res) => {
       await access.require(req, 'incidents');
-      const detail = await store.incidentDetail(req.params);
+      const detail = await store.incidentDetail(
+        req.params,
+        async () => (await access.decide(req, ['changes'])).changes,
+      );
       if (!detail) {
         // The same answer for an incident that exists but no entity shows.
         throw new NotFoundError(

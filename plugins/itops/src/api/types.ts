@@ -12,6 +12,7 @@ import type {
   IncidentRecord,
   IncidentState,
   ItopsRecordBase,
+  LinkedChange,
   OnCallShiftRecord,
 } from '@backstage-itops/plugin-itops-common';
 
@@ -55,10 +56,23 @@ export interface ItopsIncidentDetail {
   incident: ItopsIncident;
   /** Sorted entity refs, e.g. `component:default/payments-api`. */
   entityRefs: string[];
+  /** The changes the source links to the incident, in the source's order. */
+  linkedChanges: ItopsLinkedChange[];
 }
 
 /** @public */
 export type ItopsChange = ItopsApiRecord<ChangeRecord>;
+
+/**
+ * A change linked to an incident, with the synced change when ITOps has it
+ * and the caller may read changes; otherwise `unresolved` says why.
+ *
+ * @public
+ */
+export type ItopsLinkedChange = LinkedChange & {
+  change?: ItopsChange;
+  unresolved?: 'not_synced' | 'not_permitted';
+};
 
 /** @public */
 export type ItopsOnCallShift = ItopsApiRecord<OnCallShiftRecord>;

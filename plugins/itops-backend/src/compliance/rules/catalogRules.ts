@@ -3,11 +3,7 @@ import {
   ITOPS_ANNOTATIONS,
 } from '@backstage-itops/plugin-itops-common';
 import { DateTime } from 'luxon';
-import {
-  type CheckRule,
-  DAY_MS,
-  outcome,
-} from '../model';
+import { type CheckRule, DAY_MS, outcome } from '../model';
 import { DECLARATION_RULES } from './declarationRules';
 import { annotationRef, personalDataOf } from './declared';
 import { checkById } from './rows';
@@ -128,7 +124,6 @@ export const inv03: CheckRule<CatalogData> = {
     return outcome('fail', 'Neither tier nor data classification is declared.');
   },
 };
-
 
 export const priv01: CheckRule<CatalogData> = {
   check: checkById('PRIV-01'),

@@ -46,6 +46,33 @@ describe('IncidentDrawer', () => {
               },
             },
             entityRefs: ['component:default/payments-api'],
+            linkedChanges: [
+              {
+                externalId: 'c1',
+                reference: 'CHG0030001',
+                relation: 'caused_by',
+                url: 'https://sn.example/change_request.do?sys_id=c1',
+                change: {
+                  sourceType: 'servicenow',
+                  sourceInstance: 'demo',
+                  externalId: 'c1',
+                  url: 'https://sn.example/change_request.do?sys_id=c1',
+                  number: 'CHG0030001',
+                  title: 'Rotate gateway certificates',
+                  type: 'normal',
+                  state: 'in_progress',
+                  plannedStart: '2026-12-01T08:00:00.000Z',
+                  plannedEnd: '2026-12-01T09:00:00.000Z',
+                },
+              },
+              {
+                externalId: 'f00d',
+                reference: 'f00d',
+                relation: 'related',
+                url: 'https://sn.example/change_request.do?sys_id=f00d',
+                unresolved: 'not_synced',
+              },
+            ],
           });
         },
       ),
@@ -90,6 +117,29 @@ describe('IncidentDrawer', () => {
     ).toHaveAttribute('href', 'https://sn.example/incident.do?sys_id=a1b2c3');
     expect(detail.getByRole('link', { name: /payments-api/ })).toBeVisible();
 
+    const changes = within(
+      detail.getByRole('list', { name: 'Linked changes' }),
+    ).getAllByRole('listitem');
+    expect(changes).toHaveLength(2);
+    const [cause, related] = changes.map(item => within(item));
+    expect(cause.getByRole('link', { name: /^CHG0030001/ })).toHaveAttribute(
+      'href',
+      'https://sn.example/change_request.do?sys_id=c1',
+    );
+    expect(changes[0].textContent).toMatch(
+      /^Caused by: CHG0030001.* Rotate gateway certificates/,
+    );
+    expect(cause.getByText(/^In progress · planned Dec 1/)).toBeVisible();
+    // Not synced (or hidden from ITOps): the bare reference, said so.
+    expect(related.getByRole('link', { name: /^f00d/ })).toHaveAttribute(
+      'href',
+      'https://sn.example/change_request.do?sys_id=f00d',
+    );
+    expect(changes[1].textContent).toMatch(/^Related: f00d/);
+    expect(
+      related.getByText('not synced or not visible to ITOps'),
+    ).toBeVisible();
+
     await userEvent.keyboard('{Escape}');
     await waitFor(() =>
       expect(
@@ -130,6 +180,8 @@ describe('IncidentDrawer', () => {
     });
     const detail = within(region);
     expect(detail.getAllByText('Not reported by source')).toHaveLength(2);
+    // No review and, from a backend that sends none, no linked changes.
+    expect(detail.getAllByText('None linked in the source.')).toHaveLength(2);
     expect(detail.getByText('Acknowledged').closest('li')?.textContent).toMatch(
       /not yet, or not reported by source/,
     );
@@ -149,6 +201,40 @@ describe('IncidentDrawer', () => {
 
     await userEvent.click(screen.getByRole('button', { name: 'Vanished' }));
     expect(await screen.findByText(/No incident gone/)).toBeInTheDocument();
+  });
+
+  it('tells a caller who may not read changes why links are bare', async () => {
+    const linking = incident({ externalId: 'linking', number: 'INC0010044' });
+    server.use(
+      http.get(`${ITOPS_BASE_URL}/incidents/servicenow/demo/linking`, () =>
+        HttpResponse.json({
+          incident: linking,
+          entityRefs: ['component:default/payments-api'],
+          linkedChanges: [
+            {
+              externalId: 'c1',
+              reference: 'CHG0030001',
+              relation: 'related',
+              unresolved: 'not_permitted',
+            },
+          ],
+        }),
+      ),
+    );
+    await renderItops(<IncidentTable incidents={[linking]} />);
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Card payments time out' }),
+    );
+    const region = await screen.findByRole('region', {
+      name: 'Incident INC0010044',
+    });
+    const [item] = within(
+      within(region).getByRole('list', { name: 'Linked changes' }),
+    ).getAllByRole('listitem');
+    expect(item.textContent).toBe(
+      'Related: CHG0030001you may not read changes in ITOps',
+    );
+    expect(within(item).queryByRole('link')).not.toBeInTheDocument();
   });
 
   it('names the SLA state from the stored field only', () => {

@@ -9,12 +9,18 @@ import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import CloseIcon from '@material-ui/icons/Close';
 import useAsync from 'react-use/esm/useAsync';
-import { type ItopsIncident, type ItopsOrigin, itopsApiRef } from '../../api';
+import {
+  type ItopsIncident,
+  type ItopsLinkedChange,
+  type ItopsOrigin,
+  itopsApiRef,
+} from '../../api';
 import { ItopsErrorPanel } from '../shared/ItopsErrorPanel';
 import { sourceTitle } from '../shared/RecordLink';
 import { RelativeTime } from '../shared/RelativeTime';
 import { formatDateTime } from '../shared/time';
 import { PRIORITY_LABELS, STATE_LABELS } from './incidentLabels';
+import { LinkedChangesList } from './LinkedChangesList';
 
 const useStyles = makeStyles(theme => ({
   paper: { width: 480, maxWidth: '100vw', padding: theme.spacing(2) },
@@ -83,10 +89,11 @@ function timelineOf(incident: ItopsIncident): Step[] {
 function IncidentDetail(props: {
   incident: ItopsIncident;
   entityRefs: string[];
+  linkedChanges: ItopsLinkedChange[];
   onClose(): void;
 }) {
   const classes = useStyles();
-  const { incident, entityRefs, onClose } = props;
+  const { incident, entityRefs, linkedChanges, onClose } = props;
   const review = incident.postIncidentReview;
   const source = `${sourceTitle(incident.sourceType)} (${
     incident.sourceInstance
@@ -194,10 +201,7 @@ function IncidentDetail(props: {
         <Typography variant="subtitle2" component="h3">
           Linked changes
         </Typography>
-        <Typography variant="body2">
-          Not synced: ITOps does not read the incident's change links yet; open
-          the source record to see them.
-        </Typography>
+        <LinkedChangesList links={linkedChanges} />
       </div>
 
       <div className={classes.section}>
@@ -257,8 +261,8 @@ export function IncidentOpener(props: {
 }
 
 /**
- * An incident's detail in a drawer: labels, timeline, SLA, linked problem,
- * entities and the source record. Closed by Escape or the close button;
+ * An incident's detail in a drawer: labels, timeline, SLA, linked problem
+ * and changes, entities and the source record. Closed by Escape or the close button;
  * the drawer's modal returns focus to what opened it.
  */
 export function IncidentDrawer(props: {
@@ -286,6 +290,8 @@ export function IncidentDrawer(props: {
         <IncidentDetail
           incident={detail.value.incident}
           entityRefs={detail.value.entityRefs}
+          // An older backend sends no links.
+          linkedChanges={detail.value.linkedChanges ?? []}
           onClose={onClose}
         />
       )}

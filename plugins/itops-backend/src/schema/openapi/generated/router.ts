@@ -204,7 +204,7 @@ export const spec = {
       get: {
         operationId: 'GetIncident',
         summary:
-          'One incident with the entities it is linked to. Needs itops.incident.read.',
+          'One incident with the entities it is linked to and its linked changes. Needs itops.incident.read.',
         description:
           'Addressed by the origin every incident of the list carries\n(`sourceType`, `sourceInstance`, `externalId`). An incident linked\nto no catalog entity is answered 404 like one that does not exist.\n',
         parameters: [
@@ -2612,6 +2612,62 @@ export const spec = {
               slaMet: {
                 type: 'boolean',
               },
+              linkedChanges: {
+                type: 'array',
+                description:
+                  'The changes the source links to the incident, as it gave them; absent when the source does not say.',
+                items: {
+                  $ref: '#/components/schemas/LinkedChange',
+                },
+              },
+            },
+          },
+        ],
+      },
+      LinkedChange: {
+        type: 'object',
+        description: 'A change the source links to an incident.',
+        required: ['externalId', 'reference', 'relation'],
+        properties: {
+          externalId: {
+            type: 'string',
+            description:
+              "The change's id in the source (ServiceNow sys_id, Jira issue id).",
+          },
+          reference: {
+            type: 'string',
+            description:
+              "The change's number or issue key; its id when the source shows nothing else (e.g. a change the integration user may not read).",
+          },
+          relation: {
+            type: 'string',
+            enum: ['caused_by', 'related'],
+            description:
+              'caused_by when the source says the change caused the incident; related otherwise.',
+          },
+          url: {
+            type: 'string',
+            description: "The change in the source's UI.",
+          },
+        },
+      },
+      ResolvedLinkedChange: {
+        description:
+          'A linked change with the synced change where ITOps has it on some\nentity and the caller may read changes. Without it, `unresolved`\nsays why: `not_synced` (not synced, hidden from the integration\nuser, or on no entity) or `not_permitted` (no itops.change.read).\n',
+        allOf: [
+          {
+            $ref: '#/components/schemas/LinkedChange',
+          },
+          {
+            type: 'object',
+            properties: {
+              change: {
+                $ref: '#/components/schemas/Change',
+              },
+              unresolved: {
+                type: 'string',
+                enum: ['not_synced', 'not_permitted'],
+              },
             },
           },
         ],
@@ -2656,7 +2712,7 @@ export const spec = {
       },
       IncidentDetail: {
         type: 'object',
-        required: ['incident', 'entityRefs'],
+        required: ['incident', 'entityRefs', 'linkedChanges'],
         properties: {
           incident: {
             $ref: '#/components/schemas/Incident',
@@ -2667,6 +2723,14 @@ export const spec = {
               'The catalog entities the incident is linked to, sorted.',
             items: {
               type: 'string',
+            },
+          },
+          linkedChanges: {
+            type: 'array',
+            description:
+              "The changes the source links to the incident, in the source's order, resolved against the synced changes.",
+            items: {
+              $ref: '#/components/schemas/ResolvedLinkedChange',
             },
           },
         },
