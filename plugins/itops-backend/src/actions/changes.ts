@@ -104,17 +104,24 @@ export function registerChangeActions(options: ItopsActionsOptions): void {
         z.object({
           from: instantSchema(z, 'Window start, ISO 8601 with offset'),
           to: instantSchema(z, 'Window end, ISO 8601 with offset'),
-          entityRef: entityRefSchema(z, 'Only changes of this entity').optional(),
+          entityRef: entityRefSchema(
+            z,
+            'Only changes of this entity',
+          ).optional(),
           owners: z
             .array(z.string().min(1).max(400))
             .max(20)
             .optional()
-            .describe('Only changes of entities owned by these groups (entity refs)'),
+            .describe(
+              'Only changes of entities owned by these groups (entity refs)',
+            ),
           systems: z
             .array(z.string().min(1).max(400))
             .max(20)
             .optional()
-            .describe('Only changes of entities in these systems (entity refs)'),
+            .describe(
+              'Only changes of entities in these systems (entity refs)',
+            ),
           limit: z
             .number()
             .int()

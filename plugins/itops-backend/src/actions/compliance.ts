@@ -115,7 +115,7 @@ export function registerComplianceActions(options: ItopsActionsOptions): void {
     name: 'get-team-compliance',
     title: 'Compliance of a team',
     description:
-      "Compliance of the entities a team (group) owns, from the latest evaluation: score, counts per status, the controls failing on at least one of its entities with how many, and its worst-scoring services. A team owning no evaluated entity has score null and says so. Needs the itops.compliance.read permission.",
+      'Compliance of the entities a team (group) owns, from the latest evaluation: score, counts per status, the controls failing on at least one of its entities with how many, and its worst-scoring services. A team owning no evaluated entity has score null and says so. Needs the itops.compliance.read permission.',
     attributes: { readOnly: true, idempotent: true, destructive: false },
     schema: {
       input: z =>

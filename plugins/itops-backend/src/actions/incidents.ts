@@ -50,7 +50,9 @@ export function registerIncidentActions(options: ItopsActionsOptions): void {
             .min(1)
             .max(MAX_INCIDENTS)
             .optional()
-            .describe(`How many to list, at most ${MAX_INCIDENTS} (default 20)`),
+            .describe(
+              `How many to list, at most ${MAX_INCIDENTS} (default 20)`,
+            ),
         }),
       output: z =>
         z.object({
@@ -101,7 +103,10 @@ export function registerIncidentActions(options: ItopsActionsOptions): void {
         z.object({
           entityRef: entityRefSchema(z, 'The catalog entity or team (group)'),
           from: instantSchema(z, 'Window start, ISO 8601').optional(),
-          to: instantSchema(z, 'Window end, ISO 8601; defaults to now').optional(),
+          to: instantSchema(
+            z,
+            'Window end, ISO 8601; defaults to now',
+          ).optional(),
         }),
       output: z =>
         z.object({

@@ -209,9 +209,9 @@ export async function createCompliance(options: {
           const rows = Object.values(run.rows).reduce((a, b) => a + b, 0);
           if (rows + run.snapshots > 0) {
             logger.info(
-              `Compliance pseudonymisation rewrote ${rows} records and ${run.snapshots} snapshots older than ${new Date(
-                run.cutoff,
-              ).toISOString()}`,
+              `Compliance pseudonymisation rewrote ${rows} records and ${
+                run.snapshots
+              } snapshots older than ${new Date(run.cutoff).toISOString()}`,
             );
           }
         } catch (error) {
