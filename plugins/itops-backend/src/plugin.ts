@@ -8,6 +8,8 @@ import {
 } from '@backstage-itops/plugin-itops-node';
 import { itopsPermissions } from '@backstage-itops/plugin-itops-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { registerItopsActions } from './actions';
 import { createChangeCalendar, FEED_PATH } from './calendar';
 import { createCompliance } from './compliance';
 import { ItopsDatabase } from './database/ItopsDatabase';
@@ -52,6 +54,7 @@ export const itopsPlugin = createBackendPlugin({
 
     env.registerInit({
       deps: {
+        actionsRegistry: actionsRegistryServiceRef,
         auditor: coreServices.auditor,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
@@ -66,6 +69,7 @@ export const itopsPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
       },
       async init({
+        actionsRegistry,
         auditor,
         auth,
         catalog,
@@ -123,20 +127,33 @@ export const itopsPlugin = createBackendPlugin({
           // eslint-disable-next-line @typescript-eslint/no-use-before-define
           syncWriting: () => syncEngine.running,
         });
+        const store = ItopsReadStore.create({ knex });
+        const access = AreaAccess.create({ httpAuth, permissions });
         httpRouter.use(
           await createRouter({
             calendar: calendar.routeOptions,
             database: itopsDatabase,
             sources,
-            store: ItopsReadStore.create({ knex }),
+            store,
             kpis,
             rollups,
-            access: AreaAccess.create({ httpAuth, permissions }),
+            access,
             kpiWindowDays,
             logger,
             syncIntervals: syncIntervals(config),
           }),
         );
+        // The same services and permission checks as the routes above.
+        registerItopsActions({
+          actionsRegistry,
+          auditor,
+          access,
+          store,
+          kpis,
+          calendar: calendar.routeOptions.calendar,
+          compliance: compliance.reader,
+          kpiWindowDays,
+        });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         // Calendar clients cannot send a Backstage token: the feed checks
         // its own per-user feed token, or the Backstage token when given.

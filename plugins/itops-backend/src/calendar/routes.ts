@@ -44,7 +44,7 @@ const REFUSALS: Record<FeedTokenRefusal, string> = {
     'Calendar feed token revoked: its owner is no longer in the catalog',
 };
 
-interface FilterQuery {
+export interface FilterQuery {
   entityRef?: string[];
   owner?: string[];
   system?: string[];
@@ -61,7 +61,7 @@ interface FilterQuery {
  * simply match nothing, so that a "my teams" default keeps working for a
  * user in a team without ITOps data.
  */
-async function filtersOf(
+export async function filtersOf(
   store: ItopsReadStore,
   query: FilterQuery,
 ): Promise<CalendarFilters> {

@@ -21,6 +21,7 @@ import { applyRetention } from './retention';
 import { applyPseudonymisation, readPseudonymisation } from './pseudonymise';
 import Router from 'express-promise-router';
 import { createRegisterRouter, readRegisterSettings } from './registerRouter';
+import { ComplianceReader } from './reader';
 import { createComplianceRouter } from './router';
 import { SnapshotStore } from './SnapshotStore';
 import { WaiverStore } from './WaiverStore';
@@ -105,6 +106,12 @@ export async function createCompliance(options: {
     snapshots,
     waivers,
   });
+  const reader = new ComplianceReader({
+    knex: options.knex,
+    snapshots,
+    waivers,
+    settings,
+  });
   const register = readRegisterSettings(options.config, settings);
   const router = Router();
   router.use(
@@ -125,6 +132,7 @@ export async function createCompliance(options: {
     snapshots,
     waivers,
     settings,
+    reader,
     httpAuth: options.httpAuth,
     permissions: options.permissions,
     auditor: options.auditor,
@@ -216,5 +224,5 @@ export async function createCompliance(options: {
     });
   }
 
-  return { engine, router, settings, start };
+  return { engine, reader, router, settings, start };
 }

@@ -34,8 +34,9 @@ import type { ComplianceEngine } from './ComplianceEngine';
 import { listBreaches } from './breachList';
 import { type ComplianceSettings, GDPR_NOTIFICATION_HOURS } from './config';
 import { readFacts } from './entityFacts';
+import { ComplianceReader } from './reader';
 import { toCsv, toHtmlReport } from './exports';
-import type { SnapshotStore, StoredResult } from './SnapshotStore';
+import type { SnapshotStore } from './SnapshotStore';
 import {
   type ResultFilter,
   checksAtSnapshot,
@@ -44,9 +45,6 @@ import {
   controlViewOf,
   filterResults,
   frameworkOf,
-  overviewOf,
-  scorecardOf,
-  withLiveWaivers,
 } from './views';
 import { type WaiverStore, sameIdentity } from './WaiverStore';
 import { DAY_MS } from './model';
@@ -60,6 +58,8 @@ export interface ComplianceRouterOptions {
   permissions: PermissionsService;
   auditor: AuditorService;
   breaches?: BreachDecisionStore;
+  /** Shared with the actions; made from the stores above when absent. */
+  reader?: ComplianceReader;
   now?: () => number;
 }
 
@@ -188,24 +188,16 @@ export async function createComplianceRouter(
     }
   }
 
-  async function activeWaiverIds(): Promise<Set<string>> {
-    return new Set([...(await waivers.active(now())).values()].map(w => w.id));
-  }
-
-  /** Results at `at`, or now with expired waivers no longer applied. */
-  async function orgResults(
-    at: number | undefined,
-    query: { checkIds?: readonly string[]; lean?: boolean },
-  ) {
-    const { snapshot, results } = await snapshots.currentResults(at, query);
-    return {
-      snapshot,
-      results:
-        at === undefined
-          ? withLiveWaivers(results, await activeWaiverIds())
-          : results,
-    };
-  }
+  const reader =
+    options.reader ??
+    new ComplianceReader({
+      knex: engine.knex,
+      snapshots,
+      waivers,
+      settings,
+      now,
+    });
+  const orgResults = reader.orgResults.bind(reader);
 
   function filterOf(req: Request): ResultFilter {
     const framework = queryString(req, 'framework');
@@ -254,11 +246,7 @@ export async function createComplianceRouter(
         fallback: 90,
       },
     );
-    const { snapshot, results } = await orgResults(at, { lean: true });
-    const filtered = filterResults(results, filter, settings.checks);
-    const frameworks = filter.framework
-      ? [frameworkOf(settings.frameworks, filter.framework)]
-      : settings.frameworks;
+    const overview = await reader.overview(filter, at);
     const until = at ?? now();
     const trend = await snapshots.trend({
       since: until - trendDays * DAY_MS,
@@ -269,14 +257,9 @@ export async function createComplianceRouter(
       filter,
     });
     res.json({
-      snapshot: snapshot ?? null,
+      ...overview,
+      snapshot: overview.snapshot ?? null,
       filter,
-      ...overviewOf({
-        frameworks,
-        checks: settings.checks,
-        results: filtered,
-        limit: 10,
-      }),
       trend,
     });
   });
@@ -309,33 +292,7 @@ export async function createComplianceRouter(
       await authorize(req, itopsComplianceReadPermission);
       const entityRef = entityRefOf(req.params);
       const at = parseAt(queryString(req, 'at'));
-      let results: StoredResult[] = await snapshots.entityResults(
-        entityRef,
-        at,
-      );
-      if (results.length === 0) {
-        const evaluated = (await readFacts(engine.knex, entityRef)).length > 0;
-        throw new NotFoundError(
-          evaluated
-            ? `Entity ${entityRef} has not been evaluated${
-                at ? ' by that date' : ' yet'
-              }`
-            : `Entity ${entityRef} is not evaluated for compliance (kinds ${settings.selection.kinds.join(
-                ', ',
-              )}, lifecycles ${settings.selection.lifecycles.join(', ')})`,
-        );
-      }
-      if (at === undefined)
-        results = withLiveWaivers(results, await activeWaiverIds());
-      res.json(
-        scorecardOf({
-          entityRef,
-          frameworks: settings.frameworks,
-          checks: settings.checks,
-          results,
-          waivers: await waivers.list({ entityRef }, now()),
-        }),
-      );
+      res.json(await reader.entityScorecard(entityRef, at));
     },
   );
 

@@ -118,8 +118,9 @@ export class ItopsReadStore {
     return listFreezeWindows(this.#knex, range);
   }
 
-  onCall(entityRef: string) {
-    return entityOnCall(this.#knex, entityRef, this.now());
+  /** Who is on call for the entity at `at` (default now), and who is next. */
+  onCall(entityRef: string, at: number = this.now()) {
+    return entityOnCall(this.#knex, entityRef, at);
   }
 
   backupJobsWithRuns(entityRef: string): Promise<BackupJobDetail[]> {

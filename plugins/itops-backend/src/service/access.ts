@@ -1,11 +1,13 @@
 import {
   itopsBackupReadPermission,
   itopsChangeReadPermission,
+  itopsComplianceReadPermission,
   itopsIncidentReadPermission,
   itopsOnCallReadPermission,
   itopsSyncStatusReadPermission,
 } from '@backstage-itops/plugin-itops-common';
 import type {
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -22,6 +24,7 @@ export type Area =
   | 'incidents'
   | 'changes'
   | 'backups'
+  | 'compliance'
   | 'syncStatus';
 
 const AREA_PERMISSIONS: Record<Area, BasicPermission> = {
@@ -29,10 +32,14 @@ const AREA_PERMISSIONS: Record<Area, BasicPermission> = {
   incidents: itopsIncidentReadPermission,
   changes: itopsChangeReadPermission,
   backups: itopsBackupReadPermission,
+  compliance: itopsComplianceReadPermission,
   syncStatus: itopsSyncStatusReadPermission,
 };
 
-/** Decides which areas the caller of a request may read. */
+/**
+ * Decides which areas the caller of a request, or of an action (which has
+ * credentials but no request), may read.
+ */
 export class AreaAccess {
   readonly #httpAuth: HttpAuthService;
   readonly #permissions: PermissionsService;
@@ -57,7 +64,14 @@ export class AreaAccess {
     req: Request<any, any, any, any>,
     areas: readonly A[],
   ): Promise<Record<A, boolean>> {
-    const credentials = await this.#httpAuth.credentials(req);
+    return this.decideFor(await this.#httpAuth.credentials(req), areas);
+  }
+
+  /** {@link AreaAccess.decide} for credentials at hand (actions). */
+  async decideFor<A extends Area>(
+    credentials: BackstageCredentials,
+    areas: readonly A[],
+  ): Promise<Record<A, boolean>> {
     const decisions = await this.#permissions.authorize(
       areas.map(area => ({ permission: AREA_PERMISSIONS[area] })),
       { credentials },
@@ -72,7 +86,15 @@ export class AreaAccess {
 
   /** Throws NotAllowedError (403) unless the caller may read the area. */
   async require(req: Request<any, any, any, any>, area: Area): Promise<void> {
-    const { [area]: allowed } = await this.decide(req, [area]);
+    await this.requireFor(await this.#httpAuth.credentials(req), area);
+  }
+
+  /** {@link AreaAccess.require} for credentials at hand (actions). */
+  async requireFor(
+    credentials: BackstageCredentials,
+    area: Area,
+  ): Promise<void> {
+    const { [area]: allowed } = await this.decideFor(credentials, [area]);
     if (!allowed) {
       throw new NotAllowedError(
         `Missing permission ${AREA_PERMISSIONS[area].name}`,
