@@ -7,9 +7,9 @@ import type {
 import {
   readHttpOptions,
   type SourceHttpClientOptions,
+  isKnownTimeZone,
 } from '@backstage-itops/plugin-itops-node';
 import { CHANGE_FIELD_ROLES, type ChangeFieldRole } from './fields';
-import { isKnownTimeZone } from './time';
 
 export type JiraDeployment = 'cloud' | 'datacenter';
 

@@ -1,3 +1,5 @@
+import { formatInZone } from '@backstage-itops/plugin-itops-node';
+
 /**
  * Jira's time formats: `2025-03-04T10:20:30.123+0000` in fields (offset
  * without a colon), and `yyyy/MM/dd HH:mm` in JQL, which Jira reads in the
@@ -28,27 +30,5 @@ export function parseJiraTime(value: unknown): string | undefined {
  * that `updated >= "…"` never starts after the instant.
  */
 export function formatJqlDate(epochMs: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(epochMs));
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    parts.find(p => p.type === type)!.value;
-  return `${part('year')}/${part('month')}/${part('day')} ${part(
-    'hour',
-  )}:${part('minute')}`;
-}
-
-/** Whether Intl knows the zone, e.g. `Europe/Berlin`. */
-export function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    return Boolean(new Intl.DateTimeFormat('en-GB', { timeZone }));
-  } catch {
-    return false;
-  }
+  return formatInZone(epochMs, timeZone, 'yyyy/MM/dd HH:mm');
 }

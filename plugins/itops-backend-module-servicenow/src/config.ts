@@ -2,6 +2,7 @@ import type { Config } from '@backstage/config';
 import {
   readHttpOptions,
   type SourceHttpClientOptions,
+  isKnownTimeZone,
 } from '@backstage-itops/plugin-itops-node';
 import type {
   ChangeRecord,
@@ -10,7 +11,6 @@ import type {
   IncidentState,
 } from '@backstage-itops/plugin-itops-common';
 import { assertEncodedQueryFragment, assertFieldName } from './query';
-import { isKnownTimeZone } from './time';
 
 /** How the integration user authenticates. */
 export type ServiceNowAuthConfig =

@@ -1,5 +1,10 @@
+import {
+  occurrencesBetween,
+  type RecurrenceRule,
+  wallTimeToMillis,
+} from '@backstage-itops/plugin-itops-node';
 import type { SnRow } from './client';
-import { parseScheduleDateTime, type WallTime, zonedTimeToUtc } from './time';
+import { parseScheduleDateTime } from './time';
 
 /**
  * Schedule spans (`cmn_schedule_span` and the tables extending it, such as
@@ -18,9 +23,6 @@ export const SPAN_TIMING_FIELDS = [
   'days_of_week',
 ];
 
-/** Guards against a span repeating every day for decades. */
-const MAX_OCCURRENCES_PER_SPAN = 1000;
-
 export interface Occurrence {
   id: string;
   spanName?: string;
@@ -29,10 +31,67 @@ export interface Occurrence {
 }
 
 /**
+ * How a span repeats, as a recurrence rule: daily, weekly (on the ISO
+ * weekdays in `days_of_week`, digits with 1 = Monday, or on its own
+ * weekday), `weekdays` (Monday to Friday), monthly or yearly; every
+ * `repeat_count` of those (default 1), through the day `repeat_until` in
+ * the schedule's zone. Undefined for a span that does not repeat, or
+ * repeats in a way not known here (then only the span itself counts).
+ */
+function recurrenceOf(span: SnRow, zone: string): RecurrenceRule | undefined {
+  const repeat = (span.repeat_type ?? '').trim().toLowerCase();
+  const days = [
+    ...new Set(
+      [...(span.days_of_week ?? '')]
+        .filter(c => c >= '1' && c <= '7')
+        .map(Number),
+    ),
+  ];
+  let rule: RecurrenceRule;
+  switch (repeat) {
+    case 'daily':
+    case 'monthly':
+    case 'yearly':
+      rule = { frequency: repeat };
+      break;
+    case 'weekly':
+      rule = {
+        frequency: 'weekly',
+        ...(days.length ? { weekdays: days } : {}),
+      };
+      break;
+    case 'weekdays':
+      rule = { frequency: 'weekly', weekdays: [1, 2, 3, 4, 5] };
+      break;
+    default:
+      return undefined;
+  }
+  const until = parseScheduleDateTime(span.repeat_until ?? '');
+  // Through the whole day of repeat_until: up to the midnight after it.
+  const dayAfter =
+    until && new Date(Date.UTC(until.year, until.month - 1, until.day + 1));
+  return {
+    ...rule,
+    interval: repeatCount(span),
+    ...(dayAfter
+      ? {
+          until: wallTimeToMillis(
+            {
+              year: dayAfter.getUTCFullYear(),
+              month: dayAfter.getUTCMonth() + 1,
+              day: dayAfter.getUTCDate(),
+            },
+            zone,
+          ),
+        }
+      : {}),
+  };
+}
+
+/**
  * The span's occurrences that overlap `[from, until]`: the span itself, or
- * its repetitions (daily, weekly on `days_of_week` or its own weekday,
- * monthly, yearly; every `repeat_count` of those, default 1) up to
- * `repeat_until`.
+ * its repetitions (see {@link recurrenceOf}), with their wall-clock times
+ * in the schedule's zone.
  */
 export function occurrences(
   span: SnRow,
@@ -40,140 +99,24 @@ export function occurrences(
   from: number,
   until: number,
 ): Occurrence[] {
-  const startWall = parseScheduleDateTime(span.start_date_time ?? '');
-  const endWall = parseScheduleDateTime(span.end_date_time ?? '');
-  if (!startWall || !endWall) {
+  const start = parseScheduleDateTime(span.start_date_time ?? '');
+  const end = parseScheduleDateTime(span.end_date_time ?? '');
+  if (!start || !end) {
     return [];
   }
-  const first = zonedTimeToUtc(startWall, zone);
-  const duration = zonedTimeToUtc(endWall, zone) - first;
-  if (!(duration > 0)) {
-    return [];
-  }
-  const repeat = (span.repeat_type ?? '').trim().toLowerCase();
-  if (!repeat || repeat === 'none') {
-    return first <= until && first + duration >= from
-      ? [
-          {
-            id: span.sys_id,
-            spanName: span.name,
-            start: first,
-            end: first + duration,
-          },
-        ]
-      : [];
-  }
-  const repeatUntilWall = parseScheduleDateTime(span.repeat_until ?? '');
-  const lastStart = repeatUntilWall
-    ? zonedTimeToUtc(
-        { ...repeatUntilWall, hour: 23, minute: 59, second: 59 },
-        zone,
-      )
-    : Infinity;
-  const result: Occurrence[] = [];
-  for (const wall of repetitions(
-    startWall,
-    repeat,
-    span.days_of_week ?? '',
-    repeatCount(span),
-  )) {
-    const start = zonedTimeToUtc(wall, zone);
-    if (start > until || start > lastStart) {
-      break;
-    }
-    if (start + duration >= from) {
-      result.push({
-        id: `${span.sys_id}@${new Date(start).toISOString()}`,
-        spanName: span.name,
-        start,
-        end: start + duration,
-      });
-      if (result.length >= MAX_OCCURRENCES_PER_SPAN) {
-        break;
-      }
-    }
-  }
-  return result;
-}
-
-/**
- * Wall-clock starts of a repeating span, the span itself first. Weekly
- * spans repeat on the ISO weekdays in `days_of_week` (digits, 1 = Monday),
- * or on their own weekday without it; `every` 2 takes every other day,
- * week, month or year. Unknown repeat types yield only the span itself.
- */
-function* repetitions(
-  start: WallTime,
-  repeat: string,
-  daysOfWeek: string,
-  every: number,
-): Generator<WallTime> {
-  const shift = (days: number, months = 0, years = 0): WallTime => {
-    // A monthly span on the 31st falls on the last day of shorter months.
-    const firstOfMonth = new Date(
-      Date.UTC(start.year + years, start.month - 1 + months, 1),
-    );
-    const monthLength = new Date(
-      Date.UTC(
-        firstOfMonth.getUTCFullYear(),
-        firstOfMonth.getUTCMonth() + 1,
-        0,
-      ),
-    ).getUTCDate();
-    const d = new Date(
-      Date.UTC(
-        firstOfMonth.getUTCFullYear(),
-        firstOfMonth.getUTCMonth(),
-        Math.min(start.day, monthLength) + days,
-      ),
-    );
-    return {
-      ...start,
-      year: d.getUTCFullYear(),
-      month: d.getUTCMonth() + 1,
-      day: d.getUTCDate(),
-    };
-  };
-  const isoWeekday = (wall: WallTime) =>
-    new Date(Date.UTC(wall.year, wall.month - 1, wall.day)).getUTCDay() || 7;
-  const days = new Set(
-    [...daysOfWeek].filter(c => c >= '1' && c <= '7').map(Number),
-  );
-  let dayFilter: ((weekday: number) => boolean) | undefined;
-  if (repeat === 'weekdays') {
-    dayFilter = weekday => weekday <= 5;
-  } else if (repeat === 'weekly' && days.size > 0) {
-    dayFilter = weekday => days.has(weekday);
-  }
-  for (let n = 0; n < 100_000; n++) {
-    if (dayFilter) {
-      const wall = shift(n);
-      const week = Math.floor(n / 7);
-      if (n === 0 || (week % every === 0 && dayFilter(isoWeekday(wall)))) {
-        yield wall;
-      }
-      continue;
-    }
-    switch (repeat) {
-      case 'daily':
-        yield shift(every * n);
-        break;
-      case 'weekly':
-        yield shift(7 * every * n);
-        break;
-      case 'monthly':
-        yield shift(0, every * n);
-        break;
-      case 'yearly':
-        yield shift(0, 0, every * n);
-        break;
-      default:
-        if (n === 0) {
-          yield start;
-        }
-        return;
-    }
-  }
+  const recurrence = recurrenceOf(span, zone);
+  // The range is closed here: an occurrence touching `from` or `until` counts.
+  return occurrencesBetween(
+    { start, end, timeZone: zone, recurrence },
+    { from: from - 1, to: until + 1 },
+  ).map(o => ({
+    id: recurrence
+      ? `${span.sys_id}@${new Date(o.start).toISOString()}`
+      : span.sys_id,
+    spanName: span.name,
+    start: o.start,
+    end: o.end,
+  }));
 }
 
 /** `repeat_count`: every how many days, weeks, months or years; default 1. */
@@ -200,8 +143,8 @@ export function continuousStretch(
   if (!startWall || !endWall) {
     return undefined;
   }
-  const start = zonedTimeToUtc(startWall, zone);
-  const duration = zonedTimeToUtc(endWall, zone) - start;
+  const start = wallTimeToMillis(startWall, zone);
+  const duration = wallTimeToMillis(endWall, zone) - start;
   const repeat = (span.repeat_type ?? '').trim().toLowerCase();
   const days = [...(span.days_of_week ?? '')].filter(c => c >= '1' && c <= '7');
   let periodDays: number | undefined;
@@ -215,14 +158,15 @@ export function continuousStretch(
   if (periodDays === undefined || duration < periodDays * DAY_MS - 3_600_000) {
     return undefined;
   }
-  const until = parseScheduleDateTime(span.repeat_until ?? '');
-  if (!until) {
+  const until = recurrenceOf(span, zone)?.until;
+  if (until === undefined) {
     return { start, end: Infinity };
   }
-  const lastStart = zonedTimeToUtc(
-    { ...until, hour: 23, minute: 59, second: 59 },
+  const last = occurrences(
+    span,
     zone,
-  );
-  const last = occurrences(span, zone, lastStart - duration, lastStart).pop();
+    until - duration - DAY_MS,
+    until - 1,
+  ).pop();
   return { start, end: last ? last.end : start + duration };
 }

@@ -1,7 +1,10 @@
+import type { WallTime } from '@backstage-itops/plugin-itops-node';
+
 /**
  * ServiceNow's wire formats for time. The Table API returns UTC
  * `YYYY-MM-DD HH:mm:ss` (one-second resolution); schedule spans use
- * `YYYYMMDDTHHmmss` in the schedule's time zone.
+ * `YYYYMMDDTHHmmss` in the schedule's time zone, which the shared
+ * time-zone helper of `@backstage-itops/plugin-itops-node` places.
  */
 
 const TABLE_DATE_TIME =
@@ -35,16 +38,6 @@ export function formatSnDateTime(ms: number): string {
   )}`;
 }
 
-/** Wall-clock fields of a schedule date-time. */
-export interface WallTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
 /** `20251224T000000` (or `20251224`) as wall-clock fields. */
 export function parseScheduleDateTime(text: string): WallTime | undefined {
   const match = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2}))?Z?$/.exec(
@@ -62,73 +55,4 @@ export function parseScheduleDateTime(text: string): WallTime | undefined {
     minute: +mi,
     second: +s,
   };
-}
-
-/**
- * The instant at which the clocks of `timeZone` show `wall`. Uses the zone's
- * offset at that moment (found in two steps, which settles across DST
- * changes).
- */
-export function zonedTimeToUtc(wall: WallTime, timeZone: string): number {
-  const asUtc = Date.UTC(
-    wall.year,
-    wall.month - 1,
-    wall.day,
-    wall.hour,
-    wall.minute,
-    wall.second,
-  );
-  if (isUtc(timeZone)) {
-    return asUtc;
-  }
-  let guess = asUtc - offsetMs(asUtc, timeZone);
-  guess = asUtc - offsetMs(guess, timeZone);
-  return guess;
-}
-
-function isUtc(zone: string): boolean {
-  return /^(utc|gmt|etc\/utc|etc\/gmt|z)$/i.test(zone);
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** How far `timeZone` is ahead of UTC at `instant`. */
-function offsetMs(instant: number, timeZone: string): number {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, format);
-  }
-  const parts = Object.fromEntries(
-    format.formatToParts(new Date(instant)).map(p => [p.type, p.value]),
-  );
-  const shown = Date.UTC(
-    +parts.year,
-    +parts.month - 1,
-    +parts.day,
-    +parts.hour,
-    +parts.minute,
-    +parts.second,
-  );
-  return shown - Math.floor(instant / 1000) * 1000;
-}
-
-/** Whether `zone` is an IANA zone this runtime knows. */
-export function isKnownTimeZone(zone: string): boolean {
-  try {
-    return Boolean(
-      new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions(),
-    );
-  } catch {
-    return false;
-  }
 }

@@ -6,6 +6,7 @@
 
 export * from './annotations';
 export * from './compliance';
+export * from './durations';
 export * from './health';
 export * from './mapping';
 export * from './permissions';

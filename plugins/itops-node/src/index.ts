@@ -8,3 +8,4 @@
 export * from './extensionPoint';
 export * from './readSourceInstances';
 export * from './http';
+export * from './time';

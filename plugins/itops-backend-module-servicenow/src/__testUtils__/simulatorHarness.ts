@@ -81,7 +81,10 @@ export function instance(sims: Sims): ServiceNowSimulator {
   return sims.simulators.servicenow as ServiceNowSimulator;
 }
 
-export const BASIC = { username: 'itops.integration', password: 'sn-demo-4f7c1a' };
+export const BASIC = {
+  username: 'itops.integration',
+  password: 'sn-demo-4f7c1a',
+};
 export const OAUTH = {
   clientId: 'itops-backstage',
   clientSecret: 'itops-secret',

@@ -3,12 +3,15 @@ import type {
   FreezeWindowRecord,
   MappingKey,
 } from '@backstage-itops/plugin-itops-common';
-import type { ItopsRecordReader } from '@backstage-itops/plugin-itops-node';
+import {
+  type ItopsRecordReader,
+  isKnownTimeZone,
+} from '@backstage-itops/plugin-itops-node';
 import type { ServiceNowClient, SnRow } from '../client';
 import type { FreezeWindowOptions } from '../config';
 import { recordUrl } from '../mapping';
 import { encodedQuery } from '../query';
-import { isKnownTimeZone, parseScheduleDateTime } from '../time';
+import { parseScheduleDateTime } from '../time';
 import { occurrences, SPAN_TIMING_FIELDS } from '../scheduleSpans';
 
 const SCHEDULE_FIELDS = ['name', 'description', 'time_zone', 'condition'];

@@ -6,6 +6,7 @@ import {
 import {
   type ItopsRecordReader,
   SourceRequestError,
+  isKnownTimeZone,
 } from '@backstage-itops/plugin-itops-node';
 import type { Escalatee, ServiceNowClient, SnRow } from '../client';
 import type { OnCallOptions } from '../config';
@@ -16,7 +17,6 @@ import {
   occurrences,
   SPAN_TIMING_FIELDS,
 } from '../scheduleSpans';
-import { isKnownTimeZone } from '../time';
 
 const PAGE = 1000;
 const ID_CHUNK = 100;

@@ -339,6 +339,81 @@ describe('CalendarService', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'keeps UIDs stable and raises SEQUENCE and LAST-MODIFIED when the source changes an event, on %p',
+    async databaseId => {
+      const { knex, ids, calendar } = await setUp(databaseId);
+      const vevents = async () =>
+        new ICAL.Component(
+          ICAL.parse(await calendar.feed({ ...DECEMBER, name: 'All' })),
+        ).getAllSubcomponents('vevent');
+      const chg1 = async () => {
+        const event = (await vevents()).find(e =>
+          String(e.getFirstPropertyValue('summary')).startsWith('CHG1 '),
+        )!;
+        const lastModified = event.getFirstPropertyValue(
+          'last-modified',
+        ) as ICAL.Time | null;
+        return {
+          uid: event.getFirstPropertyValue('uid'),
+          sequence: Number(event.getFirstPropertyValue('sequence')),
+          lastModified: lastModified?.toJSDate().toISOString(),
+          start: (event.getFirstPropertyValue('dtstart') as ICAL.Time)
+            .toJSDate()
+            .toISOString(),
+        };
+      };
+
+      // Without a source modification time: SEQUENCE 0, no LAST-MODIFIED.
+      const unknown = await chg1();
+      expect(unknown).toEqual({
+        uid: expect.stringMatching(
+          /^change-servicenow-production-.+@itops\.backstage$/,
+        ),
+        sequence: 0,
+        lastModified: undefined,
+        start: '2026-12-01T10:00:00.000Z',
+      });
+
+      // What a sync stores when the source reports its update time.
+      const edit = (updatedAt: string, plannedStart: string) =>
+        knex('itops_changes')
+          .where('id', ids.CHG1)
+          .update({
+            source_updated_at: Date.parse(updatedAt),
+            planned_start: Date.parse(plannedStart),
+          });
+      await edit('2026-11-20T08:00:00Z', '2026-12-01T10:00:00Z');
+      const first = await chg1();
+      expect(first.uid).toBe(unknown.uid);
+      expect(first.lastModified).toBe('2026-11-20T08:00:00.000Z');
+      expect(first.sequence).toBeGreaterThan(0);
+      // The same record read again gives the same SEQUENCE.
+      expect((await chg1()).sequence).toBe(first.sequence);
+
+      // Rescheduled upstream a second later: same UID, higher SEQUENCE.
+      await edit('2026-11-20T08:00:01Z', '2026-12-02T10:00:00Z');
+      const moved = await chg1();
+      expect(moved).toEqual({
+        uid: first.uid,
+        sequence: first.sequence + 1,
+        lastModified: '2026-11-20T08:00:01.000Z',
+        start: '2026-12-02T10:00:00.000Z',
+      });
+
+      // Configured freeze windows have no source time: SEQUENCE 0 and
+      // UIDs that name the window and its occurrence.
+      const christmas = (await vevents()).filter(
+        e => e.getFirstPropertyValue('summary') === 'Freeze: Christmas',
+      );
+      expect(christmas).toHaveLength(1);
+      expect(christmas[0].getFirstPropertyValue('sequence')).toBe(0);
+      expect(christmas[0].getFirstPropertyValue('uid')).toMatch(
+        /^freeze-config-app-config-\d+:Christmas@2026-12-2\dT.*@itops\.backstage$/,
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'keeps catalog relations and tags, rewriting them only on change, on %p',
     async databaseId => {
       const { knex } = await setUp(databaseId);

@@ -1,5 +1,10 @@
+import {
+  isKnownTimeZone,
+  occurrencesBetween,
+  type WallTime,
+} from '@backstage-itops/plugin-itops-node';
 import type { Config } from '@backstage/config';
-import { DateTime, type DurationLikeObject } from 'luxon';
+import { DateTime } from 'luxon';
 import type { TimeRange } from '../read/records';
 
 /** How often a configured freeze window repeats. */
@@ -43,23 +48,12 @@ export type FreezeOccurrence = {
   end: number;
 };
 
-const UNITS: Record<FreezeFrequency, keyof DurationLikeObject> = {
-  daily: 'days',
-  weekly: 'weeks',
-  monthly: 'months',
-  yearly: 'years',
-};
-
-/** Rough length of a unit, only to skip ahead close to a range. */
-const APPROX_UNIT_MS: Record<FreezeFrequency, number> = {
-  daily: 86_400_000,
-  weekly: 7 * 86_400_000,
-  monthly: 28 * 86_400_000,
-  yearly: 365 * 86_400_000,
-};
-
-/** Hard stop for expansion, against a daily window over a huge range. */
-const MAX_OCCURRENCES_PER_WINDOW = 1000;
+const FREQUENCIES: readonly FreezeFrequency[] = [
+  'daily',
+  'weekly',
+  'monthly',
+  'yearly',
+];
 
 function parseTime(value: string, timeZone: string, key: string): DateTime {
   // A value with an offset or Z is an instant; one without is wall-clock
@@ -106,7 +100,7 @@ export function readConfiguredFreezeWindows(
     const where = `itops.freezeWindows[${index}]`;
     const name = entry.getString('name');
     const timeZone = entry.getOptionalString('timeZone') ?? 'UTC';
-    if (!DateTime.now().setZone(timeZone).isValid) {
+    if (!isKnownTimeZone(timeZone)) {
       throw new Error(`Invalid ${where}.timeZone '${timeZone}'`);
     }
     const start = parseTime(
@@ -122,7 +116,7 @@ export function readConfiguredFreezeWindows(
     let recurrence: ConfiguredFreezeWindow['recurrence'];
     if (recurrenceConfig) {
       const frequency = recurrenceConfig.getString('frequency');
-      if (!(frequency in UNITS)) {
+      if (!FREQUENCIES.includes(frequency as FreezeFrequency)) {
         throw new Error(
           `Invalid ${where}.recurrence.frequency '${frequency}': expected daily, weekly, monthly or yearly`,
         );
@@ -164,46 +158,40 @@ export function readConfiguredFreezeWindows(
   });
 }
 
+const wallOf = (time: DateTime): WallTime => ({
+  year: time.year,
+  month: time.month,
+  day: time.day,
+  hour: time.hour,
+  minute: time.minute,
+  second: time.second,
+  millisecond: time.millisecond,
+});
+
 /**
- * The occurrences of a configured window overlapping a range. Each
- * occurrence moves start and end by whole calendar units in the window's
- * zone, so a weekly "Friday 18:00 to Monday 06:00" stays at those wall-clock
- * times across DST (and is an hour shorter or longer in absolute time that
- * weekend). Monthly windows on the 29th–31st fall on the last day of shorter
- * months.
+ * The occurrences of a configured window overlapping a range, expanded by
+ * the shared recurrence expander: start and end keep their wall-clock
+ * times in the window's zone, so a weekly "Friday 18:00 to Monday 06:00"
+ * stays at those times across DST (and is an hour shorter or longer in
+ * absolute time that weekend). Monthly windows on the 29th–31st fall on the
+ * last day of shorter months.
  */
 export function occurrencesIn(
   window: ConfiguredFreezeWindow,
   range: TimeRange,
 ): FreezeOccurrence[] {
-  const first = { start: window.start.toMillis(), end: window.end.toMillis() };
-  if (!window.recurrence) {
-    return first.start < range.to && first.end > range.from
-      ? [{ window, ...first }]
-      : [];
-  }
-  const { frequency, interval, until } = window.recurrence;
-  const unit = UNITS[frequency];
-  const span = first.end - first.start;
-  // Start a few steps before the first occurrence that could reach the range.
-  const skip = Math.max(
-    0,
-    Math.floor(
-      (range.from - span - first.start) /
-        (APPROX_UNIT_MS[frequency] * interval),
-    ) - 2,
-  );
-  const occurrences: FreezeOccurrence[] = [];
-  for (let step = skip; step < skip + MAX_OCCURRENCES_PER_WINDOW; step++) {
-    const offset = { [unit]: step * interval };
-    const start = window.start.plus(offset);
-    if (until && start >= until) break;
-    const startMs = start.toMillis();
-    if (startMs >= range.to) break;
-    const endMs = window.end.plus(offset).toMillis();
-    if (endMs > range.from) {
-      occurrences.push({ window, start: startMs, end: endMs });
-    }
-  }
-  return occurrences;
+  const recurrence = window.recurrence;
+  return occurrencesBetween(
+    {
+      start: wallOf(window.start),
+      end: wallOf(window.end),
+      timeZone: window.timeZone,
+      recurrence: recurrence && {
+        frequency: recurrence.frequency,
+        interval: recurrence.interval,
+        until: recurrence.until?.toMillis(),
+      },
+    },
+    range,
+  ).map(occurrence => ({ window, ...occurrence }));
 }

@@ -1,31 +1,9 @@
 import ICAL from 'ical.js';
-import { escapeText, foldLine, formatUtc, serializeCalendar } from './ical';
+import { sequenceOf, serializeCalendar } from './ical';
 
 const octets = (line: string) => new TextEncoder().encode(line).length;
 
 describe('iCalendar serialisation', () => {
-  it('escapes TEXT values', () => {
-    expect(escapeText('a\\b;c,d\ne\r\nf')).toBe('a\\\\b\\;c\\,d\\ne\\nf');
-  });
-
-  it('formats UTC date-times', () => {
-    expect(formatUtc(Date.parse('2026-11-25T14:30:05.123Z'))).toBe(
-      '20261125T143005Z',
-    );
-  });
-
-  it('folds at 75 octets without splitting a UTF-8 character', () => {
-    const line = `SUMMARY:${'Zürich ✓ '.repeat(30)}`;
-    const folded = foldLine(line);
-    const lines = folded.split('\r\n');
-    expect(lines.length).toBeGreaterThan(1);
-    for (const part of lines) expect(octets(part)).toBeLessThanOrEqual(75);
-    for (const part of lines.slice(1)) expect(part.startsWith(' ')).toBe(true);
-    // Unfolding gives the original back, character for character.
-    expect(folded.replace(/\r\n /g, '')).toBe(line);
-    expect(foldLine('SHORT:x')).toBe('SHORT:x');
-  });
-
   it('produces a calendar that a parser reads back with the same values', () => {
     const title =
       'Upgrade DB; migrate, then verify\\rollback\nSecond line — with ünïcödé '.repeat(
@@ -88,5 +66,48 @@ describe('iCalendar serialisation', () => {
     expect(first.getFirstPropertyValue('transp')).toBe('TRANSPARENT');
     expect(second.getFirstPropertyValue('dtend')).toBeNull();
     expect(second.getFirstPropertyValue('status')).toBe('TENTATIVE');
+  });
+
+  it('writes SEQUENCE from the last modification and LAST-MODIFIED, both only rising', () => {
+    const body = (lastModified?: number) =>
+      serializeCalendar({
+        name: 'c',
+        now: Date.parse('2026-11-25T12:00:00Z'),
+        events: [
+          {
+            uid: 'u@itops.backstage',
+            start: Date.parse('2026-12-01T10:00:00Z'),
+            summary: 's',
+            lastModified,
+          },
+        ],
+      });
+    const event = (text: string) =>
+      new ICAL.Component(ICAL.parse(text)).getFirstSubcomponent('vevent')!;
+    const earlier = event(body(Date.parse('2026-11-20T08:00:00Z')));
+    const later = event(body(Date.parse('2026-11-20T08:00:01.900Z')));
+    expect(earlier.getFirstPropertyValue('uid')).toBe('u@itops.backstage');
+    expect(later.getFirstPropertyValue('uid')).toBe('u@itops.backstage');
+    expect(
+      (earlier.getFirstPropertyValue('last-modified') as ICAL.Time)
+        .toJSDate()
+        .toISOString(),
+    ).toBe('2026-11-20T08:00:00.000Z');
+    expect(later.getFirstPropertyValue('sequence')).toBe(
+      Number(earlier.getFirstPropertyValue('sequence')) + 1,
+    );
+    const none = event(body(undefined));
+    expect(none.getFirstPropertyValue('sequence')).toBe(0);
+    expect(none.getFirstPropertyValue('last-modified')).toBeNull();
+  });
+
+  it('derives SEQUENCE in whole seconds since 2020, never below 0', () => {
+    expect(sequenceOf(undefined)).toBe(0);
+    expect(sequenceOf(Date.parse('2019-06-01T00:00:00Z'))).toBe(0);
+    expect(sequenceOf(Date.parse('2020-01-01T00:00:01.999Z'))).toBe(1);
+    // RFC 5545 INTEGER is 32-bit signed; that lasts until 2088.
+    expect(sequenceOf(Date.parse('2088-01-01T00:00:00Z'))).toBeLessThan(
+      2 ** 31,
+    );
   });
 });

@@ -1,8 +1,14 @@
+import ical, {
+  escape,
+  ICalCalendarMethod,
+  ICalEventStatus,
+  ICalEventTransparency,
+} from 'ical-generator';
+
 /**
- * iCalendar (RFC 5545) serialisation of the change calendar, written by hand
- * because it is small and the details matter: TEXT escaping (3.3.11), line
- * folding at 75 octets without splitting a UTF-8 character (3.1), CRLF line
- * ends, and UTC date-times (3.3.5, form #2).
+ * iCalendar (RFC 5545) feed of the change calendar, written by
+ * `ical-generator` (TEXT escaping, folding at 75 octets, CRLF, UTC
+ * date-times).
  */
 
 export type IcalEvent = {
@@ -16,7 +22,10 @@ export type IcalEvent = {
   url?: string;
   categories?: string[];
   status?: 'TENTATIVE' | 'CONFIRMED' | 'CANCELLED';
-  /** Last modification, for clients that compare. */
+  /**
+   * When the source last changed the record (LAST-MODIFIED); SEQUENCE is
+   * derived from it.
+   */
   lastModified?: number;
   /** Freeze windows block time; changes do not. */
   transparent?: boolean;
@@ -30,100 +39,71 @@ export type IcalCalendar = {
   now: number;
 };
 
-/** Escapes a TEXT value: backslash, semicolon, comma and line breaks. */
-export function escapeText(value: string): string {
-  return value
-    .replace(/\\/g, '\\\\')
-    .replace(/;/g, '\\;')
-    .replace(/,/g, '\\,')
-    .replace(/\r\n|\r|\n/g, '\\n');
-}
-
-/** `20261125T143000Z` */
-export function formatUtc(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z')
-    .replace(/[-:]/g, '');
-}
-
-const encoder = new TextEncoder();
+const SEQUENCE_EPOCH = Date.UTC(2020, 0, 1);
 
 /**
- * Folds a content line into lines of at most 75 octets, continuation lines
- * starting with a space (which counts towards their 75).
+ * SEQUENCE of an event: whole seconds from 2020-01-01 to the source's last
+ * modification, 0 when the source gives none. Clients (RFC 5546 §2.1.4)
+ * take an event with a lower SEQUENCE than one they hold as out of date,
+ * so it must never go down: a counter kept in the plugin database would
+ * restart at 0 when the database is rebuilt or a record is read again
+ * after its row was pruned, while the source's modification time only
+ * moves forward and is the same after any resync. It rises with every
+ * upstream edit, and fits RFC 5545's integer until 2088.
  */
-export function foldLine(line: string): string {
-  const parts: string[] = [];
-  let current = '';
-  let currentOctets = 0;
-  for (const char of line) {
-    const octets = encoder.encode(char).length;
-    const limit = parts.length === 0 ? 75 : 74;
-    if (currentOctets + octets > limit) {
-      parts.push(current);
-      current = '';
-      currentOctets = 0;
-    }
-    current += char;
-    currentOctets += octets;
-  }
-  parts.push(current);
-  return parts.join('\r\n ');
+export function sequenceOf(lastModified: number | undefined): number {
+  if (lastModified === undefined || !Number.isFinite(lastModified)) return 0;
+  return Math.max(0, Math.floor((lastModified - SEQUENCE_EPOCH) / 1000));
 }
 
-function property(name: string, value: string): string {
-  return foldLine(`${name}:${value}`);
-}
-
-/** URIs are not TEXT: no escaping, but no line breaks either. */
-function uri(value: string): string {
-  return value.replace(/[\r\n]/g, '');
-}
-
-function eventLines(event: IcalEvent, now: number): string[] {
-  const lines = [
-    'BEGIN:VEVENT',
-    property('UID', escapeText(event.uid)),
-    property('DTSTAMP', formatUtc(now)),
-    property('DTSTART', formatUtc(event.start)),
-  ];
-  if (event.end !== undefined && event.end > event.start) {
-    lines.push(property('DTEND', formatUtc(event.end)));
-  }
-  lines.push(property('SUMMARY', escapeText(event.summary)));
-  if (event.description) {
-    lines.push(property('DESCRIPTION', escapeText(event.description)));
-  }
-  if (event.url) lines.push(property('URL', uri(event.url)));
-  if (event.categories?.length) {
-    lines.push(
-      property('CATEGORIES', event.categories.map(escapeText).join(',')),
-    );
-  }
-  if (event.status) lines.push(property('STATUS', event.status));
-  if (event.lastModified !== undefined) {
-    lines.push(property('LAST-MODIFIED', formatUtc(event.lastModified)));
-  }
-  lines.push(property('TRANSP', event.transparent ? 'TRANSPARENT' : 'OPAQUE'));
-  lines.push('END:VEVENT');
-  return lines;
-}
+const STATUS: Record<NonNullable<IcalEvent['status']>, ICalEventStatus> = {
+  TENTATIVE: ICalEventStatus.TENTATIVE,
+  CONFIRMED: ICalEventStatus.CONFIRMED,
+  CANCELLED: ICalEventStatus.CANCELLED,
+};
 
 /** The whole calendar as a `text/calendar` body. */
 export function serializeCalendar(calendar: IcalCalendar): string {
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Backstage ITOps//Change calendar//EN',
-    'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
-    property('X-WR-CALNAME', escapeText(calendar.name)),
-    ...(calendar.description
-      ? [property('X-WR-CALDESC', escapeText(calendar.description))]
-      : []),
-    ...calendar.events.flatMap(event => eventLines(event, calendar.now)),
-    'END:VCALENDAR',
-  ];
-  return `${lines.join('\r\n')}\r\n`;
+  const feed = ical({
+    // ical-generator 11 writes NAME, X-WR-CALNAME and X-WR-CALDESC as given;
+    // they are TEXT, whose commas and semicolons need escaping.
+    name: escape(calendar.name, false),
+    description:
+      calendar.description === undefined
+        ? null
+        : escape(calendar.description, false),
+    prodId: {
+      company: 'Backstage ITOps',
+      product: 'Change calendar',
+      language: 'EN',
+    },
+    method: ICalCalendarMethod.PUBLISH,
+    scale: 'GREGORIAN',
+  });
+  const stamp = new Date(calendar.now);
+  for (const event of calendar.events) {
+    feed.createEvent({
+      id: event.uid,
+      stamp,
+      start: new Date(event.start),
+      end:
+        event.end !== undefined && event.end > event.start
+          ? new Date(event.end)
+          : null,
+      summary: event.summary,
+      description: event.description ?? null,
+      // URIs are not TEXT: no escaping, but no line breaks either.
+      url: event.url ? event.url.replace(/[\r\n]/g, '') : null,
+      categories: (event.categories ?? []).map(name => ({ name })),
+      status: event.status ? STATUS[event.status] : null,
+      lastModified:
+        event.lastModified === undefined ? null : new Date(event.lastModified),
+      sequence: sequenceOf(event.lastModified),
+      transparency: event.transparent
+        ? ICalEventTransparency.TRANSPARENT
+        : ICalEventTransparency.OPAQUE,
+    });
+  }
+  // RFC 5545 ends every content line, the last one too, with CRLF.
+  return `${feed.toString()}\r\n`;
 }

@@ -155,22 +155,6 @@ export interface CheckRule<Data> {
   ): Outcome;
 }
 
-/** An ISO 8601 duration such as `PT24H` or `P1D`, in ms; undefined if invalid. */
-export function parseIsoDuration(
-  value: string | undefined,
-): number | undefined {
-  const match =
-    /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
-      value?.trim() ?? '',
-    );
-  if (!match || value?.trim() === 'P' || value?.trim().endsWith('T')) {
-    return undefined;
-  }
-  const [, d, h, m, s] = match.map(part => Number(part ?? 0));
-  const ms = ((d * 24 + h) * 60 + m) * 60_000 + s * 1000;
-  return ms > 0 ? ms : undefined;
-}
-
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }

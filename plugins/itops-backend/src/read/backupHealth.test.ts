@@ -198,7 +198,13 @@ describe('entity backup health', () => {
         status: 'warning',
         lastResult: 'success',
         lastRestoreTest: { result: 'failed', failedObjects: ['ledger-db'] },
-        rpo: { declared: 'daily', objectiveMs: null, met: null },
+        rpo: {
+          declared: 'daily',
+          objectiveMs: null,
+          met: null,
+          problem:
+            "itops.io/rpo 'daily' is not an ISO 8601 duration such as PT4H, P1D or P1W",
+        },
       });
     },
   );
@@ -229,5 +235,17 @@ describe('entity backup health', () => {
       met: false,
     });
     expect(rpoCompliance('PT0S', NOW, NOW).objectiveMs).toBeNull();
+    expect(rpoCompliance('P1W', NOW - 7 * DAY, NOW)).toEqual({
+      declared: 'P1W',
+      objectiveMs: 7 * DAY,
+      met: true,
+    });
+    expect(rpoCompliance('daily', NOW, NOW)).toEqual({
+      declared: 'daily',
+      objectiveMs: null,
+      met: null,
+      problem:
+        "itops.io/rpo 'daily' is not an ISO 8601 duration such as PT4H, P1D or P1W",
+    });
   });
 });

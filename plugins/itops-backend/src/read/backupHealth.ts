@@ -1,6 +1,9 @@
-import type { BackupResult } from '@backstage-itops/plugin-itops-common';
+import {
+  type BackupResult,
+  ITOPS_ANNOTATIONS,
+  parseIsoDuration,
+} from '@backstage-itops/plugin-itops-common';
 import type { Knex } from 'knex';
-import { Duration } from 'luxon';
 import { backupJobTable, backupRunTable } from '../database/recordTables';
 import { fromDbNumber, fromDbTime } from '../database/time';
 import { ratio } from '../kpis/measures';
@@ -23,6 +26,8 @@ export type RpoCompliance = {
   objectiveMs: number | null;
   /** Null when the objective is unreadable; false without any restore point. */
   met: boolean | null;
+  /** Why the annotation is unreadable, naming it. */
+  problem?: string;
 };
 
 /** The newest restore test of the entity's jobs. */
@@ -329,17 +334,14 @@ export function rpoCompliance(
   lastPoint: number | undefined,
   now: number,
 ): RpoCompliance {
-  const duration = Duration.fromISO(declared);
-  const objectiveMs = duration.isValid
-    ? Math.round(duration.as('milliseconds'))
-    : NaN;
-  if (!(objectiveMs > 0)) {
-    return { declared, objectiveMs: null, met: null };
+  const parsed = parseIsoDuration(declared, ITOPS_ANNOTATIONS.rpo);
+  if (!parsed.ok) {
+    return { declared, objectiveMs: null, met: null, problem: parsed.problem };
   }
   return {
     declared,
-    objectiveMs,
-    met: lastPoint !== undefined && now - lastPoint <= objectiveMs,
+    objectiveMs: parsed.ms,
+    met: lastPoint !== undefined && now - lastPoint <= parsed.ms,
   };
 }
 

@@ -1,6 +1,7 @@
 import {
   COMPLIANCE_ANNOTATIONS,
   ITOPS_ANNOTATIONS,
+  parseIsoDuration,
   splitAnnotationValue,
 } from '@backstage-itops/plugin-itops-common';
 import type {
@@ -17,7 +18,6 @@ import {
   hours,
   iso,
   outcome,
-  parseIsoDuration,
   percent,
 } from '../model';
 import { personalDataOf } from './declared';
@@ -259,9 +259,17 @@ export const bkp02: CheckRule<BackupData> = {
   check: checkById('BKP-02'),
   judge(entity, data, thresholds, now) {
     if (!hasBackups(data)) return NO_BACKUPS;
-    const declaredRpo = parseIsoDuration(
-      entity.annotations[ITOPS_ANNOTATIONS.rpo],
-    );
+    const declared = entity.annotations[ITOPS_ANNOTATIONS.rpo];
+    const parsed =
+      declared === undefined
+        ? undefined
+        : parseIsoDuration(declared, ITOPS_ANNOTATIONS.rpo);
+    // A declared RPO that cannot be read is not replaced by the default,
+    // which may be laxer than what the owner meant.
+    if (parsed && !parsed.ok) {
+      return outcome('no_data', `${parsed.problem}.`);
+    }
+    const declaredRpo = parsed?.ms;
     const rpo = declaredRpo ?? thresholds.defaultRpoHours * HOUR_MS;
     const rpoText = `${declaredRpo ? 'RPO' : 'default RPO'} ${hours(rpo)}`;
     const jobs = judgedJobs(data);
@@ -440,18 +448,22 @@ export const bkp05: CheckRule<BackupData> = {
     const duration = test.endedAt - test.startedAt;
     const value = duration / HOUR_MS;
     const evidence = [runRef(test, `restore took ${hours(duration)}`)];
-    const rto = parseIsoDuration(
-      entity.annotations[COMPLIANCE_ANNOTATIONS.rto],
-    );
-    if (rto === undefined) {
+    const declared = entity.annotations[COMPLIANCE_ANNOTATIONS.rto];
+    const parsed =
+      declared === undefined
+        ? undefined
+        : parseIsoDuration(declared, COMPLIANCE_ANNOTATIONS.rto);
+    if (!parsed?.ok) {
+      // An unreadable RTO counts as none, with the reason.
       return outcome(
         'warn',
-        `The last restore took ${hours(
-          duration,
-        )}, but no RTO (itops.io/rto) is declared.`,
+        `The last restore took ${hours(duration)}, but ${
+          parsed ? parsed.problem : 'no RTO (itops.io/rto) is declared'
+        }.`,
         { evidence, value },
       );
     }
+    const rto = parsed.ms;
     const text = `The last restore took ${hours(
       duration,
     )} against an RTO of ${hours(rto)}`;

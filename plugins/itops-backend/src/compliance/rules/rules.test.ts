@@ -279,6 +279,20 @@ describe('backup checks', () => {
     expect(judge(bkp02, data(48.1)).status).toBe('fail');
     const hourly = entity({ annotations: { 'itops.io/rpo': 'PT1H' } });
     expect(judge(bkp02, data(1.5), hourly).status).toBe('warn');
+    // Weeks are ISO 8601 durations too.
+    const weekly = entity({ annotations: { 'itops.io/rpo': 'P1W' } });
+    expect(judge(bkp02, data(7 * 24), weekly).status).toBe('pass');
+    expect(judge(bkp02, data(7 * 24 + 1), weekly).status).toBe('warn');
+    // An unreadable RPO is not judged against the (laxer) default.
+    const typo = judge(
+      bkp02,
+      data(1),
+      entity({ annotations: { 'itops.io/rpo': '1 hour' } }),
+    );
+    expect(typo.status).toBe('no_data');
+    expect(typo.reason).toBe(
+      "itops.io/rpo '1 hour' is not an ISO 8601 duration such as PT4H, P1D or P1W.",
+    );
     expect(
       judge(bkp02, data(0.5, [at(0.2, 'warning'), at(0.5)]), hourly).status,
     ).toBe('warn');
@@ -440,6 +454,17 @@ describe('backup checks', () => {
     expect(judge(bkp05, took(6), rto4h).status).toBe('warn');
     expect(judge(bkp05, took(6.5), rto4h).status).toBe('fail');
     expect(judge(bkp05, took(1)).status).toBe('warn');
+    const rtoWeek = entity({ annotations: { 'itops.io/rto': 'P1W' } });
+    expect(judge(bkp05, took(100), rtoWeek).status).toBe('pass');
+    const rtoMonth = judge(
+      bkp05,
+      took(1),
+      entity({ annotations: { 'itops.io/rto': 'P1M' } }),
+    );
+    expect(rtoMonth.status).toBe('warn');
+    expect(rtoMonth.reason).toMatch(
+      /^The last restore took 1 h, but itops\.io\/rto 'P1M' counts months or years/,
+    );
     expect(judge(bkp05, backups()).status).toBe('no_data');
   });
 });

@@ -27,6 +27,12 @@ describe('rpoOf', () => {
         metadata: { name: 'x', annotations: { 'itops.io/rpo': 'soon' } },
       }),
     ).toBeUndefined();
+    expect(
+      rpoOf({
+        ...paymentsApi,
+        metadata: { name: 'x', annotations: { 'itops.io/rpo': 'P1W' } },
+      }),
+    ).toBe(7 * 24 * HOUR);
   });
 });
 

@@ -1,6 +1,7 @@
 import {
   ITOPS_ANNOTATIONS,
   getItopsAnnotations,
+  parseIsoDuration,
 } from '@backstage-itops/plugin-itops-common';
 import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
@@ -17,7 +18,6 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { Duration } from 'luxon';
 import type { ItopsBackupJobDetail, ItopsBackupResult } from '../../api';
 import { AreaCard } from '../shared/AreaCard';
 import { Truncated } from '../shared/Truncated';
@@ -59,8 +59,8 @@ export function rpoOf(entity: Entity): number | undefined {
   if (!value) {
     return undefined;
   }
-  const rpo = Duration.fromISO(value);
-  return rpo.isValid ? rpo.toMillis() : undefined;
+  const rpo = parseIsoDuration(value, ITOPS_ANNOTATIONS.rpo);
+  return rpo.ok ? rpo.ms : undefined;
 }
 
 function LastSuccess(props: { job: ItopsBackupJobDetail; rpoMs?: number }) {

@@ -3362,7 +3362,7 @@ export const spec = {
       },
       EntityBackupHealth: {
         description:
-          "Derived over all of the entity's backup jobs and their runs.\n- `status`: `failing` when a job's latest finished backup run\n  failed; else `stale` when the newest restore point is older than\n  the declared RPO (or there is none); else `warning` when a latest\n  run warned or the latest restore test did not succeed; else `ok`;\n  `none` without backup jobs or runs.\n- `lastRestorePointAt` / `lastRestorePointAgeMs`: the newest restore\n  point a backup run made (for sources without restore points, the\n  end of the newest successful or warning run).\n- `lastResult`: the worst of each job's latest finished result;\n  `lastRunAt` the newest start among those runs.\n- `successRate30d`: backup runs started in the last 30 days,\n  (success + ½ warning) / (success + warning + failed).\n- `nextRunAt`: the soonest upcoming run of an enabled job.\n- `failedObjects`: objects that failed in each job's latest finished\n  run.\n- `lastRestoreTest`: the newest restore or verification test.\n- `rpo`: the entity's `itops.io/rpo` annotation; `objectiveMs` and\n  `met` are null when it is no ISO 8601 duration.\n",
+          "Derived over all of the entity's backup jobs and their runs.\n- `status`: `failing` when a job's latest finished backup run\n  failed; else `stale` when the newest restore point is older than\n  the declared RPO (or there is none); else `warning` when a latest\n  run warned or the latest restore test did not succeed; else `ok`;\n  `none` without backup jobs or runs.\n- `lastRestorePointAt` / `lastRestorePointAgeMs`: the newest restore\n  point a backup run made (for sources without restore points, the\n  end of the newest successful or warning run).\n- `lastResult`: the worst of each job's latest finished result;\n  `lastRunAt` the newest start among those runs.\n- `successRate30d`: backup runs started in the last 30 days,\n  (success + ½ warning) / (success + warning + failed).\n- `nextRunAt`: the soonest upcoming run of an enabled job.\n- `failedObjects`: objects that failed in each job's latest finished\n  run.\n- `lastRestoreTest`: the newest restore or verification test.\n- `rpo`: the entity's `itops.io/rpo` annotation; `objectiveMs` and\n  `met` are null when it is no ISO 8601 duration of days, weeks,\n  hours, minutes or seconds (`PT4H`, `P1D`, `P1W`), and `problem`\n  then says why.\n",
         type: 'object',
         required: ['status', 'jobCount', 'successRate30d', 'failedObjects'],
         properties: {
@@ -3439,6 +3439,9 @@ export const spec = {
               },
               met: {
                 type: ['boolean', 'null'],
+              },
+              problem: {
+                type: 'string',
               },
             },
           },
