@@ -9,7 +9,13 @@ import type {
 } from '@backstage-itops/plugin-itops-common';
 import type { Knex } from 'knex';
 import {
+  type SnapshotAttestation,
+  attestationColumns,
+  parseSnapshotAttestations,
+} from './snapshotAttestations';
+import {
   type ChainVerification,
+  attestationsMatch,
   chainHashOf,
   chainHead,
   verifyChain,
@@ -188,6 +194,9 @@ function toSnapshot(row: Record<string, any>): ComplianceSnapshot {
     durationMs: Number(row.duration_ms),
     ...(row.chain_hash ? { chainHash: String(row.chain_hash) } : {}),
     ...(row.prev_hash ? { prevHash: String(row.prev_hash) } : {}),
+    ...(row.attestations_hash
+      ? { attestationsHash: String(row.attestations_hash) }
+      : {}),
   };
 }
 
@@ -231,6 +240,7 @@ const SNAPSHOT_COLUMNS = [
   'duration_ms',
   'prev_hash',
   'chain_hash',
+  'attestations_hash',
 ];
 
 function toRef(row: Record<string, any>): SnapshotRef {
@@ -279,6 +289,8 @@ export class SnapshotStore {
     results: readonly NewResult[];
     /** Store only the difference to a full base. */
     incremental?: IncrementalWrite;
+    /** The attestations in force at `takenAt`, recorded and chained with it. */
+    attestations?: readonly SnapshotAttestation[];
   }): Promise<ComplianceSnapshot> {
     const catalogueJson = JSON.stringify(options.catalogue);
     const stored = options.incremental?.changed ?? options.results;
@@ -295,6 +307,7 @@ export class SnapshotStore {
       result_count: options.results.length,
       stored_count: stored.length,
       duration_ms: Math.round(options.durationMs),
+      ...attestationColumns(options.attestations),
     };
     await this.knex.transaction(async trx => {
       if (options.incremental) {
@@ -358,6 +371,17 @@ export class SnapshotStore {
     return row ? (JSON.parse(row.catalogue) as SnapshotCatalogue) : undefined;
   }
 
+  /**
+   * The attestations in force when a snapshot was taken, as it recorded
+   * them; undefined for a snapshot taken before snapshots recorded them.
+   */
+  async attestations(id: string): Promise<SnapshotAttestation[] | undefined> {
+    const row = await this.knex(SNAPSHOTS)
+      .where('id', id)
+      .first('attestations');
+    return parseSnapshotAttestations(row?.attestations);
+  }
+
   /** Recomputes the content hash of a snapshot from its stored results. */
   async recomputedContentHash(id: string): Promise<string> {
     return contentHashOf(await this.results(id));
@@ -370,7 +394,11 @@ export class SnapshotStore {
   async integrity(
     id: string,
     results: readonly NewResult[],
-  ): Promise<{ contentHashMatches: boolean; chainHashMatches?: boolean }> {
+  ): Promise<{
+    contentHashMatches: boolean;
+    chainHashMatches?: boolean;
+    attestationsHashMatches?: boolean;
+  }> {
     const row = await this.knex(SNAPSHOTS).where('id', id).first();
     if (!row) return { contentHashMatches: false };
     return {
@@ -383,6 +411,9 @@ export class SnapshotStore {
               chainHashOf(row.prev_hash ?? null, row) === row.chain_hash,
           }
         : {}),
+      ...(attestationsMatch(row) === undefined
+        ? {}
+        : { attestationsHashMatches: attestationsMatch(row) }),
     };
   }
 
