@@ -95,35 +95,74 @@ export function catalogueHashOf(catalogue: unknown): string {
   return sha256(JSON.stringify(catalogue));
 }
 
-/** A result's canonical form: what the content hash covers. */
-function canonicalOf(r: NewResult): string {
-  return JSON.stringify([
-    r.entityRef,
-    r.checkId,
-    r.checkVersion,
-    r.status,
-    r.underlyingStatus ?? null,
-    r.value ?? null,
-    r.numerator ?? null,
-    r.denominator ?? null,
-    r.reason,
-    r.evidence,
-    r.waiverId ?? null,
-    // Appended only when set, so results stored before the flag hash alike.
-    ...(r.smallSample ? [true] : []),
-  ]);
+/*
+ * A run serialises each result's evidence (most of its bytes) for the
+ * diff against the base, the content hash and the insert: each is done
+ * once per result object and kept while the object lives.
+ */
+const evidenceJsonCache = new WeakMap<NewResult, string>();
+const canonicalCache = new WeakMap<NewResult, string>();
+
+/** A result's evidence as stored: JSON. */
+function evidenceJsonOf(r: NewResult): string {
+  let json = evidenceJsonCache.get(r);
+  if (json === undefined) {
+    json = JSON.stringify(r.evidence);
+    evidenceJsonCache.set(r, json);
+  }
+  return json;
 }
+
+/**
+ * A result's canonical form: what the content hash covers. It is
+ * `JSON.stringify` of the array below, built from its parts so the
+ * evidence is serialised once.
+ */
+function canonicalOf(r: NewResult): string {
+  let canonical = canonicalCache.get(r);
+  if (canonical === undefined) {
+    const parts = [
+      JSON.stringify(r.entityRef),
+      JSON.stringify(r.checkId),
+      JSON.stringify(r.checkVersion),
+      JSON.stringify(r.status),
+      JSON.stringify(r.underlyingStatus ?? null),
+      JSON.stringify(r.value ?? null),
+      JSON.stringify(r.numerator ?? null),
+      JSON.stringify(r.denominator ?? null),
+      JSON.stringify(r.reason),
+      evidenceJsonOf(r),
+      JSON.stringify(r.waiverId ?? null),
+      // Appended only when set, so results stored before the flag hash alike.
+      ...(r.smallSample ? ['true'] : []),
+    ];
+    canonical = `[${parts.join(',')}]`;
+    canonicalCache.set(r, canonical);
+  }
+  return canonical;
+}
+
+/**
+ * The order the content hash sorts results in. `localeCompare` without
+ * arguments compares as a default `Intl.Collator` does; one collator
+ * reused is the same order without building one per comparison.
+ */
+const collator = new Intl.Collator();
 
 /** The hash of a result set, independent of the order it was produced in. */
 export function contentHashOf(results: readonly NewResult[]): string {
-  const canonical = [...results]
-    .sort((a, b) =>
-      a.entityRef === b.entityRef
-        ? a.checkId.localeCompare(b.checkId)
-        : a.entityRef.localeCompare(b.entityRef),
-    )
-    .map(canonicalOf);
-  return sha256(canonical.join('\n'));
+  const hash = createHash('sha256');
+  const sorted = [...results].sort((a, b) =>
+    a.entityRef === b.entityRef
+      ? collator.compare(a.checkId, b.checkId)
+      : collator.compare(a.entityRef, b.entityRef),
+  );
+  // Streamed into the hash: the same bytes as the lines joined by newlines.
+  sorted.forEach((r, i) => {
+    if (i > 0) hash.update('\n');
+    hash.update(canonicalOf(r));
+  });
+  return hash.digest('hex');
 }
 
 /** Result hashes of this run: each is needed to diff and again to store. */
@@ -200,11 +239,19 @@ function toSnapshot(row: Record<string, any>): ComplianceSnapshot {
   };
 }
 
-function toResult(row: Record<string, any>): StoredResult {
+/**
+ * A result row as the API shows it. `as` presents it as a snapshot's own
+ * (carried rows of an incremental snapshot included), with the time
+ * formatted once for the whole read rather than per row.
+ */
+function toResult(
+  row: Record<string, any>,
+  as?: { snapshotId: string; takenAt: string },
+): StoredResult {
   const optionalNumber = (v: unknown) => fromDbNumber(v);
   return {
-    snapshotId: String(row.snapshot_id),
-    takenAt: iso(Number(row.taken_at)),
+    snapshotId: as?.snapshotId ?? String(row.snapshot_id),
+    takenAt: as?.takenAt ?? iso(Number(row.taken_at)),
     entityRef: String(row.entity_ref),
     ownerRef: row.owner_ref ?? undefined,
     systemRef: row.system_ref ?? undefined,
@@ -341,7 +388,7 @@ export class SnapshotStore {
         numerator: r.numerator ?? null,
         denominator: r.denominator ?? null,
         reason: r.reason,
-        evidence: JSON.stringify(r.evidence),
+        evidence: evidenceJsonOf(r),
         evidence_total: r.evidenceTotal ?? null,
         waiver_id: r.waiverId ?? null,
         small_sample: r.smallSample ? true : null,
@@ -605,13 +652,9 @@ export class SnapshotStore {
     // at its time and found them unchanged. Lean rows leave out reasons and
     // evidence, which roll-ups over thousands of entities do not need and
     // which dominate the rows' size.
+    const as = { snapshotId: snapshot.id, takenAt: iso(snapshot.takenAt) };
     return rows.map((row: Record<string, any>) =>
-      toResult({
-        ...row,
-        snapshot_id: snapshot.id,
-        taken_at: snapshot.takenAt,
-        ...(options.lean ? { reason: '', evidence: '[]' } : {}),
-      }),
+      toResult(options.lean ? { ...row, reason: '', evidence: '[]' } : row, as),
     );
   }
 
