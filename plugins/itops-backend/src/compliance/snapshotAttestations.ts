@@ -67,5 +67,7 @@ export function attestationColumns(
 export function parseSnapshotAttestations(
   json: string | null | undefined,
 ): SnapshotAttestation[] | undefined {
-  return json == null ? undefined : (JSON.parse(json) as SnapshotAttestation[]);
+  return json === null || json === undefined
+    ? undefined
+    : (JSON.parse(json) as SnapshotAttestation[]);
 }

@@ -62,11 +62,11 @@ export function attestationsMatch(row: {
   attestations?: string | null;
   attestations_hash?: string | null;
 }): boolean | undefined {
-  if (row.attestations == null && row.attestations_hash == null) {
-    return undefined;
-  }
-  if (row.attestations == null || row.attestations_hash == null) return false;
-  return attestationsHashOf(String(row.attestations)) === row.attestations_hash;
+  const json = row.attestations ?? undefined;
+  const hash = row.attestations_hash ?? undefined;
+  if (json === undefined && hash === undefined) return undefined;
+  if (json === undefined || hash === undefined) return false;
+  return attestationsHashOf(String(json)) === hash;
 }
 
 /**
