@@ -1,5 +1,8 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import {
   AuthorizeResult,
   createPermission,
@@ -137,6 +140,43 @@ describe('ItopsPermissionPolicy', () => {
         ['user:default/mock', 'group:default/compliance-office'],
       ).handle({ permission: attest }, user),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it("lets the demo's guest approve waivers and attest controls, and nobody outside Platform SRE", async () => {
+    const repoRoot = path.resolve(__dirname, '../../..');
+    const appConfig = parseAllDocuments(
+      fs.readFileSync(path.join(repoRoot, 'app-config.yaml'), 'utf8'),
+    )[0].toJS();
+    // The demo signs in as the guest user; its groups are its ownership refs.
+    const guest = parseAllDocuments(
+      fs.readFileSync(path.join(repoRoot, 'examples/org.yaml'), 'utf8'),
+    )
+      .map(doc => doc.toJS())
+      .find(e => e?.kind === 'User' && e.metadata.name === 'guest');
+    const guestRefs = [
+      'user:default/guest',
+      ...guest.spec.memberOf.map((g: string) => `group:default/${g}`),
+    ];
+    const demo = (refs: string[]) =>
+      ItopsPermissionPolicy.fromConfig(
+        new ConfigReader({ itops: appConfig.itops }),
+        mockServices.userInfo({ ownershipEntityRefs: refs }),
+      );
+    const attest = createPermission({
+      name: 'itops.compliance.attest',
+      attributes: { action: 'create' },
+    });
+    for (const permission of [waiverApprove, attest]) {
+      await expect(
+        demo(guestRefs).handle({ permission }, user),
+      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+      await expect(
+        demo(['user:default/mock', 'group:default/payments-team']).handle(
+          { permission },
+          user,
+        ),
+      ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    }
   });
 
   it('lets plugin-to-plugin calls through', async () => {

@@ -26,6 +26,8 @@ import {
   startSimulators,
 } from '@backstage-itops/simulator';
 import type { Knex } from 'knex';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   DatabaseOAuthTokenStore,
   migrateJiraDatabase,
@@ -309,6 +311,56 @@ describe.each(databases.eachSupportedId())('Jira source on %p', databaseId => {
     }
     expect(ids.length).toBeLessThan(incidents.length / 4);
     expectIncidentsMatch(await storedIncidents(knex), after);
+  });
+
+  it("reads linked reviews' root cause from the site's field where config names it", async () => {
+    // The field's id is the site's own: found by name, as an admin would.
+    const fields: Array<{ id: string; name: string }> = await jira.raw(
+      '/rest/api/3/field',
+    );
+    const field = fields.find(f => f.name === 'Root cause')!;
+    expect(field.id).toMatch(/^customfield_\d+$/);
+    // The demo (app-config.yaml) names this field of the same simulated
+    // site (seed 42, Cloud); read as text, as this package parses no YAML.
+    const demoConfig = fs.readFileSync(
+      path.resolve(__dirname, '../../../app-config.yaml'),
+      'utf8',
+    );
+    expect(demoConfig.match(/rootCauseField: (\S+)/)?.[1]).toBe(field.id);
+    const source = jiraSource(jira, {
+      site: { incidents: { postIncidentReview: { rootCauseField: field.id } } },
+    });
+    const run = await engine(knex, [source]).runOnce(source, 'incidents', {
+      full: true,
+    });
+    expect(run).toMatchObject({ status: 'succeeded', rejected: 0 });
+
+    // The simulator's reviews, read with plain fetch: v3 renders the
+    // multi-line text field as a document.
+    const causes = new Map(
+      (await jira.rawIssues('Post-incident review')).map(review => {
+        const value = review.fields[field.id];
+        return [
+          review.key,
+          value === null ? null : value.content[0].content[0].text,
+        ];
+      }),
+    );
+    const reviewed = [...(await storedIncidents(knex)).values()].filter(
+      row => row.review_reference,
+    );
+    expect(reviewed.length).toBeGreaterThan(0);
+    for (const row of reviewed) {
+      expect([row.review_reference, row.review_root_cause ?? null]).toEqual([
+        row.review_reference,
+        causes.get(row.review_reference),
+      ]);
+      expect(Boolean(row.review_root_cause_unknown)).toBe(false);
+    }
+    // Completed reviews with a root cause, and some left without one.
+    const completed = reviewed.filter(row => Boolean(row.review_completed));
+    expect(completed.some(row => row.review_root_cause)).toBe(true);
+    expect(completed.some(row => !row.review_root_cause)).toBe(true);
   });
 
   it('syncs changes with the custom fields it discovered', async () => {

@@ -289,6 +289,20 @@ function numberIssues(
 /** Share of resolved Highest/High incidents whose review was held. */
 const REVIEW_SHARE = 0.8;
 
+/**
+ * Share of completed reviews whose "Root cause" field was left empty,
+ * so INC-04 has reviews that are linked but record no root cause.
+ */
+const EMPTY_ROOT_CAUSE_SHARE = 0.15;
+
+const ROOT_CAUSES = [
+  'Connection pool exhausted after a configuration change lowered its limit.',
+  'Expired TLS certificate on the upstream gateway; renewal job had failed silently.',
+  'Database failover left the replica lagging; reads served stale data.',
+  'A deployment shipped a migration that locked the orders table.',
+  'Disk filled by unrotated debug logs on the primary node.',
+];
+
 function linkedIssue(issue: IssueRecord): LinkedIssue {
   const { id, projectKey, number, issueType, summary, status, priority } =
     issue;
@@ -313,6 +327,8 @@ function addReviews(
   const drafts: Array<{ incident: IssueRecord; review: IssueDraft }> = [];
   for (const project of site.projects) {
     const random = Random.derive(seed, 'demo', project.key, 'review');
+    // Its own stream, so the reviews themselves are what they were before.
+    const causes = Random.derive(seed, 'demo', project.key, 'root-cause');
     const team = site.teamUsers(project.team);
     for (const incident of issues) {
       if (
@@ -331,6 +347,10 @@ function addReviews(
       const doneAt = created + random.int(1, 6) * DAY + random.int(0, 8) * HOUR;
       const done = doneAt < now;
       const owner = random.pick(team).userName;
+      const rootCause =
+        done && !causes.chance(EMPTY_ROOT_CAUSE_SHARE)
+          ? causes.pick(ROOT_CAUSES)
+          : undefined;
       drafts.push({
         incident,
         review: {
@@ -349,6 +369,7 @@ function addReviews(
           assignee: owner,
           reporter: owner,
           firstResponse: null,
+          ...(rootCause ? { rootCause } : {}),
         },
       });
     }

@@ -32,6 +32,8 @@ export interface IssueRecord {
   /** When an agent first responded, for the "Time to first response" SLA. */
   firstResponse: number | null;
   change?: ChangeDetails;
+  /** A post-incident review's root cause ("Root cause" field); absent when left empty. */
+  rootCause?: string;
   /** Links to other issues, as `issuelinks` renders them. */
   links?: IssueLinkRecord[];
 }

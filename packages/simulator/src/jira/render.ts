@@ -253,10 +253,12 @@ function customRenderers(
   site: Site,
 ): Record<string, { name: string; render: FieldRenderer }> {
   const entries = site.customFields.map(def => {
-    const render: FieldRenderer = (
-      issue,
-      { baseUrl, apiVersion, timeZone },
-    ) => {
+    const render: FieldRenderer = (issue, context) => {
+      const { baseUrl, apiVersion, timeZone } = context;
+      if (def.role === 'rootCause') {
+        // A textarea: a string on v2 (Data Center), a document on v3.
+        return issue.rootCause ? richText(issue.rootCause, context) : null;
+      }
       const change = issue.change;
       if (!change) {
         return null;

@@ -149,7 +149,8 @@ export type CustomFieldRole =
   | 'changeRisk'
   | 'plannedStart'
   | 'plannedEnd'
-  | 'affectedServices';
+  | 'affectedServices'
+  | 'rootCause';
 
 export interface CustomFieldDef {
   role: CustomFieldRole;
@@ -157,7 +158,7 @@ export interface CustomFieldDef {
   id: string;
   numericId: number;
   name: string;
-  schemaType: 'option' | 'datetime' | 'array';
+  schemaType: 'option' | 'datetime' | 'array' | 'string';
   customType: string;
   /** Option ids of select fields, by value. */
   options?: Record<string, string>;
@@ -258,11 +259,14 @@ export function createSite({
       : ORG_SERVICES.filter(s => s.jiraComponent).map(s => s.catalogName)
   ).map(name => ({ id: Random.derive(seed, 'service', name).uuid(), name }));
 
-  const customFields = createCustomFields(random).map(field =>
-    classicChangeFields && CLASSIC_NAMES[field.role]
-      ? { ...field, name: CLASSIC_NAMES[field.role]! }
-      : field,
-  );
+  const customFields = [
+    ...createCustomFields(random).map(field =>
+      classicChangeFields && CLASSIC_NAMES[field.role]
+        ? { ...field, name: CLASSIC_NAMES[field.role]! }
+        : field,
+    ),
+    createRootCauseField(Random.derive(seed, 'root-cause-field')),
+  ];
   const byRole = new Map(customFields.map(field => [field.role, field]));
   const byUserName = new Map(users.map(user => [user.userName, user]));
   return {
@@ -286,6 +290,25 @@ export function createSite({
 /** Scale mode: the component (and service) name of synthetic service `index`. */
 export function syntheticServiceName(index: number): string {
   return `service-${String(index).padStart(5, '0')}`;
+}
+
+/**
+ * The post-incident review's root cause: a site's own multi-line text
+ * field (JSM's review template has none, so its id and name are the
+ * site's; the Jira module reads it where `rootCauseField` names the id).
+ * Its own seeded block of ids, drawn apart from the change fields so
+ * their ids are what they were before the field existed.
+ */
+function createRootCauseField(random: Random): CustomFieldDef {
+  const numericId = 11000 + random.int(0, 400);
+  return {
+    role: 'rootCause',
+    name: 'Root cause',
+    schemaType: 'string',
+    customType: 'com.atlassian.jira.plugin.system.customfieldtypes:textarea',
+    id: `customfield_${numericId}`,
+    numericId,
+  };
 }
 
 /** JSM's default SLA fields, with ids of their own block. */

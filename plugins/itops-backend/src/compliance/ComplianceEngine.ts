@@ -39,7 +39,12 @@ import {
   resultHashOf,
   resultKey,
 } from './SnapshotStore';
+import { AttestationStore } from './AttestationStore';
 import { BreachDecisionStore } from './BreachDecisionStore';
+import {
+  type AttestationsInForce,
+  attestationsForSnapshot,
+} from './snapshotAttestations';
 import { sourceNotConfigured, sourcedCapabilities } from './sources';
 import type { WaiverStore } from './WaiverStore';
 
@@ -110,6 +115,7 @@ export class ComplianceEngine {
   readonly #snapshots: SnapshotStore;
   readonly #waivers: WaiverStore;
   readonly #breaches: BreachDecisionStore;
+  readonly #attestations: AttestationsInForce;
   readonly #now: () => number;
 
   constructor(options: {
@@ -119,6 +125,8 @@ export class ComplianceEngine {
     snapshots: SnapshotStore;
     waivers: WaiverStore;
     breaches?: BreachDecisionStore;
+    /** The attestation register each snapshot records the state of. */
+    attestations?: AttestationsInForce;
     now?: () => number;
   }) {
     this.#knex = options.knex;
@@ -129,6 +137,9 @@ export class ComplianceEngine {
     this.#breaches =
       options.breaches ??
       new BreachDecisionStore(options.knex, options.waivers);
+    this.#attestations =
+      options.attestations ??
+      new AttestationStore(options.knex, options.waivers);
     this.#now = options.now ?? Date.now;
   }
 
@@ -384,6 +395,13 @@ export class ComplianceEngine {
         ? await this.#incremental(catalogue, results, now)
         : undefined;
     timings.diffMs = performance.now() - t1;
+    // Recorded with the snapshot as its catalogue is, so its exports show
+    // what was attested when it was taken, whatever the register says later.
+    const attestations = await attestationsForSnapshot(
+      this.#attestations,
+      now,
+      snapshotScope,
+    );
     const write = (asIncremental: typeof incremental) =>
       this.#snapshots.write({
         takenAt: now,
@@ -394,6 +412,7 @@ export class ComplianceEngine {
         durationMs: performance.now() - started,
         results,
         incremental: asIncremental,
+        attestations,
       });
     const t2 = performance.now();
     let snapshot: ComplianceSnapshot;

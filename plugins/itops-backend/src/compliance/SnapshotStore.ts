@@ -9,7 +9,13 @@ import type {
 } from '@backstage-itops/plugin-itops-common';
 import type { Knex } from 'knex';
 import {
+  type SnapshotAttestation,
+  attestationColumns,
+  parseSnapshotAttestations,
+} from './snapshotAttestations';
+import {
   type ChainVerification,
+  attestationsMatch,
   chainHashOf,
   chainHead,
   verifyChain,
@@ -89,35 +95,74 @@ export function catalogueHashOf(catalogue: unknown): string {
   return sha256(JSON.stringify(catalogue));
 }
 
-/** A result's canonical form: what the content hash covers. */
-function canonicalOf(r: NewResult): string {
-  return JSON.stringify([
-    r.entityRef,
-    r.checkId,
-    r.checkVersion,
-    r.status,
-    r.underlyingStatus ?? null,
-    r.value ?? null,
-    r.numerator ?? null,
-    r.denominator ?? null,
-    r.reason,
-    r.evidence,
-    r.waiverId ?? null,
-    // Appended only when set, so results stored before the flag hash alike.
-    ...(r.smallSample ? [true] : []),
-  ]);
+/*
+ * A run serialises each result's evidence (most of its bytes) for the
+ * diff against the base, the content hash and the insert: each is done
+ * once per result object and kept while the object lives.
+ */
+const evidenceJsonCache = new WeakMap<NewResult, string>();
+const canonicalCache = new WeakMap<NewResult, string>();
+
+/** A result's evidence as stored: JSON. */
+function evidenceJsonOf(r: NewResult): string {
+  let json = evidenceJsonCache.get(r);
+  if (json === undefined) {
+    json = JSON.stringify(r.evidence);
+    evidenceJsonCache.set(r, json);
+  }
+  return json;
 }
+
+/**
+ * A result's canonical form: what the content hash covers. It is
+ * `JSON.stringify` of the array below, built from its parts so the
+ * evidence is serialised once.
+ */
+function canonicalOf(r: NewResult): string {
+  let canonical = canonicalCache.get(r);
+  if (canonical === undefined) {
+    const parts = [
+      JSON.stringify(r.entityRef),
+      JSON.stringify(r.checkId),
+      JSON.stringify(r.checkVersion),
+      JSON.stringify(r.status),
+      JSON.stringify(r.underlyingStatus ?? null),
+      JSON.stringify(r.value ?? null),
+      JSON.stringify(r.numerator ?? null),
+      JSON.stringify(r.denominator ?? null),
+      JSON.stringify(r.reason),
+      evidenceJsonOf(r),
+      JSON.stringify(r.waiverId ?? null),
+      // Appended only when set, so results stored before the flag hash alike.
+      ...(r.smallSample ? ['true'] : []),
+    ];
+    canonical = `[${parts.join(',')}]`;
+    canonicalCache.set(r, canonical);
+  }
+  return canonical;
+}
+
+/**
+ * The order the content hash sorts results in. `localeCompare` without
+ * arguments compares as a default `Intl.Collator` does; one collator
+ * reused is the same order without building one per comparison.
+ */
+const collator = new Intl.Collator();
 
 /** The hash of a result set, independent of the order it was produced in. */
 export function contentHashOf(results: readonly NewResult[]): string {
-  const canonical = [...results]
-    .sort((a, b) =>
-      a.entityRef === b.entityRef
-        ? a.checkId.localeCompare(b.checkId)
-        : a.entityRef.localeCompare(b.entityRef),
-    )
-    .map(canonicalOf);
-  return sha256(canonical.join('\n'));
+  const hash = createHash('sha256');
+  const sorted = [...results].sort((a, b) =>
+    a.entityRef === b.entityRef
+      ? collator.compare(a.checkId, b.checkId)
+      : collator.compare(a.entityRef, b.entityRef),
+  );
+  // Streamed into the hash: the same bytes as the lines joined by newlines.
+  sorted.forEach((r, i) => {
+    if (i > 0) hash.update('\n');
+    hash.update(canonicalOf(r));
+  });
+  return hash.digest('hex');
 }
 
 /** Result hashes of this run: each is needed to diff and again to store. */
@@ -188,14 +233,25 @@ function toSnapshot(row: Record<string, any>): ComplianceSnapshot {
     durationMs: Number(row.duration_ms),
     ...(row.chain_hash ? { chainHash: String(row.chain_hash) } : {}),
     ...(row.prev_hash ? { prevHash: String(row.prev_hash) } : {}),
+    ...(row.attestations_hash
+      ? { attestationsHash: String(row.attestations_hash) }
+      : {}),
   };
 }
 
-function toResult(row: Record<string, any>): StoredResult {
+/**
+ * A result row as the API shows it. `as` presents it as a snapshot's own
+ * (carried rows of an incremental snapshot included), with the time
+ * formatted once for the whole read rather than per row.
+ */
+function toResult(
+  row: Record<string, any>,
+  as?: { snapshotId: string; takenAt: string },
+): StoredResult {
   const optionalNumber = (v: unknown) => fromDbNumber(v);
   return {
-    snapshotId: String(row.snapshot_id),
-    takenAt: iso(Number(row.taken_at)),
+    snapshotId: as?.snapshotId ?? String(row.snapshot_id),
+    takenAt: as?.takenAt ?? iso(Number(row.taken_at)),
     entityRef: String(row.entity_ref),
     ownerRef: row.owner_ref ?? undefined,
     systemRef: row.system_ref ?? undefined,
@@ -231,6 +287,7 @@ const SNAPSHOT_COLUMNS = [
   'duration_ms',
   'prev_hash',
   'chain_hash',
+  'attestations_hash',
 ];
 
 function toRef(row: Record<string, any>): SnapshotRef {
@@ -279,6 +336,8 @@ export class SnapshotStore {
     results: readonly NewResult[];
     /** Store only the difference to a full base. */
     incremental?: IncrementalWrite;
+    /** The attestations in force at `takenAt`, recorded and chained with it. */
+    attestations?: readonly SnapshotAttestation[];
   }): Promise<ComplianceSnapshot> {
     const catalogueJson = JSON.stringify(options.catalogue);
     const stored = options.incremental?.changed ?? options.results;
@@ -295,6 +354,7 @@ export class SnapshotStore {
       result_count: options.results.length,
       stored_count: stored.length,
       duration_ms: Math.round(options.durationMs),
+      ...attestationColumns(options.attestations),
     };
     await this.knex.transaction(async trx => {
       if (options.incremental) {
@@ -328,7 +388,7 @@ export class SnapshotStore {
         numerator: r.numerator ?? null,
         denominator: r.denominator ?? null,
         reason: r.reason,
-        evidence: JSON.stringify(r.evidence),
+        evidence: evidenceJsonOf(r),
         evidence_total: r.evidenceTotal ?? null,
         waiver_id: r.waiverId ?? null,
         small_sample: r.smallSample ? true : null,
@@ -358,6 +418,17 @@ export class SnapshotStore {
     return row ? (JSON.parse(row.catalogue) as SnapshotCatalogue) : undefined;
   }
 
+  /**
+   * The attestations in force when a snapshot was taken, as it recorded
+   * them; undefined for a snapshot taken before snapshots recorded them.
+   */
+  async attestations(id: string): Promise<SnapshotAttestation[] | undefined> {
+    const row = await this.knex(SNAPSHOTS)
+      .where('id', id)
+      .first('attestations');
+    return parseSnapshotAttestations(row?.attestations);
+  }
+
   /** Recomputes the content hash of a snapshot from its stored results. */
   async recomputedContentHash(id: string): Promise<string> {
     return contentHashOf(await this.results(id));
@@ -370,7 +441,11 @@ export class SnapshotStore {
   async integrity(
     id: string,
     results: readonly NewResult[],
-  ): Promise<{ contentHashMatches: boolean; chainHashMatches?: boolean }> {
+  ): Promise<{
+    contentHashMatches: boolean;
+    chainHashMatches?: boolean;
+    attestationsHashMatches?: boolean;
+  }> {
     const row = await this.knex(SNAPSHOTS).where('id', id).first();
     if (!row) return { contentHashMatches: false };
     return {
@@ -383,6 +458,9 @@ export class SnapshotStore {
               chainHashOf(row.prev_hash ?? null, row) === row.chain_hash,
           }
         : {}),
+      ...(attestationsMatch(row) === undefined
+        ? {}
+        : { attestationsHashMatches: attestationsMatch(row) }),
     };
   }
 
@@ -574,13 +652,9 @@ export class SnapshotStore {
     // at its time and found them unchanged. Lean rows leave out reasons and
     // evidence, which roll-ups over thousands of entities do not need and
     // which dominate the rows' size.
+    const as = { snapshotId: snapshot.id, takenAt: iso(snapshot.takenAt) };
     return rows.map((row: Record<string, any>) =>
-      toResult({
-        ...row,
-        snapshot_id: snapshot.id,
-        taken_at: snapshot.takenAt,
-        ...(options.lean ? { reason: '', evidence: '[]' } : {}),
-      }),
+      toResult(options.lean ? { ...row, reason: '', evidence: '[]' } : row, as),
     );
   }
 

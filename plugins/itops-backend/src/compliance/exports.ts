@@ -3,6 +3,8 @@ import type {
   ComplianceFramework,
   ComplianceSnapshot,
 } from '@backstage-itops/plugin-itops-common';
+import { SCORE_RULE_TEXT } from '@backstage-itops/plugin-itops-common';
+import type { SnapshotAttestation } from './snapshotAttestations';
 import type { StoredResult } from './SnapshotStore';
 import { checksOf, frameworkSummaryOf } from './views';
 
@@ -11,8 +13,9 @@ export interface SnapshotIntegrity {
   contentHashMatches: boolean;
   /** Undefined for a snapshot taken before hash chaining. */
   chainHashMatches?: boolean;
+  /** Undefined for a snapshot taken before snapshots recorded attestations. */
+  attestationsHashMatches?: boolean;
 }
-import { SCORE_RULE_TEXT } from '@backstage-itops/plugin-itops-common';
 
 const CSV_COLUMNS = [
   'snapshot_id',
@@ -135,8 +138,15 @@ export function toHtmlReport(options: {
   results: readonly StoredResult[];
   generatedAt: string;
   integrity?: SnapshotIntegrity;
+  /** As the snapshot recorded them; undefined when it predates recording them. */
+  attestations?: readonly SnapshotAttestation[];
 }): string {
   const { framework, checks, snapshot, generatedAt } = options;
+  const attestations = (options.attestations ?? []).filter(
+    a => a.framework === framework.id,
+  );
+  const attestationsOf = (control: string) =>
+    attestations.filter(a => a.control === control);
   const ids = new Set(checksOf(checks, framework.id));
   const results = options.results.filter(r => ids.has(r.checkId));
   const summary = frameworkSummaryOf(framework, checks, options.results);
@@ -155,7 +165,10 @@ export function toHtmlReport(options: {
   <td>${escapeHtml(control.id)}</td><td>${escapeHtml(
         control.label,
       )}</td><td>${escapeHtml(control.theme)}</td>
-  <td>${escapeHtml(STATUS_LABEL[control.status])}${
+  <td>${escapeHtml(
+    attestedLabel(control.status, attestationsOf(control.id)) ??
+      STATUS_LABEL[control.status],
+  )}${
         control.waivedEntities > 0
           ? `, ${control.waivedEntities} of ${control.judgedEntities} ${
               control.judgedEntities === 1 ? 'entity' : 'entities'
@@ -227,6 +240,14 @@ ${
           : `, the chain hash ${
               options.integrity.chainHashMatches ? 'matches' : 'DOES NOT match'
             } the snapshot`
+      }${
+        options.integrity.attestationsHashMatches === undefined
+          ? ''
+          : `, the recorded attestations ${
+              options.integrity.attestationsHashMatches
+                ? 'match'
+                : 'DO NOT match'
+            } their hash`
       }.`
     : ''
 }
@@ -264,6 +285,8 @@ ${exemptions
   .join('\n')}
 </tbody></table>`
 }
+<h2>Attestations in force when the snapshot was taken</h2>
+${attestationsSection(options.attestations, attestations)}
 ${
   framework.attribution
     ? `<p class="meta">${escapeHtml(framework.attribution)}</p>`
@@ -271,4 +294,52 @@ ${
 }
 </body></html>
 `;
+}
+
+/**
+ * The status a manual control shows with the attestations the snapshot
+ * recorded for it: attested (evidence, not a check result) while one was
+ * in force, no data when all had expired. Controls with checks keep their
+ * checks' status, as attestedControlStatus rules.
+ */
+function attestedLabel(
+  status: string,
+  recorded: readonly SnapshotAttestation[],
+): string | undefined {
+  if (status !== 'manual' || recorded.length === 0) return undefined;
+  const active = new Set(
+    recorded.filter(a => a.state === 'active').map(a => a.entityRef),
+  );
+  if (active.size === 0) return 'No data: attestation expired';
+  return `Attested for ${active.size} ${
+    active.size === 1 ? 'entity' : 'entities'
+  } (a statement, not a check result)`;
+}
+
+function attestationsSection(
+  all: readonly SnapshotAttestation[] | undefined,
+  own: readonly SnapshotAttestation[],
+): string {
+  if (!all) {
+    return '<p>Not recorded: this snapshot was taken before snapshots recorded the attestations in force.</p>';
+  }
+  if (own.length === 0) return '<p>None.</p>';
+  return `<table><thead><tr><th>Control</th><th>Entity</th><th>State then</th><th>Attested by</th><th>Attested</th><th>Expires</th><th>Statement</th><th>Evidence</th></tr></thead><tbody>
+${own
+  .map(
+    a =>
+      `<tr><td>${escapeHtml(a.control)}</td><td>${escapeHtml(
+        a.entityRef,
+      )}</td><td>${escapeHtml(
+        a.state === 'active' ? 'In force' : 'Expired',
+      )}</td><td>${escapeHtml(a.attestedBy)}</td><td>${escapeHtml(
+        a.attestedAt,
+      )}</td><td>${escapeHtml(a.expiresAt)}</td><td>${escapeHtml(
+        a.statement,
+      )}</td><td><a href="${escapeHtml(a.evidenceUrl)}">${escapeHtml(
+        a.evidenceUrl,
+      )}</a></td></tr>`,
+  )
+  .join('\n')}
+</tbody></table>`;
 }

@@ -468,6 +468,9 @@ export async function createComplianceRouter(
         frameworkSummaryOf(f, checks, results),
       ),
       checks,
+      // The attestations in force when it was taken, as it recorded them
+      // (null for a snapshot taken before snapshots recorded them).
+      attestations: (await snapshots.attestations(snapshot.id)) ?? null,
       // The waivers the snapshot applied, as they stood then.
       waiversApplied: results
         .filter(r => r.waiverId)
@@ -517,6 +520,7 @@ export async function createComplianceRouter(
         results,
         generatedAt: new Date(now()).toISOString(),
         integrity: await snapshots.integrity(snapshot.id, results),
+        attestations: await snapshots.attestations(snapshot.id),
       }),
     );
   });

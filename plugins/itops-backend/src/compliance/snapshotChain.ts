@@ -15,12 +15,15 @@ export interface ChainedFields {
   catalogue_hash: string;
   content_hash: string;
   result_count: number | string;
+  /** Set on snapshots that record the attestations in force. */
+  attestations_hash?: string | null;
 }
 
 /**
- * A snapshot's link: its identity, time, catalogue and content hashes and
- * the previous link, one line of JSON hashed. Numbers are normalised, as
- * the drivers return bigints as strings or numbers.
+ * A snapshot's link: its identity, time, catalogue and content hashes,
+ * the hash of the attestations it recorded, and the previous link, one
+ * line of JSON hashed. Numbers are normalised, as the drivers return
+ * bigints as strings or numbers.
  */
 export function chainHashOf(
   prevHash: string | null,
@@ -38,9 +41,32 @@ export function chainHashOf(
         String(row.catalogue_hash),
         String(row.content_hash),
         Number(row.result_count),
+        // Appended only when set, so snapshots taken before hash alike.
+        ...(row.attestations_hash ? [String(row.attestations_hash)] : []),
       ]),
     )
     .digest('hex');
+}
+
+/** The hash of the attestations a snapshot records, over their stored JSON. */
+export function attestationsHashOf(json: string): string {
+  return createHash('sha256').update(json).digest('hex');
+}
+
+/**
+ * Whether a snapshot row's recorded attestations still hash to the hash
+ * its chain covers: undefined for a row that records none (taken before
+ * snapshots recorded them), false when one of the two is missing.
+ */
+export function attestationsMatch(row: {
+  attestations?: string | null;
+  attestations_hash?: string | null;
+}): boolean | undefined {
+  const json = row.attestations ?? undefined;
+  const hash = row.attestations_hash ?? undefined;
+  if (json === undefined && hash === undefined) return undefined;
+  if (json === undefined || hash === undefined) return false;
+  return attestationsHashOf(String(json)) === hash;
 }
 
 /**
@@ -186,8 +212,9 @@ export interface ChainVerification {
 /**
  * Walks every snapshot in the order stored and checks that its content
  * hash, carried forward by its pseudonymisation records, matches its
- * results (`contentHashOf` the resolved results), its
- * chain hash matches its fields and previous link, and that previous link
+ * results (`contentHashOf` the resolved results), its recorded
+ * attestations match their hash, its chain hash matches its fields
+ * (that hash included) and previous link, and that previous link
  * is the chain hash of the snapshot before it, or of a snapshot the
  * disposal ledger records as disposed of by retention.
  */
@@ -224,6 +251,12 @@ export async function verifyChain(
       broken.push({
         snapshotId: id,
         problem: `its results hash to ${content}, not the recorded content hash ${expected}`,
+      });
+    }
+    if (attestationsMatch(row) === false) {
+      broken.push({
+        snapshotId: id,
+        problem: 'its recorded attestations do not match their recorded hash',
       });
     }
     if (!row.chain_hash) {

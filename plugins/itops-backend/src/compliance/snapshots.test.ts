@@ -147,6 +147,7 @@ describe('compliance snapshots an auditor can rely on', () => {
       expect(json.body.integrity).toEqual({
         contentHashMatches: true,
         chainHashMatches: true,
+        attestationsHashMatches: true,
       });
       const csv = await get(
         `/compliance/snapshots/${old.id}/export?format=csv`,

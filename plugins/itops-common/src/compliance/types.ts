@@ -284,6 +284,12 @@ export interface ComplianceSnapshot {
    */
   chainHash?: string;
   prevHash?: string;
+  /**
+   * Hash of the attestations in force when the snapshot was taken, which
+   * it records and its chain hash covers. Absent on snapshots taken before
+   * snapshots recorded attestations.
+   */
+  attestationsHash?: string;
   entityCount: number;
   resultCount: number;
   durationMs: number;

@@ -255,6 +255,8 @@ function priorityField(): JqlField {
 
 function customField(def: CustomFieldDef, context: QueryContext): JqlField {
   switch (def.role) {
+    case 'rootCause':
+      return textField(def.name, issue => issue.rootCause ?? '');
     case 'plannedStart':
       return dateField(def.name, issue => issue.change?.plannedStart, context);
     case 'plannedEnd':

@@ -66,8 +66,15 @@ function AttestDialog(props: {
     }
   };
   return (
-    <Dialog open={props.open} onClose={props.onClose} fullWidth maxWidth="sm">
-      <DialogTitle>Attest {props.control}</DialogTitle>
+    <Dialog
+      open={props.open}
+      onClose={props.onClose}
+      fullWidth
+      maxWidth="sm"
+      // Named by its title, so assistive technology announces what is attested.
+      aria-labelledby="itops-attest-title"
+    >
+      <DialogTitle id="itops-attest-title">Attest {props.control}</DialogTitle>
       <DialogContent>
         {error && <ItopsErrorPanel error={error} />}
         <EntityRefPicker

@@ -90,6 +90,10 @@ describe('attestations and SoA views', () => {
       screen.getByText('Policies reviewed by the board'),
     ).toBeInTheDocument();
     fireEvent.click(screen.getByRole('button', { name: 'Attest' }));
+    // Named by its title, as screen readers and the e2e find it.
+    expect(
+      screen.getByRole('dialog', { name: 'Attest A.5.1' }),
+    ).toBeInTheDocument();
     fireEvent.change(screen.getByLabelText('Statement'), {
       target: { value: 'Reviewed' },
     });

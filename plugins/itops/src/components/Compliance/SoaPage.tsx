@@ -196,7 +196,8 @@ export function SoaPage() {
       <Grid item xs={12}>
         <Table<VersionRow>
           title="Approved versions"
-          options={{ paging: false, search: false }}
+          // No sort buttons: axe reports them as nested interactive controls.
+          options={{ paging: false, search: false, sorting: false }}
           columns={columns}
           data={versions as VersionRow[]}
           emptyContent={

@@ -1945,9 +1945,1025 @@ export const spec = {
         },
       },
     },
+    '/compliance/entities/{kind}/{namespace}/{name}/checks/{checkId}/evidence':
+      {
+        get: {
+          operationId: 'GetComplianceEvidence',
+          summary:
+            "Every evidence record of one check's result for an entity, a page at a time. Needs itops.compliance.read.",
+          description:
+            'The scorecard and control views show the first 10 records of each\nresult with `evidenceTotal`; this pages through all of them, from\nthe result in force at `at` (default now).\n',
+          parameters: [
+            {
+              $ref: '#/components/parameters/kind',
+            },
+            {
+              $ref: '#/components/parameters/namespace',
+            },
+            {
+              $ref: '#/components/parameters/name',
+            },
+            {
+              name: 'checkId',
+              in: 'path',
+              required: true,
+              schema: {
+                type: 'string',
+              },
+            },
+            {
+              $ref: '#/components/parameters/complianceAt',
+            },
+            {
+              name: 'offset',
+              in: 'query',
+              allowReserved: true,
+              schema: {
+                type: 'integer',
+                minimum: 0,
+                maximum: 10000000,
+                default: 0,
+              },
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              allowReserved: true,
+              schema: {
+                type: 'integer',
+                minimum: 1,
+                maximum: 1000,
+                default: 100,
+              },
+            },
+          ],
+          responses: {
+            '200': {
+              description: "One page of the result's evidence.",
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['total', 'offset', 'limit', 'items'],
+                    properties: {
+                      total: {
+                        type: 'integer',
+                      },
+                      offset: {
+                        type: 'integer',
+                      },
+                      limit: {
+                        type: 'integer',
+                      },
+                      items: {
+                        type: 'array',
+                        items: {
+                          type: 'object',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            '400': {
+              $ref: '#/components/responses/BadRequest',
+            },
+            '403': {
+              $ref: '#/components/responses/Forbidden',
+            },
+            '404': {
+              $ref: '#/components/responses/NotFound',
+            },
+          },
+        },
+      },
+    '/compliance/snapshots/verify': {
+      get: {
+        operationId: 'VerifyComplianceSnapshots',
+        summary:
+          'Walks every snapshot in the order stored and checks its content, recorded attestations and hash chain. Needs itops.compliance.read.',
+        description:
+          "Recomputes each snapshot's content hash from its stored results, the\nhash of the attestations it recorded and its chain hash, and checks\neach link points at the snapshot before it or at one the disposal\nledger records as disposed of. Snapshots taken before the chain\nexisted are counted as `unchained`.\n",
+        responses: {
+          '200': {
+            description: 'The verdict.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['ok', 'checked', 'unchained', 'broken'],
+                  properties: {
+                    ok: {
+                      type: 'boolean',
+                    },
+                    checked: {
+                      type: 'integer',
+                    },
+                    unchained: {
+                      type: 'integer',
+                    },
+                    broken: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['snapshotId', 'problem'],
+                        properties: {
+                          snapshotId: {
+                            type: 'string',
+                          },
+                          problem: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
+    '/compliance/waivers/expiring': {
+      get: {
+        operationId: 'ListExpiringComplianceWaivers',
+        summary:
+          'Approved waivers that expire within `days`, soonest first (the waiver inbox). Needs itops.compliance.read.',
+        parameters: [
+          {
+            name: 'days',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 366,
+              default: 30,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The expiring waivers.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['days', 'items'],
+                  properties: {
+                    days: {
+                      type: 'integer',
+                    },
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/ComplianceWaiver',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
+    '/compliance/breaches': {
+      get: {
+        operationId: 'ListComplianceBreaches',
+        summary:
+          'Personal-data breaches with their awareness time, the 72-hour deadline and where each decision stands. Needs itops.compliance.read.',
+        parameters: [
+          {
+            name: 'overdue',
+            in: 'query',
+            allowReserved: true,
+            description:
+              '`true`: only breaches past their deadline without a decision.',
+            schema: {
+              type: 'string',
+              enum: ['true', 'false'],
+            },
+          },
+          {
+            name: 'offset',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'integer',
+              minimum: 0,
+              maximum: 1000000,
+              default: 0,
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 500,
+              default: 100,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'One page of breaches.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['deadlineHours', 'offset', 'limit', 'items'],
+                  properties: {
+                    deadlineHours: {
+                      type: 'integer',
+                      description:
+                        "GDPR art. 33(1), the law's 72 hours; not a setting.",
+                    },
+                    offset: {
+                      type: 'integer',
+                    },
+                    limit: {
+                      type: 'integer',
+                    },
+                    total: {
+                      type: 'integer',
+                    },
+                    items: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
+    '/compliance/breaches/{ref}/decisions': {
+      get: {
+        operationId: 'ListComplianceBreachDecisions',
+        summary:
+          'The recorded decisions on one personal-data breach, oldest first. Needs itops.compliance.read.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/breachRef',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The decisions.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['breachRef', 'items'],
+                  properties: {
+                    breachRef: {
+                      type: 'string',
+                    },
+                    items: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+      post: {
+        operationId: 'RecordComplianceBreachDecision',
+        summary:
+          'Appends a notification or communication decision on a personal-data breach (GDPR art. 33/34). Needs itops.compliance.breach.decide and a user.',
+        description:
+          'Append-only, with an audit row and a `compliance-breach-decision`\nauditor event. A missing or malformed field is a 400 naming it; an\nincident that is not a personal-data breach a 404. Applies at the\nnext evaluation.\n',
+        parameters: [
+          {
+            $ref: '#/components/parameters/breachRef',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['decision', 'reason'],
+                properties: {
+                  decision: {
+                    type: 'string',
+                    enum: [
+                      'notifiable',
+                      'not_notifiable',
+                      'communicated',
+                      'communication_exempt',
+                    ],
+                  },
+                  reason: {
+                    type: 'string',
+                  },
+                  decidedBy: {
+                    type: 'string',
+                    description: 'Default the caller.',
+                  },
+                  decidedAt: {
+                    type: 'string',
+                    format: 'date-time',
+                    description: 'Default now.',
+                  },
+                  highRisk: {
+                    type: 'boolean',
+                  },
+                  notifiedAt: {
+                    type: 'string',
+                    format: 'date-time',
+                  },
+                  delayReason: {
+                    type: 'string',
+                  },
+                  exemption: {
+                    type: 'string',
+                    enum: ['34(3)(a)', '34(3)(b)', '34(3)(c)'],
+                  },
+                  link: {
+                    type: 'string',
+                    format: 'uri',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The recorded decision.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/compliance/attestations': {
+      get: {
+        operationId: 'ListComplianceAttestations',
+        summary:
+          'The attestation register as it stood at `at` (default now), newest first. Needs itops.compliance.read.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/complianceFramework',
+          },
+          {
+            name: 'control',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'entityRef',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            $ref: '#/components/parameters/complianceAt',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The attestations, each with its events up to `at`.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/ComplianceAttestation',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
+    '/compliance/attestations/expiring': {
+      get: {
+        operationId: 'ListExpiringComplianceAttestations',
+        summary:
+          'Attestations in force that expire within `days`, soonest first. Needs itops.compliance.read.',
+        parameters: [
+          {
+            name: 'days',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 366,
+              default: 30,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The expiring attestations.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['days', 'items'],
+                  properties: {
+                    days: {
+                      type: 'integer',
+                    },
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/ComplianceAttestation',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
+    '/compliance/attestations/{id}/revoke': {
+      post: {
+        operationId: 'RevokeComplianceAttestation',
+        summary:
+          'Revokes an attestation (an appended event). Needs to own the entity or itops.compliance.attest.',
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['reason'],
+                properties: {
+                  reason: {
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The attestation, now revoked.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ComplianceAttestation',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/compliance/controls/{framework}/{control}/attestations': {
+      get: {
+        operationId: 'GetComplianceControlAttestations',
+        summary:
+          "A control's status per entity with attestations taken into account, and its attestation history. Needs itops.compliance.read.",
+        description:
+          "A control with checks keeps its checks' roll-up (an attestation\nbeside it never overrides it); one without is `attested` while an\nattestation is in force, `no_data` once it expired, else `manual`.\nWith `at`, the snapshot and the register as they stood then.\n",
+        parameters: [
+          {
+            $ref: '#/components/parameters/attestationFramework',
+          },
+          {
+            $ref: '#/components/parameters/attestationControl',
+          },
+          {
+            $ref: '#/components/parameters/complianceAt',
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The control's attestation view.",
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: [
+                    'framework',
+                    'control',
+                    'checks',
+                    'entities',
+                    'history',
+                  ],
+                  properties: {
+                    framework: {
+                      type: 'string',
+                    },
+                    control: {
+                      type: 'string',
+                    },
+                    checks: {
+                      type: 'array',
+                      items: {
+                        type: 'string',
+                      },
+                    },
+                    entities: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['entityRef', 'status', 'automatedStatus'],
+                        properties: {
+                          entityRef: {
+                            type: 'string',
+                          },
+                          ownerRef: {
+                            type: 'string',
+                          },
+                          status: {
+                            type: 'string',
+                          },
+                          reason: {
+                            type: 'string',
+                          },
+                          attestationId: {
+                            type: 'string',
+                          },
+                          automatedStatus: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                    history: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/ComplianceAttestation',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+      post: {
+        operationId: 'AttestComplianceControl',
+        summary:
+          'Attests a control for an entity; supersedes the one before. Needs to own the entity or itops.compliance.attest.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/attestationFramework',
+          },
+          {
+            $ref: '#/components/parameters/attestationControl',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: [
+                  'entityRef',
+                  'statement',
+                  'evidenceUrl',
+                  'expiresAt',
+                ],
+                properties: {
+                  entityRef: {
+                    type: 'string',
+                  },
+                  statement: {
+                    type: 'string',
+                  },
+                  evidenceUrl: {
+                    type: 'string',
+                    format: 'uri',
+                    description: 'An http(s) link.',
+                  },
+                  expiresAt: {
+                    type: 'string',
+                    format: 'date-time',
+                    description:
+                      'In the future, at most `itops.compliance.maxAttestationDays` (365) days ahead.',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The new attestation.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ComplianceAttestation',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/compliance/soa/draft': {
+      get: {
+        operationId: 'GetComplianceSoaDraft',
+        summary:
+          'What a new Statement of Applicability version would state today, from the configured exclusions. Needs itops.compliance.read.',
+        responses: {
+          '200': {
+            description: 'The draft content.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/SoaContent',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
+    '/compliance/soa/versions': {
+      get: {
+        operationId: 'ListComplianceSoaVersions',
+        summary:
+          'The approved Statement of Applicability versions. Needs itops.compliance.read.',
+        responses: {
+          '200': {
+            description: 'The versions.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/SoaVersion',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+      post: {
+        operationId: 'ApproveComplianceSoaVersion',
+        summary:
+          'Approves a new Statement of Applicability version (chained, audited). Needs itops.compliance.waiver.approve and a user.',
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  exclusions: {
+                    type: 'array',
+                    description: 'Default `itops.compliance.soa.exclusions`.',
+                    items: {
+                      type: 'object',
+                      required: ['control', 'justification'],
+                      properties: {
+                        control: {
+                          type: 'string',
+                        },
+                        justification: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  },
+                  comment: {
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The approved version.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/SoaVersion',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
+    '/compliance/soa/verify': {
+      get: {
+        operationId: 'VerifyComplianceSoa',
+        summary:
+          "Checks every SoA version's content hash and the hash chain over them. Needs itops.compliance.read.",
+        responses: {
+          '200': {
+            description: 'The verdict.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['ok', 'checked', 'broken'],
+                  properties: {
+                    ok: {
+                      type: 'boolean',
+                    },
+                    checked: {
+                      type: 'integer',
+                    },
+                    broken: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['version', 'problem'],
+                        properties: {
+                          version: {
+                            type: 'integer',
+                          },
+                          problem: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
+    '/compliance/soa/versions/{version}': {
+      get: {
+        operationId: 'GetComplianceSoaVersion',
+        summary:
+          'One SoA version with its integrity. Needs itops.compliance.read.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/soaVersion',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The version.',
+            content: {
+              'application/json': {
+                schema: {
+                  allOf: [
+                    {
+                      $ref: '#/components/schemas/SoaVersion',
+                    },
+                    {
+                      type: 'object',
+                      properties: {
+                        integrity: {
+                          type: 'object',
+                        },
+                      },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/compliance/soa/versions/{version}/export': {
+      get: {
+        operationId: 'ExportComplianceSoaVersion',
+        summary:
+          'One SoA version as JSON, CSV or print-styled HTML, with its integrity. Needs itops.compliance.read.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/soaVersion',
+          },
+          {
+            name: 'format',
+            in: 'query',
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              enum: ['json', 'csv', 'html'],
+              default: 'json',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The export.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                },
+              },
+              'text/csv': {
+                schema: {
+                  type: 'string',
+                },
+              },
+              'text/html': {
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
   },
   components: {
     parameters: {
+      breachRef: {
+        name: 'ref',
+        in: 'path',
+        required: true,
+        description: 'The incident number of a personal-data breach.',
+        schema: {
+          type: 'string',
+        },
+      },
+      attestationFramework: {
+        name: 'framework',
+        in: 'path',
+        required: true,
+        schema: {
+          type: 'string',
+        },
+      },
+      attestationControl: {
+        name: 'control',
+        in: 'path',
+        required: true,
+        description: 'Control id, URL-encoded (e.g. `A.5.1`).',
+        schema: {
+          type: 'string',
+        },
+      },
+      soaVersion: {
+        name: 'version',
+        in: 'path',
+        required: true,
+        description: 'The version number, from 1.',
+        schema: {
+          type: 'integer',
+          minimum: 1,
+        },
+      },
       complianceFramework: {
         name: 'framework',
         in: 'query',
@@ -2289,6 +3305,20 @@ export const spec = {
             type: 'string',
             description: 'SHA-256 of the stored results.',
           },
+          chainHash: {
+            type: 'string',
+            description:
+              'Link of the hash chain over its fields, content hash, attestations hash and `prevHash`; absent on snapshots taken before the chain.',
+          },
+          prevHash: {
+            type: 'string',
+            description: 'The chain hash of the snapshot before it.',
+          },
+          attestationsHash: {
+            type: 'string',
+            description:
+              'SHA-256 of the attestations in force when it was taken, which it records (see the export); absent on snapshots taken before snapshots recorded them.',
+          },
           entityCount: {
             type: 'integer',
           },
@@ -2297,6 +3327,207 @@ export const spec = {
           },
           durationMs: {
             type: 'integer',
+          },
+        },
+      },
+      ComplianceAttestation: {
+        type: 'object',
+        description:
+          'A statement that a control is implemented for an entity, with a link to the evidence; evidence, not proof, and never counted as a pass.',
+        required: [
+          'id',
+          'framework',
+          'control',
+          'entityRef',
+          'statement',
+          'evidenceUrl',
+          'attestedBy',
+          'attestedAt',
+          'expiresAt',
+          'state',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          framework: {
+            type: 'string',
+          },
+          control: {
+            type: 'string',
+          },
+          entityRef: {
+            type: 'string',
+          },
+          statement: {
+            type: 'string',
+          },
+          evidenceUrl: {
+            type: 'string',
+            format: 'uri',
+          },
+          attestedBy: {
+            type: 'string',
+          },
+          attestedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          expiresAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          state: {
+            type: 'string',
+            enum: ['active', 'expired', 'superseded', 'revoked'],
+          },
+          events: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['id', 'attestationId', 'event', 'actor', 'at'],
+              properties: {
+                id: {
+                  type: 'string',
+                },
+                attestationId: {
+                  type: 'string',
+                },
+                event: {
+                  type: 'string',
+                  enum: ['attested', 'superseded', 'revoked'],
+                },
+                actor: {
+                  type: 'string',
+                },
+                at: {
+                  type: 'string',
+                  format: 'date-time',
+                },
+                supersededBy: {
+                  type: 'string',
+                },
+                reason: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+        },
+      },
+      SoaContent: {
+        type: 'object',
+        description:
+          'What a Statement of Applicability version states, hashed as a whole.',
+        required: ['framework', 'frameworkVersion', 'snapshotId', 'entries'],
+        properties: {
+          framework: {
+            type: 'string',
+          },
+          frameworkVersion: {
+            type: 'string',
+          },
+          snapshotId: {
+            type: ['string', 'null'],
+          },
+          entries: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: [
+                'control',
+                'label',
+                'theme',
+                'applicable',
+                'implementation',
+                'checks',
+                'score',
+                'judgedResults',
+                'attestations',
+              ],
+              properties: {
+                control: {
+                  type: 'string',
+                },
+                label: {
+                  type: 'string',
+                },
+                theme: {
+                  type: 'string',
+                },
+                applicable: {
+                  type: 'boolean',
+                },
+                justification: {
+                  type: 'string',
+                },
+                implementation: {
+                  type: 'string',
+                  enum: ['automated', 'attested', 'manual', 'excluded'],
+                },
+                checks: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                  },
+                },
+                score: {
+                  type: ['number', 'null'],
+                },
+                judgedResults: {
+                  type: 'integer',
+                },
+                attestations: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      SoaVersion: {
+        type: 'object',
+        required: [
+          'id',
+          'version',
+          'approvedBy',
+          'approvedAt',
+          'contentHash',
+          'prevHash',
+          'chainHash',
+          'content',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          version: {
+            type: 'integer',
+          },
+          approvedBy: {
+            type: 'string',
+          },
+          approvedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          comment: {
+            type: 'string',
+          },
+          contentHash: {
+            type: 'string',
+          },
+          prevHash: {
+            type: ['string', 'null'],
+          },
+          chainHash: {
+            type: 'string',
+          },
+          content: {
+            $ref: '#/components/schemas/SoaContent',
           },
         },
       },
