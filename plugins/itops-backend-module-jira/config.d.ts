@@ -121,6 +121,14 @@ export interface Config {
              * `successful_with_issues`, `unsuccessful`).
              */
             outcomes?: { [name: string]: string };
+            /**
+             * A label marking security-patch changes (compared without
+             * regard to case): a labelled change gets this label as its
+             * category, the others an empty one. Unset: Jira changes carry
+             * no category and the patching check (VUL-01) says "category
+             * source not configured" for them.
+             */
+            patchLabel?: string;
           };
           mapping?: {
             /**

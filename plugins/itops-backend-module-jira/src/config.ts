@@ -56,6 +56,8 @@ export interface ChangeConfig extends IssueSyncConfig {
   statuses: Record<string, ChangeState>;
   /** Status or resolution name (lower case) → outcome. */
   outcomes: Record<string, NonNullable<ChangeRecord['outcome']>>;
+  /** The label marking security-patch changes; unset: no category read. */
+  patchLabel?: string;
 }
 
 export interface JiraSiteConfig {
@@ -459,6 +461,9 @@ export function readJiraSiteConfig(
         OUTCOMES,
         DEFAULT_OUTCOMES,
       ),
+      ...(changes?.getOptionalString('patchLabel')?.trim()
+        ? { patchLabel: changes.getString('patchLabel').trim() }
+        : {}),
     },
     componentLabelPrefix: config
       .getOptionalConfig('mapping')

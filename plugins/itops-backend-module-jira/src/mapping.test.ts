@@ -336,7 +336,24 @@ describe('toChange', () => {
       risk: 'very_high',
       outcome: 'unsuccessful',
       sourceOutcome: 'Done',
+      openedAt: '2026-03-01T09:00:00.000Z',
     });
+    // Without changes.patchLabel Jira changes carry no category at all.
+    expect('category' in record).toBe(false);
+  });
+
+  it('reads the patch label as the category, and an empty one without it', () => {
+    const config = { ...site.changes, patchLabel: 'security-patch' };
+    const labelled = toChange(
+      issue({ status: status('Closed', 'done'), labels: ['Security-Patch'] }),
+      { siteUrl: site.baseUrl, config, fields },
+    );
+    const other = toChange(
+      issue({ status: status('Closed', 'done'), labels: ['hotfix'] }),
+      { siteUrl: site.baseUrl, config, fields },
+    );
+    expect(labelled.category).toBe('security-patch');
+    expect(other.category).toBe('');
   });
 
   it('derives approval from the workflow, or reads the approvals field', () => {

@@ -491,5 +491,17 @@ export function toChange(
   if (record.approvedAt === undefined) {
     delete record.approvedAt;
   }
+  const openedAt = parseJiraTime(issue.fields.created);
+  if (openedAt) {
+    record.openedAt = openedAt;
+  }
+  if (config.patchLabel) {
+    const patch = config.patchLabel.toLowerCase();
+    const labelled = (
+      Array.isArray(issue.fields.labels) ? issue.fields.labels : []
+    ).some(l => typeof l === 'string' && l.toLowerCase() === patch);
+    // Read but not a patch: an empty category, not an unknown one.
+    record.category = labelled ? config.patchLabel : '';
+  }
   return record;
 }

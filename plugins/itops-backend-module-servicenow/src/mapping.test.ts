@@ -186,6 +186,34 @@ describe('toChange', () => {
     });
   });
 
+  it('reads the category and when the change was raised', () => {
+    const { changes } = options();
+    expect(
+      toChange(
+        {
+          ...changeRow,
+          category: ' Security ',
+          opened_at: '2025-06-30 08:00:00',
+        },
+        changes,
+        BASE,
+      ),
+    ).toMatchObject({
+      category: 'Security',
+      openedAt: '2025-06-30T08:00:00.000Z',
+    });
+    // Read but empty is '' (no category); left out of the row (a field ACL)
+    // is unknown; without opened_at the creation time is the raise time.
+    const empty = toChange(
+      { ...changeRow, category: '', sys_created_on: '2025-06-29 07:00:00' },
+      changes,
+      BASE,
+    );
+    expect(empty.category).toBe('');
+    expect(empty.openedAt).toBe('2025-06-29T07:00:00.000Z');
+    expect(toChange(changeRow, changes, BASE).category).toBeUndefined();
+  });
+
   it('keeps close codes and states the config does not know', () => {
     const { changes } = options({
       changes: { types: { emergency: ['emergency', 'expedited'] } },

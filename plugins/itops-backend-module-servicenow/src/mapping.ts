@@ -136,6 +136,9 @@ export function changeFields(options: ChangeOptions): string[] {
     'cmdb_ci',
     'business_service',
     SERVICE_NAME,
+    'opened_at',
+    'sys_created_on',
+    'category',
   ]);
 }
 
@@ -268,6 +271,12 @@ export function toChange(
     outcome,
     sourceOutcome: !outcome && row.close_code ? row.close_code : undefined,
     implementerGroup: row[GROUP_NAME] || undefined,
+    openedAt:
+      timeField(row, 'opened_at', problems) ??
+      timeField(row, 'sys_created_on', problems),
+    // A column the caller may not read is left out of the row: unknown,
+    // which is not the same as a change without a category ('').
+    category: row.category === undefined ? undefined : row.category.trim(),
   };
 }
 

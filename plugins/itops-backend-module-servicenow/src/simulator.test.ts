@@ -12,6 +12,7 @@ import {
   expectChangesMatch,
   expectedIncidents,
   expectIncidentsMatch,
+  instance,
   type Knex,
   ms,
   NOW,
@@ -102,6 +103,35 @@ describe('ServiceNow module against the simulator', () => {
         expect(incremental.written).toBeLessThan(first.written / 4);
         await expectIncidentsMatch(knex, url);
         await expectChangesMatch(knex, url);
+      } finally {
+        await sims.close();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stores change categories, and none where a field ACL hides the column, on %p',
+    async databaseId => {
+      const knex = await setUp(databaseId);
+      const clock = new FixedClock(NOW);
+      const sims = await start(clock);
+      try {
+        const url = sims.urls.servicenow;
+        const src = source(url, clock);
+        const engine = engineFor(knex, src);
+        await engine.runOnce(src, 'changes', { full: true });
+        const categories = await knex('itops_changes').distinct('category');
+        expect(categories.map(r => r.category).sort()).toEqual([
+          'Security',
+          'Software',
+        ]);
+        instance(sims).setQuirks({
+          hiddenColumns: { change_request: ['category'] },
+        });
+        await engine.runOnce(src, 'changes', { full: true });
+        await expectChangesMatch(knex, url, 'integration');
+        const after = await knex('itops_changes').distinct('category');
+        expect(after).toEqual([{ category: null }]);
       } finally {
         await sims.close();
       }

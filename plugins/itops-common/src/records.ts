@@ -195,6 +195,15 @@ export interface ChangeRecord extends ItopsRecordBase {
   /** The source's close code, kept when it maps to no outcome. */
   sourceOutcome?: string;
   implementerGroup?: string;
+  /** When the change was raised (ServiceNow `opened_at`, Jira `created`). */
+  openedAt?: string;
+  /**
+   * The change's category as the source names it (ServiceNow `category`,
+   * Jira the configured category field or patch label). An empty string:
+   * the source reads categories and this change has none; undefined: the
+   * source does not provide them (not configured, or the field hidden).
+   */
+  category?: string;
 }
 
 /** One person on call for a schedule over a period. @public */

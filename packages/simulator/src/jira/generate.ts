@@ -206,7 +206,12 @@ export function draftChange(
     resolved,
     resolution: changeResolution(resolved, status),
     components: [component],
-    labels: type === 'Emergency' ? ['hotfix'] : [],
+    // Every fifth change (by creation minute, no random draw, so the rest of
+    // the world stays as it was) is a security patch, for VUL-01.
+    labels: [
+      ...(type === 'Emergency' ? ['hotfix'] : []),
+      ...(Math.floor(created / 60_000) % 5 === 0 ? ['security-patch'] : []),
+    ],
     assignee: random.pick(team).userName,
     reporter: random.pick(team).userName,
     firstResponse: null,

@@ -26,6 +26,12 @@ const SUMMARIES: Record<ChangeType, string[]> = {
   ],
 };
 
+/** The summaries of security patches (category 'Security'). */
+const SECURITY_PATCHES = [
+  'Patch OS packages on {ci}',
+  'Apply monthly security baseline to {ci}',
+];
+
 export interface ChangeSpec {
   random: Random;
   sysId: string;
@@ -125,11 +131,16 @@ export function changeRow(spec: ChangeSpec): SnRow {
   );
   const dt = (t: number | undefined) =>
     t === undefined ? '' : snDateTime(new Date(t));
-  const summary = random
-    .pick(SUMMARIES[type])
+  const template = random.pick(SUMMARIES[type]);
+  const summary = template
     .replace('{target}', target.label)
     .replace('{ci}', target.ciName || target.label);
   const assignee = random.pick(target.memberSysIds);
+  // Patch summaries are security patches, for the patching check (VUL-01):
+  // 'Security' is this simulated instance's category choice, not a default.
+  const category = SECURITY_PATCHES.includes(template)
+    ? 'Security'
+    : 'Software';
 
   // Object.assign keeps V8 on its fast path: a spread into a large literal is ~50x slower.
   return Object.assign(
@@ -152,7 +163,7 @@ export function changeRow(spec: ChangeSpec): SnRow {
       impact: risk === '1' || risk === '2' ? '2' : '3',
       urgency: type === 'emergency' ? '1' : '3',
       priority: changePriority(type, risk),
-      category: 'Software',
+      category,
       phase: '',
       scope: '3',
       assignment_group: target.groupSysId,

@@ -14,6 +14,35 @@ describe('ServiceNow quirks', () => {
     );
   });
 
+  it('carries change categories, security patches among them, and hides a column a field ACL covers', async () => {
+    sn = await startServiceNow();
+    const url =
+      '/api/now/table/change_request?sysparm_fields=number,category,opened_at';
+    const open = await sn.getJson(url);
+    const categories = new Set(
+      open.result.map((r: Record<string, string>) => r.category),
+    );
+    expect(categories).toEqual(new Set(['Security', 'Software']));
+    expect(open.result.every((r: Record<string, string>) => r.opened_at)).toBe(
+      true,
+    );
+    sn.simulator.setQuirks({ hiddenColumns: { change_request: ['category'] } });
+    const hidden = await (
+      await sn.get(url, { authorization: integration })
+    ).json();
+    expect(hidden.result.length).toBe(open.result.length);
+    expect(hidden.result.some((r: object) => 'category' in r)).toBe(false);
+    expect(hidden.result[0].opened_at).toBeTruthy();
+    // The query still matches on it, as field ACLs do not change queries.
+    const patches = await (
+      await sn.get(`${url}&sysparm_query=category=Security`, {
+        authorization: integration,
+      })
+    ).json();
+    expect(patches.result.length).toBeGreaterThan(0);
+    expect(patches.result.length).toBeLessThan(open.result.length);
+  });
+
   it('hides rows by ACL after the limit, counting them in X-Total-Count', async () => {
     sn = await startServiceNow({
       quirks: { aclHidden: { tables: ['incident'], share: 0.2 } },

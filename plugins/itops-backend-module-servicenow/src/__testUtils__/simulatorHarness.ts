@@ -81,7 +81,10 @@ export function instance(sims: Sims): ServiceNowSimulator {
   return sims.simulators.servicenow as ServiceNowSimulator;
 }
 
-export const BASIC = { username: 'itops.integration', password: 'sn-demo-4f7c1a' };
+export const BASIC = {
+  username: 'itops.integration',
+  password: 'sn-demo-4f7c1a',
+};
 export const OAUTH = {
   clientId: 'itops-backstage',
   clientSecret: 'itops-secret',
@@ -335,6 +338,8 @@ export async function expectedChanges(url: string, as: Reader = 'admin') {
       'business_service',
       'business_service.name',
       'assignment_group.name',
+      'opened_at',
+      'category',
     ],
     '',
     as,
@@ -367,6 +372,9 @@ export async function expectedChanges(url: string, as: Reader = 'admin') {
       outcome: outcomes[r.close_code] ?? null,
       sourceUpdatedAt: iso(r.sys_updated_on),
       implementerGroup: r['assignment_group.name'] || null,
+      openedAt: iso(r.opened_at),
+      // A column hidden from the reader is left out of its rows: unknown.
+      category: r.category === undefined ? null : r.category,
       keys: keysOf(r),
     }))
     .sort(byExternalId);
@@ -444,6 +452,8 @@ export async function storedChanges(knex: Knex) {
       outcome: r.outcome,
       sourceUpdatedAt: ms(r.source_updated_at),
       implementerGroup: r.implementer_group,
+      openedAt: ms(r.opened_at),
+      category: r.category,
       keys: (keys.get(String(r.id)) ?? []).sort(),
     }))
     .sort(byExternalId);

@@ -151,6 +151,10 @@ export class ComplianceEngine {
         id: f.id,
         version: f.version,
       })),
+      // Which categories count as patches is part of what a result means.
+      ...(this.#settings.categories
+        ? { categories: { ...this.#settings.categories } }
+        : {}),
     };
   }
 
@@ -272,10 +276,26 @@ export class ComplianceEngine {
             this.#knex,
             s,
             n,
-            maxWindow(['CHG-01', 'CHG-02', 'CHG-03', 'CHG-04', 'CHG-07']),
+            maxWindow([
+              'CHG-01',
+              'CHG-02',
+              'CHG-03',
+              'CHG-04',
+              'CHG-07',
+              'VUL-01',
+            ]),
           );
+          const securityPatchCategories =
+            this.#settings.categories?.securityPatch ?? [];
+          for (const data of byEntity.values()) {
+            data.securityPatchCategories = securityPatchCategories;
+          }
           // Entities without changes still face the global freezes.
-          const empty: ChangeData = { changes: [], freezes: globalFreezes };
+          const empty: ChangeData = {
+            changes: [],
+            freezes: globalFreezes,
+            securityPatchCategories,
+          };
           return { byEntity, empty };
         },
       },

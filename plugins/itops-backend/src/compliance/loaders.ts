@@ -190,6 +190,8 @@ function changeRow(r: Record<string, unknown>): ChangeRow {
     approval: str(r.approval),
     approvedAt: num(r.approved_at),
     outcome: str(r.outcome),
+    openedAt: num(r.opened_at),
+    category: str(r.category),
   };
 }
 
@@ -229,6 +231,8 @@ export async function loadChanges(
         'c.approval',
         'c.approved_at',
         'c.outcome',
+        'c.opened_at',
+        'c.category',
       ),
     links(knex, freezeWindowTable.kind, scope)
       .join(`${freezeWindowTable.table} as f`, 'f.id', 'er.record_id')

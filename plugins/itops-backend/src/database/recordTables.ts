@@ -156,6 +156,8 @@ export const changeTable: RecordTable<ChangeRecord> = {
     outcome: r.outcome ?? null,
     source_outcome: r.sourceOutcome ?? null,
     implementer_group: r.implementerGroup ?? null,
+    opened_at: toDbTime(r.openedAt),
+    category: r.category ?? null,
   }),
   fromRow: row => ({
     ...base(row),
@@ -174,6 +176,8 @@ export const changeTable: RecordTable<ChangeRecord> = {
     outcome: optional(row.outcome as ChangeRecord['outcome'] | null),
     sourceOutcome: optional(row.source_outcome as string | null),
     implementerGroup: optional(row.implementer_group as string | null),
+    openedAt: fromDbTime(row.opened_at),
+    category: optional(row.category as string | null),
   }),
 };
 

@@ -242,6 +242,27 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
     mappings: [...iso('A.8.32')],
   },
   {
+    id: 'VUL-01',
+    version: 1,
+    title: 'Security patches completed in time',
+    description:
+      'Changes of a security-patch category (itops.compliance.categories.securityPatch: ServiceNow change category, Jira patch label) raised in the window were completed successfully within 30 days of being raised (PCI DSS 6.3.3 gives one month for critical and high patches); a patch still open, or closed unsuccessfully, past its 30 days is late. Measured from the change being raised, since advisory release dates are not synced.',
+    remediation:
+      'Complete the overdue patch changes; list only the categories (or labels) that mark critical and high security patches.',
+    data: ['changes'],
+    windowDays: 90,
+    thresholds: {
+      pass: 0.95,
+      warn: 0.9,
+      patchDays: 30,
+      failDays: 60,
+      minPopulation: 5,
+    },
+    thresholdText:
+      'pass: ≥ 95 % completed within 30 days of being raised; warn: 90–95 %; fail: < 90 %, or any patch open or completed more than 60 days after being raised; no data: no patch category configured, no category from the source, or no security patch in the window',
+    mappings: [...iso('A.8.8')],
+  },
+  {
     id: 'INC-01',
     version: 3,
     title: 'Incidents assigned',

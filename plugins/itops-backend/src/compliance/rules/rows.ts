@@ -57,6 +57,10 @@ export interface ChangeRow {
   approval?: string;
   approvedAt?: number;
   outcome?: string;
+  /** When the change was raised. */
+  openedAt?: number;
+  /** '' read and none; undefined: the source does not provide categories. */
+  category?: string;
 }
 
 export interface FreezeRow {

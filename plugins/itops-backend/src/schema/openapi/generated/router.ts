@@ -2732,6 +2732,15 @@ export const spec = {
               implementerGroup: {
                 type: 'string',
               },
+              openedAt: {
+                type: 'string',
+                format: 'date-time',
+              },
+              category: {
+                type: 'string',
+                description:
+                  "The source's change category; empty when the source reads\ncategories and the change has none, absent when the source\ndoes not provide them.\n",
+              },
             },
           },
         ],
