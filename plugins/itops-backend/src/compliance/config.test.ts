@@ -241,3 +241,34 @@ describe('CSV export', () => {
     expect(row).toContain('change:CHG1 <https://x/1> (in freeze)');
   });
 });
+
+describe('itops.compliance.categories', () => {
+  it('has no default security-patch categories and trims the configured ones', () => {
+    expect(readComplianceSettings(new ConfigReader({})).categories).toEqual({
+      securityPatch: [],
+    });
+    expect(
+      readComplianceSettings(
+        new ConfigReader({
+          itops: {
+            compliance: {
+              categories: { securityPatch: [' Security ', 'patch'] },
+              thresholds: { 'VUL-01': { patchDays: 14 } },
+            },
+          },
+        }),
+      ),
+    ).toMatchObject({
+      categories: { securityPatch: ['Security', 'patch'] },
+      thresholds: { 'VUL-01': { patchDays: 14 } },
+    });
+    // An empty value is refused at startup, naming it.
+    expect(() =>
+      readComplianceSettings(
+        new ConfigReader({
+          itops: { compliance: { categories: { securityPatch: [''] } } },
+        }),
+      ),
+    ).toThrow(/itops\.compliance\.categories\.securityPatch\[0\]/);
+  });
+});
