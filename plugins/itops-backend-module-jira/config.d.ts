@@ -103,6 +103,14 @@ export interface Config {
                */
               rootCauseField?: string;
             };
+            /**
+             * A label marking capacity incidents (compared without regard
+             * to case): a labelled incident gets this label as its
+             * category, the others an empty one. Unset: Jira incidents
+             * carry no category and the capacity check (CAP-01) says
+             * "category source not configured" for them.
+             */
+            capacityLabel?: string;
           };
           changes?: {
             /** Default true. */

@@ -131,6 +131,13 @@ export interface Config {
          * 30-day window.
          */
         securityPatch?: string[];
+        /**
+         * Incident categories of capacity or performance exhaustion
+         * (CAP-01, ISO A.8.6): ServiceNow incident `category` or
+         * `subcategory` values and the Jira `incidents.capacityLabel`,
+         * e.g. [Capacity, capacity].
+         */
+        capacity?: string[];
       };
       /** Statement of Applicability (ISO/IEC 27001 clause 6.1.3 d). */
       soa?: {

@@ -50,6 +50,8 @@ export interface IncidentConfig extends IssueSyncConfig {
    * a root cause, and INC-04 judges such reviews `no_data`.
    */
   reviewRootCauseField?: string;
+  /** The label marking capacity incidents (CAP-01); unset: no category read. */
+  capacityLabel?: string;
 }
 
 export interface ChangeConfig extends IssueSyncConfig {
@@ -444,6 +446,9 @@ export function readJiraSiteConfig(
       priorities: readPriorities(incidents, `${path}.incidents`),
       reviewIssueTypes: readReviewIssueTypes(incidents),
       ...readReviewRootCauseField(incidents),
+      ...(incidents?.getOptionalString('capacityLabel')?.trim()
+        ? { capacityLabel: incidents.getString('capacityLabel').trim() }
+        : {}),
     },
     changes: {
       ...readIssueSync(changes, 'Change'),

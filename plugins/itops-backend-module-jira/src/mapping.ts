@@ -36,6 +36,22 @@ export const ISSUE_FIELDS = [
   'labels',
 ] as const;
 
+/** The people on a change, for segregation of duties (SOD-01). */
+export const CHANGE_PEOPLE = ['reporter', 'assignee'] as const;
+
+/**
+ * A user's id: `accountId` on Cloud, `key` (else `name`) on Data Center.
+ * Not the e-mail address, which Cloud hides by the user's privacy choice.
+ */
+export function userIdOf(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const user = value as { accountId?: unknown; key?: unknown; name?: unknown };
+  const id = [user.accountId, user.key, user.name].find(
+    v => typeof v === 'string' && v.trim() !== '',
+  ) as string | undefined;
+  return id?.trim();
+}
+
 function named(value: unknown): JiraNamed | undefined {
   return value && typeof value === 'object' ? (value as JiraNamed) : undefined;
 }
@@ -337,6 +353,18 @@ export function toIncident(
       ),
     ),
     ...context.sla,
+    ...capacityCategory(labels, context.config.capacityLabel),
+  };
+}
+
+/** Read but not labelled: an empty category, not an unknown one. */
+function capacityCategory(
+  labels: readonly string[],
+  capacityLabel: string | undefined,
+): Pick<IncidentRecord, 'category'> {
+  if (!capacityLabel) return {};
+  return {
+    category: labels.includes(capacityLabel.toLowerCase()) ? capacityLabel : '',
   };
 }
 
@@ -491,6 +519,10 @@ export function toChange(
   if (record.approvedAt === undefined) {
     delete record.approvedAt;
   }
+  const requestedBy = userIdOf(issue.fields.reporter);
+  if (requestedBy) record.requestedBy = requestedBy;
+  const implementedBy = userIdOf(issue.fields.assignee);
+  if (implementedBy) record.implementedBy = implementedBy;
   const openedAt = parseJiraTime(issue.fields.created);
   if (openedAt) {
     record.openedAt = openedAt;

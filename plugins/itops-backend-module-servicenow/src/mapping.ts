@@ -67,6 +67,8 @@ export function incidentFields(options: IncidentOptions): string[] {
     options.postIncidentReview?.completedAtField,
     options.postIncidentReview?.rootCauseField,
     options.notificationDelayReasonField,
+    'category',
+    'subcategory',
   ]);
 }
 
@@ -139,6 +141,8 @@ export function changeFields(options: ChangeOptions): string[] {
     'opened_at',
     'sys_created_on',
     'category',
+    'requested_by',
+    'assigned_to',
   ]);
 }
 
@@ -234,6 +238,10 @@ export function toIncident(
       done && (slaMet === 'true' || slaMet === 'false')
         ? slaMet === 'true'
         : undefined,
+    // Left out of the row (a field ACL): unknown, not "no category" ('').
+    category: row.category === undefined ? undefined : row.category.trim(),
+    subcategory:
+      row.subcategory === undefined ? undefined : row.subcategory.trim(),
   };
 }
 
@@ -277,6 +285,9 @@ export function toChange(
     // A column the caller may not read is left out of the row: unknown,
     // which is not the same as a change without a category ('').
     category: row.category === undefined ? undefined : row.category.trim(),
+    // sys_user sys_ids; empty or left out (a field ACL): not recorded.
+    requestedBy: row.requested_by?.trim() || undefined,
+    implementedBy: row.assigned_to?.trim() || undefined,
   };
 }
 

@@ -136,6 +136,15 @@ export function changeRow(spec: ChangeSpec): SnRow {
     .replace('{target}', target.label)
     .replace('{ci}', target.ciName || target.label);
   const assignee = random.pick(target.memberSysIds);
+  // Another member of the group requested the change, except on every
+  // eighth (by number, no random draw, so the rest of the world stays as
+  // it was): there the implementer requested it too, for SOD-01.
+  const members = target.memberSysIds;
+  const selfRequested = Number(spec.number.replace(/\D/g, '')) % 8 === 0;
+  const requester =
+    selfRequested || members.length < 2
+      ? assignee
+      : members[(members.indexOf(assignee) + 1) % members.length];
   // Patch summaries are security patches, for the patching check (VUL-01):
   // 'Security' is this simulated instance's category choice, not a default.
   const category = SECURITY_PATCHES.includes(template)
@@ -168,8 +177,8 @@ export function changeRow(spec: ChangeSpec): SnRow {
       scope: '3',
       assignment_group: target.groupSysId,
       assigned_to: assignee,
-      requested_by: assignee,
-      opened_by: assignee,
+      requested_by: requester,
+      opened_by: requester,
       opened_at: dt(created),
       cmdb_ci: target.ciSysId,
       business_service: target.serviceSysId,

@@ -283,6 +283,7 @@ export class ComplianceEngine {
               'CHG-04',
               'CHG-07',
               'VUL-01',
+              'SOD-01',
             ]),
           );
           const securityPatchCategories =
@@ -311,6 +312,7 @@ export class ComplianceEngine {
               'INC-03',
               'INC-04',
               'INC-06',
+              'CAP-01',
             ]),
             breachDays: Math.max(
               windowOf('NTF-01', 365),
@@ -318,9 +320,17 @@ export class ComplianceEngine {
             ),
           });
           await this.#attachBreachDecisions(byEntity);
+          const capacityCategories = this.#settings.categories?.capacity ?? [];
+          for (const data of byEntity.values()) {
+            data.capacityCategories = capacityCategories;
+          }
           return {
             byEntity,
-            empty: { incidents: [], breaches: [] } as IncidentData,
+            empty: {
+              incidents: [],
+              breaches: [],
+              capacityCategories,
+            } as IncidentData,
           };
         },
       },

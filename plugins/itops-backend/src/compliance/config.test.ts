@@ -246,6 +246,7 @@ describe('itops.compliance.categories', () => {
   it('has no default security-patch categories and trims the configured ones', () => {
     expect(readComplianceSettings(new ConfigReader({})).categories).toEqual({
       securityPatch: [],
+      capacity: [],
     });
     expect(
       readComplianceSettings(
@@ -270,5 +271,23 @@ describe('itops.compliance.categories', () => {
         }),
       ),
     ).toThrow(/itops\.compliance\.categories\.securityPatch\[0\]/);
+  });
+
+  it('has no default capacity categories and reads the configured ones with their thresholds', () => {
+    expect(
+      readComplianceSettings(
+        new ConfigReader({
+          itops: {
+            compliance: {
+              categories: { capacity: [' Capacity ', 'capacity'] },
+              thresholds: { 'CAP-01': { warnAbove: 2, failAbove: 5 } },
+            },
+          },
+        }),
+      ),
+    ).toMatchObject({
+      categories: { securityPatch: [], capacity: ['Capacity', 'capacity'] },
+      thresholds: { 'CAP-01': { warnAbove: 2, failAbove: 5 } },
+    });
   });
 });

@@ -46,6 +46,8 @@ export interface ComplianceSettings {
 export interface ComplianceCategories {
   /** Change categories (or Jira patch labels) of security patches (VUL-01). */
   securityPatch: string[];
+  /** Incident categories or subcategories (or Jira labels) of capacity incidents (CAP-01). */
+  capacity: string[];
 }
 
 function readCategories(c: Config | undefined): ComplianceCategories {
@@ -53,7 +55,10 @@ function readCategories(c: Config | undefined): ComplianceCategories {
     (c?.getOptionalStringArray(key) ?? [])
       .map(v => v.trim())
       .filter(v => v.length > 0);
-  return { securityPatch: list('securityPatch') };
+  return {
+    securityPatch: list('securityPatch'),
+    capacity: list('capacity'),
+  };
 }
 
 /** `itops.compliance.incremental`. */

@@ -92,6 +92,8 @@ function incidentRow(r: Record<string, unknown>): IncidentRow {
     authorityNotifiedAt: num(r.authority_notified_at),
     notificationDelayReason: str(r.notification_delay_reason),
     slaMet: bool(r.sla_met),
+    category: str(r.category),
+    subcategory: str(r.subcategory),
   };
 }
 
@@ -123,6 +125,8 @@ const INCIDENT_COLUMNS = [
   'i.authority_notified_at',
   'i.notification_delay_reason',
   'i.sla_met',
+  'i.category',
+  'i.subcategory',
 ];
 
 export async function loadIncidents(
@@ -192,6 +196,8 @@ function changeRow(r: Record<string, unknown>): ChangeRow {
     outcome: str(r.outcome),
     openedAt: num(r.opened_at),
     category: str(r.category),
+    requestedBy: str(r.requested_by),
+    implementedBy: str(r.implemented_by),
   };
 }
 
@@ -233,6 +239,8 @@ export async function loadChanges(
         'c.outcome',
         'c.opened_at',
         'c.category',
+        'c.requested_by',
+        'c.implemented_by',
       ),
     links(knex, freezeWindowTable.kind, scope)
       .join(`${freezeWindowTable.table} as f`, 'f.id', 'er.record_id')

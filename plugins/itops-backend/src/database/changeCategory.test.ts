@@ -51,7 +51,10 @@ describe('change category and raise time', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       await knex.migrate.latest({ directory });
-      await knex.migrate.down({ directory });
+      await knex.migrate.down({
+        directory,
+        name: '20261209110000_change_category.js',
+      });
       expect(await knex.schema.hasColumn(changeTable.table, 'category')).toBe(
         false,
       );

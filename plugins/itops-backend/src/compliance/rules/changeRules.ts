@@ -12,6 +12,7 @@ import {
   worstOf,
 } from '../model';
 import { PATCH_RULES } from './patchRules';
+import { SOD_RULES } from './sodRules';
 import { type ChangeRow, type FreezeRow, checkById } from './rows';
 
 /** The entity's changes, and the freeze windows that apply to it. */
@@ -298,4 +299,12 @@ export const chg07: CheckRule<ChangeData> = {
   },
 };
 
-export const CHANGE_RULES = [chg01, chg02, chg03, chg04, chg07, ...PATCH_RULES];
+export const CHANGE_RULES = [
+  chg01,
+  chg02,
+  chg03,
+  chg04,
+  chg07,
+  ...PATCH_RULES,
+  ...SOD_RULES,
+];
