@@ -38,6 +38,13 @@ export const COMPLIANCE_ANNOTATIONS = {
    * `bcr`, `derogation` (art. 45–49), or `none` (PRIV-04).
    */
   transferMechanism: 'itops.io/transfer-mechanism',
+  /**
+   * How the service survives the loss of one of its facilities:
+   * `active-active`, `active-passive` or `none` (RED-01).
+   */
+  redundancy: 'itops.io/redundancy',
+  /** Link to the redundancy design or the failover test record (RED-01). */
+  redundancyEvidence: 'itops.io/redundancy-evidence',
 } as const;
 
 /**

@@ -2,6 +2,7 @@ import { COMPLIANCE_ANNOTATIONS } from '@backstage-itops/plugin-itops-common';
 import { type CheckRule, type EvaluatedEntity, outcome } from '../model';
 import type { CatalogData } from './catalogRules';
 import { annotationRef, declared, personalDataOf } from './declared';
+import { red01 } from './redundancyRules';
 import { checkById } from './rows';
 
 /*
@@ -246,4 +247,4 @@ export const priv05: CheckRule<CatalogData> = {
   },
 };
 
-export const DECLARATION_RULES = [mon01, ops01, priv03, priv04, priv05];
+export const DECLARATION_RULES = [mon01, ops01, red01, priv03, priv04, priv05];
