@@ -128,6 +128,10 @@ describe('Statement of Applicability', () => {
         implementation: 'automated',
         checks: [{ id: 'RED-01', version: 1 }],
       });
+      expect(byId.get('A.5.20')).toMatchObject({
+        implementation: 'automated',
+        checks: [{ id: 'SUP-01', version: 1 }],
+      });
       expect(
         entries.filter((e: any) => e.implementation === 'manual').length,
       ).toBeGreaterThan(0);

@@ -62,6 +62,20 @@ export const DECLARATION_CHECKS: readonly CheckDefinition[] = [
     mappings: [...iso('A.8.14')],
   },
   {
+    id: 'SUP-01',
+    version: 1,
+    title: 'Agreement linked for every declared supplier',
+    description:
+      'A service lists the external suppliers it depends on (itops.io/suppliers, or none) and links the agreement with each, including the data processing terms where the supplier processes personal data (itops.io/supplier-agreement.<id>). Only that an agreement is linked is measured, not what it says: for GDPR art. 28(3) this is partial evidence that processors are bound by contract.',
+    remediation:
+      'List the service’s suppliers in itops.io/suppliers and link each signed agreement (and DPA for processors of personal data) with itops.io/supplier-agreement.<id>.',
+    data: ['catalog'],
+    thresholds: {},
+    thresholdText:
+      'pass: an agreement linked for every listed supplier; warn: all linked, but an agreement is linked for a supplier not listed (the list may be incomplete); fail: a listed supplier without one; error: a list that cannot be read; no data: suppliers not declared; n/a: declared none with no agreement linked',
+    mappings: [...iso('A.5.20'), ...gdpr('28')],
+  },
+  {
     id: 'PRIV-03',
     version: 1,
     title: 'Erasure procedure for personal data',
