@@ -118,6 +118,14 @@ export interface Config {
                */
               causedByLinkTypes?: string[];
             };
+            /**
+             * A label marking capacity incidents (compared without regard
+             * to case): a labelled incident gets this label as its
+             * category, the others an empty one. Unset: Jira incidents
+             * carry no category and the capacity check (CAP-01) says
+             * "category source not configured" for them.
+             */
+            capacityLabel?: string;
           };
           changes?: {
             /** Default true. */
@@ -136,6 +144,14 @@ export interface Config {
              * `successful_with_issues`, `unsuccessful`).
              */
             outcomes?: { [name: string]: string };
+            /**
+             * A label marking security-patch changes (compared without
+             * regard to case): a labelled change gets this label as its
+             * category, the others an empty one. Unset: Jira changes carry
+             * no category and the patching check (VUL-01) says "category
+             * source not configured" for them.
+             */
+            patchLabel?: string;
           };
           mapping?: {
             /**

@@ -116,6 +116,29 @@ export interface Config {
       maxWaiverDays?: number;
       /** Longest an attestation of a control may run, in days. Default: 365. */
       maxAttestationDays?: number;
+      /**
+       * Which source category values mean what to the checks, compared
+       * without regard to case. No defaults: the vendors document no
+       * values, so an unset list makes the check `no_data` ("source not
+       * configured"), never a pass.
+       */
+      categories?: {
+        /**
+         * Change categories of security patches (VUL-01, ISO A.8.8): the
+         * ServiceNow change_request `category` values and the Jira
+         * `changes.patchLabel`, e.g. [Security, security-patch]. List only
+         * those marking critical and high patches: each is held to the
+         * 30-day window.
+         */
+        securityPatch?: string[];
+        /**
+         * Incident categories of capacity or performance exhaustion
+         * (CAP-01, ISO A.8.6): ServiceNow incident `category` or
+         * `subcategory` values and the Jira `incidents.capacityLabel`,
+         * e.g. [Capacity, capacity].
+         */
+        capacity?: string[];
+      };
       /** Statement of Applicability (ISO/IEC 27001 clause 6.1.3 d). */
       soa?: {
         /** Annex A controls excluded from new SoA versions, each with its justification. */

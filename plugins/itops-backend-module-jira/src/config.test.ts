@@ -33,6 +33,27 @@ describe('readJiraSiteConfig', () => {
     expect(site.changes.statuses['awaiting approval']).toBe('authorize');
   });
 
+  it('reads the capacity and patch labels trimmed, with no default', () => {
+    const auth = { email: 'itops@acme.example', apiToken: 't0ken' };
+    const plain = read({ baseUrl: 'https://acme.atlassian.net', auth });
+    expect('capacityLabel' in plain.incidents).toBe(false);
+    expect('patchLabel' in plain.changes).toBe(false);
+    const labelled = read({
+      baseUrl: 'https://acme.atlassian.net',
+      auth,
+      incidents: { capacityLabel: ' capacity ' },
+      changes: { patchLabel: 'security-patch' },
+    });
+    expect(labelled.incidents.capacityLabel).toBe('capacity');
+    expect(labelled.changes.patchLabel).toBe('security-patch');
+    const blank = read({
+      baseUrl: 'https://acme.atlassian.net',
+      auth,
+      incidents: { capacityLabel: '  ' },
+    });
+    expect('capacityLabel' in blank.incidents).toBe(false);
+  });
+
   it('reads Data Center with a PAT, and keeps on-call off there', () => {
     const site = read({
       baseUrl: 'https://jira.example.com/jira',

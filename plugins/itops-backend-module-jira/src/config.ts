@@ -56,12 +56,16 @@ export interface IncidentConfig extends IssueSyncConfig {
    * linked change is `related`.
    */
   causedByLinkTypes: string[];
+  /** The label marking capacity incidents (CAP-01); unset: no category read. */
+  capacityLabel?: string;
 }
 
 export interface ChangeConfig extends IssueSyncConfig {
   statuses: Record<string, ChangeState>;
   /** Status or resolution name (lower case) → outcome. */
   outcomes: Record<string, NonNullable<ChangeRecord['outcome']>>;
+  /** The label marking security-patch changes; unset: no category read. */
+  patchLabel?: string;
 }
 
 export interface JiraSiteConfig {
@@ -453,6 +457,9 @@ export function readJiraSiteConfig(
           ?.getOptionalConfig('linkedChanges')
           ?.getOptionalStringArray('causedByLinkTypes') ?? []
       ).map(type => type.trim().toLowerCase()),
+      ...(incidents?.getOptionalString('capacityLabel')?.trim()
+        ? { capacityLabel: incidents.getString('capacityLabel').trim() }
+        : {}),
     },
     changes: {
       ...readIssueSync(changes, 'Change'),
@@ -470,6 +477,9 @@ export function readJiraSiteConfig(
         OUTCOMES,
         DEFAULT_OUTCOMES,
       ),
+      ...(changes?.getOptionalString('patchLabel')?.trim()
+        ? { patchLabel: changes.getString('patchLabel').trim() }
+        : {}),
     },
     componentLabelPrefix: config
       .getOptionalConfig('mapping')

@@ -17,6 +17,7 @@ import { JsmOpsClient } from './client/JsmOpsClient';
 import type { JiraSiteConfig } from './config';
 import { resolveChangeFields } from './fields';
 import {
+  CHANGE_PEOPLE,
   ISSUE_FIELDS,
   type ChangeLinkOptions,
   REVIEW_LINK_FIELD,
@@ -240,7 +241,7 @@ export function createJiraSource(
           dates,
           statuses: site.changes.statuses,
         },
-        fields: [...ISSUE_FIELDS, ...Object.values(fields)],
+        fields: [...ISSUE_FIELDS, ...CHANGE_PEOPLE, ...Object.values(fields)],
         convert: async issues => ({
           records: issues.map(issue =>
             toChange(issue, {

@@ -363,6 +363,33 @@ describe.each(databases.eachSupportedId())('Jira source on %p', databaseId => {
     expect(completed.some(row => !row.review_root_cause)).toBe(true);
   });
 
+  it('stores the capacity label as the incident category when configured', async () => {
+    const unconfigured = jiraSource(jira);
+    await engine(knex, [unconfigured]).runOnce(unconfigured, 'incidents', {
+      full: true,
+    });
+    // Unset: no category read at all, which CAP-01 reads as not configured.
+    expect(await knex('itops_incidents').distinct('category')).toEqual([
+      { category: null },
+    ]);
+    const source = jiraSource(jira, {
+      site: { incidents: { capacityLabel: 'capacity' } },
+    });
+    await engine(knex, [source]).runOnce(source, 'incidents', { full: true });
+    const incidents = await jira.rawIssues('Incident');
+    const labelled = new Set(
+      incidents
+        .filter(i => (i.fields.labels as string[]).includes('capacity'))
+        .map(i => i.id),
+    );
+    expect(labelled.size).toBeGreaterThan(0);
+    const stored = await storedIncidents(knex);
+    expect(stored.size).toBe(incidents.length);
+    for (const [id, row] of stored) {
+      expect(row.category).toBe(labelled.has(id) ? 'capacity' : '');
+    }
+  });
+
   it('syncs changes with the custom fields it discovered', async () => {
     const source = jiraSource(jira);
     const result = await engine(knex, [source]).runOnce(source, 'changes', {

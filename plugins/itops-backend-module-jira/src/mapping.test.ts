@@ -7,6 +7,7 @@ import {
   slaFacts,
   toChange,
   toIncident,
+  userIdOf,
 } from './mapping';
 
 const site = readJiraSiteConfig(
@@ -153,6 +154,25 @@ describe('toIncident', () => {
       major: true,
       security: true,
     });
+  });
+
+  it('reads the capacity label as the category, an empty one without it, none unconfigured', () => {
+    const config = { ...site.incidents, capacityLabel: 'capacity' };
+    const labelled = toIncident(
+      issue({ status: status('Open', 'new'), labels: ['Capacity', 'db'] }),
+      { siteUrl: site.baseUrl, config },
+    );
+    const other = toIncident(
+      issue({ status: status('Open', 'new'), labels: ['degradation'] }),
+      { siteUrl: site.baseUrl, config },
+    );
+    expect(labelled.category).toBe('capacity');
+    expect(other.category).toBe('');
+    const unconfigured = toIncident(
+      issue({ status: status('Open', 'new'), labels: ['capacity'] }),
+      { siteUrl: site.baseUrl, config: site.incidents },
+    );
+    expect('category' in unconfigured).toBe(false);
   });
 
   it('maps states through overrides first, then the status category', () => {
@@ -336,7 +356,48 @@ describe('toChange', () => {
       risk: 'very_high',
       outcome: 'unsuccessful',
       sourceOutcome: 'Done',
+      openedAt: '2026-03-01T09:00:00.000Z',
     });
+    // Without changes.patchLabel Jira changes carry no category at all.
+    expect('category' in record).toBe(false);
+  });
+
+  it('reads the patch label as the category, and an empty one without it', () => {
+    const config = { ...site.changes, patchLabel: 'security-patch' };
+    const labelled = toChange(
+      issue({ status: status('Closed', 'done'), labels: ['Security-Patch'] }),
+      { siteUrl: site.baseUrl, config, fields },
+    );
+    const other = toChange(
+      issue({ status: status('Closed', 'done'), labels: ['hotfix'] }),
+      { siteUrl: site.baseUrl, config, fields },
+    );
+    expect(labelled.category).toBe('security-patch');
+    expect(other.category).toBe('');
+  });
+
+  it('reads reporter and assignee ids: accountId on Cloud, key or name on Data Center', () => {
+    const cloud = toChange(
+      issue({
+        status: status('Closed', 'done'),
+        reporter: { accountId: '712020:aaa', displayName: 'A' },
+        assignee: { accountId: '712020:bbb', emailAddress: 'b@x.example' },
+      }),
+      { siteUrl: site.baseUrl, config: site.changes, fields },
+    );
+    expect(cloud).toMatchObject({
+      requestedBy: '712020:aaa',
+      implementedBy: '712020:bbb',
+    });
+    expect(userIdOf({ name: 'jsmith', key: 'JIRAUSER1' })).toBe('JIRAUSER1');
+    expect(userIdOf({ name: 'jsmith' })).toBe('jsmith');
+    expect(userIdOf({ displayName: 'No id' })).toBeUndefined();
+    expect(userIdOf(null)).toBeUndefined();
+    const unassigned = toChange(
+      issue({ status: status('Closed', 'done'), assignee: null }),
+      { siteUrl: site.baseUrl, config: site.changes, fields },
+    );
+    expect('implementedBy' in unassigned).toBe(false);
   });
 
   it('derives approval from the workflow, or reads the approvals field', () => {

@@ -37,6 +37,22 @@ export const ISSUE_FIELDS = [
   'labels',
 ] as const;
 
+/** The people on a change, for segregation of duties (SOD-01). */
+export const CHANGE_PEOPLE = ['reporter', 'assignee'] as const;
+
+/**
+ * A user's id: `accountId` on Cloud, `key` (else `name`) on Data Center.
+ * Not the e-mail address, which Cloud hides by the user's privacy choice.
+ */
+export function userIdOf(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const user = value as { accountId?: unknown; key?: unknown; name?: unknown };
+  const id = [user.accountId, user.key, user.name].find(
+    v => typeof v === 'string' && v.trim() !== '',
+  ) as string | undefined;
+  return id?.trim();
+}
+
 function named(value: unknown): JiraNamed | undefined {
   return value && typeof value === 'object' ? (value as JiraNamed) : undefined;
 }
@@ -408,6 +424,18 @@ export function toIncident(
       ? { unknown: ['linkedChanges'] }
       : {}),
     ...context.sla,
+    ...capacityCategory(labels, context.config.capacityLabel),
+  };
+}
+
+/** Read but not labelled: an empty category, not an unknown one. */
+function capacityCategory(
+  labels: readonly string[],
+  capacityLabel: string | undefined,
+): Pick<IncidentRecord, 'category'> {
+  if (!capacityLabel) return {};
+  return {
+    category: labels.includes(capacityLabel.toLowerCase()) ? capacityLabel : '',
   };
 }
 
@@ -561,6 +589,22 @@ export function toChange(
   }
   if (record.approvedAt === undefined) {
     delete record.approvedAt;
+  }
+  const requestedBy = userIdOf(issue.fields.reporter);
+  if (requestedBy) record.requestedBy = requestedBy;
+  const implementedBy = userIdOf(issue.fields.assignee);
+  if (implementedBy) record.implementedBy = implementedBy;
+  const openedAt = parseJiraTime(issue.fields.created);
+  if (openedAt) {
+    record.openedAt = openedAt;
+  }
+  if (config.patchLabel) {
+    const patch = config.patchLabel.toLowerCase();
+    const labelled = (
+      Array.isArray(issue.fields.labels) ? issue.fields.labels : []
+    ).some(l => typeof l === 'string' && l.toLowerCase() === patch);
+    // Read but not a patch: an empty category, not an unknown one.
+    record.category = labelled ? config.patchLabel : '';
   }
   return record;
 }

@@ -1,6 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { readInstanceOptions } from './config';
-import { toChange, toIncident } from './mapping';
+import { incidentFields, toChange, toIncident } from './mapping';
 
 const BASE = 'https://acme.service-now.com';
 
@@ -68,7 +68,35 @@ describe('toIncident', () => {
       breachAwareAt: undefined,
       authorityNotifiedAt: undefined,
       slaMet: false,
+      category: 'security',
     });
+  });
+
+  it('reads category and subcategory, telling "none" from "not readable"', () => {
+    const { incidents } = options();
+    expect(incidentFields(incidents)).toEqual(
+      expect.arrayContaining(['category', 'subcategory']),
+    );
+    const read = toIncident(
+      { ...incidentRow, category: ' Database ', subcategory: 'capacity' },
+      incidents,
+      BASE,
+    );
+    expect(read).toMatchObject({
+      category: 'Database',
+      subcategory: 'capacity',
+    });
+    // Read but empty is '' (none); left out of the row (a field ACL) is unknown.
+    const empty = toIncident(
+      { ...incidentRow, category: '', subcategory: '' },
+      incidents,
+      BASE,
+    );
+    expect(empty).toMatchObject({ category: '', subcategory: '' });
+    const { category: _c, ...hidden } = incidentRow;
+    const unknown = toIncident(hidden, incidents, BASE);
+    expect(unknown.category).toBeUndefined();
+    expect(unknown.subcategory).toBeUndefined();
   });
 
   it('reads customised state codes and configured fields', () => {
@@ -187,6 +215,54 @@ describe('toChange', () => {
       sourceOutcome: undefined,
       implementerGroup: 'Payments',
     });
+  });
+
+  it('reads the category and when the change was raised', () => {
+    const { changes } = options();
+    expect(
+      toChange(
+        {
+          ...changeRow,
+          category: ' Security ',
+          opened_at: '2025-06-30 08:00:00',
+        },
+        changes,
+        BASE,
+      ),
+    ).toMatchObject({
+      category: 'Security',
+      openedAt: '2025-06-30T08:00:00.000Z',
+    });
+    // Read but empty is '' (no category); left out of the row (a field ACL)
+    // is unknown; without opened_at the creation time is the raise time.
+    const empty = toChange(
+      { ...changeRow, category: '', sys_created_on: '2025-06-29 07:00:00' },
+      changes,
+      BASE,
+    );
+    expect(empty.category).toBe('');
+    expect(empty.openedAt).toBe('2025-06-29T07:00:00.000Z');
+    expect(toChange(changeRow, changes, BASE).category).toBeUndefined();
+  });
+
+  it('reads requester and implementer as sys_user sys_ids, none when empty or hidden', () => {
+    const { changes } = options();
+    const record = toChange(
+      { ...changeRow, requested_by: 'u-req ', assigned_to: 'u-impl' },
+      changes,
+      BASE,
+    );
+    expect(record).toMatchObject({
+      requestedBy: 'u-req',
+      implementedBy: 'u-impl',
+    });
+    const empty = toChange(
+      { ...changeRow, requested_by: '', assigned_to: '' },
+      changes,
+      BASE,
+    );
+    expect(empty.requestedBy).toBeUndefined();
+    expect(empty.implementedBy).toBeUndefined();
   });
 
   it('keeps close codes and states the config does not know', () => {

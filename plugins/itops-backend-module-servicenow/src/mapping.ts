@@ -82,6 +82,8 @@ export function incidentFields(options: IncidentOptions): string[] {
     options.postIncidentReview?.rootCauseField,
     options.notificationDelayReasonField,
     ...CHANGE_LINKS.flatMap(link => [link.field, `${link.field}.number`]),
+    'category',
+    'subcategory',
   ]);
 }
 
@@ -180,6 +182,11 @@ export function changeFields(options: ChangeOptions): string[] {
     'cmdb_ci',
     'business_service',
     SERVICE_NAME,
+    'opened_at',
+    'sys_created_on',
+    'category',
+    'requested_by',
+    'assigned_to',
   ]);
 }
 
@@ -276,6 +283,10 @@ export function toIncident(
       done && (slaMet === 'true' || slaMet === 'false')
         ? slaMet === 'true'
         : undefined,
+    // Left out of the row (a field ACL): unknown, not "no category" ('').
+    category: row.category === undefined ? undefined : row.category.trim(),
+    subcategory:
+      row.subcategory === undefined ? undefined : row.subcategory.trim(),
   };
 }
 
@@ -313,6 +324,15 @@ export function toChange(
     outcome,
     sourceOutcome: !outcome && row.close_code ? row.close_code : undefined,
     implementerGroup: row[GROUP_NAME] || undefined,
+    openedAt:
+      timeField(row, 'opened_at', problems) ??
+      timeField(row, 'sys_created_on', problems),
+    // A column the caller may not read is left out of the row: unknown,
+    // which is not the same as a change without a category ('').
+    category: row.category === undefined ? undefined : row.category.trim(),
+    // sys_user sys_ids; empty or left out (a field ACL): not recorded.
+    requestedBy: row.requested_by?.trim() || undefined,
+    implementedBy: row.assigned_to?.trim() || undefined,
   };
 }
 

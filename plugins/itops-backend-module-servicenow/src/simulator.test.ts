@@ -12,6 +12,7 @@ import {
   expectChangesMatch,
   expectedIncidents,
   expectIncidentsMatch,
+  instance,
   type Knex,
   ms,
   NOW,
@@ -102,6 +103,102 @@ describe('ServiceNow module against the simulator', () => {
         expect(incremental.written).toBeLessThan(first.written / 4);
         await expectIncidentsMatch(knex, url);
         await expectChangesMatch(knex, url);
+      } finally {
+        await sims.close();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stores change categories, and none where a field ACL hides the column, on %p',
+    async databaseId => {
+      const knex = await setUp(databaseId);
+      const clock = new FixedClock(NOW);
+      const sims = await start(clock);
+      try {
+        const url = sims.urls.servicenow;
+        const src = source(url, clock);
+        const engine = engineFor(knex, src);
+        await engine.runOnce(src, 'changes', { full: true });
+        const categories = await knex('itops_changes').distinct('category');
+        expect(categories.map(r => r.category).sort()).toEqual([
+          'Security',
+          'Software',
+        ]);
+        instance(sims).setQuirks({
+          hiddenColumns: { change_request: ['category'] },
+        });
+        await engine.runOnce(src, 'changes', { full: true });
+        await expectChangesMatch(knex, url, 'integration');
+        const after = await knex('itops_changes').distinct('category');
+        expect(after).toEqual([{ category: null }]);
+      } finally {
+        await sims.close();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stores requester and implementer of changes, and none where a field ACL hides them, on %p',
+    async databaseId => {
+      const knex = await setUp(databaseId);
+      const clock = new FixedClock(NOW);
+      const sims = await start(clock);
+      try {
+        const url = sims.urls.servicenow;
+        const src = source(url, clock);
+        const engine = engineFor(knex, src);
+        await engine.runOnce(src, 'changes', { full: true });
+        await expectChangesMatch(knex, url, 'integration');
+        const rows = await knex('itops_changes').select(
+          'requested_by',
+          'implemented_by',
+        );
+        const self = rows.filter(r => r.requested_by === r.implemented_by);
+        expect(rows.every(r => r.requested_by && r.implemented_by)).toBe(true);
+        expect(self.length).toBeGreaterThan(0);
+        expect(self.length).toBeLessThan(rows.length / 4);
+        instance(sims).setQuirks({
+          hiddenColumns: { change_request: ['requested_by'] },
+        });
+        await engine.runOnce(src, 'changes', { full: true });
+        await expectChangesMatch(knex, url, 'integration');
+        expect(await knex('itops_changes').distinct('requested_by')).toEqual([
+          { requested_by: null },
+        ]);
+      } finally {
+        await sims.close();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stores incident subcategories, and none where a field ACL hides the column, on %p',
+    async databaseId => {
+      const knex = await setUp(databaseId);
+      const clock = new FixedClock(NOW);
+      const sims = await start(clock);
+      try {
+        const url = sims.urls.servicenow;
+        const src = source(url, clock);
+        const engine = engineFor(knex, src);
+        await engine.runOnce(src, 'incidents', { full: true });
+        const capacity = await knex('itops_incidents')
+          .where('subcategory', 'capacity')
+          .count({ n: '*' });
+        expect(Number(capacity[0].n)).toBeGreaterThan(0);
+        instance(sims).setQuirks({
+          hiddenColumns: { incident: ['subcategory'] },
+        });
+        await engine.runOnce(src, 'incidents', { full: true });
+        await expectIncidentsMatch(knex, url, 'integration');
+        const after = await knex('itops_incidents').distinct('subcategory');
+        expect(after).toEqual([{ subcategory: null }]);
+        // The category column is still read.
+        const categories = await knex('itops_incidents')
+          .whereNotNull('category')
+          .count({ n: '*' });
+        expect(Number(categories[0].n)).toBeGreaterThan(0);
       } finally {
         await sims.close();
       }

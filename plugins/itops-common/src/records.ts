@@ -131,6 +131,15 @@ export interface IncidentRecord extends ItopsRecordBase {
   notificationDelayReason?: string;
   /** Whether the source reports the resolution SLA as met (JSM SLA, SN task_sla). */
   slaMet?: boolean;
+  /**
+   * The incident's category as the source names it (ServiceNow `category`,
+   * Jira the configured capacity label). An empty string: the source reads
+   * categories and this incident has none; undefined: the source does not
+   * provide them (not configured, or the field hidden). Compliance CAP-01.
+   */
+  category?: string;
+  /** The ServiceNow `subcategory`, with the same empty/undefined meaning. */
+  subcategory?: string;
 }
 
 /**
@@ -229,6 +238,24 @@ export interface ChangeRecord extends ItopsRecordBase {
   /** The source's close code, kept when it maps to no outcome. */
   sourceOutcome?: string;
   implementerGroup?: string;
+  /** When the change was raised (ServiceNow `opened_at`, Jira `created`). */
+  openedAt?: string;
+  /**
+   * The change's category as the source names it (ServiceNow `category`,
+   * Jira the configured category field or patch label). An empty string:
+   * the source reads categories and this change has none; undefined: the
+   * source does not provide them (not configured, or the field hidden).
+   */
+  category?: string;
+  /**
+   * Who requested the change and who implements it, as the source's own
+   * user id (ServiceNow `requested_by` and `assigned_to` sys_ids, Jira
+   * reporter and assignee `accountId`, `key` or `name` on Data Center):
+   * compared, never shown (compliance SOD-01). Absent: not recorded or not
+   * readable.
+   */
+  requestedBy?: string;
+  implementedBy?: string;
 }
 
 /** One person on call for a schedule over a period. @public */

@@ -83,6 +83,11 @@ export function draftIncident(
   if (priority === 'Highest') {
     labels.unshift('major-incident');
   }
+  // Every seventh incident (by creation minute, no random draw, so the rest
+  // of the world stays as it was) is a capacity incident, for CAP-01.
+  if (Math.floor(created / 60_000) % 7 === 0) {
+    labels.push('capacity');
+  }
   const resolveAfter =
     RESOLVE_MEDIAN_HOURS[priority] * HOUR * random.logNormal(1, 0.8);
   const resolved =
@@ -206,7 +211,12 @@ export function draftChange(
     resolved,
     resolution: changeResolution(resolved, status),
     components: [component],
-    labels: type === 'Emergency' ? ['hotfix'] : [],
+    // Every fifth change (by creation minute, no random draw, so the rest of
+    // the world stays as it was) is a security patch, for VUL-01.
+    labels: [
+      ...(type === 'Emergency' ? ['hotfix'] : []),
+      ...(Math.floor(created / 60_000) % 5 === 0 ? ['security-patch'] : []),
+    ],
     assignee: random.pick(team).userName,
     reporter: random.pick(team).userName,
     firstResponse: null,

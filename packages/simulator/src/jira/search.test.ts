@@ -47,6 +47,20 @@ describe('Jira Cloud issue search', () => {
     });
   });
 
+  it('labels some incidents, and only incidents, as capacity incidents', async () => {
+    const capacity = await searchAll(jira, 'labels = capacity', {
+      fields: ['issuetype', 'labels'],
+    });
+    const incidents = everything.filter(
+      issue => issue.fields.issuetype.name === 'Incident',
+    );
+    expect(capacity.issues.length).toBeGreaterThan(0);
+    expect(capacity.issues.length).toBeLessThan(incidents.length / 3);
+    expect(
+      capacity.issues.every(i => i.fields.issuetype.name === 'Incident'),
+    ).toBe(true);
+  });
+
   it('links post-incident reviews to most resolved Highest/High incidents', async () => {
     const { issues } = await searchAll(
       jira,

@@ -26,6 +26,12 @@ const SUMMARIES: Record<ChangeType, string[]> = {
   ],
 };
 
+/** The summaries of security patches (category 'Security'). */
+const SECURITY_PATCHES = [
+  'Patch OS packages on {ci}',
+  'Apply monthly security baseline to {ci}',
+];
+
 export interface ChangeSpec {
   random: Random;
   sysId: string;
@@ -125,11 +131,25 @@ export function changeRow(spec: ChangeSpec): SnRow {
   );
   const dt = (t: number | undefined) =>
     t === undefined ? '' : snDateTime(new Date(t));
-  const summary = random
-    .pick(SUMMARIES[type])
+  const template = random.pick(SUMMARIES[type]);
+  const summary = template
     .replace('{target}', target.label)
     .replace('{ci}', target.ciName || target.label);
   const assignee = random.pick(target.memberSysIds);
+  // Another member of the group requested the change, except on every
+  // eighth (by number, no random draw, so the rest of the world stays as
+  // it was): there the implementer requested it too, for SOD-01.
+  const members = target.memberSysIds;
+  const selfRequested = Number(spec.number.replace(/\D/g, '')) % 8 === 0;
+  const requester =
+    selfRequested || members.length < 2
+      ? assignee
+      : members[(members.indexOf(assignee) + 1) % members.length];
+  // Patch summaries are security patches, for the patching check (VUL-01):
+  // 'Security' is this simulated instance's category choice, not a default.
+  const category = SECURITY_PATCHES.includes(template)
+    ? 'Security'
+    : 'Software';
 
   // Object.assign keeps V8 on its fast path: a spread into a large literal is ~50x slower.
   return Object.assign(
@@ -152,13 +172,13 @@ export function changeRow(spec: ChangeSpec): SnRow {
       impact: risk === '1' || risk === '2' ? '2' : '3',
       urgency: type === 'emergency' ? '1' : '3',
       priority: changePriority(type, risk),
-      category: 'Software',
+      category,
       phase: '',
       scope: '3',
       assignment_group: target.groupSysId,
       assigned_to: assignee,
-      requested_by: assignee,
-      opened_by: assignee,
+      requested_by: requester,
+      opened_by: requester,
       opened_at: dt(created),
       cmdb_ci: target.ciSysId,
       business_service: target.serviceSysId,

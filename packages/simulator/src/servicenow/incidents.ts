@@ -92,6 +92,12 @@ const SUMMARIES: Record<string, string[]> = {
   ],
 };
 
+/** The summaries of capacity incidents (subcategory 'capacity'). */
+const CAPACITY_SUMMARIES = [
+  'Connection pool exhausted for {target}',
+  'Disk usage above 90% on {ci}',
+];
+
 const CLOSE_CODES = [
   ['Solution provided', 70],
   ['Workaround provided', 15],
@@ -137,12 +143,15 @@ export function incidentRow(spec: IncidentSpec): SnRow {
         ['inquiry', 8],
         ['security', 3],
       ] as const);
+  const template = spec.causedBy ? '' : random.pick(SUMMARIES[category]);
   const summary = spec.causedBy
     ? `Errors after change ${spec.causedBy.number} on ${target.label}`
-    : random
-        .pick(SUMMARIES[category])
+    : template
         .replace('{target}', target.label)
         .replace('{ci}', target.ciName || target.label);
+  // Exhausted pools and full disks are capacity incidents, for CAP-01:
+  // 'capacity' is this simulated instance's subcategory, not a default.
+  const subcategory = CAPACITY_SUMMARIES.includes(template) ? 'capacity' : '';
 
   const drawnAssign = random.logNormal(MEDIAN_ASSIGN[priority], 0.8);
   const drawnResolve = random.logNormal(MEDIAN_RESOLVE[priority], 1);
@@ -212,7 +221,7 @@ export function incidentRow(spec: IncidentSpec): SnRow {
       urgency,
       severity: impact,
       category,
-      subcategory: '',
+      subcategory,
       assignment_group: target.groupSysId,
       assigned_to: assigned ? assignee : '',
       opened_at: dt(openedAt),

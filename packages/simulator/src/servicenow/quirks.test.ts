@@ -62,6 +62,66 @@ describe('ServiceNow quirks', () => {
     expect(again.status).toBe(200);
   });
 
+  it('carries change categories, security patches among them, and hides a column a field ACL covers', async () => {
+    sn = await startServiceNow();
+    const url =
+      '/api/now/table/change_request?sysparm_fields=number,category,opened_at';
+    const open = await sn.getJson(url);
+    const categories = new Set(
+      open.result.map((r: Record<string, string>) => r.category),
+    );
+    expect(categories).toEqual(new Set(['Security', 'Software']));
+    expect(open.result.every((r: Record<string, string>) => r.opened_at)).toBe(
+      true,
+    );
+    sn.simulator.setQuirks({ hiddenColumns: { change_request: ['category'] } });
+    const hidden = await (
+      await sn.get(url, { authorization: integration })
+    ).json();
+    expect(hidden.result.length).toBe(open.result.length);
+    expect(hidden.result.some((r: object) => 'category' in r)).toBe(false);
+    expect(hidden.result[0].opened_at).toBeTruthy();
+    // The query still matches on it, as field ACLs do not change queries.
+    const patches = await (
+      await sn.get(`${url}&sysparm_query=category=Security`, {
+        authorization: integration,
+      })
+    ).json();
+    expect(patches.result.length).toBeGreaterThan(0);
+    expect(patches.result.length).toBeLessThan(open.result.length);
+  });
+
+  it('carries incident subcategories, capacity among them, and hides them behind a field ACL', async () => {
+    sn = await startServiceNow();
+    const url =
+      '/api/now/table/incident?sysparm_fields=number,category,subcategory';
+    const open = await sn.getJson(url);
+    const subcategories = new Set(
+      open.result.map((r: Record<string, string>) => r.subcategory),
+    );
+    expect(subcategories).toEqual(new Set(['capacity', '']));
+    sn.simulator.setQuirks({ hiddenColumns: { incident: ['subcategory'] } });
+    const hidden = await (
+      await sn.get(url, { authorization: integration })
+    ).json();
+    expect(hidden.result.length).toBe(open.result.length);
+    expect(hidden.result.some((r: object) => 'subcategory' in r)).toBe(false);
+    expect(hidden.result[0].category).toBeTruthy();
+  });
+
+  it('records requester and implementer of changes, the same person on some', async () => {
+    sn = await startServiceNow();
+    const rows = (
+      await sn.getJson(
+        '/api/now/table/change_request?sysparm_exclude_reference_link=true&sysparm_fields=number,requested_by,assigned_to',
+      )
+    ).result as Array<Record<string, string>>;
+    expect(rows.every(r => r.requested_by && r.assigned_to)).toBe(true);
+    const self = rows.filter(r => r.requested_by === r.assigned_to);
+    expect(self.length).toBeGreaterThan(0);
+    expect(self.length).toBeLessThan(rows.length / 4);
+  });
+
   it('hides rows by ACL after the limit, counting them in X-Total-Count', async () => {
     sn = await startServiceNow({
       quirks: { aclHidden: { tables: ['incident'], share: 0.2 } },

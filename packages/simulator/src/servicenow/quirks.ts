@@ -71,6 +71,13 @@ export interface ServiceNowQuirks {
    * a state code no choice list has.
    */
   malformed?: Array<{ table: string; values: Record<string, string> }>;
+  /**
+   * Columns a field-level ACL hides from everyone but `admin`, by table
+   * (e.g. `{ change_request: ['category'] }`): left out of every row the
+   * Table API returns, as an instance leaves out what the caller may not
+   * read, while queries on them still match.
+   */
+  hiddenColumns?: Record<string, string[]>;
 }
 
 /** Which rows the data quirks changed, by table. */
@@ -90,6 +97,8 @@ export interface Viewer {
   hides(table: string, row: SnRow): boolean;
   /** The caller's time zone for display values; undefined: UTC. */
   timeZone?: string;
+  /** Whether a field ACL hides this column of the table from the caller. */
+  hidesColumn?(table: string, column: string): boolean;
 }
 
 export const AUDIT_DELETE_TABLE = 'sys_audit_delete';
@@ -211,6 +220,9 @@ export class QuirkState {
           table === 'change_request' &&
           this.#hiddenChanges.has(row.sys_id)),
       timeZone: zone && zone !== 'UTC' ? zone : undefined,
+      hidesColumn: (table, column) =>
+        user !== 'admin' &&
+        (this.#quirks.hiddenColumns?.[table]?.includes(column) ?? false),
     };
   }
 

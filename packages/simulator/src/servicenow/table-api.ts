@@ -44,11 +44,12 @@ export function handleTableGet(
   const schemaOf = (name: string) => db.table(name)?.schema;
   const isKnown = knownFieldCheck(table.schema, schemaOf);
   const render: RenderOptions = {
+    // A column a field ACL hides is left out of the row, as on an instance.
     fields: requestedFields(
       params.get('sysparm_fields'),
       table.schema,
       isKnown,
-    ),
+    ).filter(field => !viewer.hidesColumn?.(tableName, field.split('.')[0])),
     display: displayMode(params.get('sysparm_display_value')),
     excludeLinks: params.get('sysparm_exclude_reference_link') === 'true',
     baseUrl: url.origin,

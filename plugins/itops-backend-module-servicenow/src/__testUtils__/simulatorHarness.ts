@@ -283,6 +283,8 @@ export async function expectedIncidents(url: string, as: Reader = 'admin') {
       'u_breach_aware_at',
       'u_dpa_notified_at',
       'u_dpa_delay_reason',
+      'category',
+      'subcategory',
     ],
     '',
     as,
@@ -310,6 +312,9 @@ export async function expectedIncidents(url: string, as: Reader = 'admin') {
       breachAwareAt: iso(r.u_breach_aware_at),
       authorityNotifiedAt: iso(r.u_dpa_notified_at),
       notificationDelayReason: r.u_dpa_delay_reason || null,
+      // A column hidden from the reader is left out of its rows: unknown.
+      category: r.category === undefined ? null : r.category,
+      subcategory: r.subcategory === undefined ? null : r.subcategory,
       keys: keysOf(r),
     }))
     .sort(byExternalId);
@@ -338,6 +343,10 @@ export async function expectedChanges(url: string, as: Reader = 'admin') {
       'business_service',
       'business_service.name',
       'assignment_group.name',
+      'opened_at',
+      'category',
+      'requested_by',
+      'assigned_to',
     ],
     '',
     as,
@@ -370,6 +379,11 @@ export async function expectedChanges(url: string, as: Reader = 'admin') {
       outcome: outcomes[r.close_code] ?? null,
       sourceUpdatedAt: iso(r.sys_updated_on),
       implementerGroup: r['assignment_group.name'] || null,
+      openedAt: iso(r.opened_at),
+      // A column hidden from the reader is left out of its rows: unknown.
+      category: r.category === undefined ? null : r.category,
+      requestedBy: r.requested_by || null,
+      implementedBy: r.assigned_to || null,
       keys: keysOf(r),
     }))
     .sort(byExternalId);
@@ -422,6 +436,8 @@ export async function storedIncidents(knex: Knex) {
       breachAwareAt: ms(r.breach_aware_at),
       authorityNotifiedAt: ms(r.authority_notified_at),
       notificationDelayReason: r.notification_delay_reason,
+      category: r.category,
+      subcategory: r.subcategory,
       keys: (keys.get(String(r.id)) ?? []).sort(),
     }))
     .sort(byExternalId);
@@ -447,6 +463,10 @@ export async function storedChanges(knex: Knex) {
       outcome: r.outcome,
       sourceUpdatedAt: ms(r.source_updated_at),
       implementerGroup: r.implementer_group,
+      openedAt: ms(r.opened_at),
+      category: r.category,
+      requestedBy: r.requested_by,
+      implementedBy: r.implemented_by,
       keys: (keys.get(String(r.id)) ?? []).sort(),
     }))
     .sort(byExternalId);

@@ -162,6 +162,10 @@ export class ComplianceEngine {
         id: f.id,
         version: f.version,
       })),
+      // Which categories count as patches is part of what a result means.
+      ...(this.#settings.categories
+        ? { categories: { ...this.#settings.categories } }
+        : {}),
     };
   }
 
@@ -283,10 +287,27 @@ export class ComplianceEngine {
             this.#knex,
             s,
             n,
-            maxWindow(['CHG-01', 'CHG-02', 'CHG-03', 'CHG-04', 'CHG-07']),
+            maxWindow([
+              'CHG-01',
+              'CHG-02',
+              'CHG-03',
+              'CHG-04',
+              'CHG-07',
+              'VUL-01',
+              'SOD-01',
+            ]),
           );
+          const securityPatchCategories =
+            this.#settings.categories?.securityPatch ?? [];
+          for (const data of byEntity.values()) {
+            data.securityPatchCategories = securityPatchCategories;
+          }
           // Entities without changes still face the global freezes.
-          const empty: ChangeData = { changes: [], freezes: globalFreezes };
+          const empty: ChangeData = {
+            changes: [],
+            freezes: globalFreezes,
+            securityPatchCategories,
+          };
           return { byEntity, empty };
         },
       },
@@ -302,6 +323,7 @@ export class ComplianceEngine {
               'INC-03',
               'INC-04',
               'INC-06',
+              'CAP-01',
             ]),
             breachDays: Math.max(
               windowOf('NTF-01', 365),
@@ -309,9 +331,17 @@ export class ComplianceEngine {
             ),
           });
           await this.#attachBreachDecisions(byEntity);
+          const capacityCategories = this.#settings.categories?.capacity ?? [];
+          for (const data of byEntity.values()) {
+            data.capacityCategories = capacityCategories;
+          }
           return {
             byEntity,
-            empty: { incidents: [], breaches: [] } as IncidentData,
+            empty: {
+              incidents: [],
+              breaches: [],
+              capacityCategories,
+            } as IncidentData,
           };
         },
       },

@@ -74,6 +74,8 @@ export interface SnapshotCatalogue {
   }>;
   tierThresholds?: Record<string, Record<string, CheckThresholds>>;
   frameworks?: Array<{ id: string; version: string }>;
+  /** The category values the checks read as what (VUL-01 and others). */
+  categories?: Record<string, string[]>;
 }
 
 /** A result about to be stored. */

@@ -241,3 +241,53 @@ describe('CSV export', () => {
     expect(row).toContain('change:CHG1 <https://x/1> (in freeze)');
   });
 });
+
+describe('itops.compliance.categories', () => {
+  it('has no default security-patch categories and trims the configured ones', () => {
+    expect(readComplianceSettings(new ConfigReader({})).categories).toEqual({
+      securityPatch: [],
+      capacity: [],
+    });
+    expect(
+      readComplianceSettings(
+        new ConfigReader({
+          itops: {
+            compliance: {
+              categories: { securityPatch: [' Security ', 'patch'] },
+              thresholds: { 'VUL-01': { patchDays: 14 } },
+            },
+          },
+        }),
+      ),
+    ).toMatchObject({
+      categories: { securityPatch: ['Security', 'patch'] },
+      thresholds: { 'VUL-01': { patchDays: 14 } },
+    });
+    // An empty value is refused at startup, naming it.
+    expect(() =>
+      readComplianceSettings(
+        new ConfigReader({
+          itops: { compliance: { categories: { securityPatch: [''] } } },
+        }),
+      ),
+    ).toThrow(/itops\.compliance\.categories\.securityPatch\[0\]/);
+  });
+
+  it('has no default capacity categories and reads the configured ones with their thresholds', () => {
+    expect(
+      readComplianceSettings(
+        new ConfigReader({
+          itops: {
+            compliance: {
+              categories: { capacity: [' Capacity ', 'capacity'] },
+              thresholds: { 'CAP-01': { warnAbove: 2, failAbove: 5 } },
+            },
+          },
+        }),
+      ),
+    ).toMatchObject({
+      categories: { securityPatch: [], capacity: ['Capacity', 'capacity'] },
+      thresholds: { 'CAP-01': { warnAbove: 2, failAbove: 5 } },
+    });
+  });
+});

@@ -33,6 +33,32 @@ export interface ComplianceSettings {
   incremental: IncrementalSettings;
   /** Which snapshots the retention task keeps. */
   retention: RetentionPolicy;
+  /** Source categories the checks read (snapshotted with the catalogue). */
+  categories?: ComplianceCategories;
+}
+
+/**
+ * `itops.compliance.categories`: which source category values mean what,
+ * compared without regard to case. No defaults: the vendor reference
+ * documents no category values, and a guessed one would turn "not
+ * configured" into "no patches".
+ */
+export interface ComplianceCategories {
+  /** Change categories (or Jira patch labels) of security patches (VUL-01). */
+  securityPatch: string[];
+  /** Incident categories or subcategories (or Jira labels) of capacity incidents (CAP-01). */
+  capacity: string[];
+}
+
+function readCategories(c: Config | undefined): ComplianceCategories {
+  const list = (key: string) =>
+    (c?.getOptionalStringArray(key) ?? [])
+      .map(v => v.trim())
+      .filter(v => v.length > 0);
+  return {
+    securityPatch: list('securityPatch'),
+    capacity: list('capacity'),
+  };
 }
 
 /** `itops.compliance.incremental`. */
@@ -231,6 +257,7 @@ export function readComplianceSettings(
     defaultTier: readDefaultTier(c),
     incremental: readIncremental(c?.getOptionalConfig('incremental')),
     retention: readRetention(c?.getOptionalConfig('retention')),
+    categories: readCategories(c?.getOptionalConfig('categories')),
   };
 }
 

@@ -92,6 +92,8 @@ function incidentRow(r: Record<string, unknown>): IncidentRow {
     authorityNotifiedAt: num(r.authority_notified_at),
     notificationDelayReason: str(r.notification_delay_reason),
     slaMet: bool(r.sla_met),
+    category: str(r.category),
+    subcategory: str(r.subcategory),
   };
 }
 
@@ -123,6 +125,8 @@ const INCIDENT_COLUMNS = [
   'i.authority_notified_at',
   'i.notification_delay_reason',
   'i.sla_met',
+  'i.category',
+  'i.subcategory',
 ];
 
 export async function loadIncidents(
@@ -190,6 +194,10 @@ function changeRow(r: Record<string, unknown>): ChangeRow {
     approval: str(r.approval),
     approvedAt: num(r.approved_at),
     outcome: str(r.outcome),
+    openedAt: num(r.opened_at),
+    category: str(r.category),
+    requestedBy: str(r.requested_by),
+    implementedBy: str(r.implemented_by),
   };
 }
 
@@ -229,6 +237,10 @@ export async function loadChanges(
         'c.approval',
         'c.approved_at',
         'c.outcome',
+        'c.opened_at',
+        'c.category',
+        'c.requested_by',
+        'c.implemented_by',
       ),
     links(knex, freezeWindowTable.kind, scope)
       .join(`${freezeWindowTable.table} as f`, 'f.id', 'er.record_id')

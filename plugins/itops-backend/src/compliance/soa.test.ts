@@ -123,6 +123,15 @@ describe('Statement of Applicability', () => {
       expect(automated.checks.length).toBeGreaterThan(0);
       expect(automated.judgedResults).toBeGreaterThan(0);
       expect(typeof automated.score).toBe('number');
+      // Controls evidenced by catalog declarations are automated too.
+      expect(byId.get('A.8.14')).toMatchObject({
+        implementation: 'automated',
+        checks: [{ id: 'RED-01', version: 1 }],
+      });
+      expect(byId.get('A.5.20')).toMatchObject({
+        implementation: 'automated',
+        checks: [{ id: 'SUP-01', version: 1 }],
+      });
       expect(
         entries.filter((e: any) => e.implementation === 'manual').length,
       ).toBeGreaterThan(0);

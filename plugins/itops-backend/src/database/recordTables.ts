@@ -92,6 +92,8 @@ export const incidentTable: RecordTable<IncidentRecord> = {
     authority_notified_at: toDbTime(r.authorityNotifiedAt),
     notification_delay_reason: r.notificationDelayReason ?? null,
     sla_met: r.slaMet ?? null,
+    category: r.category ?? null,
+    subcategory: r.subcategory ?? null,
   }),
   keepable: {
     slaMet: ['sla_met'],
@@ -123,6 +125,8 @@ export const incidentTable: RecordTable<IncidentRecord> = {
       row.notification_delay_reason as string | null,
     ),
     slaMet: bool(row.sla_met),
+    category: optional(row.category as string | null),
+    subcategory: optional(row.subcategory as string | null),
   }),
 };
 
@@ -176,6 +180,10 @@ export const changeTable: RecordTable<ChangeRecord> = {
     outcome: r.outcome ?? null,
     source_outcome: r.sourceOutcome ?? null,
     implementer_group: r.implementerGroup ?? null,
+    opened_at: toDbTime(r.openedAt),
+    category: r.category ?? null,
+    requested_by: r.requestedBy ?? null,
+    implemented_by: r.implementedBy ?? null,
   }),
   fromRow: row => ({
     ...base(row),
@@ -194,6 +202,10 @@ export const changeTable: RecordTable<ChangeRecord> = {
     outcome: optional(row.outcome as ChangeRecord['outcome'] | null),
     sourceOutcome: optional(row.source_outcome as string | null),
     implementerGroup: optional(row.implementer_group as string | null),
+    openedAt: fromDbTime(row.opened_at),
+    category: optional(row.category as string | null),
+    requestedBy: optional(row.requested_by as string | null),
+    implementedBy: optional(row.implemented_by as string | null),
   }),
 };
 

@@ -38,6 +38,24 @@ export const COMPLIANCE_ANNOTATIONS = {
    * `bcr`, `derogation` (art. 45–49), or `none` (PRIV-04).
    */
   transferMechanism: 'itops.io/transfer-mechanism',
+  /**
+   * How the service survives the loss of one of its facilities:
+   * `active-active`, `active-passive` or `none` (RED-01).
+   */
+  redundancy: 'itops.io/redundancy',
+  /** Link to the redundancy design or the failover test record (RED-01). */
+  redundancyEvidence: 'itops.io/redundancy-evidence',
+  /**
+   * The external suppliers the service depends on: comma-separated ids
+   * (letters, digits, `-`, `_`, `.`), or `none` (SUP-01).
+   */
+  suppliers: 'itops.io/suppliers',
+  /**
+   * Prefix of the per-supplier agreement link: `itops.io/supplier-agreement.<id>`
+   * links the contract (and DPA) with the supplier `<id>` listed in
+   * `itops.io/suppliers` (SUP-01).
+   */
+  supplierAgreementPrefix: 'itops.io/supplier-agreement.',
 } as const;
 
 /**

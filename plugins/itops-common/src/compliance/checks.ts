@@ -242,6 +242,57 @@ export const COMPLIANCE_CHECKS: readonly CheckDefinition[] = [
     mappings: [...iso('A.8.32')],
   },
   {
+    id: 'VUL-01',
+    version: 1,
+    title: 'Security patches completed in time',
+    description:
+      'Changes of a security-patch category (itops.compliance.categories.securityPatch: ServiceNow change category, Jira patch label) raised in the window were completed successfully within 30 days of being raised (PCI DSS 6.3.3 gives one month for critical and high patches); a patch still open, or closed unsuccessfully, past its 30 days is late. Measured from the change being raised, since advisory release dates are not synced.',
+    remediation:
+      'Complete the overdue patch changes; list only the categories (or labels) that mark critical and high security patches.',
+    data: ['changes'],
+    windowDays: 90,
+    thresholds: {
+      pass: 0.95,
+      warn: 0.9,
+      patchDays: 30,
+      failDays: 60,
+      minPopulation: 5,
+    },
+    thresholdText:
+      'pass: ≥ 95 % completed within 30 days of being raised; warn: 90–95 %; fail: < 90 %, or any patch open or completed more than 60 days after being raised; no data: no patch category configured, no category from the source, or no security patch in the window',
+    mappings: [...iso('A.8.8')],
+  },
+  {
+    id: 'SOD-01',
+    version: 1,
+    title: 'Segregation of duties on changes',
+    description:
+      "Changes completed in the window were not requested and implemented by the same person (ServiceNow requested_by vs assigned_to, Jira reporter vs assignee, compared as the source's user ids without regard to case). A change that does not record both people is not judged. Approvers are not synced (ServiceNow sysapproval_approver is not in the vendor reference; JSM approvals are not read), so requester ≠ approver and implementer ≠ approver stay no_data. Maps to A.8.32 as well: separating who asks for a change from who makes it is part of change control.",
+    remediation:
+      'Have changes implemented by someone other than their requester, or record the real requester; make sure the source records both.',
+    data: ['changes'],
+    windowDays: 90,
+    thresholds: { pass: 1, warn: 0.98, minPopulation: 5 },
+    thresholdText:
+      'pass: 100 % of completed changes with different requester and implementer; warn: ≥ 98 %; fail: < 98 %; no data: no completed change recording both people, or changes without them beside a clean rate; the approver part is always no data',
+    mappings: [...iso('A.5.3', 'A.8.32')],
+  },
+  {
+    id: 'CAP-01',
+    version: 1,
+    title: 'Capacity incidents kept rare',
+    description:
+      'Incidents of a capacity category (itops.compliance.categories.capacity: ServiceNow incident category or subcategory, Jira capacity label) opened in the window. More than one is a recurrence: capacity is not being managed ahead of demand. Judged only on incidents whose source reads categories; an incident without one is not evidence of anything.',
+    remediation:
+      'Review capacity for the service (headroom, scaling limits, forecasts) and record the follow-up; list only the categories that mean capacity or performance exhaustion.',
+    data: ['incidents'],
+    windowDays: 90,
+    thresholds: { warnAbove: 1, failAbove: 3, minPopulation: 5 },
+    thresholdText:
+      'pass: at most 1 capacity incident in 90 days; warn: 2–3 (recurring); fail: more than 3; no data: no capacity category configured, no category from the source, or no incident in the window',
+    mappings: [...iso('A.8.6')],
+  },
+  {
     id: 'INC-01',
     version: 3,
     title: 'Incidents assigned',

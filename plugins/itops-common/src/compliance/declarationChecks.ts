@@ -47,6 +47,35 @@ export const DECLARATION_CHECKS: readonly CheckDefinition[] = [
     mappings: [...iso('A.5.37', 'A.5.29')],
   },
   {
+    id: 'RED-01',
+    version: 1,
+    title: 'Redundancy declared and evidenced for critical services',
+    description:
+      'A tier 1 or 2 service declares how it survives the loss of a facility (itops.io/redundancy: active-active, active-passive or none) and links the design or failover test that shows it (itops.io/redundancy-evidence). At tiers up to strictTier anything short of evidenced redundancy fails; above it, up to maxTier, none or unevidenced redundancy warns. Restore tests are not read as redundancy: restoring from backup is recovery (BKP-04), not a redundant facility.',
+    remediation:
+      'Build in the redundancy the service tier needs, declare it with itops.io/redundancy and link the design or the last failover test with itops.io/redundancy-evidence.',
+    data: ['catalog'],
+    scope: { tiers: [1, 2] },
+    thresholds: { maxTier: 2, strictTier: 1 },
+    thresholdText:
+      'pass: active-active or active-passive with evidence linked; warn (tier 2): none, or redundancy without evidence; fail: not declared, or (tier 1) none or without evidence; error: a value other than active-active, active-passive or none; n/a: tier 3–4',
+    mappings: [...iso('A.8.14')],
+  },
+  {
+    id: 'SUP-01',
+    version: 1,
+    title: 'Agreement linked for every declared supplier',
+    description:
+      'A service lists the external suppliers it depends on (itops.io/suppliers, or none) and links the agreement with each, including the data processing terms where the supplier processes personal data (itops.io/supplier-agreement.<id>). Only that an agreement is linked is measured, not what it says: for GDPR art. 28(3) this is partial evidence that processors are bound by contract.',
+    remediation:
+      'List the service’s suppliers in itops.io/suppliers and link each signed agreement (and DPA for processors of personal data) with itops.io/supplier-agreement.<id>.',
+    data: ['catalog'],
+    thresholds: {},
+    thresholdText:
+      'pass: an agreement linked for every listed supplier; warn: all linked, but an agreement is linked for a supplier not listed (the list may be incomplete); fail: a listed supplier without one; error: a list that cannot be read; no data: suppliers not declared; n/a: declared none with no agreement linked',
+    mappings: [...iso('A.5.20'), ...gdpr('28')],
+  },
+  {
     id: 'PRIV-03',
     version: 1,
     title: 'Erasure procedure for personal data',

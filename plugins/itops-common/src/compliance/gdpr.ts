@@ -72,7 +72,8 @@ export const gdprFramework: ComplianceFramework = {
       id: '28',
       label: 'Processor',
       theme: 'Controller and processor',
-      evidence: 'manual',
+      // SUP-01 shows an agreement is linked per supplier, not its terms.
+      evidence: 'partial',
       description:
         'Use only processors with sufficient guarantees, bound by contract.',
     },

@@ -11,6 +11,8 @@ import {
   percent,
   worstOf,
 } from '../model';
+import { PATCH_RULES } from './patchRules';
+import { SOD_RULES } from './sodRules';
 import { type ChangeRow, type FreezeRow, checkById } from './rows';
 
 /** The entity's changes, and the freeze windows that apply to it. */
@@ -19,6 +21,11 @@ export interface ChangeData {
   changes: ChangeRow[];
   /** Freeze windows, global or mapped to the entity, overlapping that window. */
   freezes: FreezeRow[];
+  /**
+   * The categories that mark security patches (VUL-01), from config;
+   * empty or unset: not configured.
+   */
+  securityPatchCategories?: readonly string[];
 }
 
 function changeRef(change: ChangeRow, note: string) {
@@ -292,4 +299,12 @@ export const chg07: CheckRule<ChangeData> = {
   },
 };
 
-export const CHANGE_RULES = [chg01, chg02, chg03, chg04, chg07];
+export const CHANGE_RULES = [
+  chg01,
+  chg02,
+  chg03,
+  chg04,
+  chg07,
+  ...PATCH_RULES,
+  ...SOD_RULES,
+];

@@ -2,7 +2,9 @@ import { COMPLIANCE_ANNOTATIONS } from '@backstage-itops/plugin-itops-common';
 import { type CheckRule, type EvaluatedEntity, outcome } from '../model';
 import type { CatalogData } from './catalogRules';
 import { annotationRef, declared, personalDataOf } from './declared';
+import { red01 } from './redundancyRules';
 import { checkById } from './rows';
+import { sup01 } from './supplierRules';
 
 /*
  * Rules over what a service declares in the catalog about how it is run
@@ -246,4 +248,12 @@ export const priv05: CheckRule<CatalogData> = {
   },
 };
 
-export const DECLARATION_RULES = [mon01, ops01, priv03, priv04, priv05];
+export const DECLARATION_RULES = [
+  mon01,
+  ops01,
+  red01,
+  sup01,
+  priv03,
+  priv04,
+  priv05,
+];

@@ -16,6 +16,7 @@ import {
   judgeRate,
   outcome,
 } from '../model';
+import { CAPACITY_RULES } from './capacityRules';
 import { type IncidentRow, checkById } from './rows';
 
 /** The entity's incidents, as the loader hands them to the rules. */
@@ -27,6 +28,11 @@ export interface IncidentData {
    * notified whenever it happened.
    */
   breaches: IncidentRow[];
+  /**
+   * The categories that mark capacity incidents (CAP-01), from config;
+   * empty or unset: not configured.
+   */
+  capacityCategories?: readonly string[];
 }
 
 function incidentRef(incident: IncidentRow, note: string): EvidenceRef {
@@ -672,4 +678,13 @@ export const ntf02: CheckRule<IncidentData> = {
   },
 };
 
-export const INCIDENT_RULES = [inc01, inc02, inc03, inc04, inc06, ntf01, ntf02];
+export const INCIDENT_RULES = [
+  inc01,
+  inc02,
+  inc03,
+  inc04,
+  inc06,
+  ntf01,
+  ntf02,
+  ...CAPACITY_RULES,
+];

@@ -40,6 +40,9 @@ export interface IncidentRow {
   breachAwareAt?: number;
   authorityNotifiedAt?: number;
   notificationDelayReason?: string;
+  /** '' read and none; undefined: the source does not provide categories. */
+  category?: string;
+  subcategory?: string;
   slaMet?: boolean;
   /** Decisions recorded in ITOps on this breach, oldest first. */
   breachDecisions?: BreachDecision[];
@@ -57,6 +60,13 @@ export interface ChangeRow {
   approval?: string;
   approvedAt?: number;
   outcome?: string;
+  /** When the change was raised. */
+  openedAt?: number;
+  /** '' read and none; undefined: the source does not provide categories. */
+  category?: string;
+  /** The source's user ids of requester and implementer (SOD-01). */
+  requestedBy?: string;
+  implementedBy?: string;
 }
 
 export interface FreezeRow {

@@ -3851,6 +3851,16 @@ export const spec = {
                   $ref: '#/components/schemas/LinkedChange',
                 },
               },
+              category: {
+                type: 'string',
+                description:
+                  "The source's incident category; empty when the source reads\ncategories and the incident has none, absent when the source\ndoes not provide them.\n",
+              },
+              subcategory: {
+                type: 'string',
+                description:
+                  "The source's incident subcategory, read as `category` is.",
+              },
             },
           },
         ],
@@ -4026,6 +4036,25 @@ export const spec = {
               },
               implementerGroup: {
                 type: 'string',
+              },
+              openedAt: {
+                type: 'string',
+                format: 'date-time',
+              },
+              category: {
+                type: 'string',
+                description:
+                  "The source's change category; empty when the source reads\ncategories and the change has none, absent when the source\ndoes not provide them.\n",
+              },
+              requestedBy: {
+                type: 'string',
+                description:
+                  "The requester's user id in the source (compared by SOD-01).",
+              },
+              implementedBy: {
+                type: 'string',
+                description:
+                  "The implementer's user id in the source (compared by SOD-01).",
               },
             },
           },
