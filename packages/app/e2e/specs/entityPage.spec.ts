@@ -129,6 +129,15 @@ export default defineSpec({
         'the link to the source record',
         ctx.timeoutMs,
       ),
+      // Linked changes as the source gave them, or that it links none.
+      expectVisible(
+        drawer
+          .getByRole('list', { name: 'Linked changes' })
+          .or(drawer.getByText('None linked in the source.'))
+          .first(),
+        'the linked changes section',
+        ctx.timeoutMs,
+      ),
     ]);
     await ctx.checkPage(drawerPage, 'incident-drawer');
     await ctx.screenshot(drawerPage, `incident-drawer-${SERVICE}`);
