@@ -24,9 +24,10 @@
 # with the monorepo, so only packages the template uses and the monorepo does
 # not are downloaded, once; the monorepo's lockfile seeds the app's; the
 # native builds the test does not use (keytar for `backstage-cli auth`,
-# tree-sitter under the template's API docs, postinstall banners) are
-# skipped with dependenciesMeta; scripts/test.sh reuses its type-check's
-# dist-types/.
+# tree-sitter and its grammars under the template's API docs, ssh2 and
+# cpu-features, postinstall banners) are skipped with dependenciesMeta;
+# scripts/test.sh reuses its type-check's dist-types/; the fresh app's
+# node_modules of the last run is reused (below).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 itops_provision_node
@@ -162,8 +163,9 @@ edit('package.json', json => {
   // Native builds and postinstall scripts nothing in this test runs.
   json.dependenciesMeta = {
     ...json.dependenciesMeta,
-    ...Object.fromEntries(['keytar', 'tree-sitter', 'core-js', 'core-js-pure',
-      '@scarf/scarf', 'protobufjs'].map(name => [name, { built: false }])),
+    ...Object.fromEntries(['keytar', 'tree-sitter', 'tree-sitter-json',
+      '@tree-sitter-grammars/tree-sitter-yaml', 'cpu-features', 'ssh2', 'core-js',
+      'core-js-pure', '@scarf/scarf', 'protobufjs'].map(name => [name, { built: false }])),
   };
   // better-sqlite3 12 aborts Node 24 in a statement destructor (the
   // monorepo resolves ^13 for the same reason); an adopter on Node 24 needs
@@ -228,8 +230,9 @@ if [ "${INSTALL_TEST_FRONTEND_BUILD:-1}" != 0 ]; then
   (cd "$app" && yarn workspace app build) >"$work/app-build-frontend.log" 2>&1 ||
     { tail -40 "$work/app-build-frontend.log" >&2; exit 1; }
   # app.packages: all makes the build import every plugin package the app
-  # depends on; the discovered list names them.
-  if ! grep -rqF '@backstage-itops/plugin-itops' "$app/packages/app/dist/static"; then
+  # depends on, listed in window['__@backstage/discovered__'] by name (the
+  # app's own code does not import the plugin).
+  if ! grep -rqF --include='*.js' 'name:"@backstage-itops/plugin-itops"' "$app/packages/app/dist/static"; then
     echo "the app's bundle does not include the discovered @backstage-itops/plugin-itops" >&2
     exit 1
   fi
