@@ -8,17 +8,26 @@
 # plugin through feature discovery, type-checks and builds the backend, then
 # starts that backend on SQLite against the simulators and checks health, a
 # sync that stores records and the entity API. Fails when a tarball lacks a
-# file the packages need at run time (dist, config.d.ts, migrations/).
+# file the packages need at run time (dist, config.d.ts, migrations/), when
+# the production install pulls @backstage/backend-test-utils or
+# testcontainers, or when the app's bundle does not include the discovered
+# frontend plugin.
 #
 #   INSTALL_TEST_DIR=PATH      work folder (default test-results/install-test)
 #   INSTALL_TEST_SKIP_BUILD=1  reuse the plugins' dist/ folders
 #   INSTALL_TEST_SKIP_TSC=1    reuse dist-types/ (scripts/test.sh ran tsc)
 #   INSTALL_TEST_REUSE_APP=1   keep the installed app of the last run (debugging)
-#   INSTALL_TEST_FRONTEND_BUILD=1  also build the fresh app's frontend bundle
+#   INSTALL_TEST_NO_CACHE=1    do not reuse the last run's node_modules
+#   INSTALL_TEST_FRONTEND_BUILD=0  skip the fresh app's frontend build
 #
-# Yarn's global cache (~/.yarn/berry/cache) is shared with the monorepo, so
-# only packages the template uses and the monorepo does not are downloaded,
-# once.
+# What keeps it fast: Yarn's global cache (~/.yarn/berry/cache) is shared
+# with the monorepo, so only packages the template uses and the monorepo does
+# not are downloaded, once; the monorepo's lockfile seeds the app's; the
+# native builds the test does not use (keytar for `backstage-cli auth`,
+# tree-sitter and its grammars under the template's API docs, ssh2 and
+# cpu-features, postinstall banners) are skipped with dependenciesMeta;
+# scripts/test.sh reuses its type-check's dist-types/; the fresh app's
+# node_modules of the last run is reused (below).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 itops_provision_node
@@ -50,7 +59,17 @@ trap stop_all EXIT
 trap 'exit 130' INT TERM
 
 if [ "${INSTALL_TEST_REUSE_APP:-}" != 1 ]; then
-rm -rf "$work"
+# The app is scaffolded anew each run; its node_modules of the last run is
+# kept aside as a cache (yarn install then only relinks what changed), since
+# removing and rebuilding hundreds of thousands of files costs minutes.
+cache="$work/.cache-node_modules"
+if [ -d "$app/node_modules" ] && [ "${INSTALL_TEST_NO_CACHE:-}" != 1 ]; then
+  rm -rf "$cache"
+  mv "$app/node_modules" "$cache"
+fi
+if [ -d "$work" ]; then
+  find "$work" -mindepth 1 -maxdepth 1 ! -name .cache-node_modules -exec rm -rf {} +
+fi
 mkdir -p "$tarballs"
 
 # --- build and pack ---------------------------------------------------------
@@ -64,7 +83,7 @@ if [ "${INSTALL_TEST_SKIP_BUILD:-}" != 1 ]; then
   for p in "${PLUGINS[@]}"; do
     phase "build plugins/$p"
     (cd "plugins/$p" && yarn backstage-cli package build) >"$work/build-$p.log" 2>&1 ||
-      { tail -30 "$work/build-$p.log" >&2; exit 1; }
+      { status=$?; echo "build of plugins/$p exited $status" >&2; tail -30 "$work/build-$p.log" >&2; exit 1; }
   done
 fi
 for p in "${PLUGINS[@]}"; do
@@ -74,6 +93,40 @@ for p in "${PLUGINS[@]}"; do
   (cd "plugins/$p" && yarn pack --out "$tarballs/$p.tgz") >"$work/pack-$p.log" 2>&1 ||
     { tail -30 "$work/pack-$p.log" >&2; exit 1; }
 done
+# What each package needs at run time, in its tarball: the build, the
+# config schema the backend validates against, and the knex migrations the
+# plugin runs at start-up (a missing migrations/ only shows once a registry
+# install starts, e.g. the Jira module's OAuth token table).
+phase "tarball contents"
+node - "$tarballs" "${PLUGINS[@]}" <<'JS'
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const [tarballs, ...plugins] = process.argv.slice(2);
+const problems = [];
+for (const p of plugins) {
+  const files = execFileSync('tar', ['-tzf', path.join(tarballs, `${p}.tgz`)], { encoding: 'utf8' })
+    .split('\n').map(f => f.replace(/^package\//, ''));
+  // The packed package.json: prepack points it at dist/ and turns
+  // config.d.ts into config.schema.json.
+  const pkg = JSON.parse(execFileSync('tar', ['-xOzf', path.join(tarballs, `${p}.tgz`), 'package/package.json'], { encoding: 'utf8' }));
+  const need = ['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.d.ts'];
+  if (pkg.configSchema) need.push(pkg.configSchema);
+  if (fs.existsSync(path.join('plugins', p, 'migrations'))) {
+    for (const m of fs.readdirSync(path.join('plugins', p, 'migrations'))) {
+      if (m.endsWith('.js')) need.push(`migrations/${m}`);
+    }
+  }
+  for (const f of need) if (!files.includes(f)) problems.push(`${p}.tgz lacks ${f}`);
+  for (const dep of ['@backstage/backend-test-utils', 'testcontainers']) {
+    if (pkg.dependencies?.[dep]) problems.push(`${p} depends on ${dep} at run time`);
+  }
+}
+if (problems.length) {
+  console.error(problems.join('\n'));
+  process.exit(1);
+}
+JS
 
 # --- a fresh app with the tarballs -----------------------------------------
 phase "create-app $CREATE_APP_VERSION"
@@ -83,6 +136,8 @@ printf '{ "private": true, "packageManager": "yarn@4.14.1" }\n' >"$work/package.
 (cd "$work" && echo itops-install-test |
   npx --yes "@backstage/create-app@$CREATE_APP_VERSION" --skip-install --path app) \
   >"$work/create-app.log" 2>&1 || { tail -30 "$work/create-app.log" >&2; exit 1; }
+
+[ ! -d "$cache" ] || mv "$cache" "$app/node_modules"
 
 # The monorepo's lockfile seeds the app's (as create-app's own seed would):
 # the same Backstage release, so the shared cache has almost everything.
@@ -105,6 +160,13 @@ const all = ['itops-common', 'itops-node', 'itops-backend',
 // The tarballs stand in for the registry: the app asks for ^0.1.0 as an
 // adopter would, and resolutions point every ITOps package at its tarball.
 edit('package.json', json => {
+  // Native builds and postinstall scripts nothing in this test runs.
+  json.dependenciesMeta = {
+    ...json.dependenciesMeta,
+    ...Object.fromEntries(['keytar', 'tree-sitter', 'tree-sitter-json',
+      '@tree-sitter-grammars/tree-sitter-yaml', 'cpu-features', 'ssh2', 'core-js',
+      'core-js-pure', '@scarf/scarf', 'protobufjs'].map(name => [name, { built: false }])),
+  };
   // better-sqlite3 12 aborts Node 24 in a statement destructor (the
   // monorepo resolves ^13 for the same reason); an adopter on Node 24 needs
   // this resolution too (README).
@@ -145,16 +207,35 @@ phase "yarn install (fresh app)"
   { tail -40 "$work/yarn-install.log" >&2; exit 1; }
 fi
 
+# A production install of the plugins must not bring test tooling along
+# (the backend plugin's ./testUtils entry has it as an optional peer only).
+phase "no test tooling in the install"
+for dep in @backstage/backend-test-utils testcontainers; do
+  why=$(cd "$app" && yarn why "$dep")
+  if [ -n "$why" ]; then
+    echo "the fresh app's install pulls $dep:" >&2
+    echo "$why" >&2
+    exit 1
+  fi
+done
+
 # --- type-check and build the app -------------------------------------------
 phase "tsc (fresh app)"
 (cd "$app" && yarn tsc) >"$work/app-tsc.log" 2>&1 || { tail -40 "$work/app-tsc.log" >&2; exit 1; }
 phase "build backend (fresh app)"
 (cd "$app" && yarn build:backend) >"$work/app-build-backend.log" 2>&1 ||
   { tail -40 "$work/app-build-backend.log" >&2; exit 1; }
-if [ "${INSTALL_TEST_FRONTEND_BUILD:-}" = 1 ]; then
+if [ "${INSTALL_TEST_FRONTEND_BUILD:-1}" != 0 ]; then
   phase "build frontend (fresh app)"
   (cd "$app" && yarn workspace app build) >"$work/app-build-frontend.log" 2>&1 ||
     { tail -40 "$work/app-build-frontend.log" >&2; exit 1; }
+  # app.packages: all makes the build import every plugin package the app
+  # depends on, listed in window['__@backstage/discovered__'] by name (the
+  # app's own code does not import the plugin).
+  if ! grep -rqF --include='*.js' 'name:"@backstage-itops/plugin-itops"' "$app/packages/app/dist/static"; then
+    echo "the app's bundle does not include the discovered @backstage-itops/plugin-itops" >&2
+    exit 1
+  fi
 fi
 
 # --- start it against the simulators ----------------------------------------
@@ -174,7 +255,7 @@ backend:
         options: { token: $token, subject: install-test }
 catalog:
   rules:
-    - allow: [Component, System, API, Resource, Location, Group, User]
+    - allow: [Component, System, Domain, API, Resource, Location, Group, User]
   locations:
     - { type: file, target: $ITOPS_ROOT/examples/org.yaml }
     - { type: file, target: $ITOPS_ROOT/examples/entities.yaml }

@@ -1,4 +1,8 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import {
   type ItopsSource,
   itopsSourcesExtensionPoint,
@@ -6,14 +10,22 @@ import {
 import { itopsModuleJira } from './module';
 
 describe('itopsModuleJira', () => {
+  // An OAuth site makes the module open the database for its token store.
+  // The test backend's default database (in-memory SQLite from config) is
+  // never destroyed, and its pool's timers kept the jest worker from
+  // exiting; TestDatabases destroys its connections after the tests.
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
   it('registers every configured site with the readers it supports', async () => {
     const sources: ItopsSource[] = [];
+    const knex = await databases.init('SQLITE_3');
     await startTestBackend({
       extensionPoints: [
         [itopsSourcesExtensionPoint, { addSource: s => sources.push(s) }],
       ],
       features: [
         itopsModuleJira,
+        mockServices.database.factory({ knex }),
         mockServices.rootConfig.factory({
           data: {
             itops: {
