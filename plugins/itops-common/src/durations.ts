@@ -1,6 +1,9 @@
 import { Duration } from 'luxon';
 
-/** A duration read from an annotation or setting: its length, or why not. */
+/** A duration read from an annotation or setting: its length, or why not.
+ *
+ * @public
+ */
 export type ParsedDuration =
   | { ok: true; ms: number }
   | { ok: false; problem: string };
@@ -13,6 +16,8 @@ export type ParsedDuration =
  * length varies (luxon would count a month as 30 days), and an objective
  * has to be measurable exactly, so `P30D` or `P4W` say what is meant.
  * Zero and negative durations are refused as no objective at all.
+ *
+ * @public
  */
 export function parseIsoDuration(value: string, key: string): ParsedDuration {
   const text = value.trim();

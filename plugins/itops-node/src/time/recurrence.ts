@@ -11,10 +11,12 @@ import { type WallTime, wallFields } from './zones';
  * documentation advises for zoned rules. Each occurrence's wall-clock start
  * is then placed in the zone with luxon, which keeps an 18:00 window at
  * 18:00 across DST (an hour shorter or longer in absolute time that day).
+ *
+ * @public
  */
-
 export type RecurrenceFrequency = 'daily' | 'weekly' | 'monthly' | 'yearly';
 
+/** @public */
 export interface RecurrenceRule {
   frequency: RecurrenceFrequency;
   /** Every how many days, weeks, months or years; default 1. */
@@ -31,7 +33,10 @@ export interface RecurrenceRule {
   except?: WallTime[];
 }
 
-/** A window in a zone, repeating or not. */
+/** A window in a zone, repeating or not.
+ *
+ * @public
+ */
 export interface RecurringWindow {
   /** Wall-clock start and end of the first occurrence, in `timeZone`. */
   start: WallTime;
@@ -40,13 +45,19 @@ export interface RecurringWindow {
   recurrence?: RecurrenceRule;
 }
 
-/** One occurrence, in epoch ms; `end` keeps the first occurrence's wall-clock end. */
+/** One occurrence, in epoch ms; `end` keeps the first occurrence's wall-clock end.
+ *
+ * @public
+ */
 export interface WindowOccurrence {
   start: number;
   end: number;
 }
 
-/** Hard stop for expansion, against a daily window over a huge range. */
+/** Hard stop for expansion, against a daily window over a huge range.
+ *
+ * @public
+ */
 export const MAX_OCCURRENCES = 1000;
 
 const FREQUENCIES: Record<RecurrenceFrequency, Frequency> = {
@@ -137,6 +148,8 @@ function ruleSet(first: Date, rule: RecurrenceRule): RRuleSet {
 /**
  * The occurrences of a window that overlap `[from, to)`, by start, at most
  * {@link MAX_OCCURRENCES}. Windows that end before they start have none.
+ *
+ * @public
  */
 export function occurrencesBetween(
   window: RecurringWindow,

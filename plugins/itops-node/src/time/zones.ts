@@ -6,7 +6,10 @@ import { DateTime, IANAZone } from 'luxon';
  * instants.
  */
 
-/** Wall-clock fields of a date-time in some zone; the time defaults to midnight. */
+/** Wall-clock fields of a date-time in some zone; the time defaults to midnight.
+ *
+ * @public
+ */
 export interface WallTime {
   year: number;
   /** 1 = January. */
@@ -18,7 +21,10 @@ export interface WallTime {
   millisecond?: number;
 }
 
-/** Whether `zone` is an IANA zone this runtime knows, e.g. `Europe/Berlin` or `UTC`. */
+/** Whether `zone` is an IANA zone this runtime knows, e.g. `Europe/Berlin` or `UTC`.
+ *
+ * @public
+ */
 export function isKnownTimeZone(zone: string): boolean {
   return zone.trim() !== '' && IANAZone.isValidZone(zone);
 }
@@ -29,13 +35,18 @@ export function isKnownTimeZone(zone: string): boolean {
  * spring-forward night is 03:30 summer time); one that occurs twice is
  * taken in standard time, the later of the two (luxon's choice). NaN for
  * an unknown zone or impossible fields.
+ *
+ * @public
  */
 export function wallTimeToMillis(wall: WallTime, zone: string): number {
   const time = DateTime.fromObject(wallFields(wall), { zone });
   return time.isValid ? time.toMillis() : NaN;
 }
 
-/** The wall-clock fields that the clocks of `zone` show at `epochMs`. */
+/** The wall-clock fields that the clocks of `zone` show at `epochMs`.
+ *
+ * @public
+ */
 export function millisToWallTime(epochMs: number, zone: string): WallTime {
   const { year, month, day, hour, minute, second, millisecond } =
     DateTime.fromMillis(epochMs, { zone });
@@ -45,6 +56,8 @@ export function millisToWallTime(epochMs: number, zone: string): WallTime {
 /**
  * `epochMs` in `zone`, formatted with a luxon format string
  * (`yyyy/MM/dd HH:mm`). Fields below those shown are cut, not rounded.
+ *
+ * @public
  */
 export function formatInZone(
   epochMs: number,
