@@ -25,6 +25,7 @@ import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { type ItopsFreshness, itopsApiRef } from '../../api';
+import { ITOPS_AREAS } from '../shared/areas';
 import { FreshnessNote, useFreshness } from '../shared/Freshness';
 import { RelativeTime } from '../shared/RelativeTime';
 import { isForbiddenError } from '../shared/useAreaData';
@@ -45,16 +46,12 @@ const useStyles = makeStyles({
 });
 
 /**
- * The synced data the checks judge; the card says how fresh it is, since a
- * verdict is only as current as the data behind it.
+ * The synced data the checks judge, which is every area's; the card says
+ * how fresh it is, since a verdict is only as current as the data behind it.
  */
-const EVIDENCE_CAPABILITIES = [
-  'incidents',
-  'changes',
-  'freezeWindows',
-  'oncall',
-  'backups',
-];
+const EVIDENCE_CAPABILITIES = Object.values(ITOPS_AREAS).flatMap(
+  area => area.capabilities,
+);
 
 /**
  * The entity's compliance scorecard for its ITOps tab: score, failing
